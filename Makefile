@@ -1,0 +1,102 @@
+# uk: the unikernel build toolchain. `make` builds bin/uk, the runtime and
+# musl components and the built-in store; `make check` runs every test;
+# `make demo` builds and boots a hello project. See README.md.
+
+CC        ?= gcc
+PREFIX    ?= /usr/local
+VERSION   := $(shell cat VERSION)
+PKGS      := yaml-0.1 libcurl libarchive jansson libcrypto
+DEPLIBS   := -lbfd $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyaml -lcurl -larchive -ljansson -lcrypto) -lpthread
+WARN      := -Wall -Wextra -Werror
+BASEFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -g -Isrc -MMD -MP \
+             -DUK_VERSION='"$(VERSION)"'
+CFLAGS    ?= -O2
+SANFLAGS  := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+LIB_SRCS  := $(sort $(filter-out src/cli/%,$(wildcard src/*/*.c)))
+CLI_SRCS  := $(sort $(wildcard src/cli/*.c))
+TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+TESTLIB   := tests/unit/check.c
+
+# Two builds of the same sources: build/obj (release) and build/san (tests,
+# under AddressSanitizer and UBSan).
+OBJ_REL   := $(LIB_SRCS:%.c=build/obj/%.o) $(CLI_SRCS:%.c=build/obj/%.o)
+OBJ_SANL  := $(LIB_SRCS:%.c=build/san/%.o)
+OBJ_SANC  := $(CLI_SRCS:%.c=build/san/%.o)
+TEST_BINS := $(TEST_SRCS:tests/unit/%.c=build/san/tests/%)
+
+COMPONENTS := build/components/uk-runtime/component.yaml build/components/musl/component.yaml
+STORE      := build/store/index.json
+
+.PHONY: all check demo install clean lint components unit-tests bench
+all: bin/uk $(STORE)
+
+bin/uk: $(OBJ_REL)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(DEPLIBS)
+
+build/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(BASEFLAGS) $(CFLAGS) -c -o $@ $<
+
+build/san/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(BASEFLAGS) $(SANFLAGS) -c -o $@ $<
+
+build/san/uk: $(OBJ_SANL) $(OBJ_SANC)
+	$(CC) $(SANFLAGS) -o $@ $^ $(DEPLIBS)
+
+build/san/libuk.a: $(OBJ_SANL)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/san/tests/%: tests/unit/%.c $(TESTLIB) build/san/libuk.a
+	@mkdir -p $(@D)
+	$(CC) $(BASEFLAGS) $(SANFLAGS) -Itests/unit -o $@ $< $(TESTLIB) build/san/libuk.a $(DEPLIBS)
+
+# The library-OS components, each built by its own Makefile into a folder
+# that `uk pkg create` packs into the built-in store.
+components: $(COMPONENTS)
+build/components/uk-runtime/component.yaml: FORCE
+	$(MAKE) -C runtime O=$(CURDIR)/build/components/uk-runtime
+build/components/musl/component.yaml: FORCE
+	$(MAKE) -C recipes/musl O=$(CURDIR)/build/components/musl
+
+$(STORE): bin/uk $(COMPONENTS)
+	@rm -rf build/store.tmp
+	bin/uk pkg create --store build/store.tmp build/components/musl
+	bin/uk pkg create --store build/store.tmp build/components/uk-runtime
+	@rm -rf build/store && mv build/store.tmp build/store
+
+unit-tests: $(TEST_BINS) build/san/uk
+
+check: all unit-tests
+	tests/run
+
+demo:
+	scripts/demo.sh
+
+bench: all
+	bench/run
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/uk $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7
+	install -m 755 bin/uk $(DESTDIR)$(PREFIX)/bin/uk
+	rm -rf $(DESTDIR)$(PREFIX)/share/uk/store
+	cp -R build/store $(DESTDIR)$(PREFIX)/share/uk/store
+	for m in man/*.1; do install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done
+	for m in man/*.5; do [ -e $$m ] && install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man5/ || true; done
+	for m in man/*.7; do [ -e $$m ] && install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man7/ || true; done
+
+lint:
+	clang-format --dry-run --Werror $(LIB_SRCS) $(CLI_SRCS)
+	cppcheck --quiet --error-exitcode=1 --std=c11 -Isrc src
+
+clean:
+	rm -rf bin build
+	$(MAKE) -C runtime clean
+
+FORCE:
+
+-include $(OBJ_REL:.o=.d) $(OBJ_SANL:.o=.d) $(OBJ_SANC:.o=.d)

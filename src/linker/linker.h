@@ -1,0 +1,45 @@
+/* uk's static linker: ELF64 x86_64 objects and archives in, one ELF64 EXEC
+ * out, with whole-program dead-code elimination (section reachability).
+ * Never prints: explanations come back as text in struct uk_link_result. */
+#ifndef UK_LINKER_H
+#define UK_LINKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/error.h"
+
+struct uk_link_opts {
+	const char *const *inputs; /* objects (.o) and archives (.a), any order */
+	size_t ninputs;
+	const char *output;        /* written to a temp file, renamed on success */
+	const char *entry;         /* entry symbol; NULL means "_start" */
+	const char *const *keep;   /* extra GC roots: symbols, or section names */
+	size_t nkeep;
+	uint64_t base;             /* first load address; 0 means 1 MiB */
+	int no_gc;                 /* keep every section of every loaded input */
+	int strip_all;             /* no .symtab/.strtab */
+	const char *map_path;      /* --map FILE, or NULL */
+	const char *report_path;   /* --report FILE (JSON), or NULL */
+	const char *why_symbol;    /* --why SYMBOL, or NULL */
+	int print_gc_sections;     /* fill result->gc_text */
+};
+
+struct uk_link_result {
+	uint64_t load_bytes;       /* sum of PT_LOAD p_memsz */
+	uint64_t file_bytes;       /* size of the output file */
+	uint64_t kept_bytes, removed_bytes; /* allocated input sections */
+	size_t kept_sections, removed_sections;
+	double seconds;            /* wall time of the link */
+	char *why_text;            /* chain for why_symbol, one step a line */
+	char *gc_text;             /* "removed 'sec' in 'file'" lines */
+};
+
+/* Links; on failure nothing is left at opts->output and err says what and
+ * where (file, member, section, offset, symbol). Every undefined symbol and
+ * duplicate definition is listed in err->msg (one per line), status 1. */
+int uk_link(const struct uk_link_opts *opts, struct uk_link_result *res,
+	    struct uk_error *err);
+void uk_link_result_free(struct uk_link_result *res);
+
+#endif

@@ -1,0 +1,102 @@
+/* uk.yaml (a project) and component.yaml (a library-OS component): the
+ * parsed, validated forms. Parsing never prints; every problem found in one
+ * file is collected into a struct uk_diag list ("FILE:LINE:COL: message"). */
+#ifndef UK_MANIFEST_H
+#define UK_MANIFEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/error.h"
+
+/* A list of owned strings. */
+struct uk_strv {
+	char **v;
+	size_t n;
+};
+
+/* One problem in a manifest: where it is and what to do. */
+struct uk_diag {
+	char *file;
+	unsigned line, col; /* 1-based; 0 when the whole file is meant */
+	char *msg;
+	char *hint; /* may be NULL */
+};
+
+struct uk_diags {
+	struct uk_diag *v;
+	size_t n;
+};
+
+enum uk_target { UK_TARGET_KVM = 1, UK_TARGET_XEN = 2, UK_TARGET_RAW = 4 };
+
+struct uk_env_var {
+	char *key, *value;
+};
+
+/* uk.yaml */
+struct uk_manifest {
+	char *path;           /* the file it was read from */
+	char *dir;            /* its folder: relative paths in it are relative to this */
+	int spec;             /* 1 */
+	char *name;           /* required; [a-z0-9][a-z0-9._-]* */
+	char *version;        /* default "0.0.0" */
+	char *runtime;        /* component reference, default "uk-runtime" */
+	struct uk_strv libraries;  /* component references */
+	struct uk_strv sources;    /* globs, as written */
+	struct uk_strv include;    /* folders */
+	struct uk_strv cflags;
+	struct uk_strv defines;    /* NAME or NAME=VALUE */
+	unsigned targets;          /* UK_TARGET_* bits, in file order below */
+	enum uk_target target_order[3];
+	size_t ntargets;
+	uint64_t memory;           /* bytes; default 64 MiB */
+	struct uk_strv cmdline;    /* program arguments */
+	struct uk_env_var *env;
+	size_t nenv;
+};
+
+/* component.yaml: how to compile against and link a component. Paths are
+ * relative to the component's folder. */
+struct uk_component {
+	char *path;
+	char *dir;
+	int spec;
+	char *name;
+	char *version;
+	char *description;
+	char *entry;               /* entry symbol, if this component provides it */
+	struct uk_strv include;    /* include dirs added with -isystem */
+	struct uk_strv cflags;     /* flags added when compiling users' sources */
+	struct uk_strv objects;    /* objects linked always, first (e.g. crt1.o) */
+	struct uk_strv archives;   /* archives for every target, in link order */
+	struct uk_strv archives_kvm, archives_xen; /* platform archives */
+	struct uk_strv keep;       /* GC roots: symbol names or section names */
+	struct uk_strv requires;   /* other components by name */
+};
+
+/* Parse and validate. Return 0 when the file is valid; -1 otherwise, with
+ * every problem in *diags (caller frees with uk_diags_free) and a summary in
+ * err (err->status is 2 for an invalid file, 1 for an I/O error). */
+int uk_manifest_load(const char *path, struct uk_manifest *m,
+		     struct uk_diags *diags, struct uk_error *err);
+int uk_component_load(const char *path, struct uk_component *c,
+		      struct uk_diags *diags, struct uk_error *err);
+
+void uk_manifest_free(struct uk_manifest *m);
+void uk_component_free(struct uk_component *c);
+void uk_diags_free(struct uk_diags *d);
+
+/* "uk.yaml:3:5: unknown key 'sorces'" (+ "\n  hint: ...") into buf. */
+void uk_diag_format(const struct uk_diag *d, char *buf, size_t len);
+
+const char *uk_target_name(enum uk_target t);
+int uk_target_parse(const char *s, enum uk_target *t);
+
+/* "64M", "2G", "512K", "1048576" -> bytes; -1 on a bad size. */
+int uk_parse_size(const char *s, uint64_t *out);
+
+void uk_strv_push(struct uk_strv *sv, const char *s);
+void uk_strv_free(struct uk_strv *sv);
+
+#endif

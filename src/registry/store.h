@@ -1,0 +1,56 @@
+/* The local store: an OCI image layout (oci-layout, index.json,
+ * blobs/sha256/) holding components and images. Two roots are searched: the
+ * user's ($UK_HOME, default ~/.local/share/uk, writable) and the built-in one
+ * that `make` builds and `make install` installs (read-only). */
+#ifndef UK_REGISTRY_STORE_H
+#define UK_REGISTRY_STORE_H
+
+#include <stddef.h>
+
+#include "util/error.h"
+
+#define UK_DIGEST_MAX 72 /* "sha256:" + 64 hex + NUL */
+
+struct uk_store {
+	char *user_root;    /* $UK_HOME or ~/.local/share/uk */
+	char *builtin_root; /* $UK_BUILTIN_STORE, or found beside the uk binary */
+};
+
+/* A component found in a store, unpacked and ready to use. */
+struct uk_store_component {
+	char *name, *version;
+	char digest[UK_DIGEST_MAX]; /* manifest digest */
+	char *dir;                  /* unpacked folder holding component.yaml */
+	const char *root;           /* which store root it came from */
+};
+
+struct uk_store_entry {
+	char *ref;      /* "uk-runtime:0.1.0" */
+	char *kind;     /* "component" or "image" */
+	char digest[UK_DIGEST_MAX];
+	unsigned long long size;
+	const char *root;
+};
+
+int uk_store_open(struct uk_store *s, struct uk_error *err);
+void uk_store_close(struct uk_store *s);
+
+/* Finds "NAME" or "NAME:VERSION" (user store first, then built-in). With a
+ * pinned digest (from uk.lock), only that digest is accepted. On a miss,
+ * err says where it looked and how to get the component. */
+int uk_store_find_component(struct uk_store *s, const char *ref,
+			    const char *pinned_digest,
+			    struct uk_store_component *out, struct uk_error *err);
+void uk_store_component_free(struct uk_store_component *c);
+
+/* Packs a component folder (component.yaml, lib/, include/) into the layout
+ * at root as a reproducible OCI artifact, tagged NAME:VERSION. */
+int uk_store_add_component(const char *root, const char *dir,
+			   char digest_out[UK_DIGEST_MAX], struct uk_error *err);
+
+/* Everything both roots hold; caller frees with uk_store_entries_free. */
+int uk_store_list(struct uk_store *s, struct uk_store_entry **out, size_t *n,
+		  struct uk_error *err);
+void uk_store_entries_free(struct uk_store_entry *e, size_t n);
+
+#endif
