@@ -38,16 +38,20 @@ int uk_hintf(struct uk_error *err, const char *fmt, ...)
 
 int uk_error_wrap(struct uk_error *err, const char *fmt, ...)
 {
-	char prefix[UK_ERR_MSG_MAX], old[UK_ERR_MSG_MAX];
+	char joined[2 * UK_ERR_MSG_MAX];
+	size_t n;
 	va_list ap;
 
 	if (!err)
 		return -1;
 	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	vsnprintf(joined, UK_ERR_MSG_MAX, fmt, ap);
 	va_end(ap);
-	memcpy(old, err->msg, sizeof(old));
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old);
+	n = strlen(joined);
+	snprintf(joined + n, sizeof(joined) - n, ": %s", err->msg);
+	/* Keep the end of an over-long message cut, not the prefix. */
+	joined[UK_ERR_MSG_MAX - 1] = '\0';
+	memcpy(err->msg, joined, UK_ERR_MSG_MAX);
 	return -1;
 }
 

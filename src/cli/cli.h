@@ -1,0 +1,37 @@
+/* What every command shares: printing errors and hints, color and terminal
+ * detection. Only src/cli/ prints. */
+#ifndef UK_CLI_H
+#define UK_CLI_H
+
+#include <stdio.h>
+
+#include "util/error.h"
+
+/* Exit statuses shared by all commands. */
+enum {
+	UK_EXIT_OK = 0,
+	UK_EXIT_FAIL = 1,  /* the work failed (build error, link error, ...) */
+	UK_EXIT_USAGE = 2, /* bad command line or invalid manifest */
+	UK_EXIT_TIMEOUT = 124, /* `uk run --timeout` stopped the VM */
+};
+
+/* "uk: error: MSG" and, when set, "hint: HINT" on stderr; returns the
+ * status to exit with (err->status, or 1). */
+int cli_report(const struct uk_error *err);
+
+/* printf-style "uk: error: ..." for the CLI's own problems; returns 2. */
+int cli_usage_error(const char *usage, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The notice channel: "uk: MSG" on stderr (e.g. the TCG fallback). */
+void cli_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* True when stderr is a terminal (progress lines are shown only then). */
+int cli_progress_enabled(void);
+/* True when color may be used on stream f (a terminal, NO_COLOR unset). */
+int cli_color(FILE *f);
+
+/* Finds "--help"/"-h" in argv (before any "--"); prints usage to stdout. */
+int cli_wants_help(int argc, char **argv);
+
+#endif

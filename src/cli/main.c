@@ -1,0 +1,66 @@
+/* uk: the command table. Each command parses its own options and calls the
+ * pipeline; nothing here knows how a build works. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+/* Commands still being written are declared weak so the table links while
+ * they land one by one; a missing one says so instead of crashing. */
+#pragma weak cmd_build
+#pragma weak cmd_images
+#pragma weak cmd_init
+#pragma weak cmd_inspect
+#pragma weak cmd_link
+#pragma weak cmd_pkg
+#pragma weak cmd_run
+
+static const struct command commands[] = {
+	{ "init", cmd_init, "create a project: uk.yaml, src/main.c, .gitignore" },
+	{ "build", cmd_build, "compile, link and write the project's images" },
+	{ "run", cmd_run, "boot an image in QEMU" },
+	{ "link", cmd_link, "link objects and archives with uk's linker" },
+	{ "inspect", cmd_inspect, "show an image's target, sizes, entry and notes" },
+	{ "images", cmd_images, "list what the stores hold" },
+	{ "pkg", cmd_pkg, "pack a component folder into the store" },
+	{ "version", cmd_version, "print uk's version" },
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: uk <command> [options] [args]\n\ncommands:\n", f);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+	fputs("\n'uk <command> --help' and 'man uk-<command>' tell more.\n", f);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return UK_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return UK_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version"))
+		return cmd_version(1, argv + 1);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		if (!commands[i].fn)
+			return cli_usage_error(NULL, "'%s' is not built into this uk",
+					       argv[1]);
+		return commands[i].fn(argc - 1, argv + 1);
+	}
+	return cli_usage_error(NULL, "unknown command '%s'; see 'uk --help'", argv[1]);
+}
