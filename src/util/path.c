@@ -1,0 +1,210 @@
+#include "util/path.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+char *uk_path_join(const char *a, const char *b)
+{
+	size_t la = strlen(a);
+	char *p;
+
+	if (la == 0 || b[0] == '/')
+		return strdup(b);
+	if (asprintf(&p, "%s%s%s", a, a[la - 1] == '/' ? "" : "/", b) < 0)
+		return NULL;
+	return p;
+}
+
+char *uk_which(const char *name)
+{
+	const char *path = getenv("PATH");
+	char *copy, *dir, *save = NULL;
+
+	if (strchr(name, '/'))
+		return access(name, X_OK) == 0 ? strdup(name) : NULL;
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	copy = strdup(path);
+	for (dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		char *cand = uk_path_join(dir, name);
+
+		if (cand && access(cand, X_OK) == 0) {
+			free(copy);
+			return cand;
+		}
+		free(cand);
+	}
+	free(copy);
+	return NULL;
+}
+
+int uk_mkdirs(const char *path, struct uk_error *err)
+{
+	char buf[PATH_MAX];
+	size_t n = strlen(path);
+
+	if (n == 0 || n >= sizeof(buf))
+		return uk_errorf(err, "bad folder path '%s'", path);
+	memcpy(buf, path, n + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+			return uk_errorf(err, "cannot create folder '%s': %s", buf,
+					 strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+		return uk_errorf(err, "cannot create folder '%s': %s", buf, strerror(errno));
+	return 0;
+}
+
+int uk_remove_tree(const char *path, struct uk_error *err)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+	int rc = 0;
+
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? 0 : uk_errorf(err, "cannot remove '%s': %s", path,
+						       strerror(errno));
+	if (!S_ISDIR(st.st_mode)) {
+		if (unlink(path) != 0)
+			return uk_errorf(err, "cannot remove '%s': %s", path, strerror(errno));
+		return 0;
+	}
+	d = opendir(path);
+	if (!d)
+		return uk_errorf(err, "cannot read folder '%s': %s", path, strerror(errno));
+	while (rc == 0 && (e = readdir(d))) {
+		char *child;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		child = uk_path_join(path, e->d_name);
+		rc = uk_remove_tree(child, err);
+		free(child);
+	}
+	closedir(d);
+	if (rc == 0 && rmdir(path) != 0)
+		return uk_errorf(err, "cannot remove '%s': %s", path, strerror(errno));
+	return rc;
+}
+
+int uk_read_file(const char *path, char **data, size_t *len, struct uk_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+
+	if (!f)
+		return uk_errorf(err, "cannot read '%s': %s", path, strerror(errno));
+	for (;;) {
+		if (n + 4096 + 1 > cap) {
+			size_t ncap = cap ? cap * 2 : 8192;
+			char *nb = realloc(buf, ncap);
+
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				return uk_errorf(err, "out of memory reading '%s'", path);
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		size_t r = fread(buf + n, 1, cap - n - 1, f);
+
+		n += r;
+		if (r == 0)
+			break;
+	}
+	if (ferror(f)) {
+		free(buf);
+		fclose(f);
+		return uk_errorf(err, "cannot read '%s'", path);
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*data = buf;
+	if (len)
+		*len = n;
+	return 0;
+}
+
+int uk_write_file_atomic(const char *path, const void *data, size_t len, int mode,
+			 struct uk_error *err)
+{
+	char *tmp;
+	int fd;
+	const char *p = data;
+
+	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
+		return uk_errorf(err, "out of memory");
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		uk_errorf(err, "cannot write '%s': %s", path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			uk_errorf(err, "cannot write '%s': %s", path, strerror(errno));
+			close(fd);
+			unlink(tmp);
+			free(tmp);
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	if (fchmod(fd, (mode_t)mode) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
+		uk_errorf(err, "cannot write '%s': %s", path, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
+
+int uk_file_exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+int uk_is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *uk_exe_dir(void)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	if (slash)
+		*slash = '\0';
+	return strdup(buf);
+}

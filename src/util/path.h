@@ -1,0 +1,35 @@
+/* Paths and files: the few helpers every stage needs. */
+#ifndef UK_UTIL_PATH_H
+#define UK_UTIL_PATH_H
+
+#include <stddef.h>
+
+#include "util/error.h"
+
+/* Finds an executable by name in $PATH (or returns a copy of a name with a
+ * slash in it when that file is executable). Caller frees; NULL if absent. */
+char *uk_which(const char *name);
+
+/* malloc'd "a/b" (a may be "" or end with '/'). */
+char *uk_path_join(const char *a, const char *b);
+
+/* mkdir -p. */
+int uk_mkdirs(const char *path, struct uk_error *err);
+
+/* rm -rf (no error when absent). */
+int uk_remove_tree(const char *path, struct uk_error *err);
+
+/* Reads a whole file (NUL-terminated for convenience; *len excludes it). */
+int uk_read_file(const char *path, char **data, size_t *len, struct uk_error *err);
+
+/* Writes a file atomically: a temporary file beside it, then rename. */
+int uk_write_file_atomic(const char *path, const void *data, size_t len,
+			 int mode, struct uk_error *err);
+
+int uk_file_exists(const char *path);
+int uk_is_dir(const char *path);
+
+/* The folder of the running executable (from /proc/self/exe), malloc'd. */
+char *uk_exe_dir(void);
+
+#endif
