@@ -1,0 +1,92 @@
+/* The QEMU command line for an image: microvm for PVH ELF kernels, q35 for
+ * disks; a serial console on stdio; the exit devices of the guest protocol. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmm/vmm.h"
+
+struct argv_builder {
+	char **v;
+	size_t n, cap;
+};
+
+static void push(struct argv_builder *b, const char *s)
+{
+	if (b->n + 2 > b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 32;
+		b->v = realloc(b->v, b->cap * sizeof(*b->v));
+		if (!b->v)
+			abort();
+	}
+	b->v[b->n++] = strdup(s);
+	b->v[b->n] = NULL;
+}
+
+static void pushf(struct argv_builder *b, const char *fmt, const char *a)
+{
+	char *s;
+
+	if (asprintf(&s, fmt, a) < 0)
+		abort();
+	push(b, s);
+	free(s);
+}
+
+char **uk_vm_argv(const struct uk_vm_opts *o, const char *status_path)
+{
+	struct argv_builder b = { 0 };
+	const char *qemu = o->qemu ? o->qemu : getenv("UK_QEMU");
+	char mem[32];
+
+	push(&b, qemu && qemu[0] ? qemu : "qemu-system-x86_64");
+	push(&b, "-M");
+	push(&b, o->is_disk ? "q35" : "microvm");
+	push(&b, "-accel");
+	push(&b, o->accel == UK_ACCEL_KVM ? "kvm" : "tcg");
+	push(&b, "-cpu");
+	/* KVM passes the host CPU through; TCG's "max" gives SSE4, XSAVE, RDRAND. */
+	push(&b, o->accel == UK_ACCEL_KVM ? "host" : "max");
+	/* QEMU wants a whole number of KiB; M when it divides. */
+	if (o->memory % (1024 * 1024) == 0)
+		snprintf(mem, sizeof(mem), "%" PRIu64 "M", o->memory >> 20);
+	else
+		snprintf(mem, sizeof(mem), "%" PRIu64 "K", (o->memory + 1023) >> 10);
+	push(&b, "-m");
+	push(&b, mem);
+	push(&b, "-nodefaults");
+	push(&b, "-no-user-config");
+	push(&b, "-display");
+	push(&b, "none");
+	push(&b, "-no-reboot");
+	push(&b, "-serial");
+	push(&b, "stdio");
+	push(&b, "-device");
+	push(&b, "isa-debug-exit,iobase=0xf4,iosize=4");
+	if (status_path) {
+		push(&b, "-debugcon");
+		pushf(&b, "file:%s", status_path);
+	}
+	if (o->is_disk) {
+		push(&b, "-drive");
+		pushf(&b, "file=%s,format=raw,if=virtio,readonly=on", o->image);
+	} else {
+		push(&b, "-kernel");
+		push(&b, o->image);
+		if (o->cmdline && o->cmdline[0]) {
+			push(&b, "-append");
+			push(&b, o->cmdline);
+		}
+	}
+	return b.v;
+}
+
+void uk_vm_argv_free(char **argv)
+{
+	if (!argv)
+		return;
+	for (char **p = argv; *p; p++)
+		free(*p);
+	free(argv);
+}

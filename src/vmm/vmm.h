@@ -1,0 +1,56 @@
+/* Booting an image in QEMU: accelerator detection, the QEMU command line,
+ * and the guest's exit status. Never prints; the caller shows notices. */
+#ifndef UK_VMM_H
+#define UK_VMM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/error.h"
+
+enum uk_accel { UK_ACCEL_AUTO, UK_ACCEL_KVM, UK_ACCEL_TCG };
+
+/* Guest exit protocol (runtime/include/uk/exit.h is the guest side): the
+ * guest writes its status byte to the debugcon port, then to isa-debug-exit,
+ * which makes QEMU exit with (status << 1) | 1. */
+#define UK_VM_DEBUG_EXIT_IOBASE 0xf4
+
+struct uk_vm_opts {
+	const char *image;   /* PVH ELF kernel, or a raw disk when is_disk */
+	int is_disk;
+	uint64_t memory;     /* bytes */
+	enum uk_accel accel; /* UK_ACCEL_KVM or UK_ACCEL_TCG (resolve AUTO first) */
+	const char *cmdline; /* kernel command line, may be NULL */
+	unsigned timeout_s;  /* 0: none */
+	const char *qemu;    /* NULL: $UK_QEMU or qemu-system-x86_64 */
+	int stdin_null;      /* give the guest no input */
+};
+
+struct uk_vm_result {
+	int status;      /* the guest's exit status (0..255) when exited */
+	int exited;      /* the guest ended through the exit protocol */
+	int timed_out;   /* stopped after timeout_s */
+	int interrupted; /* stopped by SIGINT/SIGTERM */
+	int qemu_status; /* QEMU's own exit status */
+	double seconds;  /* wall time from spawn to exit */
+};
+
+/* 1 when /dev/kvm can create a VM; 0 with the reason in why otherwise. */
+int uk_vm_kvm_usable(char *why, size_t len);
+
+/* The QEMU argument vector (NULL-terminated, caller frees with
+ * uk_vm_argv_free). status_path receives the debugcon bytes. */
+char **uk_vm_argv(const struct uk_vm_opts *o, const char *status_path);
+void uk_vm_argv_free(char **argv);
+
+/* Boots and waits. Returns 0 when QEMU ran (see res for how it ended), -1
+ * when it could not be started or failed on its own (err says which; a
+ * missing QEMU names the package to install). */
+int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res,
+	      struct uk_error *err);
+
+/* Decodes QEMU's exit status plus the debugcon bytes into res. */
+void uk_vm_decode_exit(int qemu_status, const unsigned char *dbg, size_t ndbg,
+		       struct uk_vm_result *res);
+
+#endif
