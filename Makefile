@@ -20,9 +20,13 @@ TESTLIB   := tests/unit/check.c
 
 # Two builds of the same sources: build/obj (release) and build/san (tests,
 # under AddressSanitizer and UBSan).
-OBJ_REL   := $(LIB_SRCS:%.c=build/obj/%.o) $(CLI_SRCS:%.c=build/obj/%.o)
+# Files generated into build/gen/ and compiled like sources.
+GEN_SRCS  := build/gen/templates.c
+TEMPLATES := $(shell find templates -type f)
+
+OBJ_REL   := $(LIB_SRCS:%.c=build/obj/%.o) $(CLI_SRCS:%.c=build/obj/%.o) build/obj/gen/templates.o
 OBJ_SANL  := $(LIB_SRCS:%.c=build/san/%.o)
-OBJ_SANC  := $(CLI_SRCS:%.c=build/san/%.o)
+OBJ_SANC  := $(CLI_SRCS:%.c=build/san/%.o) build/san/gen/templates.o
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=build/san/tests/%)
 
 COMPONENTS := build/components/uk-runtime/component.yaml build/components/musl/component.yaml
@@ -40,6 +44,16 @@ build/obj/%.o: %.c
 	$(CC) $(BASEFLAGS) $(CFLAGS) -c -o $@ $<
 
 build/san/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(BASEFLAGS) $(SANFLAGS) -c -o $@ $<
+
+build/gen/templates.c: scripts/embed-templates $(TEMPLATES)
+	@mkdir -p $(@D)
+	scripts/embed-templates $@
+build/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BASEFLAGS) $(CFLAGS) -c -o $@ $<
+build/san/gen/%.o: build/gen/%.c
 	@mkdir -p $(@D)
 	$(CC) $(BASEFLAGS) $(SANFLAGS) -c -o $@ $<
 
