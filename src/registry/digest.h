@@ -1,0 +1,31 @@
+/* sha256 digests in the OCI form "sha256:<64 lowercase hex>" (libcrypto). */
+#ifndef UK_REGISTRY_DIGEST_H
+#define UK_REGISTRY_DIGEST_H
+
+#include <stddef.h>
+
+#ifndef UK_DIGEST_MAX
+#define UK_DIGEST_MAX 72 /* "sha256:" + 64 hex + NUL */
+#endif
+
+/* An incremental hash; init allocates, final (or free) releases. */
+struct uk_sha256 {
+	void *ctx; /* EVP_MD_CTX */
+	unsigned long long size;
+};
+
+int uk_sha256_init(struct uk_sha256 *h);
+void uk_sha256_update(struct uk_sha256 *h, const void *buf, size_t len);
+void uk_sha256_final(struct uk_sha256 *h, char out[UK_DIGEST_MAX]);
+void uk_sha256_free(struct uk_sha256 *h);
+
+/* out = digest of buf[0..len); returns 0, or -1 if libcrypto fails. */
+int uk_digest_buf(const void *buf, size_t len, char out[UK_DIGEST_MAX]);
+
+/* 1 if d is "sha256:" followed by exactly 64 lowercase hex digits. */
+int uk_digest_valid(const char *d);
+
+/* The hex part of a valid digest. */
+const char *uk_digest_hex(const char *d);
+
+#endif

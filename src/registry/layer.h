@@ -1,0 +1,30 @@
+/* Layers: reproducible tar+gzip (libarchive) from a folder, and the reverse,
+ * checked against the layer's digest while it is read. */
+#ifndef UK_REGISTRY_LAYER_H
+#define UK_REGISTRY_LAYER_H
+
+#include <stddef.h>
+
+#include "util/error.h"
+
+/* Packs the files and folders named by paths (relative to dir; folders are
+ * walked, symlinks followed) into a tar+gzip in a malloc'd buffer. The bytes
+ * depend only on the paths and contents: entries sorted by name, every mtime
+ * set to mtime, uid/gid 0 without names, mode 0755 for folders and
+ * executables else 0644, gzip without file name or timestamp. */
+int uk_layer_pack(const char *dir, const char *const *paths, size_t npaths,
+		  long long mtime, void **out, size_t *len,
+		  struct uk_error *err);
+
+/* SOURCE_DATE_EPOCH when set to a valid number, else 0. */
+long long uk_layer_mtime(void);
+
+/* Unpacks the tar+gzip read from fd into the existing, empty folder dest.
+ * Only regular files and folders with relative paths free of ".." are
+ * accepted. The bytes read are hashed: unless they are exactly size bytes
+ * with the given digest, it fails (dest may then hold partial output, which
+ * the caller removes). */
+int uk_layer_unpack_fd(int fd, const char *dest, const char *digest,
+		       unsigned long long size, struct uk_error *err);
+
+#endif

@@ -1,0 +1,250 @@
+/* Unpacking a tar+gzip layer from untrusted bytes: the digest is computed
+ * over exactly what libarchive is fed, and every entry is checked before
+ * anything is written. */
+#include "registry/layer.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "registry/digest.h"
+
+#define UNPACK_MAX_BYTES (16ULL << 30)
+#define UNPACK_MAX_ENTRIES 1000000
+
+struct hashed_fd {
+	int fd;
+	struct uk_sha256 h;
+	int io_errno;
+	unsigned char buf[65536];
+};
+
+static la_ssize_t hashed_read(struct archive *a, void *ctx, const void **out)
+{
+	struct hashed_fd *r = ctx;
+	ssize_t n;
+
+	(void)a;
+	do
+		n = read(r->fd, r->buf, sizeof(r->buf));
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		r->io_errno = errno;
+		return -1;
+	}
+	uk_sha256_update(&r->h, r->buf, (size_t)n);
+	*out = r->buf;
+	return n;
+}
+
+/* Hashes whatever libarchive did not need (padding after the tar end). */
+static int drain(struct hashed_fd *r)
+{
+	for (;;) {
+		ssize_t n = read(r->fd, r->buf, sizeof(r->buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r->io_errno = errno;
+			return -1;
+		}
+		if (n == 0)
+			return 0;
+		uk_sha256_update(&r->h, r->buf, (size_t)n);
+	}
+}
+
+/* "./a/b" -> "a/b"; NULL for absolute paths, "..", empty parts. */
+static const char *clean_path(const char *p)
+{
+	const char *s;
+	size_t len;
+
+	while (p[0] == '.' && p[1] == '/')
+		p += 2;
+	len = strlen(p);
+	if (len == 0 || len >= PATH_MAX / 2 || p[0] == '/')
+		return NULL;
+	for (s = p; *s;) {
+		const char *e = strchr(s, '/');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+
+		if (n == 0 && e)
+			return NULL; /* "a//b" */
+		if ((n == 2 && s[0] == '.' && s[1] == '.') ||
+		    (n == 1 && s[0] == '.'))
+			return NULL;
+		if (!e)
+			break;
+		s = e + 1;
+	}
+	return p;
+}
+
+/* Creates the folders leading to rel (and rel itself if is_dir). */
+static int make_dirs(const char *dest, const char *rel, int is_dir,
+		     struct uk_error *err)
+{
+	char path[PATH_MAX];
+	size_t base = strlen(dest) + 1, i;
+	int n = snprintf(path, sizeof(path), "%s/%s", dest, rel);
+
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return uk_errorf(err, "layer entry '%s': path too long", rel);
+	for (i = base; i <= (size_t)n; i++) {
+		char c = path[i];
+
+		if (c != '/' && !(c == '\0' && is_dir))
+			continue;
+		path[i] = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return uk_errorf(err, "cannot create '%s': %s", path,
+					 strerror(errno));
+		path[i] = c;
+	}
+	return 0;
+}
+
+static int write_file(struct archive *a, struct archive_entry *e,
+		      const char *dest, const char *rel,
+		      unsigned long long *total, struct uk_error *err)
+{
+	char path[PATH_MAX], buf[65536];
+	mode_t mode = (archive_entry_perm(e) & 0111) ? 0755 : 0644;
+	int fd, rc = 0;
+	la_ssize_t n;
+
+	if (make_dirs(dest, rel, 0, err) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/%s", dest, rel);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  mode);
+	if (fd < 0)
+		return uk_errorf(err, "layer entry '%s': cannot create: %s",
+				 rel, errno == EEXIST ? "entry repeated"
+						      : strerror(errno));
+	while ((n = archive_read_data(a, buf, sizeof(buf))) > 0) {
+		*total += (unsigned long long)n;
+		if (*total > UNPACK_MAX_BYTES) {
+			rc = uk_errorf(err, "layer unpacks to more than %llu bytes",
+				       UNPACK_MAX_BYTES);
+			break;
+		}
+		if (write(fd, buf, (size_t)n) != n) {
+			rc = uk_errorf(err, "cannot write '%s': %s", path,
+				       strerror(errno));
+			break;
+		}
+	}
+	if (n < 0 && rc == 0)
+		rc = uk_errorf(err, "layer entry '%s': %s", rel,
+			       archive_error_string(a));
+	if (close(fd) < 0 && rc == 0)
+		rc = uk_errorf(err, "cannot write '%s': %s", path,
+			       strerror(errno));
+	return rc;
+}
+
+static int unpack_entries(struct archive *a, const char *dest,
+			  struct uk_error *err)
+{
+	struct archive_entry *e;
+	unsigned long long total = 0;
+	size_t count = 0;
+	int r;
+
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		const char *name = archive_entry_pathname(e);
+		const char *rel = name ? clean_path(name) : NULL;
+		mode_t type = archive_entry_filetype(e);
+
+		if (++count > UNPACK_MAX_ENTRIES)
+			return uk_errorf(err, "layer has more than %d entries",
+					 UNPACK_MAX_ENTRIES);
+		if (!rel)
+			return uk_errorf(err, "layer entry '%s' has an unsafe path",
+					 name ? name : "");
+		if (archive_entry_hardlink(e) || (type != AE_IFREG && type != AE_IFDIR))
+			return uk_errorf(err, "layer entry '%s' is not a regular file or folder",
+					 rel);
+		if (type == AE_IFDIR) {
+			if (make_dirs(dest, rel, 1, err) < 0)
+				return -1;
+		} else if (write_file(a, e, dest, rel, &total, err) < 0) {
+			return -1;
+		}
+	}
+	if (r != ARCHIVE_EOF)
+		return uk_errorf(err, "layer is not a valid tar+gzip: %s",
+				 archive_error_string(a));
+	return 0;
+}
+
+int uk_layer_unpack_fd(int fd, const char *dest, const char *digest,
+		       unsigned long long size, struct uk_error *err)
+{
+	struct hashed_fd *r = calloc(1, sizeof(*r));
+	struct archive *a = archive_read_new();
+	char got[UK_DIGEST_MAX];
+	int rc = -1;
+
+	if (!r || !a || uk_sha256_init(&r->h) < 0) {
+		uk_errorf(err, "out of memory");
+		goto out;
+	}
+	r->fd = fd;
+	archive_read_support_filter_gzip(a);
+	archive_read_support_format_tar(a);
+	if (archive_read_open(a, r, NULL, hashed_read, NULL) != ARCHIVE_OK) {
+		uk_errorf(err, "layer %s is not a valid tar+gzip: %s", digest,
+			  r->io_errno ? strerror(r->io_errno)
+				      : archive_error_string(a));
+		goto out;
+	}
+	if (unpack_entries(a, dest, err) < 0) {
+		/* Bad bytes are more often corruption than a bad archive. */
+		if (drain(r) == 0 && !r->io_errno) {
+			uk_sha256_final(&r->h, got);
+			if (strcmp(got, digest) != 0) {
+				uk_errorf(err, "layer %s is corrupt: its content hashes to %s",
+					  digest, got);
+				goto out;
+			}
+		}
+		uk_error_wrap(err, "layer %s", digest);
+		goto out;
+	}
+	if (drain(r) < 0 || r->io_errno) {
+		uk_errorf(err, "reading layer %s: %s", digest,
+			  strerror(r->io_errno));
+		goto out;
+	}
+	if (r->h.size != size) {
+		uk_errorf(err, "layer %s has %llu bytes, its descriptor says %llu",
+			  digest, r->h.size, size);
+		goto out;
+	}
+	uk_sha256_final(&r->h, got);
+	if (strcmp(got, digest) != 0) {
+		uk_errorf(err, "layer %s is corrupt: its content hashes to %s",
+			  digest, got);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (a)
+		archive_read_free(a);
+	if (r) {
+		uk_sha256_free(&r->h);
+		free(r);
+	}
+	return rc;
+}

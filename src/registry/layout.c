@@ -1,0 +1,396 @@
+/* Blobs and files of an OCI image layout. */
+#include "registry/layout.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define OCI_LAYOUT_JSON "{\"imageLayoutVersion\":\"1.0.0\"}"
+#define EMPTY_INDEX_JSON                                                      \
+	"{\n  \"schemaVersion\": 2,\n  \"mediaType\": \"" UK_MT_INDEX         \
+	"\",\n  \"manifests\": []\n}\n"
+
+int uk_layout_present(const char *root)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/oci-layout", root);
+	return access(path, F_OK) == 0;
+}
+
+static int mkdir_p(const char *path, struct uk_error *err)
+{
+	char buf[PATH_MAX];
+	size_t i, n = strlen(path);
+
+	if (n == 0 || n >= sizeof(buf))
+		return uk_errorf(err, "bad store path '%s'", path);
+	memcpy(buf, path, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != '\0')
+			continue;
+		buf[i] = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return uk_errorf(err, "cannot create '%s': %s", buf,
+					 strerror(errno));
+		buf[i] = i == n ? '\0' : '/';
+	}
+	return 0;
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* A temporary file in <root>/.tmp, 0644; returns the fd, *tmp is malloc'd. */
+static int tmp_file(const char *root, char **tmp, struct uk_error *err)
+{
+	char dir[PATH_MAX];
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%s/.tmp", root);
+	if (mkdir_p(dir, err) < 0)
+		return -1;
+	if (asprintf(tmp, "%s/XXXXXX", dir) < 0)
+		return uk_errorf(err, "out of memory");
+	fd = mkostemp(*tmp, O_CLOEXEC);
+	if (fd < 0) {
+		uk_errorf(err, "cannot create a file in '%s': %s", dir,
+			  strerror(errno));
+		free(*tmp);
+		*tmp = NULL;
+		return -1;
+	}
+	fchmod(fd, 0644);
+	return fd;
+}
+
+/* Writes path atomically. With no_clobber, an existing file is kept. */
+static int write_file_atomic(const char *root, const char *path,
+			     const void *buf, size_t len, int no_clobber,
+			     struct uk_error *err)
+{
+	char *tmp = NULL;
+	int fd = tmp_file(root, &tmp, err), rc = 0;
+
+	if (fd < 0)
+		return -1;
+	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0)
+		rc = uk_errorf(err, "cannot write '%s': %s", tmp, strerror(errno));
+	if (close(fd) < 0 && rc == 0)
+		rc = uk_errorf(err, "cannot write '%s': %s", tmp, strerror(errno));
+	if (rc == 0 && no_clobber) {
+		if (link(tmp, path) < 0 && errno != EEXIST)
+			rc = uk_errorf(err, "cannot create '%s': %s", path,
+				       strerror(errno));
+	} else if (rc == 0 && rename(tmp, path) < 0) {
+		rc = uk_errorf(err, "cannot create '%s': %s", path,
+			       strerror(errno));
+	}
+	if (rc < 0 || no_clobber)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+int uk_layout_write_file(const char *root, const char *name, const void *buf,
+			 size_t len, struct uk_error *err)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", root, name);
+	return write_file_atomic(root, path, buf, len, 0, err);
+}
+
+int uk_layout_init(const char *root, struct uk_error *err)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/blobs/sha256", root);
+	if (mkdir_p(path, err) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/oci-layout", root);
+	if (access(path, F_OK) < 0 &&
+	    write_file_atomic(root, path, OCI_LAYOUT_JSON,
+			      strlen(OCI_LAYOUT_JSON), 1, err) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/index.json", root);
+	if (access(path, F_OK) < 0 &&
+	    write_file_atomic(root, path, EMPTY_INDEX_JSON,
+			      strlen(EMPTY_INDEX_JSON), 1, err) < 0)
+		return -1;
+	return 0;
+}
+
+char *uk_layout_blob_path(const char *root, const char *digest)
+{
+	char *p;
+
+	if (!uk_digest_valid(digest))
+		return NULL;
+	if (asprintf(&p, "%s/blobs/sha256/%s", root, uk_digest_hex(digest)) < 0)
+		return NULL;
+	return p;
+}
+
+/* 1 if the blob exists with exactly that content. */
+static int blob_ok(const char *root, const char *digest)
+{
+	struct uk_error e = {0};
+	int fd = uk_layout_open_blob(root, digest, &e);
+	char got[UK_DIGEST_MAX];
+	struct uk_sha256 h;
+	char chunk[65536];
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	if (uk_sha256_init(&h) < 0) {
+		close(fd);
+		return 0;
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		uk_sha256_update(&h, chunk, (size_t)n);
+	close(fd);
+	uk_sha256_final(&h, got);
+	return n == 0 && strcmp(got, digest) == 0;
+}
+
+int uk_blob_writer_open(struct uk_blob_writer *w, const char *root,
+			struct uk_error *err)
+{
+	char path[PATH_MAX];
+
+	memset(w, 0, sizeof(*w));
+	w->fd = -1;
+	snprintf(path, sizeof(path), "%s/blobs/sha256", root);
+	if (mkdir_p(path, err) < 0)
+		return -1;
+	if (!(w->root = strdup(root)) || uk_sha256_init(&w->h) < 0) {
+		uk_blob_writer_abort(w);
+		return uk_errorf(err, "out of memory");
+	}
+	w->fd = tmp_file(root, &w->tmp, err);
+	if (w->fd < 0) {
+		uk_blob_writer_abort(w);
+		return -1;
+	}
+	return 0;
+}
+
+int uk_blob_writer_write(struct uk_blob_writer *w, const void *buf,
+			 size_t len, struct uk_error *err)
+{
+	if (write_all(w->fd, buf, len) < 0)
+		return uk_errorf(err, "cannot write '%s': %s", w->tmp,
+				 strerror(errno));
+	uk_sha256_update(&w->h, buf, len);
+	return 0;
+}
+
+void uk_blob_writer_abort(struct uk_blob_writer *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	if (w->tmp)
+		unlink(w->tmp);
+	uk_sha256_free(&w->h);
+	free(w->tmp);
+	free(w->root);
+	memset(w, 0, sizeof(*w));
+	w->fd = -1;
+}
+
+int uk_blob_writer_commit(struct uk_blob_writer *w, const char *expect,
+			  char digest_out[UK_DIGEST_MAX], struct uk_error *err)
+{
+	char got[UK_DIGEST_MAX], *path = NULL;
+	int rc = -1;
+
+	uk_sha256_final(&w->h, got);
+	if (expect && strcmp(got, expect) != 0) {
+		uk_errorf(err, "blob content hashes to %s, expected %s", got,
+			  expect);
+		goto out;
+	}
+	if (fsync(w->fd) < 0 || close(w->fd) < 0) {
+		w->fd = -1;
+		uk_errorf(err, "cannot write '%s': %s", w->tmp, strerror(errno));
+		goto out;
+	}
+	w->fd = -1;
+	path = uk_layout_blob_path(w->root, got);
+	if (!path) {
+		uk_errorf(err, "out of memory");
+		goto out;
+	}
+	if (blob_ok(w->root, got)) {
+		rc = 0;
+		goto out;
+	}
+	if (rename(w->tmp, path) < 0) {
+		uk_errorf(err, "cannot create '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	free(w->tmp);
+	w->tmp = NULL;
+	rc = 0;
+out:
+	if (rc == 0 && digest_out)
+		memcpy(digest_out, got, UK_DIGEST_MAX);
+	free(path);
+	uk_blob_writer_abort(w);
+	return rc;
+}
+
+int uk_layout_put_blob(const char *root, const void *buf, size_t len,
+		       char digest_out[UK_DIGEST_MAX], struct uk_error *err)
+{
+	struct uk_blob_writer w;
+
+	if (uk_digest_buf(buf, len, digest_out) < 0)
+		return uk_errorf(err, "cannot compute a sha256 digest");
+	if (blob_ok(root, digest_out))
+		return 0;
+	if (uk_blob_writer_open(&w, root, err) < 0)
+		return -1;
+	if (uk_blob_writer_write(&w, buf, len, err) < 0) {
+		uk_blob_writer_abort(&w);
+		return -1;
+	}
+	return uk_blob_writer_commit(&w, digest_out, NULL, err);
+}
+
+int uk_layout_open_blob(const char *root, const char *digest,
+			struct uk_error *err)
+{
+	char *path = uk_layout_blob_path(root, digest);
+	int fd;
+
+	if (!path)
+		return uk_errorf(err, "'%s' is not a sha256 digest", digest);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT) {
+			uk_errorf(err, "blob %s is missing from the store '%s'",
+				  digest, root);
+			uk_hintf(err, "the store is incomplete; add the component again "
+				      "(uk pkg create DIR, or uk pull REF)");
+		} else {
+			uk_errorf(err, "cannot open '%s': %s", path,
+				  strerror(errno));
+		}
+	}
+	free(path);
+	return fd;
+}
+
+static int corrupt(struct uk_error *err, const char *root, const char *digest,
+		   const char *what)
+{
+	uk_errorf(err, "blob %s in the store '%s' is corrupt: %s", digest, root,
+		  what);
+	return uk_hintf(err, "delete '%s/blobs/sha256/%s' and add the component "
+			     "again (uk pkg create DIR, or uk pull REF)",
+			root, uk_digest_hex(digest));
+}
+
+int uk_layout_read_blob(const char *root, const char *digest, long long size,
+			size_t max, char **buf, size_t *len,
+			struct uk_error *err)
+{
+	struct stat st;
+	char got[UK_DIGEST_MAX], why[128];
+	char *p;
+	size_t off = 0;
+	int fd = uk_layout_open_blob(root, digest, err);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return corrupt(err, root, digest, "not a regular file");
+	}
+	if (size >= 0 && st.st_size != size) {
+		close(fd);
+		snprintf(why, sizeof(why), "it has %lld bytes, %lld expected",
+			 (long long)st.st_size, size);
+		return corrupt(err, root, digest, why);
+	}
+	if ((unsigned long long)st.st_size > max) {
+		close(fd);
+		snprintf(why, sizeof(why), "it has %lld bytes, more than %zu allowed",
+			 (long long)st.st_size, max);
+		return corrupt(err, root, digest, why);
+	}
+	if (!(p = malloc((size_t)st.st_size + 1))) {
+		close(fd);
+		return uk_errorf(err, "out of memory");
+	}
+	while (off < (size_t)st.st_size) {
+		ssize_t n = read(fd, p + off, (size_t)st.st_size - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	close(fd);
+	p[off] = '\0';
+	if (uk_digest_buf(p, off, got) < 0 || strcmp(got, digest) != 0 ||
+	    off != (size_t)st.st_size) {
+		free(p);
+		snprintf(why, sizeof(why), "its content hashes to %s", got);
+		return corrupt(err, root, digest, why);
+	}
+	*buf = p;
+	*len = off;
+	return 0;
+}
+
+int uk_layout_lock(const char *root, struct uk_error *err)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/.lock", root);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return uk_errorf(err, "cannot open '%s': %s", path,
+				 strerror(errno));
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			uk_errorf(err, "cannot lock '%s': %s", path,
+				  strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
+void uk_layout_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
