@@ -77,11 +77,23 @@ struct uk_component {
 
 /* Parse and validate. Return 0 when the file is valid; -1 otherwise, with
  * every problem in *diags (caller frees with uk_diags_free) and a summary in
- * err (err->status is 2 for an invalid file, 1 for an I/O error). */
+ * err (err->status is 2 for an invalid file, 1 for an I/O error). *diags
+ * should start empty ({0}); problems are in file order, problems about the
+ * whole file (line 0) first. err->msg is the first problem formatted
+ * without its hint, plus "(and N more problems)"; err->hint is its hint.
+ * On failure *m is freed and zeroed; on success free it with
+ * uk_manifest_free. Paths (sources, include, objects, archives) are checked
+ * to exist relative to the file's folder; aliases are refused. */
 int uk_manifest_load(const char *path, struct uk_manifest *m,
 		     struct uk_diags *diags, struct uk_error *err);
 int uk_component_load(const char *path, struct uk_component *c,
 		      struct uk_diags *diags, struct uk_error *err);
+
+/* The files m->sources names: each glob expanded relative to m->dir, as
+ * paths joined with m->dir, sorted, without duplicates; appended to *files.
+ * Fails (status 2) if a glob no longer matches anything. */
+int uk_manifest_sources(const struct uk_manifest *m, struct uk_strv *files,
+			struct uk_error *err);
 
 void uk_manifest_free(struct uk_manifest *m);
 void uk_component_free(struct uk_component *c);

@@ -1,0 +1,231 @@
+/* Checking a mapping against a table of fields, and the typed readers the
+ * fields use. Every problem becomes one diagnostic; nothing stops early. */
+#include "manifest/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+bool mf_is_null(const struct ynode *n)
+{
+	static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
+	size_t i;
+
+	if (!n || n->kind != YN_SCALAR || !n->plain)
+		return false;
+	for (i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++)
+		if (strcmp(n->s, nulls[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool looks_numeric(const char *s)
+{
+	bool digit = false;
+
+	if (*s == '-' || *s == '+')
+		s++;
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			digit = true;
+		else if (*s != '.' && *s != '_')
+			return false;
+	}
+	return digit;
+}
+
+const char *mf_kind(const struct ynode *n)
+{
+	switch (n->kind) {
+	case YN_SEQ:
+		return "a list";
+	case YN_MAP:
+		return "a mapping";
+	case YN_ALIAS:
+		return "an alias";
+	case YN_SCALAR:
+		break;
+	}
+	if (mf_is_null(n))
+		return "null";
+	if (n->plain && looks_numeric(n->s))
+		return "a number";
+	return "a string";
+}
+
+const struct ynode *mf_blame(const struct ynode *key, const struct ynode *val)
+{
+	return mf_is_null(val) ? key : val;
+}
+
+static void unknown_key(struct mctx *c, const struct ynode *key,
+			const struct mf_field *fields, size_t nfields,
+			const struct mf_synonym *syn, size_t nsyn)
+{
+	const char *words[32], *best = NULL;
+	char q[MF_QBUF], list[512];
+	struct uk_diag *d;
+	size_t i, o = 0;
+
+	d = mf_diag_at(c, key, "unknown key '%s'", mf_q(key->s, q, sizeof(q)));
+	if (!d)
+		return; /* past the cap: spare the search */
+	for (i = 0; i < nsyn && !best; i++)
+		if (strcasecmp(key->s, syn[i].wrong) == 0)
+			best = syn[i].right;
+	for (i = 0; i < nfields && i < 32; i++)
+		words[i] = fields[i].key;
+	if (!best)
+		best = mf_closest(key->s, words, i);
+	if (best) {
+		mf_hint(d, "did you mean '%s'?", best);
+		return;
+	}
+	list[0] = '\0';
+	for (i = 0; i < nfields && o < sizeof(list); i++)
+		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s",
+				      i ? ", " : "", fields[i].key);
+	mf_hint(d, "valid keys are %s", list);
+}
+
+void mf_walk(struct mctx *c, const struct ynode *map,
+	     const struct mf_field *fields, size_t nfields,
+	     const struct mf_synonym *syn, size_t nsyn, void *obj)
+{
+	const struct ynode *first[32] = { 0 };
+	char q[MF_QBUF];
+	size_t i, f;
+
+	for (i = 0; i + 1 < map->n; i += 2) {
+		const struct ynode *key = map->kid[i], *val = map->kid[i + 1];
+
+		if (key->kind == YN_ALIAS)
+			continue; /* reported when read */
+		if (key->kind != YN_SCALAR || mf_is_null(key)) {
+			mf_diag_at(c, key, "a key must be a string, not %s",
+				   mf_kind(key));
+			continue;
+		}
+		for (f = 0; f < nfields && f < 32; f++)
+			if (strcmp(key->s, fields[f].key) == 0)
+				break;
+		if (f == nfields || key->has_nul) {
+			unknown_key(c, key, fields, nfields, syn, nsyn);
+			continue;
+		}
+		if (first[f]) {
+			mf_hint(mf_diag_at(c, key, "duplicate key '%s'",
+					   fields[f].key),
+				"'%s' is first set at line %u", fields[f].key,
+				first[f]->line);
+			continue;
+		}
+		first[f] = key;
+		if (val->kind == YN_ALIAS)
+			continue;
+		if (mf_is_null(val) && !fields[f].required)
+			continue; /* as if absent: the default holds */
+		fields[f].set(c, key, val, obj);
+	}
+	for (f = 0; f < nfields && f < 32; f++) {
+		if (!fields[f].required || first[f])
+			continue;
+		mf_hint(mf_diag_at(c, map, "missing required field '%s'",
+				   mf_q(fields[f].key, q, sizeof(q))),
+			"%s", fields[f].missing_hint);
+	}
+}
+
+int mf_get_str(struct mctx *c, const struct ynode *key,
+	       const struct ynode *val, char **out, bool allow_empty)
+{
+	if (val->kind == YN_ALIAS)
+		return -1;
+	if (val->kind != YN_SCALAR) {
+		mf_diag_at(c, val, "'%s' must be a string, not %s", key->s,
+			   mf_kind(val));
+		return -1;
+	}
+	if (val->has_nul) {
+		mf_diag_at(c, val, "'%s' must not contain NUL characters",
+			   key->s);
+		return -1;
+	}
+	if (!allow_empty && (val->s[0] == '\0' || mf_is_null(val))) {
+		mf_diag_at(c, mf_blame(key, val), "'%s' must not be empty",
+			   key->s);
+		return -1;
+	}
+	free(*out);
+	*out = mf_strdup(mf_is_null(val) ? "" : val->s);
+	return 0;
+}
+
+/* "FOO: 1" inside a list is a mapping to YAML; the user meant a string. */
+static void hint_quote(struct uk_diag *d, const struct ynode *item)
+{
+	char qk[MF_QBUF], qv[MF_QBUF];
+
+	if (item->kind != YN_MAP || item->n != 2 ||
+	    item->kid[0]->kind != YN_SCALAR || item->kid[1]->kind != YN_SCALAR)
+		return;
+	mf_hint(d, "quote it if you meant a string: \"%s: %s\"",
+		mf_q(item->kid[0]->s, qk, sizeof(qk)),
+		mf_q(item->kid[1]->s, qv, sizeof(qv)));
+}
+
+const char *mf_item_str(struct mctx *c, const struct ynode *key,
+			const struct ynode *item, bool allow_empty)
+{
+	if (item->kind == YN_ALIAS)
+		return NULL;
+	if (item->kind != YN_SCALAR || mf_is_null(item)) {
+		hint_quote(mf_diag_at(c, item,
+				      "each item of '%s' must be a string, "
+				      "not %s",
+				      key->s, mf_kind(item)),
+			   item);
+		return NULL;
+	}
+	if (item->has_nul) {
+		mf_diag_at(c, item, "items of '%s' must not contain NUL "
+				    "characters",
+			   key->s);
+		return NULL;
+	}
+	if (!allow_empty && item->s[0] == '\0') {
+		mf_diag_at(c, item, "items of '%s' must not be empty", key->s);
+		return NULL;
+	}
+	return item->s;
+}
+
+int mf_get_strv(struct mctx *c, const struct ynode *key,
+		const struct ynode *val, struct uk_strv *out, bool allow_empty,
+		mf_item_check check)
+{
+	char q[MF_QBUF];
+	size_t i;
+
+	if (val->kind == YN_ALIAS)
+		return -1;
+	if (val->kind != YN_SEQ) {
+		struct uk_diag *d = mf_diag_at(
+			c, mf_blame(key, val),
+			"'%s' must be a list of strings, not %s", key->s,
+			mf_kind(val));
+
+		if (val->kind == YN_SCALAR && !mf_is_null(val))
+			mf_hint(d, "write a list: '%s: [%s]'", key->s,
+				mf_q(val->s, q, sizeof(q)));
+		return -1;
+	}
+	for (i = 0; i < val->n; i++) {
+		const char *s = mf_item_str(c, key, val->kid[i], allow_empty);
+
+		if (s && (!check || check(c, key, val->kid[i])))
+			uk_strv_push(out, s);
+	}
+	return 0;
+}
