@@ -1,0 +1,55 @@
+# The command line itself: the table, --help and man pages for every
+# command, uk init, usage errors.
+. "$(dirname "$0")/lib.sh"
+
+commands=$("$UK" --help | awk '/^commands:/{on=1; next} on && /^  [a-z]/{print $1}')
+[ -n "$commands" ] && pass cli-table-lists-commands || fail cli-table-lists-commands "no commands in uk --help"
+for c in $commands; do
+	out=$("$UK" "$c" --help 2>&1); rc=$?
+	if [ $rc -eq 0 ] && printf '%s' "$out" | grep -q "^usage: uk $c"; then
+		pass "cli-help-$c"
+	else
+		fail "cli-help-$c" "rc=$rc: $out"
+	fi
+	if [ -f "$UK_ROOT/man/uk-$c.1" ] && man -l -Tutf8 "$UK_ROOT/man/uk-$c.1" 2>&1 >/dev/null | grep -q .; then
+		fail "cli-man-$c" "man reports problems"
+	elif [ -f "$UK_ROOT/man/uk-$c.1" ]; then
+		pass "cli-man-$c"
+	else
+		fail "cli-man-$c" "no man/uk-$c.1"
+	fi
+done
+
+out=$("$UK" frobnicate 2>&1); rc=$?
+[ $rc -eq 2 ] && printf '%s' "$out" | grep -q "^uk: error: unknown command 'frobnicate'" &&
+	pass cli-unknown-command || fail cli-unknown-command "rc=$rc: $out"
+
+out=$("$UK" version); [ "$out" = "uk $(cat "$UK_ROOT/VERSION")" ] && pass cli-version || fail cli-version "$out"
+
+# uk init writes the three files, names the project after the folder.
+"$UK" init "$tmp/My Proj" >/dev/null 2>&1
+if [ -f "$tmp/My Proj/uk.yaml" ] && [ -f "$tmp/My Proj/src/main.c" ] && [ -f "$tmp/My Proj/.gitignore" ] &&
+	grep -q '^name: my-proj$' "$tmp/My Proj/uk.yaml"; then
+	pass cli-init-writes-project
+else
+	fail cli-init-writes-project "$(ls -la "$tmp/My Proj" 2>&1)"
+fi
+
+# ... and refuses to overwrite anything, leaving every file as it was.
+echo "int main(void) { return 42; }" >"$tmp/My Proj/src/main.c"
+before=$(cd "$tmp/My Proj" && find . -type f | sort | xargs sha256sum)
+out=$("$UK" init "$tmp/My Proj" 2>&1); rc=$?
+after=$(cd "$tmp/My Proj" && find . -type f | sort | xargs sha256sum)
+[ $rc -ne 0 ] && [ "$before" = "$after" ] && printf '%s' "$out" | grep -q "already exists" &&
+	pass cli-init-refuses-overwrite || fail cli-init-refuses-overwrite "rc=$rc: $out"
+
+out=$("$UK" init "$tmp/x" --name "Bad Name" 2>&1); rc=$?
+[ $rc -eq 2 ] && [ ! -e "$tmp/x/uk.yaml" ] && pass cli-init-bad-name || fail cli-init-bad-name "rc=$rc: $out"
+
+out=$("$UK" init "$tmp/y" --template nope 2>&1); rc=$?
+[ $rc -eq 2 ] && printf '%s' "$out" | grep -q "no template 'nope'" && pass cli-init-bad-template ||
+	fail cli-init-bad-template "rc=$rc: $out"
+
+out=$("$UK" init --bogus 2>&1); rc=$?
+[ $rc -eq 2 ] && printf '%s' "$out" | grep -q "^hint: usage: uk init" && pass cli-usage-error-hint ||
+	fail cli-usage-error-hint "rc=$rc: $out"
