@@ -62,6 +62,21 @@ static int drain(struct hashed_fd *r)
 	}
 }
 
+/* After a failure: bad bytes are more often corruption than a bad archive,
+ * so if the blob does not match its digest, say that instead. */
+static void blame_corruption(struct hashed_fd *r, const char *digest,
+			     struct uk_error *err)
+{
+	char got[UK_DIGEST_MAX];
+
+	if (drain(r) < 0 || r->io_errno)
+		return;
+	uk_sha256_final(&r->h, got);
+	if (strcmp(got, digest) != 0)
+		uk_errorf(err, "layer %s is corrupt: its content hashes to %s",
+			  digest, got);
+}
+
 /* "./a/b" -> "a/b"; NULL for absolute paths, "..", empty parts. */
 static const char *clean_path(const char *p)
 {
@@ -207,19 +222,12 @@ int uk_layer_unpack_fd(int fd, const char *dest, const char *digest,
 		uk_errorf(err, "layer %s is not a valid tar+gzip: %s", digest,
 			  r->io_errno ? strerror(r->io_errno)
 				      : archive_error_string(a));
+		blame_corruption(r, digest, err);
 		goto out;
 	}
 	if (unpack_entries(a, dest, err) < 0) {
-		/* Bad bytes are more often corruption than a bad archive. */
-		if (drain(r) == 0 && !r->io_errno) {
-			uk_sha256_final(&r->h, got);
-			if (strcmp(got, digest) != 0) {
-				uk_errorf(err, "layer %s is corrupt: its content hashes to %s",
-					  digest, got);
-				goto out;
-			}
-		}
 		uk_error_wrap(err, "layer %s", digest);
+		blame_corruption(r, digest, err);
 		goto out;
 	}
 	if (drain(r) < 0 || r->io_errno) {

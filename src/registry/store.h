@@ -53,4 +53,32 @@ int uk_store_list(struct uk_store *s, struct uk_store_entry **out, size_t *n,
 		  struct uk_error *err);
 void uk_store_entries_free(struct uk_store_entry *e, size_t n);
 
+/* Component artifacts: the manifest's artifactType and the config blob's
+ * media type. The config is JSON with sorted keys: name, version, and every
+ * field of component.yaml (see uk-pkg(1)). */
+#define UK_COMPONENT_ARTIFACT "application/vnd.uk.component.v1"
+#define UK_COMPONENT_CONFIG "application/vnd.uk.component.config.v1+json"
+
+/* The config blob of a component: compact JSON, sorted keys, malloc'd. */
+struct uk_component;
+char *uk_store_component_config(const struct uk_component *c);
+
+/* Like uk_store_add_component, and fills out (name, version, digest, the
+ * unpacked folder; out->root points at root). */
+int uk_store_pack_component(const char *root, const char *dir,
+			    struct uk_store_component *out,
+			    struct uk_error *err);
+
+/* Unpacks the component whose manifest digest is given, read from the
+ * layout at root (everything verified), into
+ * <dest_root>/unpacked/<hex of digest>/ unless it is already there;
+ * *dir_out (malloc'd) is that folder. */
+int uk_store_unpack(const char *root, const char *digest, long long size,
+		    const char *dest_root, char **dir_out,
+		    struct uk_error *err);
+
+/* Orders versions the semver way: numeric fields compared as numbers,
+ * "1.0.0-rc1" < "1.0.0"; <0, 0 or >0. */
+int uk_store_version_cmp(const char *a, const char *b);
+
 #endif

@@ -1,0 +1,603 @@
+/* The local store: digests, reproducible layers, add/find/pin/miss, broken
+ * blobs and indexes, concurrent writers. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <utime.h>
+
+#include "check.h"
+#include "registry/layout.h"
+#include "registry/store.h"
+#include "util/path.h"
+
+static char tmpdir[256];
+
+static char *P(const char *fmt, const char *a)
+{
+	static char buf[8][2048];
+	static int i;
+	char rel[900];
+
+	i = (i + 1) % 8;
+	snprintf(rel, sizeof(rel), fmt, a ? a : "");
+	snprintf(buf[i], sizeof(buf[i]), "%s/%s", tmpdir, rel);
+	return buf[i];
+}
+
+/* A path that stays valid (the stores keep pointers to their roots). */
+static char *S(const char *name)
+{
+	char *p = strdup(P("%s", name));
+
+	CHECK(p != NULL);
+	return p;
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+
+	CHECK(f != NULL);
+	fputs(text, f);
+	fclose(f);
+}
+
+static char *read_text(const char *path)
+{
+	char *data = NULL;
+	size_t len;
+	struct uk_error err = {0};
+
+	if (uk_read_file(path, &data, &len, &err) < 0)
+		return NULL;
+	return data;
+}
+
+/* A component folder NAME-VERSION under tmpdir. */
+static const char *make_component(const char *name, const char *version)
+{
+	static char dir[1024];
+	char sub[4096], yaml[4096];
+
+	snprintf(dir, sizeof(dir), "%s/src-%s-%s", tmpdir, name, version);
+	snprintf(sub, sizeof(sub), "%s/lib", dir);
+	CHECK(uk_mkdirs(sub, NULL) == 0);
+	snprintf(sub, sizeof(sub), "%s/include/%s", dir, name);
+	CHECK(uk_mkdirs(sub, NULL) == 0);
+	snprintf(sub, sizeof(sub), "%s/lib/lib%s.a", dir, name);
+	write_text(sub, "!<arch>\n");
+	snprintf(sub, sizeof(sub), "%s/include/%s/%s.h", dir, name, name);
+	write_text(sub, "int f(void);\n");
+	snprintf(sub, sizeof(sub), "%s/junk.o", dir);
+	write_text(sub, "not packed\n");
+	snprintf(yaml, sizeof(yaml),
+		 "spec: 1\nname: %s\nversion: %s\ninclude:\n  - include\n"
+		 "archives:\n  - lib/lib%s.a\n",
+		 name, version, name);
+	snprintf(sub, sizeof(sub), "%s/component.yaml", dir);
+	write_text(sub, yaml);
+	return dir;
+}
+
+static void t_digest(void)
+{
+	char d[UK_DIGEST_MAX];
+
+	CHECK_EQ_INT(uk_digest_buf("abc", 3, d), 0);
+	CHECK_EQ_STR(d, "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	CHECK_EQ_INT(uk_digest_buf("", 0, d), 0);
+	CHECK_EQ_STR(d, "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	CHECK(uk_digest_valid(d));
+	CHECK(!uk_digest_valid("sha256:E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"));
+	CHECK(!uk_digest_valid("sha256:e3b0"));
+	CHECK(!uk_digest_valid("sha512:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
+	CHECK(!uk_digest_valid("sha256:../../../../etc/passwd"));
+	CHECK(!uk_digest_valid(NULL));
+}
+
+static void t_version_order(void)
+{
+	CHECK(uk_store_version_cmp("0.10.0", "0.9.0") > 0);
+	CHECK(uk_store_version_cmp("1.0.0", "1.0.0") == 0);
+	CHECK(uk_store_version_cmp("1.0", "1.0.0") == 0);
+	CHECK(uk_store_version_cmp("1.0.0-rc1", "1.0.0") < 0);
+	CHECK(uk_store_version_cmp("1.0.0-rc.2", "1.0.0-rc.10") < 0);
+	CHECK(uk_store_version_cmp("1.0.1", "1.0.0+build5") > 0);
+	CHECK(uk_store_version_cmp("2", "10") < 0);
+}
+
+static void pack_dir(const char *dir, long long mtime, void **buf, size_t *len)
+{
+	static const char *const paths[] = {"component.yaml", "include", "lib"};
+	struct uk_error err = {0};
+
+	if (uk_layer_pack(dir, paths, 3, mtime, buf, len, &err) < 0)
+		check_fail(__FILE__, __LINE__, "pack: %s", err.msg);
+}
+
+static void t_layer_reproducible(void)
+{
+	const char *dir = make_component("repro", "1.0.0");
+	void *a, *b, *c;
+	size_t la, lb, lc;
+	struct utimbuf old = {1000, 1000};
+	char path[4096];
+
+	pack_dir(dir, 0, &a, &la);
+	/* Other mtimes and modes on disk must not change the bytes. */
+	snprintf(path, sizeof(path), "%s/lib/librepro.a", dir);
+	CHECK_EQ_INT(utime(path, &old), 0);
+	CHECK_EQ_INT(chmod(path, 0600), 0);
+	pack_dir(dir, 0, &b, &lb);
+	CHECK_EQ_INT(la, lb);
+	CHECK(memcmp(a, b, la) == 0);
+	/* gzip header: no name flag, no timestamp. */
+	CHECK_EQ_INT(((unsigned char *)a)[3] & 0x08, 0);
+	CHECK_EQ_INT(((unsigned char *)a)[4] | ((unsigned char *)a)[5] |
+			     ((unsigned char *)a)[6] | ((unsigned char *)a)[7],
+		     0);
+	pack_dir(dir, 1700000000, &c, &lc);
+	CHECK(la != lc || memcmp(a, c, la) != 0);
+	free(a);
+	free(b);
+	free(c);
+}
+
+static void t_layer_metadata(void)
+{
+	const char *dir = make_component("meta", "1.0.0");
+	char path[4096];
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	const char *prev = "";
+	char last[512] = "";
+	void *buf;
+	size_t len;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/lib/tool", dir);
+	write_text(path, "#!/bin/sh\n");
+	chmod(path, 0700);
+	pack_dir(dir, 42, &buf, &len);
+	archive_read_support_filter_gzip(a);
+	archive_read_support_format_tar(a);
+	CHECK_EQ_INT(archive_read_open_memory(a, buf, len), ARCHIVE_OK);
+	while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+		const char *name = archive_entry_pathname(e);
+
+		CHECK(strcmp(prev, name) < 0);
+		snprintf(last, sizeof(last), "%s", name);
+		prev = last;
+		CHECK_EQ_INT(archive_entry_mtime(e), 42);
+		CHECK_EQ_INT(archive_entry_uid(e), 0);
+		CHECK_EQ_INT(archive_entry_gid(e), 0);
+		CHECK(archive_entry_uname(e) == NULL || !*archive_entry_uname(e));
+		if (!strcmp(name, "lib/tool") || archive_entry_filetype(e) == AE_IFDIR)
+			CHECK_EQ_INT(archive_entry_perm(e), 0755);
+		else
+			CHECK_EQ_INT(archive_entry_perm(e), 0644);
+		CHECK(strcmp(name, "junk.o") != 0);
+		n++;
+	}
+	CHECK_EQ_INT(n, 7); /* yaml, include/, include/meta/, .h, lib/, .a, tool */
+	archive_read_free(a);
+	free(buf);
+}
+
+static void t_add_find(void)
+{
+	const char *root = P("store-a", NULL);
+	struct uk_store s = {S("store-a"), NULL};
+	struct uk_store_component c;
+	struct uk_error err = {0};
+	char d1[UK_DIGEST_MAX], d2[UK_DIGEST_MAX];
+	char *idx;
+
+	CHECK_EQ_INT(uk_store_add_component(root, make_component("demo", "1.0.0"),
+					    d1, &err), 0);
+	CHECK(uk_digest_valid(d1));
+	CHECK(uk_file_exists(P("store-a/oci-layout", NULL)));
+	CHECK_EQ_STR(read_text(P("store-a/oci-layout", NULL)),
+		     "{\"imageLayoutVersion\":\"1.0.0\"}");
+	/* The same input again: the same digest, still one index entry. */
+	CHECK_EQ_INT(uk_store_add_component(root, make_component("demo", "1.0.0"),
+					    d2, &err), 0);
+	CHECK_EQ_STR(d1, d2);
+	idx = read_text(P("store-a/index.json", NULL));
+	CHECK_CONTAINS(idx, "\"org.opencontainers.image.ref.name\": \"demo:1.0.0\"");
+	CHECK(strstr(idx, "demo:1.0.0") == strrchr(idx, 'd') - 0 ||
+	      strstr(strstr(idx, "demo:1.0.0") + 1, "demo:1.0.0") == NULL);
+	free(idx);
+
+	CHECK_EQ_INT(uk_store_find_component(&s, "demo", NULL, &c, &err), 0);
+	CHECK_EQ_STR(c.name, "demo");
+	CHECK_EQ_STR(c.version, "1.0.0");
+	CHECK_EQ_STR(c.digest, d1);
+	CHECK(c.root == s.user_root);
+	CHECK_CONTAINS(c.dir, "/unpacked/");
+	{
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/lib/libdemo.a", c.dir);
+		CHECK(uk_file_exists(path));
+		snprintf(path, sizeof(path), "%s/include/demo/demo.h", c.dir);
+		CHECK(uk_file_exists(path));
+		snprintf(path, sizeof(path), "%s/junk.o", c.dir);
+		CHECK(!uk_file_exists(path));
+	}
+	uk_store_component_free(&c);
+	CHECK_EQ_INT(uk_store_find_component(&s, "demo:1.0.0", d1, &c, &err), 0);
+	uk_store_component_free(&c);
+}
+
+static void t_pin_mismatch(void)
+{
+	struct uk_store s = {S("store-a"), NULL};
+	struct uk_store_component c;
+	struct uk_error err = {0};
+	const char *pin = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+
+	CHECK_EQ_INT(uk_store_find_component(&s, "demo:1.0.0", pin, &c, &err), -1);
+	CHECK_CONTAINS(err.msg, pin);
+	CHECK_CONTAINS(err.msg, "sha256:");
+	CHECK_CONTAINS(err.msg, "pinned");
+	CHECK(strstr(err.msg, "sha256:") != strstr(err.msg, pin) ||
+	      strstr(strstr(err.msg, pin) + 7, "sha256:") != NULL);
+	CHECK(err.hint[0] != '\0');
+}
+
+static void t_miss(void)
+{
+	struct uk_store s = {S("store-a"), S("nowhere")};
+	struct uk_store_component c;
+	struct uk_error err = {0};
+
+	CHECK_EQ_INT(uk_store_find_component(&s, "nothere", NULL, &c, &err), -1);
+	CHECK_EQ_STR(err.msg, "component 'nothere' not found");
+	CHECK_CONTAINS(err.hint, s.user_root);
+	CHECK_CONTAINS(err.hint, s.builtin_root);
+	CHECK_CONTAINS(err.hint, "uk pkg create");
+	CHECK_CONTAINS(err.hint, "uk pull");
+	uk_error_clear(&err);
+	CHECK_EQ_INT(uk_store_find_component(&s, "demo:9.9.9", NULL, &c, &err), -1);
+	CHECK_CONTAINS(err.hint, "demo:1.0.0");
+	uk_error_clear(&err);
+	CHECK_EQ_INT(uk_store_find_component(&s, "a:b:c", NULL, &c, &err), -1);
+	CHECK_CONTAINS(err.msg, "not a component reference");
+}
+
+static void t_highest_version_and_order(void)
+{
+	struct uk_store s = {S("store-u"), S("store-b")};
+	struct uk_store_component c;
+	struct uk_error err = {0};
+	char d[UK_DIGEST_MAX], dbuiltin[UK_DIGEST_MAX];
+
+	CHECK_EQ_INT(uk_store_add_component(s.builtin_root,
+					    make_component("v", "0.10.0"), dbuiltin, &err), 0);
+	CHECK_EQ_INT(uk_store_add_component(s.user_root, make_component("v", "0.9.0"),
+					    d, &err), 0);
+	CHECK_EQ_INT(uk_store_add_component(s.user_root, make_component("v", "0.2.0"),
+					    d, &err), 0);
+	CHECK_EQ_INT(uk_store_find_component(&s, "v", NULL, &c, &err), 0);
+	CHECK_EQ_STR(c.version, "0.10.0");
+	CHECK(c.root == s.builtin_root);
+	uk_store_component_free(&c);
+	/* The same NAME:VERSION in both: the user's wins. */
+	{
+		const char *dir = make_component("v", "0.10.0");
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/lib/libv.a", dir);
+		write_text(path, "!<arch>\nuser's own build\n");
+		CHECK_EQ_INT(uk_store_add_component(s.user_root, dir, d, &err), 0);
+	}
+	CHECK(strcmp(d, dbuiltin) != 0);
+	CHECK_EQ_INT(uk_store_find_component(&s, "v:0.10.0", NULL, &c, &err), 0);
+	CHECK(c.root == s.user_root);
+	CHECK_EQ_STR(c.digest, d);
+	uk_store_component_free(&c);
+	/* A pin picks the built-in one even though the user's comes first. */
+	CHECK_EQ_INT(uk_store_find_component(&s, "v:0.10.0", dbuiltin, &c, &err), 0);
+	CHECK(c.root == s.builtin_root);
+	uk_store_component_free(&c);
+}
+
+static void t_builtin_unpacks_into_user(void)
+{
+	struct uk_store s = {S("store-u2"), S("store-b")};
+	struct uk_store_component c;
+	struct uk_error err = {0};
+	char d[UK_DIGEST_MAX];
+
+	CHECK_EQ_INT(uk_store_add_component(s.builtin_root,
+					    make_component("bu", "1.0.0"), d, &err), 0);
+	CHECK_EQ_INT(uk_remove_tree(P("store-b/unpacked/%s", d + 7), &err), 0);
+	CHECK_EQ_INT(uk_store_find_component(&s, "bu", NULL, &c, &err), 0);
+	CHECK(c.root == s.builtin_root);
+	CHECK_EQ_STR(c.dir, P("store-u2/unpacked/%s", d + 7));
+	CHECK(!uk_is_dir(P("store-b/unpacked/%s", d + 7)));
+	uk_store_component_free(&c);
+}
+
+static void corrupt_file(const char *path)
+{
+	int fd = open(path, O_WRONLY);
+
+	CHECK(fd >= 0);
+	CHECK_EQ_INT(pwrite(fd, "XXXX", 4, 20), 4);
+	close(fd);
+}
+
+static void t_corrupt_layer(void)
+{
+	struct uk_store s = {S("store-c"), NULL};
+	struct uk_store_component c;
+	struct uk_oci_manifest m;
+	struct uk_error err = {0};
+	char d[UK_DIGEST_MAX], layer[UK_DIGEST_MAX];
+
+	CHECK_EQ_INT(uk_store_add_component(s.user_root, make_component("cl", "1.0.0"),
+					    d, &err), 0);
+	CHECK_EQ_INT(uk_oci_manifest_read(s.user_root, d, -1, &m, &err), 0);
+	CHECK_EQ_INT(m.nlayers, 1);
+	memcpy(layer, m.layers[0].digest, sizeof(layer));
+	uk_oci_manifest_free(&m);
+	corrupt_file(P("store-c/blobs/sha256/%s", layer + 7));
+	CHECK_EQ_INT(uk_remove_tree(P("store-c/unpacked/%s", d + 7), &err), 0);
+	CHECK_EQ_INT(uk_store_find_component(&s, "cl", NULL, &c, &err), -1);
+	CHECK_CONTAINS(err.msg, layer);
+	CHECK_CONTAINS(err.msg, "corrupt");
+	CHECK(!uk_is_dir(P("store-c/unpacked/%s", d + 7)));
+	/* No half-unpacked folder is left behind. */
+	CHECK_EQ_INT(rmdir(P("store-c/unpacked", NULL)), 0);
+}
+
+static void t_corrupt_manifest(void)
+{
+	struct uk_store s = {S("store-m"), NULL};
+	struct uk_store_component c;
+	struct uk_store_entry *e;
+	size_t n;
+	struct uk_error err = {0};
+	char d[UK_DIGEST_MAX];
+
+	CHECK_EQ_INT(uk_store_add_component(s.user_root, make_component("cm", "1.0.0"),
+					    d, &err), 0);
+	CHECK_EQ_INT(uk_store_list(&s, &e, &n, &err), 0);
+	CHECK_EQ_INT(n, 1);
+	CHECK_EQ_STR(e[0].kind, "component");
+	CHECK(e[0].size > 100);
+	uk_store_entries_free(e, n);
+	corrupt_file(P("store-m/blobs/sha256/%s", d + 7));
+	CHECK_EQ_INT(uk_store_list(&s, &e, &n, &err), -1);
+	CHECK_CONTAINS(err.msg, d);
+	CHECK_CONTAINS(err.msg, "corrupt");
+	CHECK(err.hint[0]);
+	uk_error_clear(&err);
+	CHECK_EQ_INT(uk_remove_tree(P("store-m/unpacked/%s", d + 7), &err), 0);
+	CHECK_EQ_INT(uk_store_find_component(&s, "cm", NULL, &c, &err), -1);
+	CHECK_CONTAINS(err.msg, "corrupt");
+	/* A missing blob says so. */
+	CHECK_EQ_INT(unlink(P("store-m/blobs/sha256/%s", d + 7)), 0);
+	CHECK_EQ_INT(uk_store_find_component(&s, "cm", NULL, &c, &err), -1);
+	CHECK_CONTAINS(err.msg, "missing");
+}
+
+static void t_corrupt_index(void)
+{
+	static const char *const cases[][2] = {
+		{"not json", "line 1"},
+		{"[]", "not a JSON object"},
+		{"{\"schemaVersion\":1,\"manifests\":[]}", "schemaVersion"},
+		{"{\"schemaVersion\":2,\"manifests\":{}}", "manifests is not an array"},
+		{"{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"x\",\"digest\":"
+		 "\"sha256:../../etc\",\"size\":1}]}", "manifests[0]: digest"},
+		{"{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"x\",\"digest\":"
+		 "\"sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\","
+		 "\"size\":-1}]}", "size"},
+		{"{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"x\",\"digest\":"
+		 "\"sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\","
+		 "\"size\":0,\"annotations\":{\"a\":1}}]}", "annotation 'a'"},
+	};
+	struct uk_store s = {S("store-i"), NULL};
+	struct uk_store_component c;
+	struct uk_store_entry *e;
+	size_t n, i;
+	char d[UK_DIGEST_MAX];
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct uk_error err = {0};
+
+		if (uk_layout_init(s.user_root, &err) < 0)
+			check_fail(__FILE__, __LINE__, "case %zu: %s", i, err.msg);
+		write_text(P("store-i/index.json", NULL), cases[i][0]);
+		CHECK_EQ_INT(uk_store_find_component(&s, "x", NULL, &c, &err), -1);
+		CHECK_CONTAINS(err.msg, "index.json' is corrupt");
+		CHECK_CONTAINS(err.msg, cases[i][1]);
+		CHECK_EQ_INT(uk_store_list(&s, &e, &n, &err), -1);
+		/* A write must not replace a broken index. */
+		CHECK_EQ_INT(uk_store_add_component(s.user_root,
+						    make_component("ci", "1.0.0"), d, &err),
+			     -1);
+		CHECK_CONTAINS(err.msg, "corrupt");
+		CHECK_EQ_STR(read_text(P("store-i/index.json", NULL)), cases[i][0]);
+	}
+}
+
+/* A layer with a hostile path, stored under a valid manifest. */
+static void t_unsafe_layer(void)
+{
+	static const char *const names[] = {"../evil", "/abs", "a/../../b"};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct archive *a = archive_write_new();
+		struct archive_entry *e = archive_entry_new();
+		char buf[16384], d[UK_DIGEST_MAX], cfg[UK_DIGEST_MAX], man[2048];
+		char *dir = NULL;
+		size_t used = 0;
+		struct uk_error err = {0};
+		const char *root = P("store-x", NULL);
+		const char *config = "{\"name\":\"x\",\"version\":\"1\"}";
+
+		archive_write_set_format_pax_restricted(a);
+		archive_write_add_filter_gzip(a);
+		archive_write_open_memory(a, buf, sizeof(buf), &used);
+		archive_entry_set_pathname(e, names[i]);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, 2);
+		archive_write_header(a, e);
+		archive_write_data(a, "hi", 2);
+		archive_write_close(a);
+		archive_write_free(a);
+		archive_entry_free(e);
+		CHECK_EQ_INT(uk_layout_init(root, &err), 0);
+		CHECK_EQ_INT(uk_layout_put_blob(root, buf, used, d, &err), 0);
+		CHECK_EQ_INT(uk_layout_put_blob(root, config, strlen(config), cfg, &err),
+			     0);
+		snprintf(man, sizeof(man),
+			 "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"artifactType\":\"%s\","
+			 "\"config\":{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%zu},"
+			 "\"layers\":[{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%zu}]}",
+			 UK_MT_MANIFEST, UK_COMPONENT_ARTIFACT, UK_COMPONENT_CONFIG, cfg,
+			 strlen(config),
+			 UK_MT_LAYER_TGZ, d, used);
+		CHECK_EQ_INT(uk_layout_put_blob(root, man, strlen(man), d, &err), 0);
+		CHECK_EQ_INT(uk_store_unpack(root, d, -1, root, &dir, &err), -1);
+		CHECK_CONTAINS(err.msg, "unsafe path");
+		CHECK(!uk_file_exists(P("evil", NULL)));
+		CHECK(!uk_file_exists("/abs"));
+	}
+}
+
+static void t_blob_writer_checks_digest(void)
+{
+	struct uk_blob_writer w;
+	struct uk_error err = {0};
+	const char *root = P("store-w", NULL);
+	const char *want = "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+	char got[UK_DIGEST_MAX], *buf;
+	size_t len;
+
+	CHECK_EQ_INT(uk_blob_writer_open(&w, root, &err), 0);
+	CHECK_EQ_INT(uk_blob_writer_write(&w, "abd", 3, &err), 0);
+	CHECK_EQ_INT(uk_blob_writer_commit(&w, want, got, &err), -1);
+	CHECK_CONTAINS(err.msg, want);
+	CHECK(!uk_file_exists(P("store-w/blobs/sha256/%s", want + 7)));
+	CHECK_EQ_INT(rmdir(P("store-w/.tmp", NULL)), 0);
+	CHECK_EQ_INT(uk_blob_writer_open(&w, root, &err), 0);
+	CHECK_EQ_INT(uk_blob_writer_write(&w, "ab", 2, &err), 0);
+	CHECK_EQ_INT(uk_blob_writer_write(&w, "c", 1, &err), 0);
+	CHECK_EQ_INT(uk_blob_writer_commit(&w, want, got, &err), 0);
+	CHECK_EQ_STR(got, want);
+	CHECK_EQ_INT(uk_layout_read_blob(root, want, 3, 100, &buf, &len, &err), 0);
+	CHECK_EQ_STR(buf, "abc");
+	free(buf);
+	CHECK_EQ_INT(uk_layout_read_blob(root, want, 4, 100, &buf, &len, &err), -1);
+	CHECK_CONTAINS(err.msg, "3 bytes, 4 expected");
+}
+
+/* Writers in several processes: every tag lands, the index stays valid. */
+static void t_concurrent_adds(void)
+{
+	enum { WRITERS = 6, ROUNDS = 3 };
+	struct uk_store s = {S("store-p"), NULL};
+	struct uk_store_entry *e;
+	struct uk_error err = {0};
+	const char *dirs[WRITERS];
+	char names[WRITERS][16];
+	pid_t pids[WRITERS];
+	size_t n;
+	int i, status;
+
+	for (i = 0; i < WRITERS; i++) {
+		snprintf(names[i], sizeof(names[i]), "par%d", i);
+		dirs[i] = strdup(make_component(names[i], "1.0.0"));
+	}
+	for (i = 0; i < WRITERS; i++) {
+		pids[i] = fork();
+		CHECK(pids[i] >= 0);
+		if (pids[i] == 0) {
+			char d[UK_DIGEST_MAX];
+			int r, rc = 0;
+
+			for (r = 0; r < ROUNDS; r++)
+				rc |= uk_store_add_component(s.user_root, dirs[i], d, &err);
+			if (rc)
+				fprintf(stderr, "writer %d: %s\n", i, err.msg);
+			_exit(rc ? 1 : 0);
+		}
+	}
+	for (i = 0; i < WRITERS; i++) {
+		CHECK_EQ_INT(waitpid(pids[i], &status, 0), pids[i]);
+		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	CHECK_EQ_INT(uk_store_list(&s, &e, &n, &err), 0);
+	CHECK_EQ_INT(n, WRITERS);
+	for (i = 0; i < WRITERS; i++) {
+		char ref[32];
+
+		snprintf(ref, sizeof(ref), "par%d:1.0.0", i);
+		CHECK_EQ_STR(e[i].ref, ref);
+		free((void *)dirs[i]);
+	}
+	uk_store_entries_free(e, n);
+}
+
+static void t_bad_component_dir(void)
+{
+	struct uk_error err = {0};
+	char d[UK_DIGEST_MAX];
+
+	CHECK_EQ_INT(uk_mkdirs(P("empty-comp", NULL), &err), 0);
+	CHECK_EQ_INT(uk_store_add_component(P("store-e", NULL), P("empty-comp", NULL),
+					    d, &err), -1);
+	CHECK_CONTAINS(err.msg, "has no component.yaml");
+	write_text(P("empty-comp/component.yaml", NULL), "spec: 1\nname: x\n");
+	CHECK_EQ_INT(uk_store_add_component(P("store-e", NULL), P("empty-comp", NULL),
+					    d, &err), -1);
+	CHECK_CONTAINS(err.msg, "version");
+	CHECK_EQ_INT(err.status, 2);
+	CHECK(!uk_file_exists(P("store-e/index.json", NULL)));
+}
+
+int main(void)
+{
+	struct uk_error err = {0};
+	int rc;
+
+	snprintf(tmpdir, sizeof(tmpdir), "%s/uk-store-test.XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	unsetenv("SOURCE_DATE_EPOCH");
+	RUN(t_digest);
+	RUN(t_version_order);
+	RUN(t_layer_reproducible);
+	RUN(t_layer_metadata);
+	RUN(t_add_find);
+	RUN(t_pin_mismatch);
+	RUN(t_miss);
+	RUN(t_highest_version_and_order);
+	RUN(t_builtin_unpacks_into_user);
+	RUN(t_corrupt_layer);
+	RUN(t_corrupt_manifest);
+	RUN(t_corrupt_index);
+	RUN(t_unsafe_layer);
+	RUN(t_blob_writer_checks_digest);
+	RUN(t_concurrent_adds);
+	RUN(t_bad_component_dir);
+	rc = check_done();
+	uk_remove_tree(tmpdir, &err);
+	return rc;
+}
