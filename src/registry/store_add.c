@@ -167,7 +167,7 @@ static int pack(const struct uk_component *c, const char *root,
 		struct uk_error *err)
 {
 	char cfg[UK_DIGEST_MAX], layer[UK_DIGEST_MAX], ref[512];
-	size_t cfg_size, layer_size, size;
+	size_t cfg_size = 0, layer_size = 0, size = 0;
 
 	if (snprintf(ref, sizeof(ref), "%s:%s", c->name, c->version) >=
 		    (int)sizeof(ref) ||
