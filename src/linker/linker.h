@@ -42,4 +42,13 @@ int uk_link(const struct uk_link_opts *opts, struct uk_link_result *res,
 	    struct uk_error *err);
 void uk_link_result_free(struct uk_link_result *res);
 
+/* The reference path: writes a GNU ld script equivalent to uk_link's layout
+ * (same base, segments, synthesized symbols, roots) next to opts->output
+ * and runs `ld.bfd` with it (--gc-sections unless no_gc, archives in a
+ * group). For `uk build --linker=bfd`, differential tests and benchmarks.
+ * Fills load_bytes, file_bytes and seconds; why_text and gc_text stay
+ * NULL (ld prints --print-gc-sections itself, on stderr). */
+int uk_link_bfd(const struct uk_link_opts *opts, struct uk_link_result *res,
+		struct uk_error *err);
+
 #endif

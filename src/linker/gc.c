@@ -1,0 +1,220 @@
+/* Mark-and-sweep over input sections. Roots: the entry symbol, --keep
+ * symbols or section names, notes, init/fini/preinit arrays, .ctors/.dtors,
+ * .init/.fini, SHF_GNU_RETAIN. A live section makes live every section its
+ * relocations reach, its whole section group, the sections named X when it
+ * uses __start_X or __stop_X, and the SHF_LINK_ORDER sections attached to
+ * it. Each section remembers what reached it first, for --why. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "linker/internal.h"
+
+struct gc {
+	struct lk_ctx *c;
+	struct lk_sec **stack;
+	size_t n, cap;
+	struct lk_sec **named;  /* candidates with C-identifier names */
+	size_t nnamed, capnamed;
+};
+
+static void mark(struct gc *g, struct lk_sec *s, const char *root,
+		 struct lk_sec *from, const char *via)
+{
+	if (!s || s->live || !s->gc_candidate)
+		return;
+	s->live = 1;
+	s->root = root;
+	s->from = from;
+	s->via = via;
+	lk_push(&g->stack, &g->n, &g->cap, sizeof(s), &s);
+}
+
+static void mark_named(struct gc *g, const char *name, struct lk_sec *from,
+		       const char *via, const char *root)
+{
+	size_t i;
+
+	for (i = 0; i < g->nnamed; i++)
+		if (!strcmp(g->named[i]->name, name))
+			mark(g, g->named[i], root, from, via);
+}
+
+static void ref_global(struct gc *g, struct lk_sym *y, struct lk_sec *from)
+{
+	if (y->state == LK_DEFINED) {
+		mark(g, y->sec, NULL, from, y->name);
+		return;
+	}
+	if (y->live_ref)
+		return;
+	y->live_ref = 1;
+	y->ref_obj = from->obj;
+	y->ref_sec = from->name;
+	if (!strncmp(y->name, "__start_", 8))
+		mark_named(g, y->name + 8, from, y->name, NULL);
+	else if (!strncmp(y->name, "__stop_", 7))
+		mark_named(g, y->name + 7, from, y->name, NULL);
+}
+
+static int scan(struct gc *g, struct lk_sec *s)
+{
+	struct lk_obj *o = s->obj;
+	const Elf64_Rela *r;
+	size_t n, i;
+
+	if (s->group) {
+		const Elf64_Shdr *h = &o->shdrs[s->group];
+		const uint32_t *w = (const void *)(o->data + h->sh_offset);
+
+		for (i = 1; i < h->sh_size / 4; i++)
+			mark(g, &o->secs[w[i]], NULL, s, "(section group)");
+	}
+	if (!o->secs || s != &o->secs[s->idx])
+		return 0; /* COMMON: no relocations */
+	if (lk_rela_get(g->c, s, &r, &n) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		uint32_t si = (uint32_t)ELF64_R_SYM(r[i].r_info);
+		const Elf64_Sym *y = &o->syms[si];
+
+		if (si == 0)
+			continue;
+		if (o->gsyms[si]) {
+			ref_global(g, o->gsyms[si], s);
+		} else if (y->st_shndx != SHN_UNDEF &&
+			   y->st_shndx < SHN_LORESERVE) {
+			struct lk_sec *t = &o->secs[y->st_shndx];
+			const char *nm = lk_sym_name(o, y);
+
+			mark(g, t, NULL, s, *nm ? nm : t->name);
+		}
+	}
+	return 0;
+}
+
+static int is_root_name(const char *n)
+{
+	static const char *const pre[] = { ".init_array", ".fini_array",
+					   ".preinit_array", ".ctors",
+					   ".dtors" };
+	size_t i;
+
+	if (!strcmp(n, ".init") || !strcmp(n, ".fini"))
+		return 1;
+	for (i = 0; i < sizeof(pre) / sizeof(pre[0]); i++) {
+		size_t l = strlen(pre[i]);
+		if (!strncmp(n, pre[i], l) && (n[l] == '\0' || n[l] == '.'))
+			return 1;
+	}
+	return 0;
+}
+
+static const char *section_root(const struct lk_sec *s)
+{
+	if (s->type == SHT_NOTE)
+		return "note section";
+	if (s->type == SHT_INIT_ARRAY || s->type == SHT_FINI_ARRAY ||
+	    s->type == SHT_PREINIT_ARRAY || is_root_name(s->name))
+		return "init/fini section";
+	if (s->flags & SHF_GNU_RETAIN)
+		return "SHF_GNU_RETAIN section";
+	return NULL;
+}
+
+static int drain(struct gc *g)
+{
+	while (g->n)
+		if (scan(g, g->stack[--g->n]) < 0)
+			return -1;
+	return 0;
+}
+
+static int link_order_pass(struct gc *g)
+{
+	struct lk_obj *o;
+	uint32_t i;
+	int changed = 0;
+
+	for (o = g->c->objs; o; o = o->next)
+		for (i = 1; i < o->shnum; i++) {
+			struct lk_sec *s = &o->secs[i];
+			struct lk_sec *p = &o->secs[s->sh->sh_link];
+
+			if (!s->live && s->gc_candidate &&
+			    (s->flags & SHF_LINK_ORDER) && p->live) {
+				mark(g, s, NULL, p, "(SHF_LINK_ORDER)");
+				changed = 1;
+			}
+		}
+	return changed;
+}
+
+static void mark_roots(struct gc *g)
+{
+	struct lk_ctx *c = g->c;
+	const struct uk_link_opts *op = c->opts;
+	const char *entry = op->entry ? op->entry : "_start";
+	struct lk_sym *y = lk_sym_find(&c->syms, entry);
+	struct lk_obj *o;
+	uint32_t i;
+	size_t k;
+
+	if (y && y->state == LK_DEFINED)
+		mark(g, y->sec, "entry symbol", NULL, NULL);
+	else if (y)
+		y->live_ref = 1;
+	for (k = 0; k < op->nkeep; k++) {
+		y = lk_sym_find(&c->syms, op->keep[k]);
+		if (y && y->state == LK_DEFINED)
+			mark(g, y->sec, "--keep symbol", NULL, NULL);
+		mark_named(g, op->keep[k], NULL, NULL, "--keep section");
+	}
+	for (o = c->objs; o; o = o->next)
+		for (i = 1; i < o->shnum; i++) {
+			struct lk_sec *s = &o->secs[i];
+			const char *why = op->no_gc ? "--no-gc-sections"
+						    : section_root(s);
+			if (why)
+				mark(g, s, why, NULL, NULL);
+		}
+	for (k = 0; op->no_gc && k < c->nextra; k++)
+		mark(g, c->extra[k], "--no-gc-sections", NULL, NULL);
+}
+
+int lk_gc(struct lk_ctx *c)
+{
+	struct gc g = { .c = c };
+	struct lk_obj *o;
+	uint32_t i;
+	size_t k;
+	int rc = 0;
+
+	for (o = c->objs; o; o = o->next)
+		for (i = 1; i < o->shnum; i++) {
+			struct lk_sec *s = &o->secs[i];
+			if (s->gc_candidate && lk_is_c_ident(s->name))
+				lk_push(&g.named, &g.nnamed, &g.capnamed,
+					sizeof(s), &s);
+		}
+	/* --keep may name a section: search every candidate */
+	for (k = 0; k < c->opts->nkeep; k++)
+		if (!lk_is_c_ident(c->opts->keep[k]))
+			for (o = c->objs; o; o = o->next)
+				for (i = 1; i < o->shnum; i++)
+					if (o->secs[i].gc_candidate &&
+					    !strcmp(o->secs[i].name,
+						    c->opts->keep[k]))
+						mark(&g, &o->secs[i],
+						     "--keep section", NULL,
+						     NULL);
+	mark_roots(&g);
+	do {
+		if (drain(&g) < 0) {
+			rc = -1;
+			break;
+		}
+	} while (link_order_pass(&g));
+	free(g.stack);
+	free(g.named);
+	return rc;
+}

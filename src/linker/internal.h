@@ -1,0 +1,196 @@
+/* Internal model of uk's linker, shared by its files and never by other
+ * modules: objects, input sections, global symbols, output sections. */
+#ifndef UK_LINKER_INTERNAL_H
+#define UK_LINKER_INTERNAL_H
+
+#include <elf.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "linker/linker.h"
+#include "util/error.h"
+
+struct lk_obj;
+struct lk_osec;
+
+struct lk_sec {
+	struct lk_obj *obj;
+	const char *name;
+	const Elf64_Shdr *sh;  /* validated: data lies inside obj */
+	const uint8_t *data;   /* NULL for SHT_NOBITS and synthetic bss */
+	uint64_t size, align, flags;
+	uint32_t type;
+	uint32_t idx;          /* section index in obj */
+	uint32_t rela;         /* index of its SHT_RELA section, or 0 */
+	uint32_t group;        /* index of its SHT_GROUP section, or 0 */
+	uint8_t live, discarded, gc_candidate;
+	struct lk_osec *osec;
+	uint64_t addr;         /* final virtual address */
+	uint32_t prio;         /* init_array sort key */
+	/* why it is live: a root description, or the section + symbol that
+	 * reached it first */
+	const char *root;
+	struct lk_sec *from;
+	const char *via;
+	struct lk_sec *next;   /* in its output section */
+};
+
+struct lk_obj {
+	const char *path;      /* file as given */
+	const char *member;    /* archive member name, or NULL */
+	char *display;         /* "libc.a(printf.lo)" or "hello.o" */
+	const uint8_t *data;
+	size_t size;
+	const Elf64_Shdr *shdrs;
+	uint32_t shnum;
+	const char *shstr;
+	size_t shstr_size;
+	const Elf64_Sym *syms;
+	uint32_t nsyms, first_global, symtab_idx;
+	const char *strtab;
+	size_t strtab_size;
+	struct lk_sec *secs;    /* shnum entries, after load */
+	struct lk_sym **gsyms;  /* nsyms entries, NULL for locals */
+	int loaded, queued;
+	uint32_t id;            /* load order */
+	struct lk_obj *next;    /* all loaded objects, in load order */
+};
+
+enum lk_state { LK_UNDEF, LK_LAZY, LK_DEFINED, LK_COMMON };
+
+struct lk_sym {
+	const char *name;
+	uint32_t hash;
+	uint8_t state, weak, strong_ref, type, vis, is_abs, synth;
+	uint8_t referenced;
+	struct lk_obj *obj;    /* definer, or lazy archive member */
+	struct lk_sec *sec;    /* defining section, NULL when absolute */
+	uint64_t value, size, align;
+	uint64_t addr;         /* final address (valid after layout) */
+	struct lk_obj *ref_obj; /* first reference from a live section */
+	const char *ref_sec;
+	uint8_t live_ref;       /* referenced from a live section or a root */
+	int32_t got, gottp;     /* GOT slot indices or -1 */
+	uint8_t startstop;      /* __start_X/__stop_X marked X already */
+	struct lk_sym *next;    /* creation order */
+};
+
+struct lk_symtab {
+	struct lk_sym **slots;
+	size_t cap, count;
+	struct lk_sym *first, *last;
+};
+
+enum lk_seg { LK_SEG_R, LK_SEG_RX, LK_SEG_RW, LK_NSEGS };
+
+struct lk_osec {
+	char *name;
+	enum lk_seg seg;
+	uint32_t type;         /* SHT_PROGBITS, SHT_NOBITS, SHT_NOTE, ... */
+	uint64_t flags, align, addr, size;
+	int order;             /* sort key within its segment */
+	int is_tls, sort_prio;
+	struct lk_sec *first, *last;
+	size_t nsecs;
+	uint32_t shndx;        /* index in the output section headers */
+};
+
+struct lk_map {
+	void *p;
+	size_t len;
+	int heap;
+};
+
+struct lk_got {
+	struct lk_sym *sym;
+	int tp;                /* holds the TP offset instead of the address */
+};
+
+struct lk_ctx {
+	const struct uk_link_opts *opts;
+	struct uk_error *err;
+	uint64_t base;
+	struct lk_symtab syms;
+	struct lk_symtab groups; /* COMDAT signatures seen */
+	struct lk_obj *objs, *objs_last; /* loaded, in order */
+	struct lk_obj **queue;  /* members to extract */
+	size_t nqueue, capqueue;
+	struct lk_obj **all;    /* every object and member seen, to free */
+	size_t nall, capall;
+	struct lk_map *maps;    /* mmapped inputs and heap copies */
+	size_t nmaps, capmaps;
+	struct lk_osec **osecs;
+	size_t nosecs;
+	struct lk_got *got;
+	size_t ngot, capgot;
+	struct lk_osec *got_osec;
+	struct lk_sec **extra;  /* COMMON symbols' sections, made here */
+	size_t nextra, capextra;
+	char *dup_msgs;         /* duplicate definitions, one per line */
+	size_t ndups;
+	uint64_t seg_start[LK_NSEGS], seg_end[LK_NSEGS], seg_fend[LK_NSEGS];
+	int seg_used[LK_NSEGS];
+	uint64_t tls_start, tls_end, tls_align, tls_memsz, tls_filesz;
+	uint64_t entry_addr;
+	size_t nphdrs;
+	uint64_t hdr_size;
+	uint8_t *out;
+	size_t out_size;
+	uint64_t img_end;       /* end of file-backed image */
+	int written;            /* the output file exists */
+	double t0;
+};
+
+/* util.c */
+void *lk_xcalloc(size_t n, size_t size);
+char *lk_xstrdup(const char *s);
+char *lk_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void lk_append(char **buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void lk_push(void *arrp, size_t *n, size_t *cap, size_t elem, const void *v);
+int lk_is_c_ident(const char *s);
+const char *lk_reloc_name(uint32_t type);
+uint64_t lk_align_up(uint64_t v, uint64_t a);
+
+/* input.c: ELF relocatable objects, every read bounds-checked */
+int lk_map_file(struct lk_ctx *c, const char *path, const uint8_t **data,
+		size_t *size);
+int lk_obj_parse(struct lk_ctx *c, struct lk_obj *o);   /* headers+symtab */
+int lk_obj_load(struct lk_ctx *c, struct lk_obj *o);    /* sections */
+const char *lk_sym_name(const struct lk_obj *o, const Elf64_Sym *s);
+int lk_rela_get(struct lk_ctx *c, const struct lk_sec *s,
+		const Elf64_Rela **rel, size_t *n);
+
+/* archive.c: archives through libbfd */
+int lk_read_input(struct lk_ctx *c, const char *path);
+
+/* symbols.c */
+struct lk_sym *lk_sym_find(struct lk_symtab *t, const char *name);
+struct lk_sym *lk_sym_get(struct lk_symtab *t, const char *name);
+void lk_symtab_free(struct lk_symtab *t);
+int lk_add_object(struct lk_ctx *c, struct lk_obj *o);
+int lk_add_lazy(struct lk_ctx *c, struct lk_obj *member);
+int lk_drain_queue(struct lk_ctx *c);
+int lk_check_resolution(struct lk_ctx *c);
+void lk_define_commons(struct lk_ctx *c);
+
+/* gc.c */
+int lk_gc(struct lk_ctx *c);
+
+/* layout.c */
+int lk_layout(struct lk_ctx *c);
+uint64_t lk_sym_addr(const struct lk_sym *s);
+
+/* reloc.c */
+int lk_scan_got(struct lk_ctx *c);
+int lk_relocate(struct lk_ctx *c);
+
+/* write_elf.c */
+int lk_write(struct lk_ctx *c, uint64_t *file_bytes);
+
+/* report.c, map.c, why.c */
+int lk_write_report(struct lk_ctx *c, const struct uk_link_result *res);
+int lk_write_map(struct lk_ctx *c);
+char *lk_why(struct lk_ctx *c, const char *symbol);
+char *lk_gc_text(struct lk_ctx *c);
+
+#endif

@@ -1,0 +1,298 @@
+/* Global symbol resolution as GNU ld does it: strong beats weak, COMMON
+ * merges to the largest size and beats weak, two strong definitions are a
+ * duplicate. Archive members are lazy definitions, extracted when a
+ * non-weak undefined reference meets them, whatever the input order. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "linker/internal.h"
+
+static uint32_t hash_name(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
+static struct lk_sym **slot(struct lk_symtab *t, const char *name,
+			    uint32_t h)
+{
+	size_t i = h & (t->cap - 1);
+
+	while (t->slots[i] &&
+	       (t->slots[i]->hash != h || strcmp(t->slots[i]->name, name)))
+		i = (i + 1) & (t->cap - 1);
+	return &t->slots[i];
+}
+
+struct lk_sym *lk_sym_find(struct lk_symtab *t, const char *name)
+{
+	if (!t->cap)
+		return NULL;
+	return *slot(t, name, hash_name(name));
+}
+
+static void grow(struct lk_symtab *t)
+{
+	struct lk_sym **old = t->slots;
+	size_t oldcap = t->cap, i;
+
+	t->cap = oldcap ? oldcap * 2 : 4096;
+	t->slots = lk_xcalloc(t->cap, sizeof(*t->slots));
+	for (i = 0; i < oldcap; i++)
+		if (old[i])
+			*slot(t, old[i]->name, old[i]->hash) = old[i];
+	free(old);
+}
+
+struct lk_sym *lk_sym_get(struct lk_symtab *t, const char *name)
+{
+	uint32_t h = hash_name(name);
+	struct lk_sym **p, *s;
+
+	if ((t->count + 1) * 2 > t->cap)
+		grow(t);
+	p = slot(t, name, h);
+	if (*p)
+		return *p;
+	s = lk_xcalloc(1, sizeof(*s));
+	s->name = name;
+	s->hash = h;
+	s->got = s->gottp = -1;
+	*p = s;
+	t->count++;
+	if (t->last)
+		t->last->next = s;
+	else
+		t->first = s;
+	t->last = s;
+	return s;
+}
+
+void lk_symtab_free(struct lk_symtab *t)
+{
+	struct lk_sym *s, *n;
+
+	for (s = t->first; s; s = n) {
+		n = s->next;
+		free(s);
+	}
+	free(t->slots);
+	memset(t, 0, sizeof(*t));
+}
+
+static void enqueue(struct lk_ctx *c, struct lk_obj *m)
+{
+	if (m->queued || m->loaded)
+		return;
+	m->queued = 1;
+	lk_push(&c->queue, &c->nqueue, &c->capqueue, sizeof(m), &m);
+}
+
+static void set_def(struct lk_sym *g, struct lk_obj *o, const Elf64_Sym *s)
+{
+	g->state = LK_DEFINED;
+	g->obj = o;
+	g->weak = ELF64_ST_BIND(s->st_info) == STB_WEAK;
+	g->is_abs = s->st_shndx == SHN_ABS;
+	g->sec = g->is_abs ? NULL : &o->secs[s->st_shndx];
+	g->value = s->st_value;
+	g->size = s->st_size;
+	g->type = ELF64_ST_TYPE(s->st_info);
+	g->vis = ELF64_ST_VISIBILITY(s->st_other);
+}
+
+static const char *where(const struct lk_sec *s)
+{
+	return s ? s->name : "*ABS*";
+}
+
+static void duplicate(struct lk_ctx *c, struct lk_sym *g, struct lk_obj *o,
+		      const Elf64_Sym *s)
+{
+	c->ndups++;
+	lk_append(&c->dup_msgs,
+		  "duplicate symbol '%s': defined in %s (section '%s') and in "
+		  "%s (section '%s')\n",
+		  g->name, g->obj->display, where(g->sec), o->display,
+		  s->st_shndx == SHN_ABS ? "*ABS*"
+					 : o->secs[s->st_shndx].name);
+}
+
+static void add_global(struct lk_ctx *c, struct lk_obj *o, uint32_t i)
+{
+	const Elf64_Sym *s = &o->syms[i];
+	int bind = ELF64_ST_BIND(s->st_info);
+	int weak = bind == STB_WEAK;
+	struct lk_sym *g = lk_sym_get(&c->syms, lk_sym_name(o, s));
+	int undef = s->st_shndx == SHN_UNDEF ||
+		    (s->st_shndx < SHN_LORESERVE &&
+		     o->secs[s->st_shndx].discarded);
+
+	o->gsyms[i] = g;
+	if (undef) {
+		g->referenced = 1;
+		if (!weak)
+			g->strong_ref = 1;
+		if (g->state == LK_LAZY && !weak)
+			enqueue(c, g->obj);
+		return;
+	}
+	if (s->st_shndx == SHN_COMMON) {
+		if (g->state == LK_COMMON) {
+			if (s->st_size > g->size)
+				g->size = s->st_size;
+			if (s->st_value > g->align)
+				g->align = s->st_value;
+		} else if (g->state != LK_DEFINED || g->weak) {
+			g->state = LK_COMMON;
+			g->obj = o;
+			g->sec = NULL;
+			g->weak = 0;
+			g->size = s->st_size;
+			g->align = s->st_value;
+			g->type = STT_OBJECT;
+		}
+		return;
+	}
+	switch (g->state) {
+	case LK_UNDEF:
+	case LK_LAZY:
+		set_def(g, o, s);
+		break;
+	case LK_COMMON:
+		if (!weak)
+			set_def(g, o, s);
+		break;
+	case LK_DEFINED:
+		if (g->weak && !weak)
+			set_def(g, o, s);
+		else if (!g->weak && !weak)
+			duplicate(c, g, o, s);
+		break;
+	}
+}
+
+int lk_add_object(struct lk_ctx *c, struct lk_obj *o)
+{
+	uint32_t i;
+
+	if (o->loaded)
+		return 0;
+	o->loaded = 1;
+	if (lk_obj_load(c, o) < 0)
+		return -1;
+	o->id = c->objs_last ? c->objs_last->id + 1 : 0;
+	if (c->objs_last)
+		c->objs_last->next = o;
+	else
+		c->objs = o;
+	c->objs_last = o;
+	for (i = o->first_global; i < o->nsyms; i++)
+		if (ELF64_ST_BIND(o->syms[i].st_info) != STB_LOCAL)
+			add_global(c, o, i);
+	return 0;
+}
+
+int lk_add_lazy(struct lk_ctx *c, struct lk_obj *m)
+{
+	uint32_t i;
+
+	for (i = m->first_global; i < m->nsyms; i++) {
+		const Elf64_Sym *s = &m->syms[i];
+		struct lk_sym *g;
+
+		if (s->st_shndx == SHN_UNDEF || s->st_shndx == SHN_COMMON ||
+		    ELF64_ST_BIND(s->st_info) == STB_LOCAL)
+			continue;
+		g = lk_sym_get(&c->syms, lk_sym_name(m, s));
+		if (g->state != LK_UNDEF)
+			continue;
+		g->state = LK_LAZY;
+		g->obj = m;
+		if (g->strong_ref)
+			enqueue(c, m);
+	}
+	return 0;
+}
+
+int lk_drain_queue(struct lk_ctx *c)
+{
+	size_t i;
+
+	/* loading a member may queue more; the array grows as we go */
+	for (i = 0; i < c->nqueue; i++)
+		if (lk_add_object(c, c->queue[i]) < 0)
+			return -1;
+	c->nqueue = 0;
+	return 0;
+}
+
+void lk_define_commons(struct lk_ctx *c)
+{
+	struct lk_sym *g;
+
+	for (g = c->syms.first; g; g = g->next) {
+		struct lk_sec *s;
+
+		if (g->state != LK_COMMON)
+			continue;
+		s = lk_xcalloc(1, sizeof(*s));
+		s->obj = g->obj;
+		s->name = "COMMON";
+		s->type = SHT_NOBITS;
+		s->flags = SHF_ALLOC | SHF_WRITE;
+		s->size = g->size;
+		s->align = g->align ? g->align : 1;
+		s->prio = 65536;
+		s->gc_candidate = 1;
+		lk_push(&c->extra, &c->nextra, &c->capextra, sizeof(s), &s);
+		g->state = LK_DEFINED;
+		g->sec = s;
+		g->value = 0;
+	}
+}
+
+int lk_check_resolution(struct lk_ctx *c)
+{
+	struct lk_sym *g;
+	size_t nundef = 0, shown = 0;
+	char *list = NULL;
+
+	for (g = c->syms.first; g; g = g->next) {
+		if (g->state == LK_DEFINED || !g->live_ref || !g->strong_ref)
+			continue;
+		nundef++;
+		if (shown++ < 12)
+			lk_append(&list,
+				  "undefined symbol '%s', referenced by %s "
+				  "(section '%s')\n",
+				  g->name,
+				  g->ref_obj ? g->ref_obj->display : "a root",
+				  g->ref_sec ? g->ref_sec : "-");
+	}
+	if (!nundef && !c->ndups)
+		return 0;
+	if (nundef > 12)
+		lk_append(&list, "... and %zu more undefined symbols\n",
+			  nundef - 12);
+	uk_errorf(c->err, "%zu undefined symbol%s, %zu duplicate definition%s\n%s%s",
+		  nundef, nundef == 1 ? "" : "s", c->ndups,
+		  c->ndups == 1 ? "" : "s", c->dup_msgs ? c->dup_msgs : "",
+		  list ? list : "");
+	free(list);
+	{
+		size_t l = strlen(c->err->msg);
+		if (l && c->err->msg[l - 1] == '\n')
+			c->err->msg[l - 1] = '\0';
+	}
+	if (nundef)
+		uk_hintf(c->err, "add the object or archive that defines the "
+				 "symbol to the inputs");
+	else
+		uk_hintf(c->err, "remove one of the definitions, or make one "
+				 "of them weak");
+	return -1;
+}

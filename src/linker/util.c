@@ -1,0 +1,145 @@
+/* Small helpers of the linker: allocation that cannot fail quietly, string
+ * building, relocation names. */
+#include <elf.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "linker/internal.h"
+
+void *lk_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		abort(); /* out of memory: nothing sensible to report */
+	return p;
+}
+
+char *lk_xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+char *lk_xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	if (vasprintf(&p, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	return p;
+}
+
+void lk_append(char **buf, const char *fmt, ...)
+{
+	va_list ap;
+	char *add, *n;
+	size_t old = *buf ? strlen(*buf) : 0;
+
+	va_start(ap, fmt);
+	if (vasprintf(&add, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	n = realloc(*buf, old + strlen(add) + 1);
+	if (!n)
+		abort();
+	memcpy(n + old, add, strlen(add) + 1);
+	free(add);
+	*buf = n;
+}
+
+void lk_push(void *arrp, size_t *n, size_t *cap, size_t elem, const void *v)
+{
+	char **arr = arrp;
+
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 16;
+		char *p = realloc(*arr, nc * elem);
+
+		if (!p)
+			abort();
+		*arr = p;
+		*cap = nc;
+	}
+	memcpy(*arr + *n * elem, v, elem);
+	(*n)++;
+}
+
+int lk_is_c_ident(const char *s)
+{
+	if (!*s || (*s >= '0' && *s <= '9'))
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_'))
+			return 0;
+	return 1;
+}
+
+uint64_t lk_align_up(uint64_t v, uint64_t a)
+{
+	if (a <= 1)
+		return v;
+	return (v + a - 1) & ~(a - 1);
+}
+
+const char *lk_reloc_name(uint32_t type)
+{
+	static const char *const names[] = {
+		[R_X86_64_NONE] = "R_X86_64_NONE",
+		[R_X86_64_64] = "R_X86_64_64",
+		[R_X86_64_PC32] = "R_X86_64_PC32",
+		[R_X86_64_GOT32] = "R_X86_64_GOT32",
+		[R_X86_64_PLT32] = "R_X86_64_PLT32",
+		[R_X86_64_COPY] = "R_X86_64_COPY",
+		[R_X86_64_GLOB_DAT] = "R_X86_64_GLOB_DAT",
+		[R_X86_64_JUMP_SLOT] = "R_X86_64_JUMP_SLOT",
+		[R_X86_64_RELATIVE] = "R_X86_64_RELATIVE",
+		[R_X86_64_GOTPCREL] = "R_X86_64_GOTPCREL",
+		[R_X86_64_32] = "R_X86_64_32",
+		[R_X86_64_32S] = "R_X86_64_32S",
+		[R_X86_64_16] = "R_X86_64_16",
+		[R_X86_64_PC16] = "R_X86_64_PC16",
+		[R_X86_64_8] = "R_X86_64_8",
+		[R_X86_64_PC8] = "R_X86_64_PC8",
+		[R_X86_64_DTPMOD64] = "R_X86_64_DTPMOD64",
+		[R_X86_64_DTPOFF64] = "R_X86_64_DTPOFF64",
+		[R_X86_64_TPOFF64] = "R_X86_64_TPOFF64",
+		[R_X86_64_TLSGD] = "R_X86_64_TLSGD",
+		[R_X86_64_TLSLD] = "R_X86_64_TLSLD",
+		[R_X86_64_DTPOFF32] = "R_X86_64_DTPOFF32",
+		[R_X86_64_GOTTPOFF] = "R_X86_64_GOTTPOFF",
+		[R_X86_64_TPOFF32] = "R_X86_64_TPOFF32",
+		[R_X86_64_PC64] = "R_X86_64_PC64",
+		[R_X86_64_GOTOFF64] = "R_X86_64_GOTOFF64",
+		[R_X86_64_GOTPC32] = "R_X86_64_GOTPC32",
+		[R_X86_64_GOT64] = "R_X86_64_GOT64",
+		[R_X86_64_GOTPCREL64] = "R_X86_64_GOTPCREL64",
+		[R_X86_64_GOTPC64] = "R_X86_64_GOTPC64",
+		[R_X86_64_GOTPLT64] = "R_X86_64_GOTPLT64",
+		[R_X86_64_PLTOFF64] = "R_X86_64_PLTOFF64",
+		[R_X86_64_SIZE32] = "R_X86_64_SIZE32",
+		[R_X86_64_SIZE64] = "R_X86_64_SIZE64",
+		[R_X86_64_GOTPC32_TLSDESC] = "R_X86_64_GOTPC32_TLSDESC",
+		[R_X86_64_TLSDESC_CALL] = "R_X86_64_TLSDESC_CALL",
+		[R_X86_64_TLSDESC] = "R_X86_64_TLSDESC",
+		[R_X86_64_IRELATIVE] = "R_X86_64_IRELATIVE",
+		[R_X86_64_RELATIVE64] = "R_X86_64_RELATIVE64",
+		[R_X86_64_GOTPCRELX] = "R_X86_64_GOTPCRELX",
+		[R_X86_64_REX_GOTPCRELX] = "R_X86_64_REX_GOTPCRELX",
+	};
+	static char buf[32];
+
+	if (type < sizeof(names) / sizeof(names[0]) && names[type])
+		return names[type];
+	snprintf(buf, sizeof(buf), "relocation type %u", type);
+	return buf;
+}
