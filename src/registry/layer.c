@@ -265,6 +265,7 @@ static struct archive *new_writer(struct membuf *m, struct uk_error *err)
 		    ARCHIVE_OK ||
 	    archive_write_set_filter_option(a, "gzip", "compression-level",
 					    "6") != ARCHIVE_OK ||
+	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
 	    archive_write_open(a, m, NULL, mem_write, NULL) != ARCHIVE_OK) {
 		uk_errorf(err, "cannot start a tar+gzip layer: %s",
 			  archive_error_string(a));

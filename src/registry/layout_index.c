@@ -123,6 +123,27 @@ static const char *ref_of(json_t *m)
 	return json_string_value(json_object_get(an, UK_ANNOT_REF));
 }
 
+/* Tools such as skopeo do not copy artifactType into index.json; the
+ * manifest has it. Best effort: a manifest that cannot be read leaves it
+ * unknown, and whoever uses the entry reads it again and reports why. */
+static char *artifact_type_of(const char *root, const struct uk_descriptor *d)
+{
+	struct uk_oci_manifest m;
+	struct uk_error ignored = {0};
+	char *at = NULL;
+
+	if (d->artifact_type)
+		return strdup(d->artifact_type);
+	if (strcmp(d->media_type, UK_MT_MANIFEST) ||
+	    uk_oci_manifest_read(root, d->digest, (long long)d->size, &m,
+				 &ignored) < 0)
+		return NULL;
+	if (m.artifact_type)
+		at = strdup(m.artifact_type);
+	uk_oci_manifest_free(&m);
+	return at;
+}
+
 int uk_layout_refs(const char *root, struct uk_layout_ref **out, size_t *n,
 		   struct uk_error *err)
 {
@@ -149,7 +170,7 @@ int uk_layout_refs(const char *root, struct uk_layout_ref **out, size_t *n,
 			continue;
 		v[k].ref = strdup(ref);
 		v[k].media_type = strdup(d.media_type);
-		v[k].artifact_type = d.artifact_type ? strdup(d.artifact_type) : NULL;
+		v[k].artifact_type = artifact_type_of(root, &d);
 		memcpy(v[k].digest, d.digest, sizeof(d.digest));
 		v[k].size = d.size;
 		k++;
@@ -221,16 +242,19 @@ static json_t *sorted(json_t *ms)
 static int save_index(const char *root, json_t *idx, struct uk_error *err)
 {
 	json_t *ms = sorted(json_object_get(idx, "manifests"));
-	char *text;
+	char *json, *text;
 	int rc;
 
 	if (!ms)
 		return uk_errorf(err, "out of memory");
 	json_object_set_new(idx, "manifests", ms);
-	text = json_dumps(idx, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if (!text)
+	json = json_dumps(idx, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (!json || asprintf(&text, "%s\n", json) < 0) {
+		free(json);
 		return uk_errorf(err, "out of memory");
+	}
 	rc = uk_layout_write_file(root, "index.json", text, strlen(text), err);
+	free(json);
 	free(text);
 	return rc;
 }

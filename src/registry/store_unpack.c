@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "registry/layout.h"
@@ -94,7 +95,10 @@ static int unpack_to(const char *root, const struct uk_oci_manifest *m,
 	    !mkdtemp(tmp))
 		return uk_errorf(err, "cannot create a folder in '%s': %s", parent,
 				 strerror(errno));
-	if (unpack_layer(root, &m->layers[0], tmp, err) < 0) {
+	/* mkdtemp made it 0700. */
+	if ((chmod(tmp, 0755) < 0 &&
+	     uk_errorf(err, "cannot chmod '%s': %s", tmp, strerror(errno))) ||
+	    unpack_layer(root, &m->layers[0], tmp, err) < 0) {
 		uk_remove_tree(tmp, &ignored);
 		return -1;
 	}

@@ -130,6 +130,8 @@ static void t_layer_reproducible(void)
 	char path[4096];
 
 	pack_dir(dir, 0, &a, &la);
+	/* Not padded to a tar block size after compression. */
+	CHECK(la < 1024);
 	/* Other mtimes and modes on disk must not change the bytes. */
 	snprintf(path, sizeof(path), "%s/lib/librepro.a", dir);
 	CHECK_EQ_INT(utime(path, &old), 0);
@@ -222,6 +224,12 @@ static void t_add_find(void)
 	CHECK(c.root == s.user_root);
 	CHECK_CONTAINS(c.dir, "/unpacked/");
 	{
+		struct stat st;
+
+		CHECK_EQ_INT(stat(c.dir, &st), 0);
+		CHECK_EQ_INT(st.st_mode & 07777, 0755);
+	}
+	{
 		char path[4096];
 
 		snprintf(path, sizeof(path), "%s/lib/libdemo.a", c.dir);
@@ -233,6 +241,30 @@ static void t_add_find(void)
 	}
 	uk_store_component_free(&c);
 	CHECK_EQ_INT(uk_store_find_component(&s, "demo:1.0.0", d1, &c, &err), 0);
+	uk_store_component_free(&c);
+}
+
+/* skopeo copy writes index.json without artifactType: still a component. */
+static void t_index_from_other_tools(void)
+{
+	struct uk_store s = {S("store-a"), NULL};
+	struct uk_layout_ref *refs;
+	struct uk_store_component c;
+	struct uk_error err = {0};
+	size_t n;
+	char idx[1024];
+
+	CHECK_EQ_INT(uk_layout_refs(s.user_root, &refs, &n, &err), 0);
+	CHECK_EQ_INT(n, 1);
+	snprintf(idx, sizeof(idx),
+		 "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"%s\","
+		 "\"digest\":\"%s\",\"size\":%llu,\"annotations\":{\"%s\":"
+		 "\"demo:1.0.0\"}}]}",
+		 UK_MT_MANIFEST, refs[0].digest, refs[0].size, UK_ANNOT_REF);
+	uk_layout_refs_free(refs, n);
+	write_text(P("store-a/index.json", NULL), idx);
+	CHECK_EQ_INT(uk_store_find_component(&s, "demo", NULL, &c, &err), 0);
+	CHECK_EQ_STR(c.version, "1.0.0");
 	uk_store_component_free(&c);
 }
 
@@ -586,6 +618,7 @@ int main(void)
 	RUN(t_layer_reproducible);
 	RUN(t_layer_metadata);
 	RUN(t_add_find);
+	RUN(t_index_from_other_tools);
 	RUN(t_pin_mismatch);
 	RUN(t_miss);
 	RUN(t_highest_version_and_order);
