@@ -1,0 +1,137 @@
+# The local store through the command line: uk pkg create (reproducible
+# digests, errors), uk images (table, --json, user and built-in stores),
+# broken stores refused with clear errors.
+. "$(dirname "$0")/lib.sh"
+
+# A component folder: component.yaml, lib/, include/ and a stray file that
+# must not be packed.
+make_component() { # DIR NAME VERSION
+	mkdir -p "$1/lib" "$1/include/$2"
+	printf '!<arch>\n' >"$1/lib/lib$2.a"
+	printf 'int %s_f(void);\n' "$2" >"$1/include/$2/$2.h"
+	echo stray >"$1/stray.o"
+	printf 'spec: 1\nname: %s\nversion: %s\ninclude:\n  - include\narchives:\n  - lib/lib%s.a\n' \
+		"$2" "$3" "$2" >"$1/component.yaml"
+}
+
+export UK_BUILTIN_STORE=$tmp/builtin
+make_component "$tmp/a" demo 1.2.0
+
+# Same input, same digest: twice in one store, and from a copy elsewhere
+# with other mtimes into another store.
+out1=$("$UK" pkg create "$tmp/a" 2>&1); rc1=$?
+out2=$("$UK" pkg create "$tmp/a" 2>&1); rc2=$?
+if [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && [ "$out1" = "$out2" ] &&
+	printf '%s' "$out1" | grep -Eq '^demo:1\.2\.0 sha256:[0-9a-f]{64}$'; then
+	pass store-pkg-create-same-digest
+else
+	fail store-pkg-create-same-digest "rc=$rc1/$rc2: $out1 / $out2"
+fi
+cp -r "$tmp/a" "$tmp/a-copy"
+touch -d '2001-02-03 04:05:06' "$tmp/a-copy/lib/libdemo.a" "$tmp/a-copy/include"
+chmod 600 "$tmp/a-copy/component.yaml"
+out3=$(UK_HOME=$tmp/other "$UK" pkg create "$tmp/a-copy" 2>&1)
+[ "$out3" = "$out1" ] && pass store-pkg-create-reproducible || fail store-pkg-create-reproducible "$out1 vs $out3"
+out4=$(SOURCE_DATE_EPOCH=1700000000 "$UK" pkg create --store "$tmp/sde" "$tmp/a" 2>&1)
+out5=$(SOURCE_DATE_EPOCH=1700000000 "$UK" pkg create --store "$tmp/sde2" "$tmp/a" 2>&1)
+[ "$out4" = "$out5" ] && [ "$out4" != "$out1" ] && pass store-source-date-epoch ||
+	fail store-source-date-epoch "$out1 / $out4 / $out5"
+
+# The layout is an OCI image layout.
+if [ "$(cat "$UK_HOME/oci-layout")" = '{"imageLayoutVersion":"1.0.0"}' ] &&
+	jq -e '.schemaVersion == 2 and (.manifests | length == 1) and
+		.manifests[0].annotations["org.opencontainers.image.ref.name"] == "demo:1.2.0"' \
+		"$UK_HOME/index.json" >/dev/null; then
+	pass store-layout-files
+else
+	fail store-layout-files "$(cat "$UK_HOME/index.json")"
+fi
+digest=${out1#* }
+manifest=$UK_HOME/blobs/sha256/${digest#sha256:}
+if [ "$(sha256sum <"$manifest" | cut -d' ' -f1)" = "${digest#sha256:}" ] &&
+	jq -e '.artifactType == "application/vnd.uk.component.v1" and
+		.config.mediaType == "application/vnd.uk.component.config.v1+json" and
+		(.layers | length == 1) and
+		.layers[0].mediaType == "application/vnd.oci.image.layer.v1.tar+gzip"' "$manifest" >/dev/null; then
+	pass store-manifest-shape
+else
+	fail store-manifest-shape "$(cat "$manifest" 2>&1)"
+fi
+unpacked=$UK_HOME/unpacked/${digest#sha256:}
+[ -f "$unpacked/component.yaml" ] && [ -f "$unpacked/include/demo/demo.h" ] && [ ! -e "$unpacked/stray.o" ] &&
+	pass store-unpacked || fail store-unpacked "$(ls -R "$unpacked" 2>&1)"
+
+# uk images: both stores, table and JSON.
+"$UK" pkg create --store "$UK_BUILTIN_STORE" "$tmp/a" >/dev/null 2>&1
+make_component "$tmp/b" other 0.1.0
+"$UK" pkg create --store "$UK_BUILTIN_STORE" "$tmp/b" >/dev/null 2>&1
+out=$("$UK" images 2>&1); rc=$?
+if [ $rc -eq 0 ] && printf '%s\n' "$out" | head -1 | grep -q '^REF  *KIND  *DIGEST  *SIZE  *STORE$' &&
+	printf '%s\n' "$out" | grep -Eq '^demo:1\.2\.0 +component +sha256:[0-9a-f]{12} +[0-9.]+ (B|KiB) +user$' &&
+	printf '%s\n' "$out" | grep -Eq '^other:0\.1\.0 +component +sha256:[0-9a-f]{12} +.* +builtin$'; then
+	pass store-images-table
+else
+	fail store-images-table "rc=$rc: $out"
+fi
+out=$("$UK" images --json 2>&1)
+if printf '%s' "$out" | jq -e --arg d "$digest" '(.images | length == 3) and
+	(.images[0] | .ref == "demo:1.2.0" and .kind == "component" and .digest == $d and
+	 .store == "user" and .size > 0)' >/dev/null; then
+	pass store-images-json
+else
+	fail store-images-json "$out"
+fi
+
+# Help and usage errors.
+"$UK" pkg create --help | grep -q '^usage: uk pkg create' && pass store-pkg-help || fail store-pkg-help
+"$UK" images --help | grep -q '^usage: uk images' && pass store-images-help || fail store-images-help
+expect() { # NAME STATUS PATTERN CMD...
+	local name=$1 want=$2 pat=$3 out rc
+	shift 3
+	out=$("$@" 2>&1); rc=$?
+	if [ $rc -eq "$want" ] && printf '%s\n' "$out" | grep -q -- "$pat"; then
+		pass "$name"
+	else
+		fail "$name" "rc=$rc (want $want): $out"
+	fi
+}
+expect store-pkg-no-subcommand 2 '^uk: error: ' "$UK" pkg
+expect store-pkg-bad-subcommand 2 "unknown subcommand" "$UK" pkg frob
+expect store-pkg-no-dir 2 '^hint: usage: uk pkg create' "$UK" pkg create
+expect store-pkg-bad-option 2 "unknown option '--frob'" "$UK" pkg create --frob "$tmp/a"
+expect store-images-bad-arg 2 "unexpected argument" "$UK" images extra
+expect store-pkg-missing-dir 1 "^uk: error: '$tmp/nope' is not a folder" "$UK" pkg create "$tmp/nope"
+mkdir -p "$tmp/empty"
+expect store-pkg-no-yaml 1 '^hint: ' "$UK" pkg create "$tmp/empty"
+mkdir -p "$tmp/bad"
+printf 'spec: 1\nname: bad\nversoin: 1.0\n' >"$tmp/bad/component.yaml"
+expect store-pkg-invalid-yaml 2 'component.yaml:3:' "$UK" pkg create "$tmp/bad"
+
+# Broken stores: clear errors, no crash (this uk runs under ASan/UBSan).
+cp -r "$UK_HOME" "$tmp/broken"
+printf 'XXXX' | dd of="$tmp/broken/blobs/sha256/${digest#sha256:}" bs=1 seek=10 conv=notrunc 2>/dev/null
+expect store-corrupt-blob 1 "blob $digest in the store '$tmp/broken' is corrupt" \
+	env UK_HOME="$tmp/broken" "$UK" images
+echo '{"schemaVersion": 2, "manifests": 7}' >"$tmp/broken/index.json"
+expect store-corrupt-index 1 "index.json' is corrupt: manifests is not an array" \
+	env UK_HOME="$tmp/broken" "$UK" images
+expect store-corrupt-index-not-overwritten 1 "corrupt" \
+	env UK_HOME="$tmp/broken" "$UK" pkg create "$tmp/a"
+grep -q '"manifests": 7' "$tmp/broken/index.json" && pass store-corrupt-index-kept || fail store-corrupt-index-kept
+
+# Other OCI tools read the layout (only where they are installed).
+if command -v skopeo >/dev/null 2>&1; then
+	check store-skopeo-inspect skopeo inspect --raw "oci:$UK_HOME:demo:1.2.0"
+	rm -rf "$tmp/copied"
+	if skopeo copy -q "oci:$UK_HOME:demo:1.2.0" "oci:$tmp/copied:demo:1.2.0" >/dev/null 2>&1 &&
+		jq -e --arg d "$digest" '.manifests[0].digest == $d' "$tmp/copied/index.json" >/dev/null &&
+		UK_HOME=$tmp/copied "$UK" images | grep -q '^demo:1\.2\.0 *component'; then
+		pass store-skopeo-copy-roundtrip
+	else
+		fail store-skopeo-copy-roundtrip "$(cat "$tmp/copied/index.json" 2>&1)"
+	fi
+fi
+if command -v umoci >/dev/null 2>&1; then
+	out=$(umoci ls --layout "$UK_HOME" 2>&1)
+	[ "$out" = "demo:1.2.0" ] && pass store-umoci-ls || fail store-umoci-ls "$out"
+fi
