@@ -41,6 +41,7 @@ static char *closest_entry(const char *dir, const char *base, bool want_dir)
 	struct dirent *e;
 	char *best = NULL;
 	unsigned bestd = 3;
+	size_t len = strlen(base);
 
 	if (!d)
 		return NULL;
@@ -53,6 +54,11 @@ static char *closest_entry(const char *dir, const char *base, bool want_dir)
 		if (want_dir && e->d_type != DT_DIR && e->d_type != DT_UNKNOWN)
 			continue;
 		dist = mf_distance(base, e->d_name, 2);
+		/* "inc" is short for "include" rather than a typo of "src". */
+		if (len >= 3 && strncmp(e->d_name, base, len) == 0)
+			dist = 1;
+		if (dist * 2 > len)
+			continue;
 		/* Ties go to the first in byte order, so hints are stable. */
 		if (dist < bestd ||
 		    (dist == bestd && best && strcmp(e->d_name, best) < 0)) {
@@ -185,9 +191,17 @@ static char *near_extension(const char *dir, const char *rel)
 		const char *ext = strrchr(e->d_name, '.');
 		unsigned dist;
 
-		if (!ext || ext == e->d_name || strcmp(ext + 1, base + 2) == 0)
+		size_t la, lb;
+
+		if (e->d_name[0] == '.' || !ext ||
+		    strcmp(ext + 1, base + 2) == 0)
 			continue;
 		dist = mf_distance(base + 2, ext + 1, 2);
+		/* "cc" is near "c", but "c" is not near "h". */
+		la = strlen(base + 2);
+		lb = strlen(ext + 1);
+		if (dist >= (la > lb ? la : lb))
+			continue;
 		if (dist < bestd || (dist == bestd && best &&
 				     strcmp(ext + 1, best) < 0)) {
 			free(best);

@@ -59,9 +59,10 @@ const struct ynode *mf_blame(const struct ynode *key, const struct ynode *val)
 	return mf_is_null(val) ? key : val;
 }
 
-static void unknown_key(struct mctx *c, const struct ynode *key,
-			const struct mf_field *fields, size_t nfields,
-			const struct mf_synonym *syn, size_t nsyn)
+/* Reports an unknown key; returns the field it probably meant, or NULL. */
+static const char *unknown_key(struct mctx *c, const struct ynode *key,
+			       const struct mf_field *fields, size_t nfields,
+			       const struct mf_synonym *syn, size_t nsyn)
 {
 	const char *words[32], *best = NULL;
 	char q[MF_QBUF], list[512];
@@ -70,7 +71,7 @@ static void unknown_key(struct mctx *c, const struct ynode *key,
 
 	d = mf_diag_at(c, key, "unknown key '%s'", mf_q(key->s, q, sizeof(q)));
 	if (!d)
-		return; /* past the cap: spare the search */
+		return NULL; /* past the cap: spare the search */
 	for (i = 0; i < nsyn && !best; i++)
 		if (strcasecmp(key->s, syn[i].wrong) == 0)
 			best = syn[i].right;
@@ -80,13 +81,14 @@ static void unknown_key(struct mctx *c, const struct ynode *key,
 		best = mf_closest(key->s, words, i);
 	if (best) {
 		mf_hint(d, "did you mean '%s'?", best);
-		return;
+		return best;
 	}
 	list[0] = '\0';
 	for (i = 0; i < nfields && o < sizeof(list); i++)
 		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s",
 				      i ? ", " : "", fields[i].key);
 	mf_hint(d, "valid keys are %s", list);
+	return NULL;
 }
 
 void mf_walk(struct mctx *c, const struct ynode *map,
@@ -94,6 +96,7 @@ void mf_walk(struct mctx *c, const struct ynode *map,
 	     const struct mf_synonym *syn, size_t nsyn, void *obj)
 {
 	const struct ynode *first[32] = { 0 };
+	bool meant[32] = { 0 };
 	char q[MF_QBUF];
 	size_t i, f;
 
@@ -111,7 +114,12 @@ void mf_walk(struct mctx *c, const struct ynode *map,
 			if (strcmp(key->s, fields[f].key) == 0)
 				break;
 		if (f == nfields || key->has_nul) {
-			unknown_key(c, key, fields, nfields, syn, nsyn);
+			const char *best = unknown_key(c, key, fields, nfields,
+						       syn, nsyn);
+
+			for (f = 0; best && f < nfields && f < 32; f++)
+				if (strcmp(best, fields[f].key) == 0)
+					meant[f] = true;
 			continue;
 		}
 		if (first[f]) {
@@ -129,7 +137,8 @@ void mf_walk(struct mctx *c, const struct ynode *map,
 		fields[f].set(c, key, val, obj);
 	}
 	for (f = 0; f < nfields && f < 32; f++) {
-		if (!fields[f].required || first[f])
+		/* A misspelt required key was reported with its fix. */
+		if (!fields[f].required || first[f] || meant[f])
 			continue;
 		mf_hint(mf_diag_at(c, map, "missing required field '%s'",
 				   mf_q(fields[f].key, q, sizeof(q))),

@@ -104,6 +104,9 @@ static void syntax_error(struct mctx *c, yaml_parser_t *p, const char *buf,
 	d = mf_diag(c, line, col, "syntax error: %s", problem);
 	if (tab_indented(buf, len, line))
 		mf_hint(d, "indent with spaces: YAML does not allow tabs");
+	else if (strstr(problem, "mapping values are not allowed"))
+		mf_hint(d, "check the indentation of this line, or quote a "
+			   "value that contains ': '");
 	else if (p->context)
 		mf_hint(d, "%s at line %u, column %u", p->context,
 			(unsigned)p->context_mark.line + 1,
