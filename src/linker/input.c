@@ -36,7 +36,7 @@ int lk_map_file(struct lk_ctx *c, const char *path, const uint8_t **data,
 		return uk_errorf(c->err, "cannot map '%s': %s", path,
 				 strerror(errno));
 	{
-		struct lk_map m = { p, (size_t)st.st_size, 0 };
+		struct lk_map m = { p, (size_t)st.st_size, 0, path };
 		lk_push(&c->maps, &c->nmaps, &c->capmaps, sizeof(m), &m);
 	}
 	*data = p;

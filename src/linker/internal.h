@@ -52,6 +52,8 @@ struct lk_obj {
 	struct lk_sec *secs;    /* shnum entries, after load */
 	struct lk_sym **gsyms;  /* nsyms entries, NULL for locals */
 	int loaded, queued;
+	void *ar_bfd;           /* lazy member: its archive (bfd *) ... */
+	long ar_index;          /* ... and an armap index naming it */
 	uint32_t id;            /* load order */
 	struct lk_obj *next;    /* all loaded objects, in load order */
 };
@@ -99,6 +101,7 @@ struct lk_map {
 	void *p;
 	size_t len;
 	int heap;
+	const char *path;
 };
 
 struct lk_got {
@@ -117,6 +120,8 @@ struct lk_ctx {
 	size_t nqueue, capqueue;
 	struct lk_obj **all;    /* every object and member seen, to free */
 	size_t nall, capall;
+	void **bfds;            /* open archives, closed at the end */
+	size_t nbfds, capbfds;
 	struct lk_map *maps;    /* mmapped inputs and heap copies */
 	size_t nmaps, capmaps;
 	struct lk_osec **osecs;
@@ -162,13 +167,15 @@ int lk_rela_get(struct lk_ctx *c, const struct lk_sec *s,
 
 /* archive.c: archives through libbfd */
 int lk_read_input(struct lk_ctx *c, const char *path);
+int lk_member_open(struct lk_ctx *c, struct lk_obj *m); /* lazy -> parsed */
+void lk_close_archives(struct lk_ctx *c);
 
 /* symbols.c */
 struct lk_sym *lk_sym_find(struct lk_symtab *t, const char *name);
 struct lk_sym *lk_sym_get(struct lk_symtab *t, const char *name);
 void lk_symtab_free(struct lk_symtab *t);
 int lk_add_object(struct lk_ctx *c, struct lk_obj *o);
-int lk_add_lazy(struct lk_ctx *c, struct lk_obj *member);
+void lk_add_lazy(struct lk_ctx *c, struct lk_obj *member, const char *name);
 int lk_drain_queue(struct lk_ctx *c);
 int lk_check_resolution(struct lk_ctx *c);
 void lk_define_commons(struct lk_ctx *c);

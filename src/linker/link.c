@@ -53,6 +53,7 @@ static void cleanup(struct lk_ctx *c)
 {
 	size_t i;
 
+	lk_close_archives(c);
 	for (i = 0; i < c->nall; i++) {
 		struct lk_obj *o = c->all[i];
 		free(o->display);

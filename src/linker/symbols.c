@@ -182,6 +182,8 @@ int lk_add_object(struct lk_ctx *c, struct lk_obj *o)
 	if (o->loaded)
 		return 0;
 	o->loaded = 1;
+	if (!o->data && lk_member_open(c, o) < 0)
+		return -1;
 	if (lk_obj_load(c, o) < 0)
 		return -1;
 	o->id = c->objs_last ? c->objs_last->id + 1 : 0;
@@ -196,26 +198,16 @@ int lk_add_object(struct lk_ctx *c, struct lk_obj *o)
 	return 0;
 }
 
-int lk_add_lazy(struct lk_ctx *c, struct lk_obj *m)
+void lk_add_lazy(struct lk_ctx *c, struct lk_obj *m, const char *name)
 {
-	uint32_t i;
+	struct lk_sym *g = lk_sym_get(&c->syms, name);
 
-	for (i = m->first_global; i < m->nsyms; i++) {
-		const Elf64_Sym *s = &m->syms[i];
-		struct lk_sym *g;
-
-		if (s->st_shndx == SHN_UNDEF || s->st_shndx == SHN_COMMON ||
-		    ELF64_ST_BIND(s->st_info) == STB_LOCAL)
-			continue;
-		g = lk_sym_get(&c->syms, lk_sym_name(m, s));
-		if (g->state != LK_UNDEF)
-			continue;
-		g->state = LK_LAZY;
-		g->obj = m;
-		if (g->strong_ref)
-			enqueue(c, m);
-	}
-	return 0;
+	if (g->state != LK_UNDEF)
+		return;
+	g->state = LK_LAZY;
+	g->obj = m;
+	if (g->strong_ref)
+		enqueue(c, m);
 }
 
 int lk_drain_queue(struct lk_ctx *c)
