@@ -45,6 +45,11 @@ static int validate(const char *dir)
 		uk_diag_format(&diags.v[i], line, sizeof(line));
 		fprintf(stderr, "%s\n", line);
 	}
+	/* The problems are above; the error line only sums them up. */
+	if (diags.n > 0 && err.status != UK_EXIT_FAIL) {
+		uk_errorf(&err, "'%.900s' is not a valid component (%zu problem%s)",
+			  path, diags.n, diags.n == 1 ? "" : "s");
+	}
 	uk_diags_free(&diags);
 	return cli_report(&err);
 }
