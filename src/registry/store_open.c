@@ -62,12 +62,30 @@ static char *builtin_root(void)
 	return p;
 }
 
+/* Component folders handed out must stay valid after a chdir (uk build -C),
+ * so relative roots are made absolute. */
+static char *absolute(char *p)
+{
+	char cwd[4096], *abs;
+
+	if (!p || p[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		return p;
+	abs = uk_path_join(cwd, p);
+	free(p);
+	return abs;
+}
+
 int uk_store_open(struct uk_store *s, struct uk_error *err)
 {
 	memset(s, 0, sizeof(*s));
-	if (!(s->user_root = user_root(err)))
+	if (!(s->user_root = absolute(user_root(err))))
 		return err && err->msg[0] ? -1 : uk_errorf(err, "out of memory");
-	s->builtin_root = builtin_root();
+	s->builtin_root = absolute(builtin_root());
+	/* One folder named twice is one store, the user's. */
+	if (s->builtin_root && !strcmp(s->builtin_root, s->user_root)) {
+		free(s->builtin_root);
+		s->builtin_root = NULL;
+	}
 	return 0;
 }
 

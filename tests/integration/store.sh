@@ -14,6 +14,12 @@ make_component() { # DIR NAME VERSION
 		"$2" "$3" "$2" >"$1/component.yaml"
 }
 
+# JSON is checked with jq (scripts/install-deps installs it).
+jqe() {
+	command -v jq >/dev/null 2>&1 || { echo "jq is not installed" >&2; return 1; }
+	jq -e "$@" >/dev/null
+}
+
 export UK_BUILTIN_STORE=$tmp/builtin
 make_component "$tmp/a" demo 1.2.0
 
@@ -39,9 +45,9 @@ out5=$(SOURCE_DATE_EPOCH=1700000000 "$UK" pkg create --store "$tmp/sde2" "$tmp/a
 
 # The layout is an OCI image layout.
 if [ "$(cat "$UK_HOME/oci-layout")" = '{"imageLayoutVersion":"1.0.0"}' ] &&
-	jq -e '.schemaVersion == 2 and (.manifests | length == 1) and
+	jqe '.schemaVersion == 2 and (.manifests | length == 1) and
 		.manifests[0].annotations["org.opencontainers.image.ref.name"] == "demo:1.2.0"' \
-		"$UK_HOME/index.json" >/dev/null; then
+		"$UK_HOME/index.json"; then
 	pass store-layout-files
 else
 	fail store-layout-files "$(cat "$UK_HOME/index.json")"
@@ -49,10 +55,10 @@ fi
 digest=${out1#* }
 manifest=$UK_HOME/blobs/sha256/${digest#sha256:}
 if [ "$(sha256sum <"$manifest" | cut -d' ' -f1)" = "${digest#sha256:}" ] &&
-	jq -e '.artifactType == "application/vnd.uk.component.v1" and
+	jqe '.artifactType == "application/vnd.uk.component.v1" and
 		.config.mediaType == "application/vnd.uk.component.config.v1+json" and
 		(.layers | length == 1) and
-		.layers[0].mediaType == "application/vnd.oci.image.layer.v1.tar+gzip"' "$manifest" >/dev/null; then
+		.layers[0].mediaType == "application/vnd.oci.image.layer.v1.tar+gzip"' "$manifest"; then
 	pass store-manifest-shape
 else
 	fail store-manifest-shape "$(cat "$manifest" 2>&1)"
@@ -74,9 +80,9 @@ else
 	fail store-images-table "rc=$rc: $out"
 fi
 out=$("$UK" images --json 2>&1)
-if printf '%s' "$out" | jq -e --arg d "$digest" '(.images | length == 3) and
+if printf '%s' "$out" | jqe --arg d "$digest" '(.images | length == 3) and
 	(.images[0] | .ref == "demo:1.2.0" and .kind == "component" and .digest == $d and
-	 .store == "user" and .size > 0)' >/dev/null; then
+	 .store == "user" and .size > 0)'; then
 	pass store-images-json
 else
 	fail store-images-json "$out"
@@ -124,7 +130,7 @@ if command -v skopeo >/dev/null 2>&1; then
 	check store-skopeo-inspect skopeo inspect --raw "oci:$UK_HOME:demo:1.2.0"
 	rm -rf "$tmp/copied"
 	if skopeo copy -q "oci:$UK_HOME:demo:1.2.0" "oci:$tmp/copied:demo:1.2.0" >/dev/null 2>&1 &&
-		jq -e --arg d "$digest" '.manifests[0].digest == $d' "$tmp/copied/index.json" >/dev/null &&
+		jqe --arg d "$digest" '.manifests[0].digest == $d' "$tmp/copied/index.json" &&
 		UK_HOME=$tmp/copied "$UK" images | grep -q '^demo:1\.2\.0 *component'; then
 		pass store-skopeo-copy-roundtrip
 	else

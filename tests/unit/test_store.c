@@ -85,6 +85,30 @@ static const char *make_component(const char *name, const char *version)
 	return dir;
 }
 
+static void t_open_roots(void)
+{
+	struct uk_store s;
+	struct uk_error err = {0};
+	char cwd[1024], want[2048];
+
+	CHECK(getcwd(cwd, sizeof(cwd)) != NULL);
+	setenv("UK_HOME", "rel/home", 1);
+	setenv("UK_BUILTIN_STORE", P("builtin-x", NULL), 1);
+	CHECK_EQ_INT(uk_store_open(&s, &err), 0);
+	snprintf(want, sizeof(want), "%s/rel/home", cwd);
+	CHECK_EQ_STR(s.user_root, want);
+	CHECK_EQ_STR(s.builtin_root, P("builtin-x", NULL));
+	CHECK(!uk_file_exists("rel/home"));
+	uk_store_close(&s);
+	unsetenv("UK_HOME");
+	setenv("HOME", P("home", NULL), 1);
+	CHECK_EQ_INT(uk_store_open(&s, &err), 0);
+	CHECK_EQ_STR(s.user_root, P("home/.local/share/uk", NULL));
+	CHECK(!uk_file_exists(s.user_root));
+	uk_store_close(&s);
+	unsetenv("UK_BUILTIN_STORE");
+}
+
 static void t_digest(void)
 {
 	char d[UK_DIGEST_MAX];
@@ -613,6 +637,7 @@ int main(void)
 		return 1;
 	}
 	unsetenv("SOURCE_DATE_EPOCH");
+	RUN(t_open_roots);
 	RUN(t_digest);
 	RUN(t_version_order);
 	RUN(t_layer_reproducible);
