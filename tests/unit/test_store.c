@@ -608,6 +608,59 @@ static void t_concurrent_adds(void)
 	uk_store_entries_free(e, n);
 }
 
+/* Finders racing to unpack one digest: all get the same whole folder. */
+static void t_concurrent_unpack(void)
+{
+	enum { FINDERS = 4 };
+	struct uk_store s = {S("store-p"), NULL};
+	struct uk_store_component c;
+	struct uk_error err = {0};
+	pid_t pids[FINDERS];
+	int i, status;
+
+	CHECK_EQ_INT(uk_store_find_component(&s, "par0", NULL, &c, &err), 0);
+	CHECK_EQ_INT(uk_remove_tree(c.dir, &err), 0);
+	for (i = 0; i < FINDERS; i++) {
+		pids[i] = fork();
+		CHECK(pids[i] >= 0);
+		if (pids[i] == 0) {
+			struct uk_store_component mine;
+			char yaml[4096];
+			int ok;
+
+			ok = uk_store_find_component(&s, "par0", NULL, &mine, &err) == 0;
+			snprintf(yaml, sizeof(yaml), "%s/component.yaml",
+				 ok ? mine.dir : "");
+			_exit(ok && !strcmp(mine.dir, c.dir) && uk_file_exists(yaml) ? 0 : 1);
+		}
+	}
+	for (i = 0; i < FINDERS; i++) {
+		CHECK_EQ_INT(waitpid(pids[i], &status, 0), pids[i]);
+		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	CHECK(uk_file_exists(P("store-p/unpacked/%s/lib/libpar0.a", c.digest + 7)));
+	/* Nothing temporary is left beside it. */
+	{
+		const char *only = NULL;
+		size_t n = 0;
+		FILE *ls;
+		char cmd[2048], line[512];
+
+		snprintf(cmd, sizeof(cmd), "ls -A '%s'", P("store-p/unpacked", NULL));
+		ls = popen(cmd, "r");
+		CHECK(ls != NULL);
+		while (fgets(line, sizeof(line), ls))
+			if (!strncmp(line, ".tmp", 4))
+				only = "temporary folder left";
+			else
+				n++;
+		pclose(ls);
+		CHECK(only == NULL);
+		CHECK_EQ_INT(n, 6);
+	}
+	uk_store_component_free(&c);
+}
+
 static void t_bad_component_dir(void)
 {
 	struct uk_error err = {0};
@@ -654,6 +707,7 @@ int main(void)
 	RUN(t_unsafe_layer);
 	RUN(t_blob_writer_checks_digest);
 	RUN(t_concurrent_adds);
+	RUN(t_concurrent_unpack);
 	RUN(t_bad_component_dir);
 	rc = check_done();
 	uk_remove_tree(tmpdir, &err);
