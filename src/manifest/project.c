@@ -87,16 +87,38 @@ static void set_version(struct mctx *c, const struct ynode *key,
 	mf_get_str(c, key, val, &M(obj)->version, false);
 }
 
+/* A component reference: NAME, NAME:VERSION or HOST/REPO:TAG@DIGEST. Only
+ * the characters are checked here; the store and registry parse it. */
+static bool check_ref(struct mctx *c, const struct ynode *key,
+		      const struct ynode *val)
+{
+	char q[MF_QBUF];
+
+	(void)key;
+	if (val->s[strspn(val->s, "abcdefghijklmnopqrstuvwxyz"
+				  "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				  "0123456789._-/:@+")] == '\0')
+		return true;
+	mf_hint(mf_diag_at(c, val, "invalid component reference '%s'",
+			   mf_q(val->s, q, sizeof(q))),
+		"a reference is NAME, NAME:VERSION or HOST/REPO:TAG");
+	return false;
+}
+
 static void set_runtime(struct mctx *c, const struct ynode *key,
 			const struct ynode *val, void *obj)
 {
-	mf_get_str(c, key, val, &M(obj)->runtime, false);
+	if (mf_get_str(c, key, val, &M(obj)->runtime, false) == 0 &&
+	    !check_ref(c, key, val)) {
+		free(M(obj)->runtime);
+		M(obj)->runtime = NULL;
+	}
 }
 
 static void set_libraries(struct mctx *c, const struct ynode *key,
 			  const struct ynode *val, void *obj)
 {
-	mf_get_strv(c, key, val, &M(obj)->libraries, false, NULL);
+	mf_get_strv(c, key, val, &M(obj)->libraries, false, check_ref);
 }
 
 static void set_sources(struct mctx *c, const struct ynode *key,
