@@ -118,6 +118,8 @@ static int not_found(struct uk_store *s, const char *want,
 			    r->ref[nlen] == ':')
 				len += (size_t)snprintf(other + len, sizeof(other) - len,
 							"%s%s", len ? ", " : "", r->ref);
+			if (len >= sizeof(other))
+				len = sizeof(other) - 1; /* truncated */
 		}
 	}
 	uk_errorf(err, "component '%s' not found", want);
