@@ -77,6 +77,18 @@ static int scan(struct gc *g, struct lk_sec *s)
 		uint32_t si = (uint32_t)ELF64_R_SYM(r[i].r_info);
 		const Elf64_Sym *y = &o->syms[si];
 
+		uint32_t type = ELF64_R_TYPE(r[i].r_info);
+		size_t skip = 0;
+
+		/* a TLS GD/LD sequence becomes local-exec: its call to
+		 * __tls_get_addr disappears, so it references nothing */
+		if ((type == R_X86_64_TLSGD || type == R_X86_64_TLSLD) &&
+		    i + 1 < n &&
+		    (ELF64_R_TYPE(r[i + 1].r_info) == R_X86_64_PLT32 ||
+		     ELF64_R_TYPE(r[i + 1].r_info) == R_X86_64_PC32) &&
+		    r[i + 1].r_offset == r[i].r_offset +
+						 (type == R_X86_64_TLSGD ? 8 : 5))
+			skip = 1;
 		if (si == 0)
 			continue;
 		if (o->gsyms[si]) {
@@ -88,6 +100,7 @@ static int scan(struct gc *g, struct lk_sec *s)
 
 			mark(g, t, NULL, s, *nm ? nm : t->name);
 		}
+		i += skip;
 	}
 	return 0;
 }

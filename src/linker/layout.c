@@ -238,7 +238,7 @@ static int synth(struct lk_ctx *c, struct lk_sym *g, int phase)
 	else if (!strcmp(n, "_GLOBAL_OFFSET_TABLE_"))
 		v = c->got_osec ? c->got_osec->addr : 0;
 	else if (!strncmp(n, "__start_", 8) || !strncmp(n, "__stop_", 7)) {
-		end = n[3] == 'o';
+		end = !strncmp(n, "__stop_", 7);
 		o = osec_named(c, n + (end ? 7 : 8));
 		if (!o || !lk_is_c_ident(o->name))
 			return 0;

@@ -257,13 +257,17 @@ int lk_check_resolution(struct lk_ctx *c)
 		if (g->state == LK_DEFINED || !g->live_ref || !g->strong_ref)
 			continue;
 		nundef++;
-		if (shown++ < 12)
+		if (shown++ >= 12)
+			continue;
+		if (!g->ref_obj)
+			lk_append(&list, "undefined entry symbol '%s'\n",
+				  g->name);
+		else
 			lk_append(&list,
 				  "undefined symbol '%s', referenced by %s "
 				  "(section '%s')\n",
 				  g->name,
-				  g->ref_obj ? g->ref_obj->display : "a root",
-				  g->ref_sec ? g->ref_sec : "-");
+				  g->ref_obj->display, g->ref_sec);
 	}
 	if (!nundef && !c->ndups)
 		return 0;
