@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# uk link end to end: C programs linked against Debian's musl by uk's linker
+# and by GNU ld (the reference path) run on this host with the same output
+# and exit status; CLI errors and exit statuses; map/report/why; a bounded
+# fuzz run over the input reader.
+source "$(dirname "$0")/lib.sh"
+cd "$UK_ROOT"
+
+musl=/usr/lib/x86_64-linux-musl
+if [ ! -e $musl/libc.a ]; then
+	echo "PASS linker-skipped (no musl at $musl)"
+	exit 0
+fi
+cflags="-nostdinc -isystem /usr/include/x86_64-linux-musl -isystem $(gcc -print-file-name=include)
+	-ffunction-sections -fdata-sections -O2 -fcommon"
+
+# --- differential: uk link vs ld.bfd, run on the host -----------------------
+for src in tests/linker/progs/*.c; do
+	name=$(basename "$src" .c)
+	for pie in -fno-pie -fpie; do
+		t="diff-$name$pie"
+		o=$tmp/$name$pie.o
+		if ! gcc $cflags $pie -c "$src" -o "$o" 2>"$tmp/cc.err"; then
+			fail "$t" "compile: $(cat "$tmp/cc.err")"; continue
+		fi
+		if ! "$UK" link -o "$tmp/$name.uk" $musl/crt1.o "$o" $musl/libc.a 2>"$tmp/uk.err"; then
+			fail "$t" "uk link: $(cat "$tmp/uk.err")"; continue
+		fi
+		if ! "$UK" link --linker=bfd -o "$tmp/$name.bfd" $musl/crt1.o "$o" $musl/libc.a 2>"$tmp/bfd.err"; then
+			fail "$t" "ld.bfd: $(cat "$tmp/bfd.err")"; continue
+		fi
+		a=$(timeout 10 "$tmp/$name.uk" arg1 2>&1; echo "status $?")
+		b=$(timeout 10 "$tmp/$name.bfd" arg1 2>&1; echo "status $?")
+		if [ "$a" = "$b" ]; then pass "$t"; else fail "$t" "uk: [$a] bfd: [$b]"; fi
+	done
+done
+
+# --- inputs in any order, archive first --------------------------------------
+gcc $cflags -fno-pie -c tests/linker/progs/hello.c -o "$tmp/hello.o"
+if "$UK" link -o "$tmp/order" $musl/libc.a "$tmp/hello.o" $musl/crt1.o 2>"$tmp/err" &&
+	"$tmp/order" | grep -q "hello, world"; then
+	pass archive-first
+else
+	fail archive-first "$(cat "$tmp/err")"
+fi
+
+# --- explanations --------------------------------------------------------------
+if "$UK" link -o "$tmp/h" --map "$tmp/h.map" --report "$tmp/h.json" --why printf \
+	--print-gc-sections $musl/crt1.o "$tmp/hello.o" $musl/libc.a >"$tmp/why" 2>"$tmp/gc"; then
+	check map-has-text grep -q '^0x0000000000101000 .* \.text$' "$tmp/h.map"
+	check map-has-symbols grep -q ' main$' "$tmp/h.map"
+	check report-is-json python3 -c "
+import json,sys; r=json.load(open('$tmp/h.json'))
+assert r['entry']['symbol']=='_start' and r['totals']['kept_bytes']>0
+assert any(s['section'].endswith('.main') for s in r['kept'])
+assert r['removed'] and 'link_seconds' in r"
+	check why-starts-at-entry grep -qx 'root: entry symbol _start' "$tmp/why"
+	check why-reaches-printf grep -q -- '-> printf (.*printf.lo):.text.printf)' "$tmp/why"
+	check gc-lists-removed grep -q "^removing unused section '.*' in file '" "$tmp/gc"
+else
+	fail explanations "$(cat "$tmp/gc")"
+fi
+check strip-all "$UK" link --strip-all -o "$tmp/hs" $musl/crt1.o "$tmp/hello.o" $musl/libc.a
+if readelf -S "$tmp/hs" | grep -q symtab; then fail strip-has-no-symtab; else pass strip-has-no-symtab; fi
+check runs-at-4mib sh -c "'$UK' link --base 0x400000 -o '$tmp/h4' $musl/crt1.o '$tmp/hello.o' $musl/libc.a && '$tmp/h4' | grep -q hello"
+
+# --- errors: message, hint, status -------------------------------------------
+printf 'not an object\n' >"$tmp/junk.o"
+"$UK" link -o "$tmp/x" "$tmp/junk.o" 2>"$tmp/err"; rc=$?
+if [ $rc -eq 1 ] && grep -q "^uk: error: .*junk.o: not an ELF object" "$tmp/err" && grep -q '^hint: ' "$tmp/err"; then
+	pass error-garbage
+else
+	fail error-garbage "status $rc: $(cat "$tmp/err")"
+fi
+printf '\t.globl _start\n_start: call nowhere1\n\tcall nowhere2\n' | as -o "$tmp/u.o"
+"$UK" link -o "$tmp/x" "$tmp/u.o" 2>"$tmp/err"; rc=$?
+if [ $rc -eq 1 ] && grep -q "nowhere1" "$tmp/err" && grep -q "nowhere2" "$tmp/err" && [ ! -e "$tmp/x" ]; then
+	pass error-undefined
+else
+	fail error-undefined "status $rc: $(cat "$tmp/err")"
+fi
+"$UK" link --bogus 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && pass usage-status-2 || fail usage-status-2 "status $rc"
+"$UK" link -o "$tmp/x" 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && pass no-inputs-status-2 || fail no-inputs-status-2 "status $rc"
+check help "$UK" link --help
+
+# --- fuzzing the input reader (bounded) ---------------------------------------
+if command -v clang >/dev/null && [ "${UK_FUZZ_SECONDS:-20}" -gt 0 ]; then
+	mkdir -p "$tmp/corpus"
+	cp "$tmp/hello.o" "$tmp/u.o" "$tmp/corpus/"
+	ar rcs "$tmp/corpus/lib.a" "$tmp/u.o"
+	if clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Isrc \
+		-o "$tmp/fuzz" tests/linker/fuzz_input.c src/linker/*.c src/util/*.c \
+		-lbfd -ljansson 2>"$tmp/fuzz.err"; then
+		if "$tmp/fuzz" -max_total_time="${UK_FUZZ_SECONDS:-20}" -max_len=65536 \
+			-rss_limit_mb=2048 "$tmp/corpus" >"$tmp/fuzz.log" 2>&1; then
+			pass fuzz-input-reader
+		else
+			fail fuzz-input-reader "$(grep -A20 'ERROR\|SUMMARY' "$tmp/fuzz.log" | head -30)"
+		fi
+	else
+		fail fuzz-build "$(tail -5 "$tmp/fuzz.err")"
+	fi
+fi
