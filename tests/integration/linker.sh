@@ -85,6 +85,38 @@ fi
 [ $rc -eq 2 ] && pass no-inputs-status-2 || fail no-inputs-status-2 "status $rc"
 check help "$UK" link --help
 
+# --- differential boot: runtime + musl images linked both ways, in QEMU -----
+rt=$UK_ROOT/build/components/uk-runtime
+mc=$UK_ROOT/build/components/musl
+if [ -e "$rt/lib/libukcore.a" ] && [ -e "$rt/lib/libukplat-kvm.a" ] && command -v qemu-system-x86_64 >/dev/null; then
+	accel=${accels%% *}
+	cpu=max; [ "$accel" = kvm ] && cpu=host,-arch-capabilities
+	boot() { # image -> console output + status line
+		timeout 60 qemu-system-x86_64 -M microvm -accel "$accel" -cpu "$cpu" -m 128M \
+			-nodefaults -no-user-config -display none -no-reboot -serial stdio \
+			-device isa-debug-exit,iobase=0xf4,iosize=4 -kernel "$1" </dev/null 2>&1 | tr -d '\r'
+		echo "status ${PIPESTATUS[0]}"
+	}
+	for name in hello exitcode ctors libc_mix linkset; do
+		t=boot-diff-$name
+		if ! gcc -fno-pie -ffunction-sections -fdata-sections -O2 -fcommon -nostdinc \
+			-isystem "$mc/include" -isystem "$(gcc -print-file-name=include)" \
+			-c tests/linker/progs/$name.c -o "$tmp/k$name.o" 2>"$tmp/err"; then
+			fail "$t" "compile: $(cat "$tmp/err")"; continue
+		fi
+		ins=("$tmp/k$name.o" "$rt/lib/libukcore.a" "$rt/lib/libukplat-kvm.a" "$mc/lib/crt1.o" "$mc/lib/libc.a")
+		kopts=(-e uk_pvh_start --keep .note.uk.pvh --keep uk_symtab)
+		if ! "$UK" link "${kopts[@]}" -o "$tmp/k$name.uk" "${ins[@]}" 2>"$tmp/err" ||
+			! "$UK" link --linker=bfd "${kopts[@]}" -o "$tmp/k$name.bfd" "${ins[@]}" 2>>"$tmp/err"; then
+			fail "$t" "link: $(cat "$tmp/err")"; continue
+		fi
+		a=$(boot "$tmp/k$name.uk"); b=$(boot "$tmp/k$name.bfd")
+		if [ "$a" = "$b" ] && printf '%s' "$a" | grep -q .; then pass "$t"; else fail "$t" "uk: [$a] bfd: [$b]"; fi
+	done
+else
+	echo "PASS boot-diff-skipped (runtime components or QEMU missing)"
+fi
+
 # --- fuzzing the input reader (bounded) ---------------------------------------
 if command -v clang >/dev/null && [ "${UK_FUZZ_SECONDS:-20}" -gt 0 ]; then
 	mkdir -p "$tmp/corpus"
