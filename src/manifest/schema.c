@@ -100,6 +100,9 @@ void mf_walk(struct mctx *c, const struct ynode *map,
 	char q[MF_QBUF];
 	size_t i, f;
 
+	if (nfields > 32)
+		nfields = 32; /* the tables have 13 */
+
 	for (i = 0; i + 1 < map->n; i += 2) {
 		const struct ynode *key = map->kid[i], *val = map->kid[i + 1];
 
@@ -110,14 +113,14 @@ void mf_walk(struct mctx *c, const struct ynode *map,
 				   mf_kind(key));
 			continue;
 		}
-		for (f = 0; f < nfields && f < 32; f++)
+		for (f = 0; f < nfields; f++)
 			if (strcmp(key->s, fields[f].key) == 0)
 				break;
 		if (f == nfields || key->has_nul) {
 			const char *best = unknown_key(c, key, fields, nfields,
 						       syn, nsyn);
 
-			for (f = 0; best && f < nfields && f < 32; f++)
+			for (f = 0; best && f < nfields; f++)
 				if (strcmp(best, fields[f].key) == 0)
 					meant[f] = true;
 			continue;
@@ -136,7 +139,7 @@ void mf_walk(struct mctx *c, const struct ynode *map,
 			continue; /* as if absent: the default holds */
 		fields[f].set(c, key, val, obj);
 	}
-	for (f = 0; f < nfields && f < 32; f++) {
+	for (f = 0; f < nfields; f++) {
 		/* A misspelt required key was reported with its fix. */
 		if (!fields[f].required || first[f] || meant[f])
 			continue;
