@@ -46,8 +46,10 @@ char **uk_vm_argv(const struct uk_vm_opts *o, const char *status_path)
 	push(&b, "-accel");
 	push(&b, o->accel == UK_ACCEL_KVM ? "kvm" : "tcg");
 	push(&b, "-cpu");
-	/* KVM passes the host CPU through; TCG's "max" gives SSE4, XSAVE, RDRAND. */
-	push(&b, o->accel == UK_ACCEL_KVM ? "host" : "max");
+	/* KVM passes the host CPU through, less the IA32_ARCH_CAPABILITIES MSR
+	 * that nested hypervisors often refuse to set (QEMU then aborts); TCG's
+	 * "max" gives SSE4, XSAVE and RDRAND. */
+	push(&b, o->accel == UK_ACCEL_KVM ? "host,-arch-capabilities" : "max");
 	/* QEMU wants a whole number of KiB; M when it divides. */
 	if (o->memory % (1024 * 1024) == 0)
 		snprintf(mem, sizeof(mem), "%" PRIu64 "M", o->memory >> 20);

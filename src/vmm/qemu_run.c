@@ -159,8 +159,8 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_er
 		return 0;
 	if (WEXITSTATUS(wstatus) == 0) {
 		uk_errorf(err, "the guest stopped without an exit status (reset or power-off)");
-		uk_hintf(err, "a triple fault ends this way; try 'uk run --accel tcg' or "
-			      "boot with uk.strace");
+		uk_hintf(err, "a triple fault ends this way; 'uk run --strace' shows the "
+			      "guest's last system calls");
 		return -1;
 	}
 	uk_errorf(err, "QEMU failed with exit status %d", WEXITSTATUS(wstatus));

@@ -1,0 +1,255 @@
+/* uk run: boot an image in QEMU with the console on this terminal and exit
+ * with the guest's status. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "build/imagemeta.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "manifest/manifest.h"
+#include "util/path.h"
+#include "vmm/vmm.h"
+
+static const char usage[] =
+	"uk run [-C DIR] [-t TARGET | IMAGE] [-m MEM] [--accel auto|kvm|tcg]\n"
+	"              [--timeout S] [--bootstats] [--strace] [-- ARGS...]";
+
+static void help(void)
+{
+	printf("usage: %s\n\n"
+	       "Boots an image in QEMU (microvm for kernels, q35 for disks), with its\n"
+	       "console on this terminal, and exits with the guest's exit status.\n\n"
+	       "  -C DIR           the project folder (default: .)\n"
+	       "  -t TARGET        which built image of the project (default: the first target)\n"
+	       "  IMAGE            an image file to boot instead of the project's\n"
+	       "  -m MEM           guest memory, like 64M (default: the manifest's memory)\n"
+	       "  --accel A        auto (KVM when usable, else TCG), kvm or tcg\n"
+	       "  --timeout S      stop the VM after S seconds (exit status 124)\n"
+	       "  --bootstats      print the guest's entry-to-main time\n"
+	       "  --strace         log every system call the guest makes\n"
+	       "  -- ARGS...       the program's arguments (default: the manifest's cmdline)\n\n"
+	       "Exit status: the guest's (0-255); 124 on --timeout; 130 when interrupted;\n"
+	       "139 or 134 when the guest crashed; 1 when QEMU could not run it.\n",
+	       usage);
+}
+
+/* The runtime splits its command line at spaces; an argument with spaces,
+ * quotes or backslashes is written in double quotes with \ escapes. */
+static void append_word(char **line, size_t *len, const char *w)
+{
+	int quote = w[0] == '\0' || strpbrk(w, " \t\"\\") != NULL;
+	size_t need = *len + 2 * strlen(w) + 4;
+
+	*line = realloc(*line, need);
+	if (!*line)
+		abort();
+	char *p = *line + *len;
+
+	if (*len)
+		*p++ = ' ';
+	if (quote)
+		*p++ = '"';
+	for (const char *s = w; *s; s++) {
+		if (quote && (*s == '"' || *s == '\\'))
+			*p++ = '\\';
+		*p++ = *s;
+	}
+	if (quote)
+		*p++ = '"';
+	*p = '\0';
+	*len = (size_t)(p - *line);
+}
+
+struct run_args {
+	const char *dir, *target, *image, *accel;
+	uint64_t memory;
+	unsigned timeout;
+	int bootstats, strace;
+	char **args;
+	int nargs, have_args;
+};
+
+static char *build_cmdline(const struct run_args *a, const struct uk_image_meta *meta)
+{
+	char *line = NULL;
+	size_t len = 0;
+	char *opt;
+
+	line = strdup("");
+	if (asprintf(&opt, "uk.name=%s", meta->name ? meta->name : "uk") < 0)
+		abort();
+	append_word(&line, &len, opt);
+	free(opt);
+	if (a->bootstats)
+		append_word(&line, &len, "uk.bootstats");
+	if (a->strace)
+		append_word(&line, &len, "uk.strace");
+	for (size_t i = 0; i < meta->nenv; i++) {
+		if (asprintf(&opt, "uk.env=%s", meta->env[i]) < 0)
+			abort();
+		append_word(&line, &len, opt);
+		free(opt);
+	}
+	append_word(&line, &len, "--");
+	if (a->have_args) {
+		for (int i = 0; i < a->nargs; i++)
+			append_word(&line, &len, a->args[i]);
+	} else {
+		for (size_t i = 0; i < meta->nargs; i++)
+			append_word(&line, &len, meta->args[i]);
+	}
+	return line;
+}
+
+static int resolve_accel(const char *want, enum uk_accel *out)
+{
+	char why[256];
+	int usable;
+
+	if (strcmp(want, "tcg") == 0) {
+		*out = UK_ACCEL_TCG;
+		return 0;
+	}
+	if (strcmp(want, "kvm") != 0 && strcmp(want, "auto") != 0)
+		return cli_usage_error(usage, "unknown accelerator '%s'; use auto, kvm or tcg",
+				       want);
+	usable = uk_vm_kvm_usable(why, sizeof(why));
+	if (usable) {
+		*out = UK_ACCEL_KVM;
+		return 0;
+	}
+	if (strcmp(want, "kvm") == 0) {
+		struct uk_error err = { .status = 1 };
+
+		uk_errorf(&err, "KVM is not usable: %s", why);
+		uk_hintf(&err, "use '--accel tcg', or give this user access to /dev/kvm");
+		return cli_report(&err);
+	}
+	cli_notice("KVM is not usable (%s); using TCG, which is slower", why);
+	*out = UK_ACCEL_TCG;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct run_args *a)
+{
+	static const struct option longopts[] = {
+		{ "accel", required_argument, NULL, 'a' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "bootstats", no_argument, NULL, 'b' },
+		{ "strace", no_argument, NULL, 's' },
+		{ "memory", required_argument, NULL, 'm' },
+		{ "target", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	a->dir = ".";
+	a->accel = "auto";
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+C:t:m:", longopts, NULL)) != -1) {
+		char *end;
+
+		switch (c) {
+		case 'C': a->dir = optarg; break;
+		case 't': a->target = optarg; break;
+		case 'a': a->accel = optarg; break;
+		case 'b': a->bootstats = 1; break;
+		case 's': a->strace = 1; break;
+		case 'm':
+			if (uk_parse_size(optarg, &a->memory) != 0 || a->memory < (1u << 20))
+				return cli_usage_error(usage, "bad memory size '%s'; use a size like 64M",
+						       optarg);
+			break;
+		case 'T': {
+			unsigned long t = strtoul(optarg, &end, 10);
+
+			if (*end || !optarg[0] || t == 0 || t > 86400)
+				return cli_usage_error(usage, "bad timeout '%s'; use seconds, 1 to 86400",
+						       optarg);
+			a->timeout = (unsigned)t;
+			break;
+		}
+		default:
+			return cli_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	for (int i = optind; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			a->have_args = 1;
+			a->args = argv + i + 1;
+			a->nargs = argc - i - 1;
+			break;
+		}
+		if (a->image)
+			return cli_usage_error(usage, "unexpected argument '%s'; program "
+					       "arguments go after '--'", argv[i]);
+		a->image = argv[i];
+	}
+	if (a->image && a->target)
+		return cli_usage_error(usage, "give either -t TARGET or IMAGE, not both");
+	return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_args a = { 0 };
+	struct uk_image_meta meta = { 0 };
+	struct uk_vm_opts o = { 0 };
+	struct uk_vm_result res;
+	struct uk_error err = { 0 };
+	char *image = NULL, *cmdline = NULL;
+	int rc;
+
+	if (cli_wants_help(argc, argv)) {
+		help();
+		return 0;
+	}
+	rc = parse_args(argc, argv, &a);
+	if (rc)
+		return rc;
+	if (a.image)
+		image = strdup(a.image);
+	else if (uk_image_locate(a.dir, a.target, &image, &err) != 0)
+		return cli_report(&err);
+	if (!uk_file_exists(image)) {
+		uk_errorf(&err, "no image at '%s'", image);
+		uk_hintf(&err, a.image ? "give the path of a built image"
+				       : "run 'uk build' first");
+		free(image);
+		return cli_report(&err);
+	}
+	if (uk_image_meta_load(image, &meta, &err) != 0) {
+		free(image);
+		return cli_report(&err);
+	}
+	rc = resolve_accel(a.accel, &o.accel);
+	if (rc) {
+		uk_image_meta_free(&meta);
+		free(image);
+		return rc;
+	}
+	cmdline = build_cmdline(&a, &meta);
+	o.image = image;
+	o.is_disk = meta.is_disk;
+	o.memory = a.memory ? a.memory : meta.memory;
+	o.cmdline = cmdline;
+	o.timeout_s = a.timeout;
+	rc = uk_vm_run(&o, &res, &err);
+	free(cmdline);
+	uk_image_meta_free(&meta);
+	free(image);
+	if (rc != 0)
+		return cli_report(&err);
+	if (res.timed_out) {
+		cli_notice("stopped the VM after %u s (--timeout)", a.timeout);
+		return UK_EXIT_TIMEOUT;
+	}
+	if (res.interrupted) {
+		cli_notice("interrupted; the VM was stopped");
+		return 130;
+	}
+	return res.status;
+}

@@ -1,0 +1,67 @@
+# uk run against tiny PVH kernels (tests/vmm/pvh_stub.S), so the launcher is
+# tested apart from the runtime: console, exit status passthrough (0-255),
+# --timeout, a guest that resets, a missing QEMU, bad options.
+. "$(dirname "$0")/lib.sh"
+
+stub() { # name gcc-defines...
+	local name=$1; shift
+	gcc -c "$@" "$UK_ROOT/tests/vmm/pvh_stub.S" -o "$tmp/$name.o" &&
+		ld -m elf_x86_64 -Ttext=0x100000 -e pvh_start -o "$tmp/$name" "$tmp/$name.o"
+}
+for s in 0 3 127 200 255; do stub "exit$s" -DSTATUS=$s; done
+stub spin -DMODE=1
+stub reset -DMODE=2
+
+for accel in $accels; do
+	for s in 0 3 127 200 255; do
+		out=$(timeout 60 "$UK" run --accel "$accel" "$tmp/exit$s" 2>"$tmp/err"); rc=$?
+		if [ $rc -eq $s ] && [ "$out" = "pvh-stub: hello" ]; then
+			pass "run-exit-status-$s-$accel"
+		else
+			fail "run-exit-status-$s-$accel" "rc=$rc out=$out err=$(cat "$tmp/err")"
+		fi
+	done
+	start=$(date +%s)
+	out=$(timeout 60 "$UK" run --accel "$accel" --timeout 2 "$tmp/spin" 2>&1); rc=$?
+	took=$(( $(date +%s) - start ))
+	if [ $rc -eq 124 ] && [ $took -lt 10 ] && printf '%s' "$out" | grep -q "stopped the VM after 2 s"; then
+		pass "run-timeout-$accel"
+	else
+		fail "run-timeout-$accel" "rc=$rc took=${took}s out=$out"
+	fi
+	out=$(timeout 60 "$UK" run --accel "$accel" "$tmp/reset" 2>&1); rc=$?
+	if [ $rc -eq 1 ] && printf '%s' "$out" | grep -q "^uk: error: the guest stopped without an exit status"; then
+		pass "run-guest-reset-$accel"
+	else
+		fail "run-guest-reset-$accel" "rc=$rc out=$out"
+	fi
+done
+
+out=$(UK_QEMU=qemu-system-nowhere "$UK" run --accel tcg "$tmp/exit0" 2>&1); rc=$?
+[ $rc -eq 1 ] && printf '%s' "$out" | grep -q "apt-get install qemu-system-x86" &&
+	pass run-missing-qemu || fail run-missing-qemu "rc=$rc out=$out"
+
+out=$("$UK" run --accel warp "$tmp/exit0" 2>&1); rc=$?
+[ $rc -eq 2 ] && pass run-bad-accel || fail run-bad-accel "rc=$rc out=$out"
+out=$("$UK" run --timeout 0 "$tmp/exit0" 2>&1); rc=$?
+[ $rc -eq 2 ] && pass run-bad-timeout || fail run-bad-timeout "rc=$rc out=$out"
+out=$("$UK" run "$tmp/nothing-here" 2>&1); rc=$?
+[ $rc -eq 1 ] && printf '%s' "$out" | grep -q "no image at" && pass run-missing-image ||
+	fail run-missing-image "rc=$rc out=$out"
+out=$(cd "$tmp" && "$UK" run 2>&1); rc=$?
+[ $rc -ne 0 ] && printf '%s' "$out" | grep -q "no uk.yaml" && pass run-no-project ||
+	fail run-no-project "rc=$rc out=$out"
+
+# Without KVM access, auto falls back to TCG with one notice; --accel kvm fails.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	chmod 755 "$tmp"; chmod 644 "$tmp/exit3"
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/nonexistent "$UK" run "$tmp/exit3" 2>&1); rc=$?
+	if [ $rc -eq 3 ] && [ "$(printf '%s\n' "$out" | grep -c 'using TCG')" -eq 1 ]; then
+		pass run-tcg-fallback-notice
+	else
+		fail run-tcg-fallback-notice "rc=$rc out=$out"
+	fi
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$UK" run --accel kvm "$tmp/exit3" 2>&1); rc=$?
+	[ $rc -eq 1 ] && printf '%s' "$out" | grep -q "KVM is not usable" && pass run-kvm-refused ||
+		fail run-kvm-refused "rc=$rc out=$out"
+fi

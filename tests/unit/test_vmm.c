@@ -1,0 +1,92 @@
+/* vmm: the QEMU command line and the exit-status decoding. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "vmm/vmm.h"
+
+static int has_pair(char **argv, const char *a, const char *b)
+{
+	for (char **p = argv; p[0] && p[1]; p++)
+		if (!strcmp(p[0], a) && !strcmp(p[1], b))
+			return 1;
+	return 0;
+}
+
+static void t_argv_kernel_kvm(void)
+{
+	struct uk_vm_opts o = { .image = "img", .memory = 64ull << 20, .accel = UK_ACCEL_KVM,
+				.cmdline = "uk.name=x -- a", .qemu = "qemu-x" };
+	char **v = uk_vm_argv(&o, "/tmp/st");
+
+	CHECK_EQ_STR(v[0], "qemu-x");
+	CHECK(has_pair(v, "-M", "microvm"));
+	CHECK(has_pair(v, "-accel", "kvm"));
+	CHECK(has_pair(v, "-m", "64M"));
+	CHECK(has_pair(v, "-kernel", "img"));
+	CHECK(has_pair(v, "-append", "uk.name=x -- a"));
+	CHECK(has_pair(v, "-debugcon", "file:/tmp/st"));
+	CHECK(has_pair(v, "-device", "isa-debug-exit,iobase=0xf4,iosize=4"));
+	CHECK(has_pair(v, "-serial", "stdio"));
+	uk_vm_argv_free(v);
+}
+
+static void t_argv_disk_tcg_odd_memory(void)
+{
+	struct uk_vm_opts o = { .image = "d.img", .is_disk = 1, .memory = 3 * 1024 * 1024 + 512,
+				.accel = UK_ACCEL_TCG, .qemu = "q" };
+	char **v = uk_vm_argv(&o, NULL);
+
+	CHECK(has_pair(v, "-M", "q35"));
+	CHECK(has_pair(v, "-accel", "tcg"));
+	CHECK(has_pair(v, "-m", "3073K"));
+	for (char **p = v; *p; p++)
+		CHECK(strcmp(*p, "-kernel") != 0 && strcmp(*p, "-debugcon") != 0);
+	uk_vm_argv_free(v);
+}
+
+static void t_decode_with_debugcon(void)
+{
+	struct uk_vm_result r = { 0 };
+	unsigned char b = 200;
+
+	/* QEMU's code keeps 7 bits: (200 << 1 | 1) & 0xff = 145. */
+	uk_vm_decode_exit(145, &b, 1, &r);
+	CHECK(r.exited);
+	CHECK_EQ_INT(r.status, 200);
+}
+
+static void t_decode_zero_needs_debugcon(void)
+{
+	struct uk_vm_result r = { 0 };
+	unsigned char b = 0;
+
+	uk_vm_decode_exit(1, NULL, 0, &r);
+	CHECK(!r.exited); /* QEMU's own failure also exits 1 */
+	uk_vm_decode_exit(1, &b, 1, &r);
+	CHECK(r.exited);
+	CHECK_EQ_INT(r.status, 0);
+}
+
+static void t_decode_without_debugcon(void)
+{
+	struct uk_vm_result r = { 0 };
+
+	uk_vm_decode_exit(7, NULL, 0, &r);
+	CHECK(r.exited);
+	CHECK_EQ_INT(r.status, 3);
+	uk_vm_decode_exit(0, NULL, 0, &r);
+	CHECK(!r.exited);
+	uk_vm_decode_exit(2, NULL, 0, &r);
+	CHECK(!r.exited);
+}
+
+int main(void)
+{
+	RUN(t_argv_kernel_kvm);
+	RUN(t_argv_disk_tcg_odd_memory);
+	RUN(t_decode_with_debugcon);
+	RUN(t_decode_zero_needs_debugcon);
+	RUN(t_decode_without_debugcon);
+	return check_done();
+}
