@@ -95,6 +95,9 @@ static void hint_missing(struct mctx *c, struct uk_diag *d, const char *rel,
 				(int)(slash - rel), rel, near);
 		else
 			mf_hint(d, "did you mean '%s'?", near);
+	} else if (rel[0] == '/') {
+		mf_hint(d, "there is no %s '%s'", want_dir ? "folder" : "file",
+			mf_q(rel, q, sizeof(q)));
 	} else {
 		mf_hint(d, "paths are relative to the folder holding '%s'",
 			c->file);

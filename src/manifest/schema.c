@@ -213,11 +213,34 @@ const char *mf_item_str(struct mctx *c, const struct ynode *key,
 	return item->s;
 }
 
+/* "cflags: -O2 -Wall" was meant as two flags: suggest [-O2, -Wall]. */
+static void hint_list(struct uk_diag *d, const char *key, const char *s)
+{
+	char q[MF_QBUF], list[MF_QBUF * 2];
+	size_t o = 0;
+	bool space = false;
+
+	mf_q(s, q, sizeof(q));
+	for (s = q; *s && o + 3 < sizeof(list); s++) {
+		if (*s == ' ' || *s == '\t') {
+			space = true;
+			continue;
+		}
+		if (space && o > 0) {
+			list[o++] = ',';
+			list[o++] = ' ';
+		}
+		space = false;
+		list[o++] = *s;
+	}
+	list[o] = '\0';
+	mf_hint(d, "write a list: '%s: [%s]'", key, list);
+}
+
 int mf_get_strv(struct mctx *c, const struct ynode *key,
 		const struct ynode *val, struct uk_strv *out, bool allow_empty,
 		mf_item_check check)
 {
-	char q[MF_QBUF];
 	size_t i;
 
 	if (val->kind == YN_ALIAS)
@@ -229,8 +252,7 @@ int mf_get_strv(struct mctx *c, const struct ynode *key,
 			mf_kind(val));
 
 		if (val->kind == YN_SCALAR && !mf_is_null(val))
-			mf_hint(d, "write a list: '%s: [%s]'", key->s,
-				mf_q(val->s, q, sizeof(q)));
+			hint_list(d, key->s, val->s);
 		return -1;
 	}
 	for (i = 0; i < val->n; i++) {

@@ -81,6 +81,30 @@ static bool tab_indented(const char *buf, size_t len, unsigned line)
 	return false;
 }
 
+/* libyaml says what it was doing ("while parsing a flow sequence"); say
+ * what is missing instead, where that is clear. */
+static void hint_context(struct uk_diag *d, const char *context,
+			 unsigned line, unsigned col)
+{
+	if (strstr(context, "flow sequence"))
+		mf_hint(d, "the list opened at line %u, column %u needs ',' "
+			   "between items and a closing ']'",
+			line, col);
+	else if (strstr(context, "flow mapping"))
+		mf_hint(d, "the mapping opened at line %u, column %u needs "
+			   "',' between entries and a closing '}'",
+			line, col);
+	else if (strstr(context, "quoted scalar"))
+		mf_hint(d, "the quote at line %u, column %u is not closed",
+			line, col);
+	else if (strstr(context, "simple key"))
+		mf_hint(d, "the key at line %u, column %u needs a ':' after "
+			   "it",
+			line, col);
+	else
+		mf_hint(d, "%s at line %u, column %u", context, line, col);
+}
+
 static void syntax_error(struct mctx *c, yaml_parser_t *p, const char *buf,
 			 size_t len)
 {
@@ -108,9 +132,8 @@ static void syntax_error(struct mctx *c, yaml_parser_t *p, const char *buf,
 		mf_hint(d, "check the indentation of this line, or quote a "
 			   "value that contains ': '");
 	else if (p->context)
-		mf_hint(d, "%s at line %u, column %u", p->context,
-			(unsigned)p->context_mark.line + 1,
-			(unsigned)p->context_mark.column + 1);
+		hint_context(d, p->context, (unsigned)p->context_mark.line + 1,
+			     (unsigned)p->context_mark.column + 1);
 }
 
 struct builder {
