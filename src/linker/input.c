@@ -152,7 +152,9 @@ int lk_obj_parse(struct lk_ctx *c, struct lk_obj *o)
 			return bad(c, o, "symbol name outside the string table");
 		if (s->st_shndx == SHN_XINDEX)
 			return bad(c, o, "extended section indices unsupported");
-		if (s->st_shndx >= o->shnum && s->st_shndx < SHN_LORESERVE)
+		if ((s->st_shndx >= o->shnum && s->st_shndx < SHN_LORESERVE) ||
+		    (s->st_shndx >= SHN_LORESERVE && s->st_shndx != SHN_ABS &&
+		     s->st_shndx != SHN_COMMON))
 			return bad(c, o, "symbol in a section that does not exist");
 	}
 	return 0;
@@ -237,7 +239,7 @@ int lk_obj_load(struct lk_ctx *c, struct lk_obj *o)
 		s->size = h->sh_size;
 		s->align = h->sh_addralign ? h->sh_addralign : 1;
 		s->prio = init_prio(s->name);
-		if (h->sh_type != SHT_NOBITS)
+		if (i > 0 && h->sh_type != SHT_NOBITS)
 			s->data = o->data + h->sh_offset;
 	}
 	for (i = 1; i < o->shnum; i++) {

@@ -126,10 +126,12 @@ if command -v clang >/dev/null && [ "${UK_FUZZ_SECONDS:-20}" -gt 0 ]; then
 		-o "$tmp/fuzz" tests/linker/fuzz_input.c src/linker/*.c src/util/*.c \
 		-lbfd -ljansson 2>"$tmp/fuzz.err"; then
 		if "$tmp/fuzz" -max_total_time="${UK_FUZZ_SECONDS:-20}" -max_len=65536 \
-			-rss_limit_mb=2048 "$tmp/corpus" >"$tmp/fuzz.log" 2>&1; then
+			-rss_limit_mb=2048 -artifact_prefix="$tmp/" "$tmp/corpus" >"$tmp/fuzz.log" 2>&1; then
 			pass fuzz-input-reader
 		else
-			fail fuzz-input-reader "$(grep -A20 'ERROR\|SUMMARY' "$tmp/fuzz.log" | head -30)"
+			mkdir -p "$UK_ROOT/build/fuzz-crashes"
+			cp "$tmp"/crash-* "$UK_ROOT/build/fuzz-crashes/" 2>/dev/null
+			fail fuzz-input-reader "$(grep -A20 'ERROR\|SUMMARY' "$tmp/fuzz.log" | head -30) (inputs kept in build/fuzz-crashes)"
 		fi
 	else
 		fail fuzz-build "$(tail -5 "$tmp/fuzz.err")"
