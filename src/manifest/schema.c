@@ -241,6 +241,7 @@ int mf_get_strv(struct mctx *c, const struct ynode *key,
 		const struct ynode *val, struct uk_strv *out, bool allow_empty,
 		mf_item_check check)
 {
+	bool sized;
 	size_t i;
 
 	if (val->kind == YN_ALIAS)
@@ -255,11 +256,21 @@ int mf_get_strv(struct mctx *c, const struct ynode *key,
 			hint_list(d, key->s, val->s);
 		return -1;
 	}
+	/* Sized once: pushing one by one is quadratic under ASan's realloc. */
+	sized = !out->v;
+	if (sized)
+		out->v = mf_alloc((val->n + 1) * sizeof(*out->v));
 	for (i = 0; i < val->n; i++) {
 		const char *s = mf_item_str(c, key, val->kid[i], allow_empty);
 
-		if (s && (!check || check(c, key, val->kid[i])))
+		if (!s || (check && !check(c, key, val->kid[i])))
+			continue;
+		if (!sized) {
 			uk_strv_push(out, s);
+			continue;
+		}
+		out->v[out->n++] = mf_strdup(s);
+		out->v[out->n] = NULL;
 	}
 	return 0;
 }
