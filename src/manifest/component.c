@@ -157,8 +157,9 @@ static const struct mf_synonym synonyms[] = {
 int uk_component_load(const char *path, struct uk_component *comp,
 		      struct uk_diags *diags, struct uk_error *err)
 {
-	struct mctx c = { path, NULL, diags, 0 };
-	size_t before = diags->n;
+	struct uk_diags own = { 0 };
+	struct mctx c = { path, NULL, diags ? diags : &own, 0 };
+	size_t before = c.diags->n;
 	struct ynode *root;
 	bool io;
 
@@ -172,12 +173,13 @@ int uk_component_load(const char *path, struct uk_component *comp,
 			comp);
 		mf_tree_free(root);
 	}
-	if (diags->n == before)
+	if (c.diags->n == before)
 		return 0;
 	uk_component_free(comp);
 	mf_fail(&c, err);
 	if (io && err)
 		err->status = 1;
+	uk_diags_free(&own);
 	return -1;
 }
 

@@ -78,7 +78,7 @@ struct uk_component {
 /* Parse and validate. Return 0 when the file is valid; -1 otherwise, with
  * every problem in *diags (caller frees with uk_diags_free) and a summary in
  * err (err->status is 2 for an invalid file, 1 for an I/O error). *diags
- * should start empty ({0}); problems are in file order, problems about the
+ * should start empty ({0}), or be NULL when only err is wanted; problems are in file order, problems about the
  * whole file (line 0) first. err->msg is the first problem formatted
  * without its hint, plus "(and N more problems)"; err->hint is its hint.
  * On failure *m is freed and zeroed; on success free it with

@@ -404,8 +404,9 @@ static const struct mf_synonym synonyms[] = {
 int uk_manifest_load(const char *path, struct uk_manifest *m,
 		     struct uk_diags *diags, struct uk_error *err)
 {
-	struct mctx c = { path, NULL, diags, 0 };
-	size_t before = diags->n;
+	struct uk_diags own = { 0 };
+	struct mctx c = { path, NULL, diags ? diags : &own, 0 };
+	size_t before = c.diags->n;
 	struct ynode *root;
 	bool io;
 
@@ -422,17 +423,18 @@ int uk_manifest_load(const char *path, struct uk_manifest *m,
 			synonyms, sizeof(synonyms) / sizeof(synonyms[0]), m);
 		mf_tree_free(root);
 	}
-	if (diags->n == before && m->ntargets == 0) {
+	if (c.diags->n == before && m->ntargets == 0) {
 		m->targets = UK_TARGET_KVM;
 		m->target_order[0] = UK_TARGET_KVM;
 		m->ntargets = 1;
 	}
-	if (diags->n == before)
+	if (c.diags->n == before)
 		return 0;
 	uk_manifest_free(m);
 	mf_fail(&c, err);
 	if (io && err)
 		err->status = 1;
+	uk_diags_free(&own);
 	return -1;
 }
 

@@ -521,6 +521,12 @@ static void t_error_summary(void)
 			       "[src/*.c]'");
 	uk_diags_free(&d);
 	CHECK_EQ_INT(d.n, 0);
+	/* Without a list, err still sums up. */
+	uk_error_clear(&err);
+	CHECK_EQ_INT(uk_manifest_load(tpath("sum.yaml"), &m, NULL, NULL), -1);
+	CHECK_EQ_INT(uk_manifest_load(tpath("sum.yaml"), &m, NULL, &err), -1);
+	CHECK_EQ_INT(err.status, 2);
+	CHECK_CONTAINS(err.msg, "missing required field 'sources'");
 }
 
 static void t_io_error(void)
