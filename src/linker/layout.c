@@ -398,7 +398,8 @@ int lk_layout(struct lk_ctx *c)
 		c->got_osec->align = 8;
 		c->got_osec->sort_prio = (int)c->nosecs;
 	}
-	qsort(c->osecs, c->nosecs, sizeof(*c->osecs), cmp_osec);
+	if (c->nosecs > 1)
+		qsort(c->osecs, c->nosecs, sizeof(*c->osecs), cmp_osec);
 	count_phdrs(c);
 	if (assign_addrs(c) < 0)
 		return -1;

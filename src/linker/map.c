@@ -50,7 +50,8 @@ static struct msym *collect(struct lk_ctx *c, size_t *n)
 			m.addr = m.sec->addr + y->st_value;
 			lk_push(&v, n, &cap, sizeof(m), &m);
 		}
-	qsort(v, *n, sizeof(*v), cmp_msym);
+	if (*n > 1)
+		qsort(v, *n, sizeof(*v), cmp_msym);
 	return v;
 }
 

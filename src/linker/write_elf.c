@@ -20,6 +20,8 @@ static size_t buf_add(struct buf *b, const void *v, size_t len)
 {
 	size_t at = b->n;
 
+	if (len == 0)
+		return at;
 	while (b->n + len > b->cap) {
 		b->cap = b->cap ? b->cap * 2 : 4096;
 		b->p = realloc(b->p, b->cap);
