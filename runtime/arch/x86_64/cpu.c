@@ -1,0 +1,127 @@
+/* CPU state the runtime sets up once: FPU/SSE/AVX for user code, the TSS
+ * with its IST stacks, the IDT, and the syscall MSRs. */
+#include "cpu.h"
+#include "kernel.h"
+
+#define CR0_MP (1ul << 1)
+#define CR0_EM (1ul << 2)
+#define CR0_TS (1ul << 3)
+#define CR0_NE (1ul << 5)
+#define CR4_OSFXSR     (1ul << 9)
+#define CR4_OSXMMEXCPT (1ul << 10)
+#define CR4_OSXSAVE    (1ul << 18)
+
+#define IST_EXCEPTION 1
+#define IST_DOUBLE    2
+#define IST_IRQ       3
+#define VEC_TIMER     32
+#define VEC_SPURIOUS  47 /* low nibble 1111 suits every LAPIC */
+#define IDT_ENTRIES   48
+
+struct tss {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+_Static_assert(sizeof(struct tss) == 104, "TSS layout");
+
+struct idt_gate {
+	uint16_t off0;
+	uint16_t sel;
+	uint8_t ist;
+	uint8_t type;
+	uint16_t off1;
+	uint32_t off2;
+	uint32_t reserved;
+};
+_Static_assert(sizeof(struct idt_gate) == 16, "IDT gate layout");
+
+struct __attribute__((packed)) dtr {
+	uint16_t limit;
+	uint64_t base;
+};
+
+extern uint64_t uk_gdt[5];
+extern const uint64_t uk_trap_stubs[32];
+extern char uk_timer_stub[], uk_spurious_stub[], uk_syscall_entry[];
+extern uint64_t uk_syscall_kstack;
+
+static struct tss tss;
+static struct idt_gate idt[IDT_ENTRIES];
+
+static void set_gate(unsigned vec, uint64_t handler, unsigned ist)
+{
+	struct idt_gate *g = &idt[vec];
+	g->off0 = handler & 0xffff;
+	g->sel = SEL_CODE;
+	g->ist = ist;
+	g->type = 0x8e; /* present, ring 0, 64-bit interrupt gate (IF cleared) */
+	g->off1 = (handler >> 16) & 0xffff;
+	g->off2 = handler >> 32;
+	g->reserved = 0;
+}
+
+static void enable_fpu(void)
+{
+	uint64_t cr0, cr4;
+	uint32_t r[4];
+
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	cr0 = (cr0 & ~(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE;
+	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT;
+	cpuid(1, 0, r);
+	int xsave = (r[2] >> 26) & 1, avx = (r[2] >> 28) & 1;
+	if (xsave)
+		cr4 |= CR4_OSXSAVE;
+	__asm__ volatile("mov %0, %%cr4" : : "r"(cr4));
+	__asm__ volatile("fninit");
+	if (xsave) {
+		uint32_t s[4];
+		cpuid(0xd, 0, s); /* eax: XCR0 bits the CPU supports */
+		uint64_t xcr0 = 3; /* x87 | SSE */
+		if (avx && (s[0] & 4))
+			xcr0 |= 4;
+		__asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)xcr0), "d"(0));
+	}
+	/* MXCSR keeps its reset value 0x1f80: all exceptions masked */
+}
+
+/* ist_tops: exception, double fault, interrupt stacks (16-byte aligned). */
+void uk_cpu_init(const uint64_t ist_tops[3])
+{
+	enable_fpu();
+
+	tss.ist[IST_EXCEPTION - 1] = ist_tops[0];
+	tss.ist[IST_DOUBLE - 1] = ist_tops[1];
+	tss.ist[IST_IRQ - 1] = ist_tops[2];
+	tss.iomap_base = sizeof(tss); /* no I/O bitmap */
+	uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
+	uk_gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
+		    (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+	uk_gdt[4] = base >> 32;
+	__asm__ volatile("ltr %w0" : : "r"(SEL_TSS));
+
+	for (unsigned v = 0; v < 32; v++)
+		set_gate(v, uk_trap_stubs[v], v == 8 ? IST_DOUBLE : IST_EXCEPTION);
+	for (unsigned v = 32; v < IDT_ENTRIES; v++)
+		set_gate(v, (uint64_t)uk_spurious_stub, IST_IRQ);
+	set_gate(VEC_TIMER, (uint64_t)uk_timer_stub, IST_IRQ);
+	struct dtr d = {sizeof(idt) - 1, (uint64_t)idt};
+	__asm__ volatile("lidt %0" : : "m"(d));
+}
+
+void uk_syscall_init(uint64_t kstack_top)
+{
+	uk_syscall_kstack = kstack_top;
+	/* syscall loads CS from STAR[47:32] and SS from that + 8 */
+	wrmsr(MSR_STAR, (uint64_t)SEL_CODE << 32);
+	wrmsr(MSR_LSTAR, (uint64_t)uk_syscall_entry);
+	/* clear TF, IF, DF, AC on entry */
+	wrmsr(MSR_FMASK, (1u << 8) | (1u << 9) | (1u << 10) | (1u << 18));
+}

@@ -1,0 +1,131 @@
+/* Ways into the runtime after boot: CPU exceptions, the timer interrupt and
+ * the `syscall` instruction. All of them leave the interrupted stack alone
+ * (user code keeps a 128-byte red zone below rsp): exceptions and interrupts
+ * arrive on IST stacks (cpu.c), syscalls switch to the kernel stack before
+ * pushing anything. */
+
+/* Exceptions: push a dummy error code where the CPU pushes none, then the
+ * vector, then every general register, giving struct uk_trapframe (trap.h). */
+.macro TRAP_STUB vec
+	.section .text.uk_trap_stubs, "ax", @progbits
+	.balign 16
+uk_trap_\vec:
+	.if (\vec == 8) || (\vec >= 10 && \vec <= 14) || (\vec == 17) || (\vec == 21) || (\vec == 29) || (\vec == 30)
+	.else
+	pushq $0
+	.endif
+	pushq $\vec
+	jmp uk_trap_common
+	.section .rodata.uk_trap_stubs, "a", @progbits
+	.quad uk_trap_\vec
+.endm
+
+	.section .rodata.uk_trap_stubs, "a", @progbits
+	.balign 8
+	.globl uk_trap_stubs
+uk_trap_stubs:
+	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	TRAP_STUB \v
+	.endr
+
+	.section .text.uk_trap_stubs, "ax", @progbits
+uk_trap_common:
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %rsp, %rdi
+	call uk_trap            /* reports and ends the VM */
+	ud2
+
+/* LAPIC timer: only ever taken inside `sti; hlt` of uk_sleep_until_ns. */
+	.section .text.uk_timer_stub, "ax", @progbits
+	.globl uk_timer_stub
+	.balign 16
+uk_timer_stub:
+	pushq %rax
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	call uk_timer_irq
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rax
+	iretq
+
+	.globl uk_spurious_stub
+	.balign 16
+uk_spurious_stub:
+	iretq
+
+/* syscall: rax = number, args in rdi rsi rdx r10 r8 r9, rcx = return rip,
+ * r11 = rflags. Every register but rax, rcx, r11 is preserved. We stay in
+ * ring 0, so the return is popfq + jmp instead of sysret. */
+	.section .text.uk_syscall_entry, "ax", @progbits
+	.globl uk_syscall_entry
+	.balign 16
+uk_syscall_entry:
+	movq %rsp, uk_syscall_user_rsp(%rip)
+	movq uk_syscall_kstack(%rip), %rsp
+	pushq %r11
+	pushq %rcx
+	pushq %rdi
+	pushq %rsi
+	pushq %rdx
+	pushq %r10
+	pushq %r8
+	pushq %r9
+	subq $8, %rsp
+	pushq %r9               /* 7th C argument */
+	movq %r8, %r9
+	movq %r10, %r8
+	movq %rdx, %rcx
+	movq %rsi, %rdx
+	movq %rdi, %rsi
+	movq %rax, %rdi
+	call uk_syscall
+	addq $16, %rsp
+	popq %r9
+	popq %r8
+	popq %r10
+	popq %rdx
+	popq %rsi
+	popq %rdi
+	popq %rcx
+	popq %r11
+	pushq %r11
+	popfq
+	movq uk_syscall_user_rsp(%rip), %rsp
+	jmp *%rcx
+
+	.section .bss.uk_syscall_vars, "aw", @nobits
+	.balign 8
+	.globl uk_syscall_user_rsp, uk_syscall_kstack
+uk_syscall_user_rsp:
+	.skip 8
+uk_syscall_kstack:
+	.skip 8
+
+	.section .note.GNU-stack, "", @progbits

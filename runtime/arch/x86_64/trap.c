@@ -1,0 +1,148 @@
+/* CPU exceptions and fatal signals: print a crash report (what happened,
+ * RIP as symbol+offset, registers, frame-pointer backtrace symbolized from
+ * the image's own table) and end the VM with 128 + the Linux signal. */
+#include <uk/exit.h>
+
+#include "cpu.h"
+#include "kernel.h"
+
+struct uk_trapframe {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error, rip, cs, rflags, rsp, ss;
+};
+
+#define SIGILL  4
+#define SIGTRAP 5
+#define SIGFPE  8
+#define SIGSEGV 11
+
+static const char *const exc_name[32] = {
+	"divide error", "debug", "non-maskable interrupt", "breakpoint", "overflow",
+	"bound range exceeded", "invalid opcode", "device not available", "double fault",
+	"coprocessor segment overrun", "invalid TSS", "segment not present", "stack fault",
+	"general protection fault", "page fault", "reserved", "x87 floating-point error",
+	"alignment check", "machine check", "SIMD floating-point exception",
+	"virtualization exception", "control protection exception",
+};
+
+static int crashing;
+
+static void print_addr(const char *label, uint64_t a)
+{
+	uint64_t off;
+	const char *s = uk_symbolize(a, &off);
+	if (s)
+		uk_printk("%s0x%lx <%s+0x%lx>\n", label, a, s, off);
+	else
+		uk_printk("%s0x%lx\n", label, a);
+}
+
+static int on_stack(uint64_t p, const struct uk_stack *s)
+{
+	return p >= s->bottom && p + 16 <= s->top && !(p & 7);
+}
+
+static const struct uk_stack *stack_of(uint64_t p)
+{
+	if (on_stack(p, &uk_main_stack))
+		return &uk_main_stack;
+	if (on_stack(p, &uk_kernel_stack))
+		return &uk_kernel_stack;
+	return 0;
+}
+
+/* Follows saved rbp links while they stay inside a known stack. */
+static void backtrace(uint64_t rbp, int user_only)
+{
+	uk_printk("backtrace:\n");
+	const struct uk_stack *prev = 0;
+	uint64_t last = 0;
+	for (int depth = 0; depth < 16; depth++) {
+		const struct uk_stack *s = stack_of(rbp);
+		if (!s || (s == prev && rbp <= last))
+			return;
+		uint64_t ret = ((uint64_t *)rbp)[1];
+		if (!ret)
+			return;
+		if (!user_only || s == &uk_main_stack)
+			print_addr("  ", ret);
+		prev = s;
+		last = rbp;
+		rbp = ((uint64_t *)rbp)[0];
+	}
+	uk_printk("  ...\n");
+}
+
+static int exc_signal(uint64_t vec)
+{
+	switch (vec) {
+	case 0: case 16: case 19:
+		return SIGFPE;
+	case 1: case 3:
+		return SIGTRAP;
+	case 6:
+		return SIGILL;
+	default:
+		return SIGSEGV;
+	}
+}
+
+void uk_trap(struct uk_trapframe *f)
+{
+	if (crashing++)
+		uk_plat_exit(128 + SIGSEGV); /* a fault while reporting one */
+	uint64_t cr2 = read_cr2();
+	int sig = exc_signal(f->vector);
+
+	uk_printk("\nuk: crash: %s (vector %lu, error 0x%lx)\n",
+		  f->vector < 22 ? exc_name[f->vector] : "reserved exception",
+		  (unsigned long)f->vector, (unsigned long)f->error);
+	if (f->vector == 14 || f->vector == 8) {
+		if (uk_paging_is_guard(cr2) || (f->vector == 8 && uk_paging_is_guard(f->rsp - 8)))
+			uk_printk("uk: stack overflow: guard page hit at 0x%lx\n", (unsigned long)cr2);
+		else if (f->vector == 14 && cr2 < PAGE_SIZE)
+			uk_printk("uk: NULL pointer dereference: %s at 0x%lx\n",
+				  f->error & 2 ? "write" : "read", (unsigned long)cr2);
+		else if (f->vector == 14)
+			uk_printk("uk: bad %s at 0x%lx%s\n", f->error & 16 ? "instruction fetch"
+							      : f->error & 2 ? "write" : "read",
+				  (unsigned long)cr2, f->error & 1 ? " (protection)" : " (not mapped)");
+	}
+	print_addr("rip: ", f->rip);
+	uk_printk("rax %016lx rbx %016lx rcx %016lx rdx %016lx\n"
+		  "rsi %016lx rdi %016lx rbp %016lx rsp %016lx\n"
+		  "r8  %016lx r9  %016lx r10 %016lx r11 %016lx\n"
+		  "r12 %016lx r13 %016lx r14 %016lx r15 %016lx\n"
+		  "rflags %08lx cr2 %016lx\n",
+		  f->rax, f->rbx, f->rcx, f->rdx, f->rsi, f->rdi, f->rbp, f->rsp, f->r8, f->r9,
+		  f->r10, f->r11, f->r12, f->r13, f->r14, f->r15, f->rflags, cr2);
+	backtrace(f->rbp, 0);
+	uk_printk("uk: exit status %d\n", 128 + sig);
+	uk_plat_exit(128 + sig);
+}
+
+static const char *sig_name(int sig)
+{
+	switch (sig) {
+	case 6: return "SIGABRT";
+	case 9: return "SIGKILL";
+	case 15: return "SIGTERM";
+	default: return "signal";
+	}
+}
+
+extern uint64_t uk_syscall_kstack;
+
+/* A signal the program sent itself (abort() -> tkill(SIGABRT)): no handler
+ * ever runs, the default action of every such signal here is to die. */
+void uk_die_signal(int sig, const char *why)
+{
+	if (crashing++)
+		uk_plat_exit(128 + sig);
+	uk_printk("\nuk: crash: %s (%s %d)\n", why, sig_name(sig), sig);
+	/* the syscall entry pushed the caller's rflags, then its rip */
+	print_addr("called from: ", ((uint64_t *)uk_syscall_kstack)[-2]);
+	backtrace((uint64_t)__builtin_frame_address(0), 1);
+	uk_printk("uk: exit status %d\n", 128 + sig);
+	uk_plat_exit(128 + sig);
+}

@@ -1,0 +1,121 @@
+/* Kernel command line (man/uk-runtime.7):
+ *   [uk.OPTION[=VALUE]]... [--] [ARG]...
+ * Words are separated by blanks; "double" or 'single' quotes group words
+ * and a backslash escapes the next character. Words before `--` starting
+ * with "uk." are runtime options; every other word is a program argument.
+ *
+ * The words are unquoted once into a page-allocated buffer, each prefixed
+ * by its kind: 'a' argument, 'e' environment entry, 'o' consumed option. */
+#include "kernel.h"
+
+struct uk_options uk_opt = {.name = "uk"};
+
+static char *words;
+static uint64_t words_len;
+
+/* Copies the next word of *src into dst, unquoted; 0 when none is left. */
+static size_t next_word(const char **src, char *dst)
+{
+	const char *s = *src;
+	size_t n = 0;
+	char quote = 0;
+	while (*s == ' ' || *s == '\t' || *s == '\n')
+		s++;
+	if (!*s)
+		return 0;
+	for (; *s; s++) {
+		if (quote) {
+			if (*s == quote)
+				quote = 0;
+			else if (*s == '\\' && quote == '"' && s[1])
+				dst[n++] = *++s;
+			else
+				dst[n++] = *s;
+		} else if (*s == '"' || *s == '\'') {
+			quote = *s;
+		} else if (*s == '\\' && s[1]) {
+			dst[n++] = *++s;
+		} else if (*s == ' ' || *s == '\t' || *s == '\n') {
+			break;
+		} else {
+			dst[n++] = *s;
+		}
+	}
+	*src = s;
+	dst[n] = 0;
+	return n ? n : 1; /* "" is a word too */
+}
+
+static int starts(const char *s, const char *prefix)
+{
+	return !uk_strncmp(s, prefix, uk_strlen(prefix));
+}
+
+static uint64_t parse_size(const char *s)
+{
+	uint64_t v = 0;
+	for (; *s >= '0' && *s <= '9'; s++)
+		v = v * 10 + (uint64_t)(*s - '0');
+	if (*s == 'k' || *s == 'K')
+		v <<= 10;
+	else if (*s == 'm' || *s == 'M')
+		v <<= 20;
+	else if (*s == 'g' || *s == 'G')
+		v <<= 30;
+	return v;
+}
+
+static char option(char *w)
+{
+	if (!uk_strncmp(w, "uk.strace", 10))
+		uk_opt.strace = 1;
+	else if (!uk_strncmp(w, "uk.bootstats", 13))
+		uk_opt.bootstats = 1;
+	else if (starts(w, "uk.name="))
+		uk_opt.name = w + 8;
+	else if (starts(w, "uk.stack="))
+		uk_opt.stack_size = ALIGN_UP(parse_size(w + 9), PAGE_SIZE);
+	else if (starts(w, "uk.env=") && w[7])
+		return 'e';
+	else
+		uk_printk("uk: unknown option '%s' ignored\n", w);
+	return 'o';
+}
+
+void uk_cmdline_parse(const char *raw)
+{
+	size_t len = raw ? uk_strlen(raw) : 0;
+	if (!len)
+		return;
+	words_len = ALIGN_UP(2 * len + 2, PAGE_SIZE); /* kind bytes, NULs */
+	words = (char *)uk_pmem_alloc(words_len, ~0ull);
+	if (!words) {
+		uk_printk("uk: command line too long, ignored\n");
+		return;
+	}
+	char *w = words;
+	int dashdash = 0;
+	size_t n;
+	while ((n = next_word(&raw, w + 1))) {
+		char *word = w + 1;
+		if (!dashdash && !uk_strncmp(word, "--", 3)) {
+			dashdash = 1;
+			continue;
+		}
+		w[0] = !dashdash && starts(word, "uk.") ? option(word) : 'a';
+		w += 1 + uk_strlen(word) + 1;
+	}
+	*w = 0;
+}
+
+/* Walks the words of one kind: pass 0 first, then what it returned. */
+const char *uk_cmdline_next(const char *prev, char kind)
+{
+	const char *w = prev ? prev + uk_strlen(prev) + 1 : words;
+	if (!w)
+		return 0;
+	for (; *w; w += 1 + uk_strlen(w + 1) + 1)
+		if (*w == kind)
+			return kind == 'e' ? w + 1 + 7 : w + 1;
+	return 0;
+}

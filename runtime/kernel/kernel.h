@@ -1,0 +1,120 @@
+/* Internal interfaces of the runtime core. Not installed. */
+#ifndef UK_KERNEL_H
+#define UK_KERNEL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uk/pvh.h>
+
+#define PAGE_SIZE 4096ul
+#define ALIGN_UP(x, a)   (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
+#define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a) - 1))
+#define ARRAY_SIZE(a)    (sizeof(a) / sizeof((a)[0]))
+
+/* string.c: the runtime's own, so it never depends on libc's */
+void *uk_memset(void *d, int c, size_t n);
+void *uk_memcpy(void *d, const void *s, size_t n);
+size_t uk_strlen(const char *s);
+int uk_strncmp(const char *a, const char *b, size_t n);
+
+/* printk.c: formatted output straight to the console.
+ * Supports %s %c %d %u %x %lu %ld %lx %p %%, width and 0 padding. */
+void uk_printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void uk_vprintk(const char *fmt, va_list ap);
+
+/* platform (plat/<name>/): console and power */
+void uk_plat_console_write(const char *s, size_t n);
+/* Blocks until at least one byte, returns up to n bytes ending at a newline. */
+size_t uk_plat_console_read(char *s, size_t n);
+__attribute__((noreturn)) void uk_plat_exit(int status);
+/* TSC frequency from a platform timer (the PIT on kvm), 0 if none. */
+uint64_t uk_plat_tsc_hz(void);
+/* Seconds since the Epoch from a wall clock, 0 if none. */
+uint64_t uk_plat_wallclock(void);
+
+/* memory.c: boot memory map */
+struct uk_mem_region {
+	uint64_t start, end;
+};
+extern struct uk_mem_region uk_ram[16];
+extern unsigned uk_ram_count;
+extern uint64_t uk_ram_top;
+void uk_mem_init(const struct uk_pvh_start_info *si);
+
+/* pmem.c: physical page allocator; memory is identity-mapped */
+void uk_pmem_add(uint64_t start, uint64_t end);
+void uk_pmem_reserve(uint64_t start, uint64_t end);
+/* Highest free run of size bytes below limit, aligned; 0 if none. */
+uint64_t uk_pmem_alloc(uint64_t size, uint64_t limit);
+int uk_pmem_claim(uint64_t start, uint64_t size); /* 0 if it was all free */
+void uk_pmem_free(uint64_t start, uint64_t size);
+void uk_pmem_neighbours(uint64_t start, uint64_t end, uint64_t *lo, uint64_t *hi);
+uint64_t uk_pmem_free_bytes(void);
+
+/* paging.c */
+#define PT_LOW_LIMIT (1ull << 30) /* mapped by the boot page tables */
+void uk_paging_init(void);
+void uk_paging_map_ram_high(void);
+void uk_paging_unmap(uint64_t va);
+void uk_paging_map_mmio(uint64_t pa);
+int uk_paging_is_guard(uint64_t va);
+
+/* image.c: the loaded ELF image, through __ehdr_start */
+struct uk_segment {
+	uint64_t start, end;
+	unsigned flags; /* PF_X 1, PF_W 2, PF_R 4 */
+};
+unsigned uk_image_segments(struct uk_segment *seg, unsigned max);
+uint64_t uk_image_end(void);
+uint64_t uk_image_phdr(void);
+unsigned uk_image_phnum(void);
+
+/* cmdline.c */
+struct uk_options {
+	const char *name;
+	int strace;
+	int bootstats;
+	uint64_t stack_size;
+};
+extern struct uk_options uk_opt;
+
+/* process.c */
+struct uk_stack {
+	uint64_t bottom, top;
+};
+extern struct uk_stack uk_main_stack, uk_kernel_stack;
+extern uint64_t uk_ist_tops[3];
+void uk_stacks_init(void);
+__attribute__((noreturn)) void uk_process_start(void);
+
+/* cmdline.c */
+void uk_cmdline_parse(const char *raw);
+const char *uk_cmdline_next(const char *prev, char kind);
+
+/* syscall_random.c */
+void uk_random_fill(void *buf, size_t n);
+void uk_plat_mask_legacy_irqs(void);
+
+/* trap.c, cpu.c */
+void uk_cpu_init(const uint64_t ist_tops[3]);
+void uk_syscall_init(uint64_t kstack_top);
+
+/* time.c */
+uint64_t uk_tsc_hz(void);
+uint64_t uk_monotonic_ns(void);
+uint64_t uk_realtime_ns(void);
+void uk_sleep_until_ns(uint64_t deadline);
+void uk_bootstats_print(uint64_t tsc_main);
+
+/* symbolize.c */
+const char *uk_symbolize(uint64_t addr, uint64_t *off);
+
+/* crash.c */
+struct uk_trapframe;
+__attribute__((noreturn)) void uk_die_signal(int sig, const char *why);
+
+/* syscall.c */
+long uk_syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
+
+#endif

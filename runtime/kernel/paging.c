@@ -1,0 +1,163 @@
+/* Final page tables, refined from the boot tables of arch/x86_64/pvh.S
+ * (first GiB, 2 MiB pages, everything writable and executable):
+ *  - RAM only, never executable, except the image's PF_X segments;
+ *  - the image mapped per segment with 4 KiB pages (text read-only,
+ *    rodata read-only, data read-write), page 0 left out (NULL faults);
+ *  - RAM above 1 GiB added; guard pages unmapped; MMIO uncached. */
+#include <uk/exit.h>
+
+#include "cpu.h"
+#include "kernel.h"
+
+#define PTE_P    (1ull << 0)
+#define PTE_RW   (1ull << 1)
+#define PTE_PWT  (1ull << 3)
+#define PTE_PCD  (1ull << 4)
+#define PTE_PS   (1ull << 7)
+#define PTE_NX   (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
+#define SZ_2M    0x200000ull
+
+extern uint64_t uk_boot_pd[512];
+
+static uint64_t nx;
+static uint64_t guards[8];
+static unsigned nguards;
+
+static uint64_t *table(uint64_t e)
+{
+	return (uint64_t *)(e & PTE_ADDR);
+}
+
+static uint64_t new_table(void)
+{
+	uint64_t t = uk_pmem_alloc(PAGE_SIZE, PT_LOW_LIMIT);
+	if (!t) {
+		uk_printk("uk: out of memory for page tables\n");
+		uk_plat_exit(UK_EXIT_PANIC);
+	}
+	uk_memset((void *)t, 0, PAGE_SIZE);
+	return t;
+}
+
+static uint64_t *pde(uint64_t va)
+{
+	uint64_t *e = &table(read_cr3())[(va >> 39) & 511];
+	if (!(*e & PTE_P))
+		*e = new_table() | PTE_P | PTE_RW;
+	e = &table(*e)[(va >> 30) & 511];
+	if (!(*e & PTE_P))
+		*e = new_table() | PTE_P | PTE_RW;
+	return &table(*e)[(va >> 21) & 511];
+}
+
+/* The 4 KiB entry for va, splitting a 2 MiB page into 512 equal ones. */
+static uint64_t *pte(uint64_t va)
+{
+	uint64_t *d = pde(va);
+	if (!(*d & PTE_P)) {
+		*d = new_table() | PTE_P | PTE_RW;
+	} else if (*d & PTE_PS) {
+		uint64_t t = new_table(), *pt = (uint64_t *)t;
+		uint64_t base = *d & PTE_ADDR & ~(SZ_2M - 1);
+		uint64_t flags = *d & (PTE_NX | 0x1f);
+		for (unsigned i = 0; i < 512; i++)
+			pt[i] = (base + i * PAGE_SIZE) | flags;
+		*d = t | PTE_P | PTE_RW;
+	}
+	return &table(*d)[(va >> 12) & 511];
+}
+
+static int overlaps_ram(uint64_t start, uint64_t end)
+{
+	for (unsigned i = 0; i < uk_ram_count; i++)
+		if (uk_ram[i].start < end && start < uk_ram[i].end)
+			return 1;
+	return 0;
+}
+
+static void flush_tlb(void)
+{
+	write_cr3(read_cr3());
+}
+
+/* The 2 MiB region at base as 4 KiB pages: image pages with their segment's
+ * rights, page 0 absent, the rest read-write and not executable. Built
+ * completely before it replaces the live entry: we run from this region. */
+static void map_image_region(uint64_t base, const struct uk_segment *seg, unsigned n)
+{
+	uint64_t t = new_table(), *pt = (uint64_t *)t;
+	for (unsigned i = 0; i < 512; i++) {
+		uint64_t va = base + i * PAGE_SIZE, e = va | PTE_P | PTE_RW | nx;
+		for (unsigned s = 0; s < n; s++)
+			if (va >= seg[s].start && va < seg[s].end)
+				e = va | PTE_P | (seg[s].flags & 2 ? PTE_RW : 0) |
+				    (seg[s].flags & 1 ? 0 : nx);
+		pt[i] = va ? e : 0;
+	}
+	*pde(base) = t | PTE_P | PTE_RW;
+}
+
+void uk_paging_init(void)
+{
+	struct uk_segment seg[8];
+	unsigned n = uk_image_segments(seg, ARRAY_SIZE(seg));
+	uint64_t image_end = uk_image_end();
+
+	if (rdmsr(MSR_EFER) & EFER_NXE)
+		nx = PTE_NX;
+	for (uint64_t base = 0; base < image_end; base += SZ_2M)
+		map_image_region(base, seg, n);
+	for (uint64_t i = 0; i < 512; i++) {
+		uint64_t va = i * SZ_2M;
+		if (va < image_end)
+			continue;
+		uk_boot_pd[i] = overlaps_ram(va, va + SZ_2M) ? va | PTE_P | PTE_RW | PTE_PS | nx : 0;
+	}
+	flush_tlb();
+}
+
+void uk_paging_map_ram_high(void)
+{
+	for (unsigned i = 0; i < uk_ram_count; i++) {
+		uint64_t va = uk_ram[i].start, end = uk_ram[i].end;
+		if (end <= PT_LOW_LIMIT)
+			continue;
+		if (va < PT_LOW_LIMIT)
+			va = PT_LOW_LIMIT;
+		uint64_t from = va;
+		while (va < end) {
+			if (!(va & (SZ_2M - 1)) && end - va >= SZ_2M) {
+				*pde(va) = va | PTE_P | PTE_RW | PTE_PS | nx;
+				va += SZ_2M;
+			} else {
+				*pte(va) = va | PTE_P | PTE_RW | nx;
+				va += PAGE_SIZE;
+			}
+		}
+		flush_tlb();
+		uk_pmem_free(from, end - from);
+	}
+}
+
+void uk_paging_unmap(uint64_t va)
+{
+	*pte(va) = 0;
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+	if (nguards < ARRAY_SIZE(guards))
+		guards[nguards++] = va;
+}
+
+int uk_paging_is_guard(uint64_t va)
+{
+	for (unsigned i = 0; i < nguards; i++)
+		if (va >= guards[i] && va < guards[i] + PAGE_SIZE)
+			return 1;
+	return 0;
+}
+
+void uk_paging_map_mmio(uint64_t pa)
+{
+	*pte(pa) = pa | PTE_P | PTE_RW | PTE_PCD | PTE_PWT | nx;
+	__asm__ volatile("invlpg (%0)" : : "r"(pa) : "memory");
+}

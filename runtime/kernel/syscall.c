@@ -1,0 +1,55 @@
+/* Dispatch of the `syscall` instruction (arch/x86_64/entry.S) to the
+ * handlers in syscall_*.c, with optional tracing (uk.strace). */
+#include "syscall.h"
+
+struct sys {
+	uint16_t nr;
+	uint8_t nargs;
+	const char *name;
+	uk_sys_fn fn;
+};
+
+static const struct sys table[] = {
+#define X(nr, name, n) {nr, n, #name, sys_##name},
+	SYS_LIST(X)
+#undef X
+};
+
+static const struct sys *lookup(long nr)
+{
+	unsigned lo = 0, hi = ARRAY_SIZE(table);
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2;
+		if (table[mid].nr == nr)
+			return &table[mid];
+		if (table[mid].nr < nr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+static void trace(long nr, const struct sys *s, const long *a, long ret)
+{
+	if (s)
+		uk_printk("strace: %s(", s->name);
+	else
+		uk_printk("strace: syscall_%ld(", nr);
+	unsigned n = s ? s->nargs : 6;
+	for (unsigned i = 0; i < n; i++)
+		uk_printk(i ? ", 0x%lx" : "0x%lx", (unsigned long)a[i]);
+	uk_printk(") = %ld\n", ret);
+}
+
+long uk_syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	const long a[6] = {a0, a1, a2, a3, a4, a5};
+	const struct sys *s = lookup(nr);
+	if (uk_opt.strace && s && (s->fn == sys_exit || s->fn == sys_exit_group))
+		trace(nr, s, a, 0);
+	long ret = s ? s->fn(a) : -ENOSYS;
+	if (uk_opt.strace)
+		trace(nr, s, a, ret);
+	return ret;
+}

@@ -1,0 +1,100 @@
+/* Clocks and sleeping. CLOCK_REALTIME and its coarse variant follow the
+ * wall clock read once at first use; every other clock is the monotonic
+ * TSC clock counted from the PVH entry. */
+#include "syscall.h"
+
+#define NS 1000000000ll
+#define CLOCK_REALTIME 0
+#define CLOCK_REALTIME_COARSE 5
+#define CLOCK_TAI 11
+#define TIMER_ABSTIME 1
+
+struct timespec {
+	int64_t sec, nsec;
+};
+
+static int clock_ns(long clk, uint64_t *ns)
+{
+	if (clk < 0 || clk > CLOCK_TAI || clk == 8 || clk == 9 || clk == 10)
+		return -EINVAL;
+	*ns = clk == CLOCK_REALTIME || clk == CLOCK_REALTIME_COARSE || clk == CLOCK_TAI
+		      ? uk_realtime_ns()
+		      : uk_monotonic_ns();
+	return 0;
+}
+
+SYSCALL(clock_gettime)
+{
+	uint64_t ns;
+	int e = clock_ns(a[0], &ns);
+	if (e)
+		return e;
+	struct timespec *ts = (struct timespec *)a[1];
+	ts->sec = (int64_t)(ns / NS);
+	ts->nsec = (int64_t)(ns % NS);
+	return 0;
+}
+
+SYSCALL(clock_getres)
+{
+	uint64_t ns;
+	int e = clock_ns(a[0], &ns);
+	if (e)
+		return e;
+	struct timespec *ts = (struct timespec *)a[1];
+	if (ts) {
+		ts->sec = 0;
+		ts->nsec = 1;
+	}
+	return 0;
+}
+
+SYSCALL(gettimeofday)
+{
+	int64_t *tv = (int64_t *)a[0];
+	if (tv) {
+		uint64_t ns = uk_realtime_ns();
+		tv[0] = (int64_t)(ns / NS);
+		tv[1] = (int64_t)(ns % NS) / 1000;
+	}
+	if (a[1])
+		uk_memset((void *)a[1], 0, 8); /* struct timezone: UTC */
+	return 0;
+}
+
+SYSCALL(time)
+{
+	long t = (long)(uk_realtime_ns() / NS);
+	if (a[0])
+		*(long *)a[0] = t;
+	return t;
+}
+
+static long sleep_for(const struct timespec *req, struct timespec *rem, uint64_t base,
+		      int absolute)
+{
+	if (req->sec < 0 || req->nsec < 0 || req->nsec >= NS)
+		return -EINVAL;
+	uint64_t want = (uint64_t)req->sec * NS + (uint64_t)req->nsec;
+	uint64_t now = uk_monotonic_ns();
+	uint64_t deadline = absolute ? now + (want > base ? want - base : 0) : now + want;
+	uk_sleep_until_ns(deadline);
+	if (rem)
+		rem->sec = rem->nsec = 0;
+	return 0;
+}
+
+SYSCALL(nanosleep)
+{
+	return sleep_for((const void *)a[0], (void *)a[1], 0, 0);
+}
+
+SYSCALL(clock_nanosleep)
+{
+	uint64_t now;
+	int e = clock_ns(a[0], &now);
+	if (e)
+		return e;
+	int absolute = a[1] & TIMER_ABSTIME;
+	return sleep_for((const void *)a[2], absolute ? 0 : (void *)a[3], now, absolute);
+}

@@ -1,0 +1,68 @@
+/* 16550 UART on COM1: the console of the kvm platform. Output translates
+ * "\n" to "\r\n" like a Linux tty; input is polled, one line at a time. */
+#include "cpu.h"
+#include "kernel.h"
+
+#define COM1 0x3f8
+#define UART_DATA 0
+#define UART_IER  1
+#define UART_LCR  3
+#define UART_MCR  4
+#define UART_LSR  5
+#define LSR_DATA  0x01
+#define LSR_THRE  0x20
+
+static int uart_ready;
+
+/* Deferred to the first use: each port access is a VM exit, and a program
+ * that prints nothing should not pay for them at boot. */
+static void uart_init(void)
+{
+	outb(COM1 + UART_IER, 0x00);
+	outb(COM1 + UART_LCR, 0x80); /* divisor latch: 115200 baud */
+	outb(COM1 + UART_DATA, 0x01);
+	outb(COM1 + UART_IER, 0x00);
+	outb(COM1 + UART_LCR, 0x03); /* 8N1 */
+	outb(COM1 + UART_MCR, 0x03);
+	/* FCR untouched: changing the FIFO mode clears the FIFOs, and input may
+	 * already be waiting in them */
+	uart_ready = 1;
+}
+
+static void uart_putc(char c)
+{
+	while (!(inb(COM1 + UART_LSR) & LSR_THRE))
+		cpu_relax();
+	outb(COM1 + UART_DATA, (uint8_t)c);
+}
+
+void uk_plat_console_write(const char *s, size_t n)
+{
+	if (!uart_ready)
+		uart_init();
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			uart_putc('\r');
+		uart_putc(s[i]);
+	}
+}
+
+size_t uk_plat_console_read(char *s, size_t n)
+{
+	size_t i = 0;
+	if (!uart_ready)
+		uart_init();
+	while (i < n) {
+		while (!(inb(COM1 + UART_LSR) & LSR_DATA))
+			cpu_relax();
+		char c = (char)inb(COM1 + UART_DATA);
+		if (c == 4 && i == 0) /* ^D at the start of a line: end of file */
+			return 0;
+		if (c == '\r')
+			c = '\n';
+		s[i++] = c;
+		if (c == '\n')
+			break;
+	}
+	return i;
+}

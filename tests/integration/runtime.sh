@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Boot tests of the runtime (issue 3): test programs linked against the
+# runtime and musl components boot in QEMU microvm (-kernel, PVH) under KVM
+# and TCG; each case checks console output and exit status.
+# Until uk's linker lands, images are linked by tests/runtime/link.sh (GNU ld).
+# Prints PASS/FAIL lines: runtime-<case>-<accel>.
+. "$(dirname "$0")/lib.sh"
+cd "$UK_ROOT"
+src=$UK_ROOT/tests/runtime
+rt=$tmp/rt musl=$tmp/musl
+
+# --- components and images, built once ------------------------------------
+if ! out=$(make -s -C runtime O="$rt" 2>&1 && make -s -C recipes/musl O="$musl" 2>&1); then
+	fail runtime-build "$(printf '%s' "$out" | tail -n 20)"
+	exit 0
+fi
+pass runtime-build
+if make -s -C runtime O="$tmp/rt2" >/dev/null 2>&1 &&
+	cmp -s "$rt/lib/libukcore.a" "$tmp/rt2/lib/libukcore.a" &&
+	cmp -s "$rt/lib/libukplat-kvm.a" "$tmp/rt2/lib/libukplat-kvm.a" &&
+	cmp -s "$rt/component.yaml" "$tmp/rt2/component.yaml"; then
+	pass runtime-reproducible
+else
+	fail runtime-reproducible "two builds of runtime/ differ"
+fi
+cflags=$(sed -n 's/^cflags: \[\(.*\)\]$/\1/p' "$rt/component.yaml" | tr -d ,)
+for p in hello t; do
+	if ! out=$(gcc -O2 -nostdinc -isystem "$musl/include" -isystem "$rt/include" $cflags \
+		-c -o "$tmp/$p.o" "$src/$p.c" 2>&1 &&
+		"$src/link.sh" "$tmp/$p.elf" "$rt" "$musl" "$tmp/$p.o" 2>&1); then
+		fail "runtime-link-$p" "$out"
+		exit 0
+	fi
+done
+pass runtime-link
+
+# --- booting ----------------------------------------------------------------
+cpu_kvm= limit=10
+# boot ACCEL MEM IMAGE APPEND [STDIN]: sets $out (console, no CRs) and
+# $status (exit status decoded from QEMU's status and the debugcon byte).
+boot() {
+	local accel=$1 mem=$2 img=$3 append=$4 input=${5:-} cpu= rc byte
+	[ "$accel" = kvm ] && cpu=$cpu_kvm
+	rm -f "$tmp/status"
+	(printf '%b' "$input" | timeout "$limit" qemu-system-x86_64 -M microvm -accel "$accel" $cpu \
+		-m "$mem" -nodefaults -no-reboot -nographic -serial stdio \
+		-device isa-debug-exit,iobase=0xf4,iosize=4 -debugcon "file:$tmp/status" \
+		-kernel "$img" -append "$append" >"$tmp/console" 2>&1) 2>/dev/null
+	rc=$?
+	out=$(tr -d '\r' <"$tmp/console")
+	byte=$(od -An -tu1 "$tmp/status" 2>/dev/null | awk 'NF { v = $NF } END { print v }')
+	if [ $((rc & 1)) -eq 1 ] && [ -n "$byte" ] && [ $((((byte << 1) | 1) & 255)) -eq "$rc" ]; then
+		status=$byte
+	elif [ $((rc & 1)) -eq 1 ]; then
+		status=$((rc >> 1))
+	else
+		status="none (qemu status $rc)"
+	fi
+}
+
+# KVM must run the guest's SSE code: some hosts expose a /dev/kvm that
+# emulates instructions and cannot (emulation failure on pxor).
+if [[ " $accels " == *" kvm "* ]]; then
+	for c in "-cpu host" "-cpu host,-arch-capabilities" ""; do
+		cpu_kvm=$c
+		boot kvm 128M "$tmp/t.elf" "-- printf"
+		[ "$status" = 0 ] && break
+	done
+	if [ "$status" != 0 ]; then
+		echo "SKIP runtime-*-kvm: KVM cannot run the guest here ($(printf '%s' "$out" | grep -m1 -i 'error'))"
+		accels=${accels/kvm/}
+	fi
+fi
+limit=60
+
+# expect NAME WANT_STATUS PATTERN... : every grep -E pattern must match $out
+expect() {
+	local name=$1 want=$2 p; shift 2
+	if [ "$status" != "$want" ]; then
+		fail "$name" "status $status, want $want; output: $(printf '%s' "$out" | tail -n 15)"
+		return
+	fi
+	for p in "$@"; do
+		if ! printf '%s\n' "$out" | grep -Eq -- "$p"; then
+			fail "$name" "no line matching '$p' in: $(printf '%s' "$out" | tail -n 15)"
+			return
+		fi
+	done
+	pass "$name"
+}
+
+for a in $accels; do
+	T=$tmp/t.elf H=$tmp/hello.elf
+	boot "$a" 128M "$H" ""
+	expect "runtime-hello-$a" 0 '^hello, world$'
+	boot "$a" 128M "$T" "-- printf"
+	expect "runtime-printf-$a" 0 '^int -42 42 beef -1234567890123$' \
+		'^float 3\.142 0\.5 1\.234568e\+04$' '^string \[uk\] \[     right\] \[left \] z$'
+	boot "$a" 128M "$T" "-- malloc"
+	expect "runtime-malloc-$a" 0 '^malloc ok$'
+	boot "$a" 128M "$T" 'uk.env=FOO=bar uk.env=BAR="x y" uk.name=myimg -- args one "two three"'
+	expect "runtime-args-$a" 0 '^argc 4$' '^argv\[0\] \[myimg\]$' '^argv\[2\] \[one\]$' \
+		'^argv\[3\] \[two three\]$' '^env FOO \[bar\] BAR \[x y\]$' '^uname uk x86_64$'
+	boot "$a" 128M "$T" "-- time"
+	ms=$(printf '%s\n' "$out" | sed -n 's/^slept \([0-9]*\) ms$/\1/p')
+	if [ -n "$ms" ] && [ "$ms" -ge 40 ] && [ "$ms" -le 200 ]; then
+		expect "runtime-time-$a" 0 '^year ok 1$'
+	else
+		fail "runtime-time-$a" "nanosleep(50 ms) took '${ms}' ms: $out"
+	fi
+	boot "$a" 128M "$T" "-- random"
+	expect "runtime-random-$a" 0 '^random differ$'
+	boot "$a" 128M "$T" "-- tls"
+	expect "runtime-tls-$a" 0 '^tls 15 tls ctor 1$'
+	boot "$a" 128M "$T" "-- setjmp"
+	expect "runtime-setjmp-$a" 0 '^setjmp 3 3$'
+	boot "$a" 128M "$T" "-- libc"
+	expect "runtime-libc-$a" 0 '^libc 123579\|25\.12$'
+	boot "$a" 128M "$T" "-- exit7"
+	expect "runtime-exit7-$a" 7
+	boot "$a" 128M "$T" "-- exit200"
+	expect "runtime-exit200-$a" 200
+	boot "$a" 128M "$T" ""
+	expect "runtime-return0-$a" 0
+	boot "$a" 128M "$T" "-- enosys"
+	expect "runtime-enosys-$a" 0 '^enosys -1 ENOSYS$'
+	boot "$a" 128M "$T" "-- null"
+	expect "runtime-null-$a" 139 'NULL pointer dereference' '^rip: 0x[0-9a-f]+ <crash_null\+0x[0-9a-f]+>$' \
+		'^backtrace:$'
+	boot "$a" 128M "$T" "-- recurse"
+	expect "runtime-stackoverflow-$a" 139 '^uk: stack overflow' '<recurse\+0x[0-9a-f]+>'
+	boot "$a" 128M "$T" "-- abort"
+	expect "runtime-abort-$a" 134 '^uk: crash: abort \(SIGABRT 6\)$'
+	boot "$a" 128M "$T" "-- assert"
+	expect "runtime-assert-$a" 134 '^Assertion failed: argc == 99' 'SIGABRT'
+	boot "$a" 128M "$T" "-- stdin" 'first line\nsecond one\n'
+	expect "runtime-stdin-$a" 0 '^line 1 \[first line\]$' '^line 2 \[second one\]$'
+	boot "$a" 2M "$H" ""
+	expect "runtime-mem2m-$a" 0 '^hello, world$'
+	boot "$a" 128M "$H" "uk.bootstats"
+	n=$(printf '%s\n' "$out" | grep -cE '^bootstats: entry-to-main [0-9]+ us$')
+	if [ "$n" = 1 ]; then expect "runtime-bootstats-$a" 0 '^hello, world$'
+	else fail "runtime-bootstats-$a" "want one bootstats line: $out"; fi
+	boot "$a" 128M "$H" "uk.strace"
+	expect "runtime-strace-$a" 0 '^strace: writev\(0x1, 0x[0-9a-f]+, 0x2\) = 13$' \
+		'^strace: exit_group\(0x0\) = 0$'
+done

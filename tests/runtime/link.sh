@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Links a uk image with GNU ld (until uk's linker lands), in two passes:
+# the first lays everything out, the second adds the image's own symbol
+# table (section uk_symtab, format in runtime/include/uk/symtab.h), placed
+# last so no other address moves; the script checks that none did.
+# Usage: link.sh OUT RUNTIME_DIR MUSL_DIR OBJECT...
+set -euo pipefail
+out=$1 rt=$2 musl=$3; shift 3
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/uk-link.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+objs=("$@")
+link1() { ld -static -nostdlib -T "$here/uk.ld" --gc-sections -z max-page-size=4096 \
+		-z noexecstack --build-id=none -e uk_pvh_start -o "$2" \
+		"$musl/lib/crt1.o" "${objs[@]}" "$1" \
+		--start-group "$rt/lib/libukcore.a" "$rt/lib/libukplat-kvm.a" \
+		"$musl/lib/libc.a" --end-group; }
+
+# symtab.S from "addr size name" lines (function symbols, sorted)
+gen() {
+	awk 'BEGIN { print "\t.section uk_symtab, \"a\", @progbits"; print "\t.balign 16" }
+	{ a[NR] = $1; s[NR] = $2; n[NR] = $3 }
+	END {
+		print "\t.long 0x54534b55, 1, " NR ", 0"
+		off = 0
+		for (i = 1; i <= NR; i++) {
+			printf "\t.quad 0x%s\n\t.long 0x%s, %d\n", a[i], s[i], off
+			off += length(n[i]) + 1
+		}
+		for (i = 1; i <= NR; i++) printf "\t.asciz \"%s\"\n", n[i]
+	}'
+}
+syms() {
+	nm -n -S --defined-only "$1" | awk 'NF == 4 && ($3 == "T" || $3 == "t" || $3 == "W") { print $1, $2, $4 }
+		NF == 3 && ($2 == "T" || $2 == "t") { print $1, 0, $3 }'
+}
+: | gen >"$work/empty.S"
+gcc -c -o "$work/empty.o" "$work/empty.S"
+link1 "$work/empty.o" "$work/pass1"
+syms "$work/pass1" | gen >"$work/symtab.S"
+gcc -c -o "$work/symtab.o" "$work/symtab.S"
+link1 "$work/symtab.o" "$work/pass2"
+if ! cmp -s <(syms "$work/pass1") <(syms "$work/pass2"); then
+	echo "link.sh: addresses moved between passes" >&2
+	exit 1
+fi
+mv "$work/pass2" "$out"
