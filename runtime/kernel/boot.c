@@ -4,7 +4,7 @@
 
 #include "kernel.h"
 
-void uk_boot(uint32_t start_info)
+__uk_cold void uk_boot(uint32_t start_info)
 {
 	static const struct uk_pvh_start_info none = {.magic = UK_PVH_MAGIC};
 	const struct uk_pvh_start_info *si = (const void *)(uint64_t)start_info;

@@ -14,7 +14,7 @@ static char *words;
 static uint64_t words_len;
 
 /* Copies the next word of *src into dst, unquoted; 0 when none is left. */
-static size_t next_word(const char **src, char *dst)
+__uk_cold static size_t next_word(const char **src, char *dst)
 {
 	const char *s = *src;
 	size_t n = 0;
@@ -46,12 +46,12 @@ static size_t next_word(const char **src, char *dst)
 	return n ? n : 1; /* "" is a word too */
 }
 
-static int starts(const char *s, const char *prefix)
+__uk_cold static int starts(const char *s, const char *prefix)
 {
 	return !uk_strncmp(s, prefix, uk_strlen(prefix));
 }
 
-static uint64_t parse_size(const char *s)
+__uk_cold static uint64_t parse_size(const char *s)
 {
 	uint64_t v = 0;
 	for (; *s >= '0' && *s <= '9'; s++)
@@ -65,7 +65,7 @@ static uint64_t parse_size(const char *s)
 	return v;
 }
 
-static char option(char *w)
+__uk_cold static char option(char *w)
 {
 	if (!uk_strncmp(w, "uk.strace", 10))
 		uk_opt.strace = 1;
@@ -82,7 +82,7 @@ static char option(char *w)
 	return 'o';
 }
 
-void uk_cmdline_parse(const char *raw)
+__uk_cold void uk_cmdline_parse(const char *raw)
 {
 	size_t len = raw ? uk_strlen(raw) : 0;
 	if (!len)
@@ -109,7 +109,7 @@ void uk_cmdline_parse(const char *raw)
 }
 
 /* Walks the words of one kind: pass 0 first, then what it returned. */
-const char *uk_cmdline_next(const char *prev, char kind)
+__uk_cold const char *uk_cmdline_next(const char *prev, char kind)
 {
 	const char *w = prev ? prev + uk_strlen(prev) + 1 : words;
 	if (!w)

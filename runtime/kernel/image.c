@@ -32,7 +32,7 @@ unsigned uk_image_phnum(void)
 	return __ehdr_start.phnum;
 }
 
-unsigned uk_image_segments(struct uk_segment *seg, unsigned max)
+__uk_cold unsigned uk_image_segments(struct uk_segment *seg, unsigned max)
 {
 	const struct elf_phdr *ph = (const void *)uk_image_phdr();
 	unsigned n = 0;
@@ -47,7 +47,7 @@ unsigned uk_image_segments(struct uk_segment *seg, unsigned max)
 	return n;
 }
 
-uint64_t uk_image_end(void)
+__uk_cold uint64_t uk_image_end(void)
 {
 	struct uk_segment seg[8];
 	unsigned n = uk_image_segments(seg, ARRAY_SIZE(seg));

@@ -7,6 +7,10 @@
 #include <stdint.h>
 #include <uk/pvh.h>
 
+/* Boot-once, crash-report and tracing code: optimized for size (GCC's
+ * `cold`), so the runtime stays small while hot paths keep -O2. */
+#define __uk_cold __attribute__((cold))
+
 #define PAGE_SIZE 4096ul
 #define ALIGN_UP(x, a)   (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
 #define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a) - 1))

@@ -7,7 +7,7 @@ struct uk_mem_region uk_ram[16];
 unsigned uk_ram_count;
 uint64_t uk_ram_top;
 
-static void add_ram(uint64_t start, uint64_t end)
+__uk_cold static void add_ram(uint64_t start, uint64_t end)
 {
 	start = ALIGN_UP(start, PAGE_SIZE);
 	end = ALIGN_DOWN(end, PAGE_SIZE);
@@ -20,13 +20,13 @@ static void add_ram(uint64_t start, uint64_t end)
 		uk_ram_top = end;
 }
 
-static void reserve_str(uint64_t p)
+__uk_cold static void reserve_str(uint64_t p)
 {
 	if (p)
 		uk_pmem_reserve(p, p + uk_strlen((const char *)p) + 1);
 }
 
-void uk_mem_init(const struct uk_pvh_start_info *si)
+__uk_cold void uk_mem_init(const struct uk_pvh_start_info *si)
 {
 	if (si->version >= 1 && si->memmap_paddr && si->memmap_entries) {
 		const struct uk_pvh_memmap_entry *m = (const void *)si->memmap_paddr;

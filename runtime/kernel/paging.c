@@ -68,7 +68,7 @@ static uint64_t *pte(uint64_t va)
 	return &table(*d)[(va >> 12) & 511];
 }
 
-static int overlaps_ram(uint64_t start, uint64_t end)
+__uk_cold static int overlaps_ram(uint64_t start, uint64_t end)
 {
 	for (unsigned i = 0; i < uk_ram_count; i++)
 		if (uk_ram[i].start < end && start < uk_ram[i].end)
@@ -84,7 +84,7 @@ static void flush_tlb(void)
 /* The 2 MiB region at base as 4 KiB pages: image pages with their segment's
  * rights, page 0 absent, the rest read-write and not executable. Built
  * completely before it replaces the live entry: we run from this region. */
-static void map_image_region(uint64_t base, const struct uk_segment *seg, unsigned n)
+__uk_cold static void map_image_region(uint64_t base, const struct uk_segment *seg, unsigned n)
 {
 	uint64_t t = new_table(), *pt = (uint64_t *)t;
 	for (unsigned i = 0; i < 512; i++) {
@@ -98,7 +98,7 @@ static void map_image_region(uint64_t base, const struct uk_segment *seg, unsign
 	*pde(base) = t | PTE_P | PTE_RW;
 }
 
-void uk_paging_init(void)
+__uk_cold void uk_paging_init(void)
 {
 	struct uk_segment seg[8];
 	unsigned n = uk_image_segments(seg, ARRAY_SIZE(seg));
@@ -117,7 +117,7 @@ void uk_paging_init(void)
 	flush_tlb();
 }
 
-void uk_paging_map_ram_high(void)
+__uk_cold void uk_paging_map_ram_high(void)
 {
 	for (unsigned i = 0; i < uk_ram_count; i++) {
 		uint64_t va = uk_ram[i].start, end = uk_ram[i].end;

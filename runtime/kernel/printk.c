@@ -7,7 +7,7 @@ struct out {
 	size_t n;
 };
 
-static void put(struct out *o, char c)
+__uk_cold static void put(struct out *o, char c)
 {
 	if (o->n == sizeof(o->buf)) {
 		uk_plat_console_write(o->buf, o->n);
@@ -16,7 +16,7 @@ static void put(struct out *o, char c)
 	o->buf[o->n++] = c;
 }
 
-static void put_num(struct out *o, uint64_t v, unsigned base, int neg, int width, char pad)
+__uk_cold static void put_num(struct out *o, uint64_t v, unsigned base, int neg, int width, char pad)
 {
 	char tmp[24];
 	int n = 0;
@@ -32,7 +32,7 @@ static void put_num(struct out *o, uint64_t v, unsigned base, int neg, int width
 		put(o, tmp[--n]);
 }
 
-void uk_vprintk(const char *fmt, va_list ap)
+__uk_cold void uk_vprintk(const char *fmt, va_list ap)
 {
 	struct out o;
 	o.n = 0;
@@ -94,7 +94,7 @@ void uk_vprintk(const char *fmt, va_list ap)
 		uk_plat_console_write(o.buf, o.n);
 }
 
-void uk_printk(const char *fmt, ...)
+__uk_cold void uk_printk(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);

@@ -19,6 +19,7 @@
 #define AT_RANDOM 25
 
 extern char _start[]; /* the C library's entry (musl crt1.o) */
+extern uint64_t uk_boot_pml4[512];
 
 static inline uint64_t rdtsc_now(void)
 {
@@ -33,7 +34,7 @@ uint64_t uk_ist_tops[3];
 
 /* One block, top-down from RAM: [guard][exception IST][guard][double-fault
  * IST][guard][interrupt IST][guard][kernel stack][guard][main stack]. */
-void uk_stacks_init(void)
+__uk_cold void uk_stacks_init(void)
 {
 	static const uint64_t small[4] = {16384, 8192, 8192, 16384};
 	uint64_t main_size = uk_opt.stack_size;
@@ -65,7 +66,7 @@ void uk_stacks_init(void)
 	uk_main_stack.top = p + PAGE_SIZE + main_size;
 }
 
-static char *push_str(char **sp, const char *s)
+__uk_cold static char *push_str(char **sp, const char *s)
 {
 	size_t n = uk_strlen(s) + 1;
 	*sp -= n;
@@ -81,7 +82,7 @@ __attribute__((constructor)) static void bootstats(void)
 		uk_bootstats_print(rdtsc_now());
 }
 
-void uk_process_start(void)
+__uk_cold void uk_process_start(void)
 {
 	char *sp = (char *)uk_main_stack.top;
 	unsigned argc = 1, envc = 0;
@@ -126,10 +127,16 @@ void uk_process_start(void)
 	start = (uint64_t *)ALIGN_DOWN((uint64_t)start, 16);
 	uk_memcpy(start, words, k * sizeof(uint64_t));
 
+	/* Off the boot stack, which is the PML4's upper half (pvh.S): clear
+	 * it so those entries are "not present" again, flush, and go. */
 	__asm__ volatile("mov %0, %%rsp\n\t"
+			 "rep stosq\n\t"
+			 "mov %%cr3, %%rax\n\t"
+			 "mov %%rax, %%cr3\n\t"
 			 "xor %%ebp, %%ebp\n\t"
 			 "xor %%edx, %%edx\n\t"
 			 "jmp *%1"
-			 : : "r"(start), "r"(_start) : "memory");
+			 : : "b"(start), "S"(_start), "D"(uk_boot_pml4 + 256), "c"(256), "a"(0)
+			 : "rdx", "memory");
 	__builtin_unreachable();
 }

@@ -8,7 +8,7 @@
 extern const char __start_uk_symtab[] __attribute__((weak));
 extern const char __stop_uk_symtab[] __attribute__((weak));
 
-const char *uk_symbolize(uint64_t addr, uint64_t *off)
+__uk_cold const char *uk_symbolize(uint64_t addr, uint64_t *off)
 {
 	const char *base = __start_uk_symtab;
 	uint64_t size = (uint64_t)(__stop_uk_symtab - __start_uk_symtab);
@@ -33,9 +33,7 @@ const char *uk_symbolize(uint64_t addr, uint64_t *off)
 	if (!lo)
 		return 0;
 	const struct uk_symtab_entry *s = &e[lo - 1];
-	if (s->size && addr - s->addr >= s->size)
-		return 0;
-	if (s->name >= strsize)
+	if (s->name >= strsize || !strs[s->name] || addr > 0xffffffffu)
 		return 0;
 	/* the name must end inside the table */
 	for (uint64_t i = s->name; i < strsize; i++) {

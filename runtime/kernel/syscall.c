@@ -30,7 +30,7 @@ static const struct sys *lookup(long nr)
 	return 0;
 }
 
-static void trace(long nr, const struct sys *s, const long *a, long ret)
+__uk_cold static void trace(long nr, const struct sys *s, const long *a, long ret)
 {
 	if (s)
 		uk_printk("strace: %s(", s->name);

@@ -46,7 +46,7 @@ SYSCALL(write)
 	return a[2];
 }
 
-SYSCALL(readv)
+__uk_cold SYSCALL(readv)
 {
 	if (!is_console(a[0]))
 		return -EBADF;
@@ -82,7 +82,7 @@ SYSCALL(openat)
 	return -ENOENT;
 }
 
-SYSCALL(close)
+__uk_cold SYSCALL(close)
 {
 	if (!is_console(a[0]))
 		return -EBADF;
@@ -90,12 +90,12 @@ SYSCALL(close)
 	return 0;
 }
 
-SYSCALL(lseek)
+__uk_cold SYSCALL(lseek)
 {
 	return is_console(a[0]) ? -ESPIPE : -EBADF;
 }
 
-SYSCALL(fstat)
+__uk_cold SYSCALL(fstat)
 {
 	if (!is_console(a[0]))
 		return -EBADF;
@@ -108,7 +108,7 @@ SYSCALL(fstat)
 	return 0;
 }
 
-SYSCALL(newfstatat)
+__uk_cold SYSCALL(newfstatat)
 {
 	const char *path = (const char *)a[1];
 	if ((a[3] & AT_EMPTY_PATH) && path && !*path)
@@ -116,7 +116,7 @@ SYSCALL(newfstatat)
 	return -ENOENT;
 }
 
-SYSCALL(ioctl)
+__uk_cold SYSCALL(ioctl)
 {
 	if (!is_console(a[0]))
 		return -EBADF;

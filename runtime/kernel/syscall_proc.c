@@ -41,7 +41,7 @@ SYSCALL(set_tid_address) { (void)a; return 1; }
 
 /* Signals are accepted and never delivered; a signal sent to ourselves
  * ends the program with a crash report, as its default action would. */
-SYSCALL(rt_sigaction)
+__uk_cold SYSCALL(rt_sigaction)
 {
 	if (a[0] < 1 || a[0] > 64 || a[3] != 8)
 		return -EINVAL;
@@ -59,7 +59,7 @@ SYSCALL(rt_sigprocmask)
 	return 0;
 }
 
-static long signal_self(long sig)
+__uk_cold static long signal_self(long sig)
 {
 	if (sig < 0 || sig > 64)
 		return -EINVAL;
@@ -70,24 +70,24 @@ static long signal_self(long sig)
 	uk_die_signal((int)sig, sig == 6 ? "abort" : "signal sent to self");
 }
 
-SYSCALL(kill)
+__uk_cold SYSCALL(kill)
 {
 	if (a[0] != 1 && a[0] != 0 && a[0] != -1)
 		return -ESRCH;
 	return signal_self(a[1]);
 }
 
-SYSCALL(tkill)
+__uk_cold SYSCALL(tkill)
 {
 	return a[0] == 1 ? signal_self(a[1]) : -ESRCH;
 }
 
-SYSCALL(tgkill)
+__uk_cold SYSCALL(tgkill)
 {
 	return a[0] == 1 && a[1] == 1 ? signal_self(a[2]) : -ESRCH;
 }
 
-SYSCALL(arch_prctl)
+__uk_cold SYSCALL(arch_prctl)
 {
 	switch (a[0]) {
 	case ARCH_SET_FS:
@@ -108,14 +108,14 @@ SYSCALL(arch_prctl)
 }
 
 /* One thread: nobody else can change the word or wake us. */
-SYSCALL(futex)
+__uk_cold SYSCALL(futex)
 {
 	if ((a[1] & 127) == FUTEX_WAIT && *(const int *)a[0] != (int)a[2])
 		return -EAGAIN;
 	return 0;
 }
 
-static void limit(long res, uint64_t *out)
+__uk_cold static void limit(long res, uint64_t *out)
 {
 	out[0] = out[1] = RLIM_INFINITY;
 	if (res == RLIMIT_STACK)
@@ -124,7 +124,7 @@ static void limit(long res, uint64_t *out)
 		out[0] = out[1] = 3;
 }
 
-SYSCALL(getrlimit)
+__uk_cold SYSCALL(getrlimit)
 {
 	if (a[0] < 0 || a[0] > 15)
 		return -EINVAL;
@@ -132,7 +132,7 @@ SYSCALL(getrlimit)
 	return 0;
 }
 
-SYSCALL(prlimit64)
+__uk_cold SYSCALL(prlimit64)
 {
 	if (a[0] != 0 && a[0] != 1)
 		return -ESRCH;
@@ -143,7 +143,7 @@ SYSCALL(prlimit64)
 	return 0; /* new limits are accepted and not enforced */
 }
 
-SYSCALL(uname)
+__uk_cold SYSCALL(uname)
 {
 	static const char *const f[6] = {"uk", "uk", UK_RUNTIME_VERSION, "uk " UK_RUNTIME_VERSION,
 					 "x86_64", "(none)"};
@@ -166,7 +166,7 @@ struct sysinfo {
 };
 _Static_assert(sizeof(struct sysinfo) == 112, "struct sysinfo, x86_64");
 
-SYSCALL(sysinfo)
+__uk_cold SYSCALL(sysinfo)
 {
 	struct sysinfo *si = (struct sysinfo *)a[0];
 	uk_memset(si, 0, sizeof(*si));

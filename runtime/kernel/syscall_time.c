@@ -35,7 +35,7 @@ SYSCALL(clock_gettime)
 	return 0;
 }
 
-SYSCALL(clock_getres)
+__uk_cold SYSCALL(clock_getres)
 {
 	uint64_t ns;
 	int e = clock_ns(a[0], &ns);
@@ -49,7 +49,7 @@ SYSCALL(clock_getres)
 	return 0;
 }
 
-SYSCALL(gettimeofday)
+__uk_cold SYSCALL(gettimeofday)
 {
 	int64_t *tv = (int64_t *)a[0];
 	if (tv) {
@@ -62,7 +62,7 @@ SYSCALL(gettimeofday)
 	return 0;
 }
 
-SYSCALL(time)
+__uk_cold SYSCALL(time)
 {
 	long t = (long)(uk_realtime_ns() / NS);
 	if (a[0])

@@ -17,22 +17,38 @@ link1() { ld -static -nostdlib -T "$here/uk.ld" --gc-sections -z max-page-size=4
 		--start-group "$rt/lib/libukcore.a" "$rt/lib/libukplat-kvm.a" \
 		"$musl/lib/libc.a" --end-group; }
 
-# symtab.S from "addr size name" lines (function symbols, sorted)
+# symtab.S from "addr size name" lines (function symbols, sorted by
+# address): entries are 32-bit address + name offset; an empty name ends
+# the previous function where the next one does not start right after it.
 gen() {
-	awk 'BEGIN { print "\t.section uk_symtab, \"a\", @progbits"; print "\t.balign 16" }
-	{ a[NR] = $1; s[NR] = $2; n[NR] = $3 }
+	awk 'function hex(s,   i, v) {
+		v = 0; s = tolower(s)
+		for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+		return v
+	}
+	BEGIN { print "\t.section uk_symtab, \"a\", @progbits"; print "\t.balign 16" }
+	{
+		a = hex($1); s = hex($2)
+		if (n && a > end) { addr[++n] = end; name[n] = "" }
+		addr[++n] = a; name[n] = $3
+		end = s ? a + s : a
+		if (end < a) end = a
+	}
 	END {
-		print "\t.long 0x54534b55, 1, " NR ", 0"
-		off = 0
-		for (i = 1; i <= NR; i++) {
-			printf "\t.quad 0x%s\n\t.long 0x%s, %d\n", a[i], s[i], off
-			off += length(n[i]) + 1
+		if (n && end > addr[n]) { addr[++n] = end; name[n] = "" }
+		print "\t.long 0x54534b55, 1, " n + 0 ", 0"
+		off = 1  # offset 0 is the empty name
+		for (i = 1; i <= n; i++) {
+			printf "\t.long 0x%x, %d\n", addr[i], name[i] == "" ? 0 : off
+			if (name[i] != "") off += length(name[i]) + 1
 		}
-		for (i = 1; i <= NR; i++) printf "\t.asciz \"%s\"\n", n[i]
+		print "\t.byte 0"
+		for (i = 1; i <= n; i++) if (name[i] != "") printf "\t.asciz \"%s\"\n", name[i]
 	}'
 }
 syms() {
-	nm -n -S --defined-only "$1" | awk 'NF == 4 && ($3 == "T" || $3 == "t" || $3 == "W") { print $1, $2, $4 }
+	nm -n -S --defined-only "$1" | awk '
+		NF == 4 && ($3 == "T" || $3 == "t" || $3 == "W") { print $1, $2, $4 }
 		NF == 3 && ($2 == "T" || $2 == "t") { print $1, 0, $3 }'
 }
 : | gen >"$work/empty.S"

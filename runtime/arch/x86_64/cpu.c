@@ -15,8 +15,7 @@
 #define IST_DOUBLE    2
 #define IST_IRQ       3
 #define VEC_TIMER     32
-#define VEC_SPURIOUS  47 /* low nibble 1111 suits every LAPIC */
-#define IDT_ENTRIES   48
+#define IDT_ENTRIES   34 /* exceptions, timer (32), spurious (33) */
 
 struct tss {
 	uint32_t reserved0;
@@ -53,7 +52,7 @@ extern uint64_t uk_syscall_kstack;
 static struct tss tss;
 static struct idt_gate idt[IDT_ENTRIES];
 
-static void set_gate(unsigned vec, uint64_t handler, unsigned ist)
+__uk_cold static void set_gate(unsigned vec, uint64_t handler, unsigned ist)
 {
 	struct idt_gate *g = &idt[vec];
 	g->off0 = handler & 0xffff;
@@ -65,7 +64,7 @@ static void set_gate(unsigned vec, uint64_t handler, unsigned ist)
 	g->reserved = 0;
 }
 
-static void enable_fpu(void)
+__uk_cold static void enable_fpu(void)
 {
 	uint64_t cr0, cr4;
 	uint32_t r[4];
@@ -93,7 +92,7 @@ static void enable_fpu(void)
 }
 
 /* ist_tops: exception, double fault, interrupt stacks (16-byte aligned). */
-void uk_cpu_init(const uint64_t ist_tops[3])
+__uk_cold void uk_cpu_init(const uint64_t ist_tops[3])
 {
 	enable_fpu();
 
@@ -116,7 +115,7 @@ void uk_cpu_init(const uint64_t ist_tops[3])
 	__asm__ volatile("lidt %0" : : "m"(d));
 }
 
-void uk_syscall_init(uint64_t kstack_top)
+__uk_cold void uk_syscall_init(uint64_t kstack_top)
 {
 	uk_syscall_kstack = kstack_top;
 	/* syscall loads CS from STAR[47:32] and SS from that + 8 */

@@ -127,18 +127,18 @@ uk_boot_tsc:
 uk_boot_info:
 	.quad 0
 
+	/* The boot stack is the upper half of the PML4: those entries map the
+	 * upper canonical half, which the identity-mapped runtime never uses.
+	 * uk_process_start() zeroes it again once it leaves this stack. */
 	.section .bss.uk_boot_tables, "aw", @nobits
 	.balign 4096
-	.globl uk_boot_pml4, uk_boot_pdpt, uk_boot_pd
+	.globl uk_boot_pml4, uk_boot_pdpt, uk_boot_pd, uk_boot_stack_top
 uk_boot_pml4:
 	.skip 4096
+uk_boot_stack_top:
 uk_boot_pdpt:
 	.skip 4096
 uk_boot_pd:
 	.skip 4096
-	.globl uk_boot_stack_top
-uk_boot_stack:
-	.skip 4096
-uk_boot_stack_top:
 
 	.section .note.GNU-stack, "", @progbits

@@ -17,7 +17,7 @@
 #define LVT_MASKED    (1u << 16)
 #define LVT_TSC_DEADLINE (2u << 17)
 #define VEC_TIMER     32
-#define VEC_SPURIOUS  47
+#define VEC_SPURIOUS  33 /* any vector since the P6 family */
 #define NS            1000000000ull
 
 static uint64_t tsc_hz, ns_mult; /* ns = ticks * ns_mult >> 32 */
@@ -27,7 +27,7 @@ static volatile uint32_t *lapic;
 static uint64_t lapic_hz;
 static int deadline_mode;
 
-static uint64_t calibrate(void)
+__uk_cold static uint64_t calibrate(void)
 {
 	uint32_t r[4], max;
 	cpuid(1, 0, r);
@@ -87,7 +87,7 @@ uint64_t uk_realtime_ns(void)
 	return wall_ns + (uk_monotonic_ns() - wall_at);
 }
 
-void uk_bootstats_print(uint64_t tsc_main)
+__uk_cold void uk_bootstats_print(uint64_t tsc_main)
 {
 	uk_printk("bootstats: entry-to-main %lu us\n",
 		  (unsigned long)(ticks_to_ns(tsc_main - uk_boot_tsc) / 1000));
@@ -108,7 +108,7 @@ void uk_timer_irq(void)
 	lapic_write(LAPIC_EOI, 0);
 }
 
-static void lapic_init(void)
+__uk_cold static void lapic_init(void)
 {
 	uint64_t base = rdmsr(MSR_APIC_BASE);
 	wrmsr(MSR_APIC_BASE, base | (1u << 11)); /* xAPIC enabled */

@@ -27,7 +27,7 @@ static const char *const exc_name[32] = {
 
 static int crashing;
 
-static void print_addr(const char *label, uint64_t a)
+__uk_cold static void print_addr(const char *label, uint64_t a)
 {
 	uint64_t off;
 	const char *s = uk_symbolize(a, &off);
@@ -37,12 +37,12 @@ static void print_addr(const char *label, uint64_t a)
 		uk_printk("%s0x%lx\n", label, a);
 }
 
-static int on_stack(uint64_t p, const struct uk_stack *s)
+__uk_cold static int on_stack(uint64_t p, const struct uk_stack *s)
 {
 	return p >= s->bottom && p + 16 <= s->top && !(p & 7);
 }
 
-static const struct uk_stack *stack_of(uint64_t p)
+__uk_cold static const struct uk_stack *stack_of(uint64_t p)
 {
 	if (on_stack(p, &uk_main_stack))
 		return &uk_main_stack;
@@ -52,7 +52,7 @@ static const struct uk_stack *stack_of(uint64_t p)
 }
 
 /* Follows saved rbp links while they stay inside a known stack. */
-static void backtrace(uint64_t rbp, int user_only)
+__uk_cold static void backtrace(uint64_t rbp, int user_only)
 {
 	uk_printk("backtrace:\n");
 	const struct uk_stack *prev = 0;
@@ -73,7 +73,7 @@ static void backtrace(uint64_t rbp, int user_only)
 	uk_printk("  ...\n");
 }
 
-static int exc_signal(uint64_t vec)
+__uk_cold static int exc_signal(uint64_t vec)
 {
 	switch (vec) {
 	case 0: case 16: case 19:
@@ -87,7 +87,7 @@ static int exc_signal(uint64_t vec)
 	}
 }
 
-void uk_trap(struct uk_trapframe *f)
+__uk_cold void uk_trap(struct uk_trapframe *f)
 {
 	if (crashing++)
 		uk_plat_exit(128 + SIGSEGV); /* a fault while reporting one */
@@ -121,7 +121,7 @@ void uk_trap(struct uk_trapframe *f)
 	uk_plat_exit(128 + sig);
 }
 
-static const char *sig_name(int sig)
+__uk_cold static const char *sig_name(int sig)
 {
 	switch (sig) {
 	case 6: return "SIGABRT";
@@ -135,7 +135,7 @@ extern uint64_t uk_syscall_kstack;
 
 /* A signal the program sent itself (abort() -> tkill(SIGABRT)): no handler
  * ever runs, the default action of every such signal here is to die. */
-void uk_die_signal(int sig, const char *why)
+__uk_cold void uk_die_signal(int sig, const char *why)
 {
 	if (crashing++)
 		uk_plat_exit(128 + sig);

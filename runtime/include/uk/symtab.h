@@ -11,7 +11,10 @@
  *   struct uk_symtab_entry[count]            sorted by addr, ascending
  *   char strings[]                           NUL-terminated names
  *
- * All integers little-endian. name is an offset from the start of strings. */
+ * All integers little-endian. name is an offset from the start of strings.
+ * A function extends to the next entry's address; an entry whose name is
+ * the empty string marks the end of the previous function (a gap, or the
+ * end of the text). Addresses are 32-bit: images live below 4 GiB. */
 #ifndef UK_SYMTAB_H
 #define UK_SYMTAB_H
 
@@ -28,12 +31,11 @@ struct uk_symtab_header {
 };
 
 struct uk_symtab_entry {
-	uint64_t addr;
-	uint32_t size;   /* 0: unknown, extends to the next entry */
+	uint32_t addr;
 	uint32_t name;
 };
 
 _Static_assert(sizeof(struct uk_symtab_header) == 16, "symtab header");
-_Static_assert(sizeof(struct uk_symtab_entry) == 16, "symtab entry");
+_Static_assert(sizeof(struct uk_symtab_entry) == 8, "symtab entry");
 
 #endif

@@ -8,7 +8,7 @@
 #define PIT_CH0 0x40
 #define PIT_CMD 0x43
 
-static uint16_t pit_read(void)
+__uk_cold static uint16_t pit_read(void)
 {
 	outb(PIT_CMD, 0x00); /* latch channel 0 */
 	uint8_t lo = inb(PIT_CH0);
@@ -16,7 +16,7 @@ static uint16_t pit_read(void)
 	return (uint16_t)(lo | (hi << 8));
 }
 
-uint64_t uk_plat_tsc_hz(void)
+__uk_cold uint64_t uk_plat_tsc_hz(void)
 {
 	outb(PIT_CMD, 0x34); /* channel 0, lo/hi, mode 2, binary */
 	outb(PIT_CH0, 0xff);
@@ -36,7 +36,7 @@ uint64_t uk_plat_tsc_hz(void)
 }
 
 /* The 8259 PICs stay quiet: the runtime uses the local APIC only. */
-void uk_plat_mask_legacy_irqs(void)
+__uk_cold void uk_plat_mask_legacy_irqs(void)
 {
 	outb(0x21, 0xff);
 	outb(0xa1, 0xff);

@@ -2,18 +2,18 @@
 #include "cpu.h"
 #include "kernel.h"
 
-static uint8_t cmos(uint8_t reg)
+__uk_cold static uint8_t cmos(uint8_t reg)
 {
 	outb(0x70, reg);
 	return inb(0x71);
 }
 
-static unsigned bcd(uint8_t v, int binary)
+__uk_cold static unsigned bcd(uint8_t v, int binary)
 {
 	return binary ? v : (v & 15) + (v >> 4) * 10;
 }
 
-static uint64_t days_from_civil(unsigned y, unsigned m, unsigned d)
+__uk_cold static uint64_t days_from_civil(unsigned y, unsigned m, unsigned d)
 {
 	/* days since 1970-01-01 of a Gregorian date */
 	y -= m <= 2;
@@ -23,7 +23,7 @@ static uint64_t days_from_civil(unsigned y, unsigned m, unsigned d)
 	return era * 146097 + doe - 719468;
 }
 
-uint64_t uk_plat_wallclock(void)
+__uk_cold uint64_t uk_plat_wallclock(void)
 {
 	for (int tries = 0; tries < 1000000 && (cmos(0x0a) & 0x80); tries++)
 		cpu_relax(); /* update in progress */

@@ -16,7 +16,7 @@ static int uart_ready;
 
 /* Deferred to the first use: each port access is a VM exit, and a program
  * that prints nothing should not pay for them at boot. */
-static void uart_init(void)
+__uk_cold static void uart_init(void)
 {
 	outb(COM1 + UART_IER, 0x00);
 	outb(COM1 + UART_LCR, 0x80); /* divisor latch: 115200 baud */
