@@ -4,6 +4,17 @@
 
 #include "kernel.h"
 
+__uk_cold static void uk_boot_report(const struct uk_pvh_start_info *si)
+{
+	uk_printk("uk: start_info version %u, %u memory map entries\n", si->version,
+		  si->version >= 1 ? si->memmap_entries : 0);
+	for (unsigned i = 0; i < uk_ram_count; i++)
+		uk_printk("uk: ram %lx-%lx\n", (unsigned long)uk_ram[i].start,
+			  (unsigned long)uk_ram[i].end);
+	uk_printk("uk: image end %lx, free %lu KiB\n", (unsigned long)uk_image_end(),
+		  (unsigned long)(uk_pmem_free_bytes() >> 10));
+}
+
 __uk_cold void uk_boot(uint32_t start_info)
 {
 	static const struct uk_pvh_start_info none = {.magic = UK_PVH_MAGIC};
@@ -18,6 +29,8 @@ __uk_cold void uk_boot(uint32_t start_info)
 	uk_paging_map_ram_high();
 	/* 3. options and arguments, before they are needed (stack size) */
 	uk_cmdline_parse((const char *)si->cmdline_paddr);
+	if (uk_opt.verbose)
+		uk_boot_report(si);
 	/* 4. stacks with guard pages: main, kernel (syscalls), IST */
 	uk_stacks_init();
 	/* 5. CPU: FPU/SSE/AVX, TSS, IDT, then the syscall MSRs */

@@ -71,6 +71,8 @@ __uk_cold static char option(char *w)
 		uk_opt.strace = 1;
 	else if (!uk_strncmp(w, "uk.bootstats", 13))
 		uk_opt.bootstats = 1;
+	else if (!uk_strncmp(w, "uk.verbose", 11))
+		uk_opt.verbose = 1;
 	else if (starts(w, "uk.name="))
 		uk_opt.name = w + 8;
 	else if (starts(w, "uk.stack="))

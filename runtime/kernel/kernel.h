@@ -79,6 +79,7 @@ struct uk_options {
 	const char *name;
 	int strace;
 	int bootstats;
+	int verbose;
 	uint64_t stack_size;
 };
 extern struct uk_options uk_opt;

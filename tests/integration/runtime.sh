@@ -34,12 +34,22 @@ for p in hello t; do
 done
 pass runtime-link
 
+# hello: at most 48 KiB of loaded segments and 64 KiB on disk (issue 3)
+load=$(readelf -lW "$tmp/hello.elf" | awk '$1 == "LOAD" { print $6 }' | while read -r m; do echo $((m)); done |
+	awk '{ s += $1 } END { print s }')
+disk=$(stat -c %s "$tmp/hello.elf")
+if [ "$load" -le 49152 ] && [ "$disk" -le 65536 ]; then
+	pass runtime-size-hello
+else
+	fail runtime-size-hello "loaded $load bytes (max 49152), file $disk bytes (max 65536)"
+fi
+
 # --- booting ----------------------------------------------------------------
 cpu_kvm= limit=5
 # boot ACCEL MEM IMAGE APPEND [STDIN]: sets $out (console, no CRs) and
 # $status (exit status decoded from QEMU's status and the debugcon byte).
 boot() {
-	local accel=$1 mem=$2 img=$3 append=$4 input=${5:-} cpu= rc byte
+	local accel=$1 mem=$2 img=$3 append=$4 input=${5:-} cpu=${cpu_extra:-} rc byte
 	[ "$accel" = kvm ] && cpu=$cpu_kvm
 	rm -f "$tmp/status"
 	(printf '%b' "$input" | timeout "$limit" qemu-system-x86_64 -M microvm -accel "$accel" $cpu \
@@ -98,6 +108,10 @@ for a in $accels; do
 	boot "$a" 128M "$T" "-- printf"
 	expect "runtime-printf-$a" 0 '^int -42 42 beef -1234567890123$' \
 		'^float 3\.142 0\.5 1\.234568e\+04$' '^string \[uk\] \[     right\] \[left \] z$'
+	if [ "$a" = tcg ]; then # the XSAVE/AVX path: TCG's "max" CPU has them
+		cpu_extra="-cpu max" boot "$a" 128M "$T" "-- printf"
+		expect "runtime-xsave-$a" 0 '^float 3\.142 0\.5 1\.234568e\+04$'
+	fi
 	boot "$a" 128M "$T" "-- malloc"
 	expect "runtime-malloc-$a" 0 '^malloc ok$'
 	boot "$a" 128M "$T" 'uk.env=FOO=bar uk.env=BAR="x y" uk.name=myimg -- args one "two three"'

@@ -11,9 +11,6 @@ struct uk_trapframe {
 	uint64_t vector, error, rip, cs, rflags, rsp, ss;
 };
 
-#define SIGILL  4
-#define SIGTRAP 5
-#define SIGFPE  8
 #define SIGSEGV 11
 
 static const char *const exc_name[32] = {
@@ -73,26 +70,12 @@ __uk_cold static void backtrace(uint64_t rbp, int user_only)
 	uk_printk("  ...\n");
 }
 
-__uk_cold static int exc_signal(uint64_t vec)
-{
-	switch (vec) {
-	case 0: case 16: case 19:
-		return SIGFPE;
-	case 1: case 3:
-		return SIGTRAP;
-	case 6:
-		return SIGILL;
-	default:
-		return SIGSEGV;
-	}
-}
-
 __uk_cold void uk_trap(struct uk_trapframe *f)
 {
 	if (crashing++)
 		uk_plat_exit(128 + SIGSEGV); /* a fault while reporting one */
 	uint64_t cr2 = read_cr2();
-	int sig = exc_signal(f->vector);
+	int sig = SIGSEGV; /* every CPU exception: status 139 (uk/exit.h) */
 
 	uk_printk("\nuk: crash: %s (vector %lu, error 0x%lx)\n",
 		  f->vector < 22 ? exc_name[f->vector] : "reserved exception",

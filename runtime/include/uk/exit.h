@@ -14,11 +14,9 @@
 #define UK_EXIT_PORT          0xf4
 
 #define UK_EXIT_PANIC   126 /* the runtime could not start the program */
-#define UK_EXIT_SIGILL  132 /* invalid opcode (#UD) */
-#define UK_EXIT_SIGTRAP 133 /* breakpoint, debug exception */
-#define UK_EXIT_SIGABRT 134 /* abort(), failed assert() */
-#define UK_EXIT_SIGFPE  136 /* divide error, x87/SIMD exception */
-#define UK_EXIT_SIGKILL 137 /* kill(getpid(), SIGKILL) */
-#define UK_EXIT_SIGSEGV 139 /* page/protection fault, stack overflow, other */
+#define UK_EXIT_SIGABRT 134 /* abort(), failed assert(): SIGABRT sent to self */
+#define UK_EXIT_SIGSEGV 139 /* any CPU exception: NULL dereference, stack
+			       overflow, invalid opcode, divide error, ... */
+/* Any other signal the program sends itself (kill, raise): 128 + signal. */
 
 #endif
