@@ -142,13 +142,13 @@ for a in $accels; do
 	expect "runtime-enosys-$a" 0 '^enosys -1 ENOSYS$'
 	boot "$a" 128M "$T" "-- null"
 	expect "runtime-null-$a" 139 'NULL pointer dereference' '^rip: 0x[0-9a-f]+ <crash_null\+0x[0-9a-f]+>$' \
-		'^backtrace:$'
+		'<main\+0x[0-9a-f]+>' '^backtrace:$'
 	boot "$a" 128M "$T" "-- recurse"
 	expect "runtime-stackoverflow-$a" 139 '^uk: stack overflow' '<recurse\+0x[0-9a-f]+>'
 	boot "$a" 128M "$T" "-- abort"
-	expect "runtime-abort-$a" 134 '^uk: crash: abort \(SIGABRT 6\)$'
+	expect "runtime-abort-$a" 134 '^uk: crash: abort \(SIGABRT 6\)$' '<abort\+0x[0-9a-f]+>'
 	boot "$a" 128M "$T" "-- assert"
-	expect "runtime-assert-$a" 134 '^Assertion failed: argc == 99' 'SIGABRT'
+	expect "runtime-assert-$a" 134 '^Assertion failed: argc == 99' 'SIGABRT' '<main\+0x[0-9a-f]+>'
 	boot "$a" 128M "$T" "-- stdin" 'first line\nsecond one\n'
 	expect "runtime-stdin-$a" 0 '^line 1 \[first line\]$' '^line 2 \[second one\]$'
 	boot "$a" 2M "$H" ""

@@ -47,7 +47,7 @@ gen() {
 	}'
 }
 syms() {
-	nm -n -S --defined-only "$1" | awk '
+	nm -n -S --defined-only "$1" | awk '$NF == "_etext" { next }
 		NF == 4 && ($3 == "T" || $3 == "t" || $3 == "W") { print $1, $2, $4 }
 		NF == 3 && ($2 == "T" || $2 == "t") { print $1, 0, $3 }'
 }

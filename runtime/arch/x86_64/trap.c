@@ -34,6 +34,16 @@ __uk_cold static void print_addr(const char *label, uint64_t a)
 		uk_printk("%s0x%lx\n", label, a);
 }
 
+__uk_cold static int in_text(uint64_t v)
+{
+	struct uk_segment seg[8];
+	unsigned n = uk_image_segments(seg, ARRAY_SIZE(seg));
+	for (unsigned i = 0; i < n; i++)
+		if ((seg[i].flags & 1) && v >= seg[i].start && v < seg[i].end)
+			return 1;
+	return 0;
+}
+
 __uk_cold static int on_stack(uint64_t p, const struct uk_stack *s)
 {
 	return p >= s->bottom && p + 16 <= s->top && !(p & 7);
@@ -59,7 +69,7 @@ __uk_cold static void backtrace(uint64_t rbp, int user_only)
 		if (!s || (s == prev && rbp <= last))
 			return;
 		uint64_t ret = ((uint64_t *)rbp)[1];
-		if (!ret)
+		if (!in_text(ret))
 			return;
 		if (!user_only || s == &uk_main_stack)
 			print_addr("  ", ret);
@@ -99,6 +109,12 @@ __uk_cold void uk_trap(struct uk_trapframe *f)
 		  "rflags %08lx cr2 %016lx\n",
 		  f->rax, f->rbx, f->rcx, f->rdx, f->rsi, f->rdi, f->rbp, f->rsp, f->r8, f->r9,
 		  f->r10, f->r11, f->r12, f->r13, f->r14, f->r15, f->rflags, cr2);
+	/* a function that keeps no frame (a leaf) left its caller at rsp */
+	const struct uk_stack *st = stack_of(f->rsp);
+	if (st && in_text(*(uint64_t *)f->rsp)) {
+		uk_printk("caller, if the function has no frame:\n");
+		print_addr("  ? ", *(uint64_t *)f->rsp);
+	}
 	backtrace(f->rbp, 0);
 	uk_printk("uk: exit status %d\n", 128 + sig);
 	uk_plat_exit(128 + sig);
@@ -114,7 +130,26 @@ __uk_cold static const char *sig_name(int sig)
 	}
 }
 
-extern uint64_t uk_syscall_kstack;
+extern uint64_t uk_syscall_kstack, uk_syscall_user_rsp;
+
+/* The C library is built without frame pointers, so a call made from
+ * inside it (abort -> raise -> tkill) has no frame chain to follow: list
+ * the words near the top of the stack that point into functions instead,
+ * most of which are return addresses. */
+__uk_cold static void scan_stack(uint64_t sp)
+{
+	uk_printk("stack scan (return addresses, probably):\n");
+	int found = 0;
+	for (uint64_t p = ALIGN_UP(sp, 8); p + 8 <= uk_main_stack.top && p < sp + 1024 &&
+					     found < 8;
+	     p += 8) {
+		uint64_t v = *(uint64_t *)p, off;
+		if (in_text(v) && uk_symbolize(v, &off) && off) {
+			print_addr("  ", v);
+			found++;
+		}
+	}
+}
 
 /* A signal the program sent itself (abort() -> tkill(SIGABRT)): no handler
  * ever runs, the default action of every such signal here is to die. */
@@ -126,6 +161,7 @@ __uk_cold void uk_die_signal(int sig, const char *why)
 	/* the syscall entry pushed the caller's rflags, then its rip */
 	print_addr("called from: ", ((uint64_t *)uk_syscall_kstack)[-2]);
 	backtrace((uint64_t)__builtin_frame_address(0), 1);
+	scan_stack(uk_syscall_user_rsp);
 	uk_printk("uk: exit status %d\n", 128 + sig);
 	uk_plat_exit(128 + sig);
 }
