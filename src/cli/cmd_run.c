@@ -148,8 +148,18 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 
 	a->dir = ".";
 	a->accel = "auto";
+	/* Everything after the first "--" is the program's, untouched. */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			a->have_args = 1;
+			a->args = argv + i + 1;
+			a->nargs = argc - i - 1;
+			argc = i;
+			break;
+		}
+	}
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+C:t:m:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:t:m:", longopts, NULL)) != -1) {
 		char *end;
 
 		switch (c) {
@@ -177,12 +187,6 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		}
 	}
 	for (int i = optind; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0) {
-			a->have_args = 1;
-			a->args = argv + i + 1;
-			a->nargs = argc - i - 1;
-			break;
-		}
 		if (a->image)
 			return cli_usage_error(usage, "unexpected argument '%s'; program "
 					       "arguments go after '--'", argv[i]);

@@ -12,16 +12,6 @@ struct command {
 	const char *summary;
 };
 
-/* Commands still being written are declared weak so the table links while
- * they land one by one; a missing one says so instead of crashing. */
-#pragma weak cmd_build
-#pragma weak cmd_images
-#pragma weak cmd_init
-#pragma weak cmd_inspect
-#pragma weak cmd_link
-#pragma weak cmd_pkg
-#pragma weak cmd_run
-
 static const struct command commands[] = {
 	{ "init", cmd_init, "create a project: uk.yaml, src/main.c, .gitignore" },
 	{ "build", cmd_build, "compile, link and write the project's images" },
@@ -57,9 +47,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[1], commands[i].name) != 0)
 			continue;
-		if (!commands[i].fn)
-			return cli_usage_error(NULL, "'%s' is not built into this uk",
-					       argv[1]);
 		return commands[i].fn(argc - 1, argv + 1);
 	}
 	return cli_usage_error(NULL, "unknown command '%s'; see 'uk --help'", argv[1]);

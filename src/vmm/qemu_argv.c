@@ -34,7 +34,8 @@ static void pushf(struct argv_builder *b, const char *fmt, const char *a)
 	free(s);
 }
 
-char **uk_vm_argv(const struct uk_vm_opts *o, const char *status_path)
+char **uk_vm_argv(const struct uk_vm_opts *o, const char *status_path,
+		  const char *qmp_path)
 {
 	struct argv_builder b = { 0 };
 	const char *qemu = o->qemu ? o->qemu : getenv("UK_QEMU");
@@ -69,6 +70,10 @@ char **uk_vm_argv(const struct uk_vm_opts *o, const char *status_path)
 	if (status_path) {
 		push(&b, "-debugcon");
 		pushf(&b, "file:%s", status_path);
+	}
+	if (qmp_path) {
+		push(&b, "-qmp");
+		pushf(&b, "unix:%s,server=on,wait=off", qmp_path);
 	}
 	if (o->is_disk) {
 		push(&b, "-drive");

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "util/path.h"
+#include "vmm/qmp.h"
 #include "vmm/vmm.h"
 
 static double now(void)
@@ -38,7 +39,8 @@ void uk_vm_decode_exit(int qemu_status, const unsigned char *dbg, size_t ndbg,
 
 /* Waits for pid until deadline (0: none). Returns its wait status; sets
  * flags in res when it had to be stopped. */
-static int wait_child(pid_t pid, double deadline, struct uk_vm_result *res)
+static int wait_child(pid_t pid, double deadline, struct uk_qmp *qmp,
+		      struct uk_vm_result *res)
 {
 	sigset_t set;
 	int wstatus = 0, stopping = 0;
@@ -63,6 +65,12 @@ static int wait_child(pid_t pid, double deadline, struct uk_vm_result *res)
 				stopping = 1;
 				kill_at = now() + 3;
 			}
+		}
+		if (!stopping && qmp->fd != -2 && uk_qmp_poll(qmp)) {
+			res->stalled = 1;
+			kill(pid, SIGTERM);
+			stopping = 1;
+			kill_at = now() + 3;
 		}
 		if (!stopping && deadline > 0 && now() >= deadline) {
 			res->timed_out = 1;
@@ -90,6 +98,7 @@ static size_t read_status_bytes(const char *path, unsigned char *buf, size_t cap
 int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_error *err)
 {
 	char status_path[] = "/tmp/uk-status.XXXXXX";
+	struct uk_qmp qmp;
 	char **argv;
 	char *qemu;
 	sigset_t block, old;
@@ -100,17 +109,22 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_er
 	size_t ndbg;
 
 	memset(res, 0, sizeof(*res));
+	if (uk_qmp_prepare(&qmp) != 0)
+		return uk_errorf(err, "cannot create a temporary folder: %s", strerror(errno));
 	fd = mkstemp(status_path);
-	if (fd < 0)
+	if (fd < 0) {
+		uk_qmp_close(&qmp);
 		return uk_errorf(err, "cannot create a temporary file: %s", strerror(errno));
+	}
 	close(fd);
-	argv = uk_vm_argv(o, status_path);
+	argv = uk_vm_argv(o, status_path, qmp.path);
 	qemu = uk_which(argv[0]);
 	if (!qemu) {
 		uk_errorf(err, "'%s' not found", argv[0]);
 		uk_hintf(err, "install QEMU: apt-get install qemu-system-x86 (or set UK_QEMU)");
 		uk_vm_argv_free(argv);
 		unlink(status_path);
+		uk_qmp_close(&qmp);
 		return -1;
 	}
 
@@ -138,11 +152,13 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_er
 	if (pid < 0) {
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		unlink(status_path);
+		uk_qmp_close(&qmp);
 		uk_vm_argv_free(argv);
 		free(qemu);
 		return uk_errorf(err, "cannot start QEMU: %s", strerror(errno));
 	}
-	wstatus = wait_child(pid, o->timeout_s ? start + o->timeout_s : 0, res);
+	wstatus = wait_child(pid, o->timeout_s ? start + o->timeout_s : 0, &qmp, res);
+	uk_qmp_close(&qmp);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	res->seconds = now() - start;
 	ndbg = read_status_bytes(status_path, dbg, sizeof(dbg));
@@ -152,6 +168,13 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_er
 
 	if (res->timed_out || res->interrupted)
 		return 0;
+	if (res->stalled) {
+		uk_errorf(err, "QEMU stopped the guest on its own (%s internal error); "
+			  "the VM was ended", o->accel == UK_ACCEL_KVM ? "a KVM" : "an");
+		uk_hintf(err, "QEMU's register dump is above; 'uk run --accel tcg' may "
+			      "boot it where KVM cannot");
+		return -1;
+	}
 	if (!WIFEXITED(wstatus))
 		return uk_errorf(err, "QEMU was killed by signal %d", WTERMSIG(wstatus));
 	uk_vm_decode_exit(WEXITSTATUS(wstatus), dbg, ndbg, res);

@@ -31,6 +31,7 @@ struct uk_vm_result {
 	int exited;      /* the guest ended through the exit protocol */
 	int timed_out;   /* stopped after timeout_s */
 	int interrupted; /* stopped by SIGINT/SIGTERM */
+	int stalled;     /* QEMU paused the guest by itself (internal error) */
 	int qemu_status; /* QEMU's own exit status */
 	double seconds;  /* wall time from spawn to exit */
 };
@@ -39,8 +40,10 @@ struct uk_vm_result {
 int uk_vm_kvm_usable(char *why, size_t len);
 
 /* The QEMU argument vector (NULL-terminated, caller frees with
- * uk_vm_argv_free). status_path receives the debugcon bytes. */
-char **uk_vm_argv(const struct uk_vm_opts *o, const char *status_path);
+ * uk_vm_argv_free). status_path receives the debugcon bytes; qmp_path, if
+ * not NULL, is where QEMU listens for QMP. */
+char **uk_vm_argv(const struct uk_vm_opts *o, const char *status_path,
+		  const char *qmp_path);
 void uk_vm_argv_free(char **argv);
 
 /* Boots and waits. Returns 0 when QEMU ran (see res for how it ended), -1

@@ -17,7 +17,7 @@ static void t_argv_kernel_kvm(void)
 {
 	struct uk_vm_opts o = { .image = "img", .memory = 64ull << 20, .accel = UK_ACCEL_KVM,
 				.cmdline = "uk.name=x -- a", .qemu = "qemu-x" };
-	char **v = uk_vm_argv(&o, "/tmp/st");
+	char **v = uk_vm_argv(&o, "/tmp/st", "/tmp/q");
 
 	CHECK_EQ_STR(v[0], "qemu-x");
 	CHECK(has_pair(v, "-M", "microvm"));
@@ -28,6 +28,7 @@ static void t_argv_kernel_kvm(void)
 	CHECK(has_pair(v, "-debugcon", "file:/tmp/st"));
 	CHECK(has_pair(v, "-device", "isa-debug-exit,iobase=0xf4,iosize=4"));
 	CHECK(has_pair(v, "-serial", "stdio"));
+	CHECK(has_pair(v, "-qmp", "unix:/tmp/q,server=on,wait=off"));
 	uk_vm_argv_free(v);
 }
 
@@ -35,7 +36,7 @@ static void t_argv_disk_tcg_odd_memory(void)
 {
 	struct uk_vm_opts o = { .image = "d.img", .is_disk = 1, .memory = 3 * 1024 * 1024 + 512,
 				.accel = UK_ACCEL_TCG, .qemu = "q" };
-	char **v = uk_vm_argv(&o, NULL);
+	char **v = uk_vm_argv(&o, NULL, NULL);
 
 	CHECK(has_pair(v, "-M", "q35"));
 	CHECK(has_pair(v, "-accel", "tcg"));

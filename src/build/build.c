@@ -1,0 +1,201 @@
+/* The build pipeline: plan, compile, then per target link and write the
+ * image with its metadata. Each step is its own module; this file only
+ * sequences them. */
+#include "build/build.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "build/compile.h"
+#include "build/imagemeta.h"
+#include "build/linkstep.h"
+#include "build/plan.h"
+#include "registry/store.h"
+#include "util/path.h"
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static unsigned default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? (unsigned)n : 1;
+}
+
+static char *absolute(const char *path)
+{
+	char buf[PATH_MAX];
+
+	if (realpath(path, buf))
+		return strdup(buf);
+	return strdup(path);
+}
+
+static int write_meta(const struct uk_plan *p, enum uk_target t, const char *image,
+		      struct uk_error *err)
+{
+	struct uk_image_meta m = { 0 };
+	int rc;
+
+	m.name = p->man.name;
+	m.target = (char *)uk_target_name(t);
+	m.is_disk = t == UK_TARGET_RAW;
+	m.memory = p->man.memory;
+	m.args = p->man.cmdline.v;
+	m.nargs = p->man.cmdline.n;
+	m.env = calloc(p->man.nenv + 1, sizeof(char *));
+	for (size_t i = 0; i < p->man.nenv; i++)
+		if (asprintf(&m.env[i], "%s=%s", p->man.env[i].key, p->man.env[i].value) < 0)
+			abort();
+	m.nenv = p->man.nenv;
+	m.components = calloc(p->ncomps + 1, sizeof(*m.components));
+	for (size_t i = 0; i < p->ncomps; i++) {
+		m.components[i].name = p->comps[i].found.name;
+		m.components[i].version = p->comps[i].found.version;
+		m.components[i].digest = p->comps[i].found.digest;
+	}
+	m.ncomponents = p->ncomps;
+	rc = uk_image_meta_write(image, &m, err);
+	for (size_t i = 0; i < m.nenv; i++)
+		free(m.env[i]);
+	free(m.env);
+	free(m.components);
+	return rc;
+}
+
+static int build_target(const struct uk_build_opts *o, const struct uk_plan *p,
+			const char *out, const struct uk_strv *objects, enum uk_target t,
+			struct uk_build_image *img, struct uk_error *err)
+{
+	char *dir = uk_path_join(out, uk_target_name(t));
+	struct uk_linkstep ls = { 0 };
+	double start = now();
+	int rc;
+
+	img->target = t;
+	if (t != UK_TARGET_KVM) {
+		free(dir);
+		uk_errorf(err, "target '%s' is not supported by this version of uk yet",
+			  uk_target_name(t));
+		uk_hintf(err, "build with '-t kvm' for now");
+		return -1;
+	}
+	if (uk_mkdirs(dir, err) != 0) {
+		free(dir);
+		return -1;
+	}
+	if (asprintf(&img->path, "%s/%s", dir, p->man.name) < 0 ||
+	    asprintf(&img->report, "%s/%s.report.json", dir, p->man.name) < 0)
+		abort();
+	free(dir);
+	ls.plan = p;
+	ls.target = t;
+	ls.objects = objects;
+	ls.output = img->path;
+	ls.report = img->report;
+	ls.linker = o->linker;
+	if (o->progress)
+		o->progress(o->progress_ctx, "link %s", img->path);
+	rc = uk_linkstep_run(&ls, err);
+	if (rc == 0)
+		rc = write_meta(p, t, img->path, err);
+	if (rc == 0) {
+		img->file_bytes = ls.file_bytes;
+		img->load_bytes = ls.load_bytes;
+		img->removed_bytes = ls.removed_bytes;
+		img->relinked = ls.relinked;
+	}
+	img->seconds = now() - start;
+	return rc;
+}
+
+int uk_build(const struct uk_build_opts *o, struct uk_build_result *r, struct uk_error *err)
+{
+	struct uk_store store = { 0 };
+	struct uk_plan plan = { 0 };
+	struct uk_compile_opts co = { 0 };
+	struct uk_compile_result cr = { 0 };
+	char *out = NULL, *cache = NULL;
+	double start = now();
+	unsigned targets;
+	int rc = -1;
+
+	memset(r, 0, sizeof(*r));
+	if (uk_store_open(&store, err) != 0)
+		return -1;
+	if (uk_plan_make(o->dir, &store, &plan, &r->diags, err) != 0)
+		goto out;
+	targets = o->targets ? o->targets : plan.man.targets;
+	if (o->targets & ~plan.man.targets) {
+		for (size_t i = 0; i < 3; i++) {
+			enum uk_target t = 1u << i;
+
+			if ((o->targets & t) && !(plan.man.targets & t)) {
+				uk_errorf(err, "'%s' is not among the targets in %s",
+					  uk_target_name(t), plan.man.path);
+				uk_hintf(err, "add it to 'targets:' in uk.yaml");
+				err->status = 2;
+				goto out;
+			}
+		}
+	}
+	out = o->out ? strdup(o->out)
+		     : strcmp(o->dir, ".") ? uk_path_join(o->dir, "build") : strdup("build");
+	if (uk_mkdirs(out, err) != 0)
+		goto out;
+	{
+		char *abs = absolute(out);
+
+		cache = uk_path_join(abs, ".cache");
+		free(abs);
+	}
+	co.project_dir = o->dir;
+	co.cache_dir = cache;
+	co.sources = &plan.sources;
+	co.cflags = &plan.cflags;
+	co.jobs = o->jobs ? o->jobs : default_jobs();
+	co.progress = o->progress;
+	co.progress_ctx = o->progress_ctx;
+	if (uk_compile(&co, &cr, err) != 0)
+		goto out;
+	r->compiled = cr.compiled;
+	r->cached = cr.cached;
+	for (size_t i = 0; i < plan.man.ntargets; i++) {
+		enum uk_target t = plan.man.target_order[i];
+
+		if (!(targets & t))
+			continue;
+		if (build_target(o, &plan, out, &cr.objects, t, &r->images[r->nimages++], err) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	r->seconds = now() - start;
+	uk_compile_result_free(&cr);
+	uk_plan_free(&plan);
+	uk_store_close(&store);
+	free(out);
+	free(cache);
+	return rc;
+}
+
+void uk_build_result_free(struct uk_build_result *r)
+{
+	for (size_t i = 0; i < r->nimages; i++) {
+		free(r->images[i].path);
+		free(r->images[i].report);
+	}
+	uk_diags_free(&r->diags);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,43 @@
+/* uk build as a function: manifest -> plan -> compile -> link -> image.
+ * Never prints; progress goes through a callback the CLI may set. */
+#ifndef UK_BUILD_H
+#define UK_BUILD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "manifest/manifest.h"
+#include "util/error.h"
+
+struct uk_build_opts {
+	const char *dir;        /* project folder (holds uk.yaml) */
+	const char *out;        /* output folder; NULL: DIR/build */
+	unsigned targets;       /* UK_TARGET_* bits; 0: the manifest's targets */
+	unsigned jobs;          /* parallel compiler jobs; 0: number of CPUs */
+	const char *linker;     /* "uk" (default) or "bfd" (GNU ld reference) */
+	void (*progress)(void *ctx, const char *fmt, ...);
+	void *progress_ctx;
+};
+
+struct uk_build_image {
+	enum uk_target target;
+	char *path;             /* build/kvm/hello */
+	char *report;           /* build/kvm/hello.report.json */
+	uint64_t file_bytes, load_bytes, removed_bytes;
+	double seconds;         /* link + image time */
+	int relinked;           /* 0 when the image was already up to date */
+};
+
+struct uk_build_result {
+	struct uk_build_image images[3];
+	size_t nimages;
+	size_t compiled, cached; /* sources compiled now / taken from the cache */
+	double seconds;
+	struct uk_diags diags;   /* manifest problems (err->status 2) */
+};
+
+int uk_build(const struct uk_build_opts *o, struct uk_build_result *r,
+	     struct uk_error *err);
+void uk_build_result_free(struct uk_build_result *r);
+
+#endif

@@ -1,0 +1,108 @@
+/* Inputs are content-addressed (cached objects, components unpacked by
+ * digest), so their paths plus the options identify a link: a stamp beside
+ * the image records them, and an equal stamp means no relink. */
+#include "build/linkstep.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "linker/linker.h"
+#include "registry/digest.h"
+#include "util/path.h"
+
+static void hash_str(struct uk_sha256 *h, const char *s)
+{
+	uk_sha256_update(h, s ? s : "", strlen(s ? s : "") + 1);
+}
+
+static char *stamp_path(const char *output)
+{
+	const char *slash = strrchr(output, '/');
+	char *p;
+
+	if (asprintf(&p, "%.*s.%s.stamp", slash ? (int)(slash - output + 1) : 0, output,
+		     slash ? slash + 1 : output) < 0)
+		abort();
+	return p;
+}
+
+static int up_to_date(struct uk_linkstep *ls, const char *stamp, const char *digest)
+{
+	char *text = NULL;
+	char want[UK_DIGEST_MAX + 1];
+	int ok = 0;
+
+	if (!uk_file_exists(ls->output) || uk_read_file(stamp, &text, NULL, NULL) != 0)
+		return 0;
+	if (sscanf(text, "%72s %" SCNu64 " %" SCNu64 " %" SCNu64, want, &ls->file_bytes,
+		   &ls->load_bytes, &ls->removed_bytes) == 4 &&
+	    strcmp(want, digest) == 0)
+		ok = 1;
+	free(text);
+	return ok;
+}
+
+int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
+{
+	struct uk_strv inputs = { 0 }, keep = { 0 };
+	struct uk_link_opts lo = { 0 };
+	struct uk_link_result lr = { 0 };
+	struct uk_sha256 h;
+	char digest[UK_DIGEST_MAX], line[256];
+	char *stamp = stamp_path(ls->output);
+	int rc = -1;
+
+	uk_plan_link_inputs(ls->plan, ls->target, ls->objects, &inputs);
+	uk_plan_keep(ls->plan, &keep);
+	if (uk_sha256_init(&h) != 0) {
+		uk_errorf(err, "libcrypto cannot hash");
+		goto out;
+	}
+	hash_str(&h, "uk-link-1 " UK_VERSION);
+	hash_str(&h, ls->linker);
+	hash_str(&h, ls->plan->entry);
+	hash_str(&h, ls->report);
+	for (size_t i = 0; i < keep.n; i++)
+		hash_str(&h, keep.v[i]);
+	hash_str(&h, "--");
+	for (size_t i = 0; i < inputs.n; i++)
+		hash_str(&h, inputs.v[i]);
+	uk_sha256_final(&h, digest);
+	if (up_to_date(ls, stamp, digest)) {
+		ls->relinked = 0;
+		rc = 0;
+		goto out;
+	}
+
+	lo.inputs = (const char *const *)inputs.v;
+	lo.ninputs = inputs.n;
+	lo.output = ls->output;
+	lo.entry = ls->plan->entry;
+	lo.keep = (const char *const *)keep.v;
+	lo.nkeep = keep.n;
+	lo.report_path = ls->report;
+	/* An old stamp must not vouch for a half-made image. */
+	unlink(stamp);
+	if (ls->linker && strcmp(ls->linker, "bfd") == 0)
+		rc = uk_link_bfd(&lo, &lr, err);
+	else
+		rc = uk_link(&lo, &lr, err);
+	if (rc != 0)
+		goto out;
+	ls->relinked = 1;
+	ls->file_bytes = lr.file_bytes;
+	ls->load_bytes = lr.load_bytes;
+	ls->removed_bytes = lr.removed_bytes;
+	snprintf(line, sizeof(line), "%s %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", digest,
+		 ls->file_bytes, ls->load_bytes, ls->removed_bytes);
+	rc = uk_write_file_atomic(stamp, line, strlen(line), 0644, err);
+out:
+	uk_link_result_free(&lr);
+	uk_strv_free(&inputs);
+	uk_strv_free(&keep);
+	free(stamp);
+	return rc;
+}

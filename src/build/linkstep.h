@@ -1,0 +1,23 @@
+/* Linking one target's image, skipped when nothing it depends on changed. */
+#ifndef UK_BUILD_LINKSTEP_H
+#define UK_BUILD_LINKSTEP_H
+
+#include <stdint.h>
+
+#include "build/plan.h"
+#include "util/error.h"
+
+struct uk_linkstep {
+	const struct uk_plan *plan;
+	enum uk_target target;
+	const struct uk_strv *objects; /* the program's objects */
+	const char *output, *report;
+	const char *linker;            /* "uk" (NULL) or "bfd" */
+	/* results */
+	uint64_t file_bytes, load_bytes, removed_bytes;
+	int relinked;
+};
+
+int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err);
+
+#endif

@@ -1,0 +1,157 @@
+/* uk inspect: what an image is, from its ELF headers and its metadata. */
+#include <elf.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "build/imagemeta.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "imagefmt/elfinfo.h"
+
+static const char usage[] = "uk inspect [--json] IMAGE";
+
+static const char *seg_type(uint32_t t)
+{
+	switch (t) {
+	case PT_LOAD: return "LOAD";
+	case PT_NOTE: return "NOTE";
+	case PT_TLS: return "TLS";
+	case PT_PHDR: return "PHDR";
+	case PT_GNU_STACK: return "GNU_STACK";
+	default: return "OTHER";
+	}
+}
+
+static void flags_str(uint32_t f, char out[4])
+{
+	out[0] = f & PF_R ? 'R' : '-';
+	out[1] = f & PF_W ? 'W' : '-';
+	out[2] = f & PF_X ? 'X' : '-';
+	out[3] = '\0';
+}
+
+static void print_text(const char *image, const struct uk_elf_info *e,
+		       const struct uk_image_meta *m)
+{
+	printf("image:       %s\n", image);
+	printf("name:        %s\n", m->name);
+	printf("target:      %s\n", m->target ? m->target : "unknown (no metadata)");
+	printf("entry:       0x%" PRIx64 "\n", e->entry);
+	if (e->has_pvh_entry)
+		printf("pvh entry:   0x%" PRIx64 "\n", e->pvh_entry);
+	else
+		printf("pvh entry:   none (QEMU, Firecracker and Xen cannot boot it)\n");
+	printf("file size:   %" PRIu64 " bytes\n", e->file_bytes);
+	printf("loaded size: %" PRIu64 " bytes\n", e->load_bytes);
+	printf("memory:      %" PRIu64 " MiB\n", m->memory >> 20);
+	printf("segments:\n");
+	for (size_t i = 0; i < e->nseg; i++) {
+		char f[4];
+
+		flags_str(e->seg[i].flags, f);
+		printf("  %-9s %s  0x%08" PRIx64 "  file %8" PRIu64 "  memory %8" PRIu64 "\n",
+		       seg_type(e->seg[i].type), f, e->seg[i].vaddr, e->seg[i].filesz,
+		       e->seg[i].memsz);
+	}
+	printf("notes:\n");
+	for (size_t i = 0; i < e->nnotes; i++)
+		printf("  %-6s type %-3u %u bytes%s\n", e->notes[i].name, e->notes[i].type,
+		       e->notes[i].descsz,
+		       !strcmp(e->notes[i].name, "Xen") && e->notes[i].type == 18
+			       ? "  (PVH entry, XEN_ELFNOTE_PHYS32_ENTRY)"
+			       : "");
+	printf("components:\n");
+	for (size_t i = 0; i < m->ncomponents; i++)
+		printf("  %-12s %-12s %s\n", m->components[i].name, m->components[i].version,
+		       m->components[i].digest);
+}
+
+static void print_json(const char *image, const struct uk_elf_info *e,
+		       const struct uk_image_meta *m)
+{
+	json_t *root = json_object(), *segs = json_array(), *notes = json_array(),
+	       *comps = json_array();
+	char *text;
+
+	for (size_t i = 0; i < e->nseg; i++) {
+		char f[4];
+
+		flags_str(e->seg[i].flags, f);
+		json_array_append_new(segs, json_pack("{s:s, s:s, s:I, s:I, s:I}", "type",
+						      seg_type(e->seg[i].type), "flags", f,
+						      "vaddr", (json_int_t)e->seg[i].vaddr,
+						      "filesz", (json_int_t)e->seg[i].filesz,
+						      "memsz", (json_int_t)e->seg[i].memsz));
+	}
+	for (size_t i = 0; i < e->nnotes; i++)
+		json_array_append_new(notes, json_pack("{s:s, s:i, s:i}", "name",
+						       e->notes[i].name, "type",
+						       (int)e->notes[i].type, "size",
+						       (int)e->notes[i].descsz));
+	for (size_t i = 0; i < m->ncomponents; i++)
+		json_array_append_new(comps, json_pack("{s:s?, s:s?, s:s?}", "name",
+						       m->components[i].name, "version",
+						       m->components[i].version, "digest",
+						       m->components[i].digest));
+	json_object_set_new(root, "image", json_string(image));
+	json_object_set_new(root, "name", json_string(m->name));
+	json_object_set_new(root, "target", m->target ? json_string(m->target) : json_null());
+	json_object_set_new(root, "entry", json_integer((json_int_t)e->entry));
+	json_object_set_new(root, "pvh_entry",
+			    e->has_pvh_entry ? json_integer((json_int_t)e->pvh_entry)
+					     : json_null());
+	json_object_set_new(root, "file_size", json_integer((json_int_t)e->file_bytes));
+	json_object_set_new(root, "loaded_size", json_integer((json_int_t)e->load_bytes));
+	json_object_set_new(root, "memory", json_integer((json_int_t)m->memory));
+	json_object_set_new(root, "segments", segs);
+	json_object_set_new(root, "notes", notes);
+	json_object_set_new(root, "components", comps);
+	text = json_dumps(root, JSON_INDENT(2));
+	puts(text);
+	free(text);
+	json_decref(root);
+}
+
+int cmd_inspect(int argc, char **argv)
+{
+	struct uk_elf_info e;
+	struct uk_image_meta m;
+	struct uk_error err = { 0 };
+	const char *image = NULL;
+	int json = 0;
+
+	if (cli_wants_help(argc, argv)) {
+		printf("usage: %s\n\nShows an image's name, target, entry points, sizes, "
+		       "segments, ELF notes\nand the components (with versions and digests) "
+		       "it was built from.\n\n  --json  print one JSON object\n",
+		       usage);
+		return 0;
+	}
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = 1;
+		else if (argv[i][0] == '-')
+			return cli_usage_error(usage, "unknown option '%s'", argv[i]);
+		else if (image)
+			return cli_usage_error(usage, "unexpected argument '%s'", argv[i]);
+		else
+			image = argv[i];
+	}
+	if (!image)
+		return cli_usage_error(usage, "name the image to inspect");
+	if (uk_elf_info_load(image, &e, &err) != 0) {
+		uk_hintf(&err, "give the path of an image that 'uk build' wrote");
+		return cli_report(&err);
+	}
+	if (uk_image_meta_load(image, &m, &err) != 0)
+		return cli_report(&err);
+	if (json)
+		print_json(image, &e, &m);
+	else
+		print_text(image, &e, &m);
+	uk_image_meta_free(&m);
+	return 0;
+}

@@ -1,0 +1,95 @@
+#include "vmm/qmp.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+int uk_qmp_prepare(struct uk_qmp *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->fd = -1;
+	snprintf(q->dir, sizeof(q->dir), "/tmp/uk-qmp.XXXXXX");
+	if (!mkdtemp(q->dir))
+		return -1;
+	snprintf(q->path, sizeof(q->path), "%s/qmp", q->dir);
+	return 0;
+}
+
+static void try_connect(struct uk_qmp *q)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", q->path);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		close(fd);
+		return;
+	}
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	q->fd = fd;
+}
+
+/* Consumes whole lines; returns 1 when one is a STOP event. */
+static int scan_lines(struct uk_qmp *q)
+{
+	int stopped = 0;
+	char *nl;
+
+	while ((nl = memchr(q->buf, '\n', q->len))) {
+		*nl = '\0';
+		if (strstr(q->buf, "\"QMP\"") && !q->greeted) {
+			static const char caps[] = "{\"execute\":\"qmp_capabilities\"}\n";
+
+			if (write(q->fd, caps, sizeof(caps) - 1) == (ssize_t)sizeof(caps) - 1)
+				q->greeted = 1;
+		}
+		if (strstr(q->buf, "\"event\": \"STOP\"") || strstr(q->buf, "\"event\":\"STOP\""))
+			stopped = 1;
+		q->len -= (unsigned)(nl + 1 - q->buf);
+		memmove(q->buf, nl + 1, q->len);
+	}
+	if (q->len == sizeof(q->buf))
+		q->len = 0; /* a line longer than we care about */
+	return stopped;
+}
+
+int uk_qmp_poll(struct uk_qmp *q)
+{
+	if (q->fd < 0)
+		try_connect(q);
+	if (q->fd < 0)
+		return 0;
+	for (;;) {
+		ssize_t n = read(q->fd, q->buf + q->len, sizeof(q->buf) - q->len);
+
+		if (n > 0) {
+			q->len += (unsigned)n;
+			if (scan_lines(q))
+				return 1;
+			continue;
+		}
+		if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+			close(q->fd);
+			q->fd = -2; /* QEMU closed it: do not reconnect */
+		}
+		return 0;
+	}
+}
+
+void uk_qmp_close(struct uk_qmp *q)
+{
+	if (q->fd >= 0)
+		close(q->fd);
+	if (q->path[0])
+		unlink(q->path);
+	if (q->dir[0])
+		rmdir(q->dir);
+}

@@ -1,0 +1,23 @@
+/* A watch on QEMU's QMP socket. uk never pauses a VM, so a STOP event means
+ * QEMU stopped the guest on its own (a KVM internal error, an emulation
+ * failure) and would otherwise wait forever. */
+#ifndef UK_VMM_QMP_H
+#define UK_VMM_QMP_H
+
+struct uk_qmp {
+	char dir[64];   /* private folder holding the socket */
+	char path[96];  /* the socket */
+	int fd;         /* -1 until connected */
+	int greeted;    /* capabilities negotiated */
+	char buf[8192];
+	unsigned len;
+};
+
+/* Makes the socket folder; the QEMU option is "unix:<path>,server=on,wait=off". */
+int uk_qmp_prepare(struct uk_qmp *q);
+/* Connects when QEMU is ready (call repeatedly; cheap when not yet). Then
+ * reads what QEMU said: returns 1 once a STOP event arrived, 0 otherwise. */
+int uk_qmp_poll(struct uk_qmp *q);
+void uk_qmp_close(struct uk_qmp *q);
+
+#endif
