@@ -93,14 +93,19 @@ __uk_cold void uk_bootstats_print(uint64_t tsc_main)
 		  (unsigned long)(ticks_to_ns(tsc_main - uk_boot_tsc) / 1000));
 }
 
+static int x2apic; /* the loader left the APIC in x2APIC mode: MSRs */
+
 static void lapic_write(unsigned reg, uint32_t v)
 {
-	lapic[reg / 4] = v;
+	if (x2apic)
+		wrmsr(0x800 + reg / 16, v);
+	else
+		lapic[reg / 4] = v;
 }
 
 static uint32_t lapic_read(unsigned reg)
 {
-	return lapic[reg / 4];
+	return x2apic ? (uint32_t)rdmsr(0x800 + reg / 16) : lapic[reg / 4];
 }
 
 void uk_timer_irq(void)
@@ -111,9 +116,12 @@ void uk_timer_irq(void)
 __uk_cold static void lapic_init(void)
 {
 	uint64_t base = rdmsr(MSR_APIC_BASE);
-	wrmsr(MSR_APIC_BASE, base | (1u << 11)); /* xAPIC enabled */
+	x2apic = (base >> 10) & 1;
+	if (!(base & (1u << 11)))
+		wrmsr(MSR_APIC_BASE, base | (1u << 11)); /* xAPIC enabled */
 	uint64_t pa = base & 0xfffff000ull;
-	uk_paging_map_mmio(pa);
+	if (!x2apic)
+		uk_paging_map_mmio(pa);
 	lapic = (volatile uint32_t *)pa;
 	uk_plat_mask_legacy_irqs();
 	lapic_write(LAPIC_SVR, 0x100 | VEC_SPURIOUS);
@@ -127,6 +135,8 @@ __uk_cold static void lapic_init(void)
 	if (r[2] & (1u << 24)) {
 		deadline_mode = 1;
 		lapic_write(LAPIC_LVT_TMR, VEC_TIMER | LVT_TSC_DEADLINE);
+		/* the mode switch must be visible before the deadline MSR write */
+		__asm__ volatile("mfence" ::: "memory");
 		return;
 	}
 	lapic_write(LAPIC_TMR_DIV, 0xb); /* divide by 1 */

@@ -23,8 +23,9 @@ __uk_cold uint64_t uk_plat_tsc_hz(void)
 	outb(PIT_CH0, 0xff);
 	uint16_t prev = pit_read();
 	uint64_t t0 = rdtsc(), ticks = 0, spins = 0;
-	/* ~10 ms of PIT ticks; the counter counts down and reloads at 0xffff */
-	while (ticks < PIT_HZ / 100) {
+	/* 2 ms of PIT ticks (0.05% per tick of error); the counter counts
+	 * down and reloads at 0xffff */
+	while (ticks < PIT_HZ / 500) {
 		uint16_t now = pit_read();
 		ticks += (uint16_t)(prev - now);
 		prev = now;
