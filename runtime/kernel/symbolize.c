@@ -11,9 +11,10 @@ extern const char __stop_uk_symtab[] __attribute__((weak));
 __uk_cold const char *uk_symbolize(uint64_t addr, uint64_t *off)
 {
 	const char *base = __start_uk_symtab;
-	uint64_t size = (uint64_t)(__stop_uk_symtab - __start_uk_symtab);
-	if (!base || size < sizeof(struct uk_symtab_header))
+	uint64_t start = (uint64_t)__start_uk_symtab, stop = (uint64_t)__stop_uk_symtab;
+	if (!base || stop < start || stop - start < sizeof(struct uk_symtab_header))
 		return 0;
+	uint64_t size = stop - start;
 	const struct uk_symtab_header *h = (const void *)base;
 	if (h->magic != UK_SYMTAB_MAGIC || h->version != UK_SYMTAB_VERSION ||
 	    h->count > (size - sizeof(*h)) / sizeof(struct uk_symtab_entry))
