@@ -130,8 +130,10 @@ static int assemble_cflags(struct uk_plan *p, struct uk_error *err)
 int uk_plan_make(const char *dir, struct uk_store *store, struct uk_plan *p,
 		 struct uk_diags *diags, struct uk_error *err)
 {
-	char *yaml = uk_path_join(dir, "uk.yaml");
-	char *lockpath = uk_path_join(dir, "uk.lock");
+	/* Messages name "uk.yaml" as the user sees it from where uk runs. */
+	int here = strcmp(dir, ".") == 0;
+	char *yaml = here ? strdup("uk.yaml") : uk_path_join(dir, "uk.yaml");
+	char *lockpath = here ? strdup("uk.lock") : uk_path_join(dir, "uk.lock");
 	struct uk_lock lock = { 0 };
 	int rc = -1;
 

@@ -46,12 +46,17 @@ static int scan_lines(struct uk_qmp *q)
 	while ((nl = memchr(q->buf, '\n', q->len))) {
 		*nl = '\0';
 		if (strstr(q->buf, "\"QMP\"") && !q->greeted) {
-			static const char caps[] = "{\"execute\":\"qmp_capabilities\"}\n";
+			/* Events flow only after the handshake; a guest stopped
+			 * before it is found by asking for the status. */
+			static const char hello[] = "{\"execute\":\"qmp_capabilities\"}\n"
+						    "{\"execute\":\"query-status\"}\n";
 
-			if (write(q->fd, caps, sizeof(caps) - 1) == (ssize_t)sizeof(caps) - 1)
+			if (write(q->fd, hello, sizeof(hello) - 1) == (ssize_t)sizeof(hello) - 1)
 				q->greeted = 1;
 		}
-		if (strstr(q->buf, "\"event\": \"STOP\"") || strstr(q->buf, "\"event\":\"STOP\""))
+		if (strstr(q->buf, "\"event\": \"STOP\"") || strstr(q->buf, "\"event\":\"STOP\"") ||
+		    strstr(q->buf, "\"status\": \"internal-error\"") ||
+		    strstr(q->buf, "\"status\":\"internal-error\""))
 			stopped = 1;
 		q->len -= (unsigned)(nl + 1 - q->buf);
 		memmove(q->buf, nl + 1, q->len);
