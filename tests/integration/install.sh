@@ -1,0 +1,21 @@
+# make install: uk, its man pages and the built-in store under PREFIX; the
+# installed uk finds that store by itself and builds offline with a fresh
+# UK_HOME.
+. "$(dirname "$0")/lib.sh"
+
+prefix=$tmp/prefix
+out=$(make -s -C "$UK_ROOT" install PREFIX="$prefix" 2>&1); rc=$?
+[ $rc -eq 0 ] && [ -x "$prefix/bin/uk" ] && [ -f "$prefix/share/man/man1/uk-build.1" ] &&
+	[ -f "$prefix/share/uk/store/index.json" ] && [ ! -e "$prefix/share/uk/store/.tmp" ] &&
+	pass install-layout || fail install-layout "rc=$rc: $out"
+
+unset UK_BUILTIN_STORE
+export UK_HOME=$tmp/fresh-home
+out=$("$prefix/bin/uk" images 2>&1); rc=$?
+[ $rc -eq 0 ] && printf '%s' "$out" | grep -q '^uk-runtime:.*builtin' && printf '%s' "$out" | grep -q '^musl:.*builtin' &&
+	pass install-finds-builtin-store || fail install-finds-builtin-store "rc=$rc: $out"
+
+"$prefix/bin/uk" init "$tmp/p" >/dev/null
+out=$("$prefix/bin/uk" build -C "$tmp/p" 2>&1); rc=$?
+[ $rc -eq 0 ] && [ -x "$tmp/p/build/kvm/p" ] && [ ! -e "$UK_HOME/index.json" ] &&
+	pass install-builds-offline || fail install-builds-offline "rc=$rc: $out"
