@@ -83,7 +83,9 @@ struct lk_symtab {
 	struct lk_sym *first, *last;
 };
 
-enum lk_seg { LK_SEG_R, LK_SEG_RX, LK_SEG_RW, LK_NSEGS };
+/* R: headers, notes, rodata; RX: text; RW: tls, arrays, data, bss;
+ * SYMS: the runtime's uk_symtab, last so that it moves no address */
+enum lk_seg { LK_SEG_R, LK_SEG_RX, LK_SEG_RW, LK_SEG_SYMS, LK_NSEGS };
 
 struct lk_osec {
 	char *name;
@@ -143,6 +145,9 @@ struct lk_ctx {
 	size_t out_size;
 	uint64_t img_end;       /* end of file-backed image */
 	int written;            /* the output file exists */
+	struct lk_osec *ukst_osec; /* uk_symtab made by the linker */
+	uint8_t *ukst;
+	size_t ukst_size;
 	double t0;
 };
 
@@ -186,6 +191,12 @@ int lk_gc(struct lk_ctx *c);
 /* layout.c */
 int lk_layout(struct lk_ctx *c);
 uint64_t lk_sym_addr(const struct lk_sym *s);
+struct lk_osec *lk_new_osec(struct lk_ctx *c, const char *name,
+			    enum lk_seg seg, int order);
+
+/* uk_symtab.c: the runtime's symbol table (runtime/include/uk/symtab.h) */
+void lk_ukst_plan(struct lk_ctx *c);
+void lk_ukst_build(struct lk_ctx *c);
 
 /* reloc.c */
 int lk_scan_got(struct lk_ctx *c);

@@ -103,6 +103,14 @@ static struct lk_osec *get_osec(struct lk_ctx *c, const struct oclass *k)
 	return o;
 }
 
+struct lk_osec *lk_new_osec(struct lk_ctx *c, const char *name,
+			    enum lk_seg seg, int order)
+{
+	struct oclass k = { name, seg, order };
+
+	return get_osec(c, &k);
+}
+
 static void add_to(struct lk_osec *o, struct lk_sec *s)
 {
 	s->osec = o;
@@ -156,6 +164,36 @@ static void sort_prio(struct lk_osec *o)
 	free(v);
 }
 
+/* Sections aligned to a page or more (boot page tables) go to the end of
+ * .bss, so the rest of .bss fills the page after .data instead of padding */
+static void big_aligned_last(struct lk_osec *o)
+{
+	struct lk_sec *s, *next, *big = NULL, *bigl = NULL;
+	struct lk_sec *keep = NULL, *keepl = NULL;
+
+	for (s = o->first; s; s = next) {
+		next = s->next;
+		s->next = NULL;
+		if (s->align >= 4096) {
+			if (bigl)
+				bigl->next = s;
+			else
+				big = s;
+			bigl = s;
+		} else {
+			if (keepl)
+				keepl->next = s;
+			else
+				keep = s;
+			keepl = s;
+		}
+	}
+	if (keepl)
+		keepl->next = big;
+	o->first = keep ? keep : big;
+	o->last = bigl ? bigl : keepl;
+}
+
 static int cmp_osec(const void *a, const void *b)
 {
 	const struct lk_osec *x = *(struct lk_osec *const *)a;
@@ -195,6 +233,8 @@ static void assign_osecs(struct lk_ctx *c)
 		    has_prefix(os->name, ".ctors") ||
 		    has_prefix(os->name, ".dtors"))
 			sort_prio(os);
+		if (!strcmp(os->name, ".bss"))
+			big_aligned_last(os);
 	}
 }
 
@@ -229,8 +269,8 @@ static int synth(struct lk_ctx *c, struct lk_sym *g, int phase)
 	else if (!strcmp(n, "_edata") || !strcmp(n, "edata"))
 		v = c->img_end;
 	else if (!strcmp(n, "_end") || !strcmp(n, "end"))
-		v = c->seg_end[LK_NSEGS - 1] ? c->seg_end[LK_SEG_RW]
-					     : c->img_end;
+		v = c->seg_used[LK_SEG_RW] ? c->seg_end[LK_SEG_RW]
+					   : c->seg_end[LK_SEG_R];
 	else if (!strcmp(n, "__bss_start"))
 		v = (o = osec_named(c, ".bss")) ? o->addr : c->img_end;
 	else if (!strcmp(n, "_DYNAMIC"))
@@ -349,6 +389,10 @@ static int assign_addrs(struct lk_ctx *c)
 		}
 		if (o == c->got_osec) /* linker-made: no input sections */
 			a += c->ngot * 8;
+		if (o == c->ukst_osec) { /* last: every other address is known */
+			lk_ukst_build(c);
+			a += c->ukst_size;
+		}
 		o->size = a - o->addr;
 		if (o->is_tls)
 			c->tls_end = a;
@@ -384,6 +428,7 @@ int lk_layout(struct lk_ctx *c)
 	struct lk_sym *g;
 
 	assign_osecs(c);
+	lk_ukst_plan(c);
 	define_synth(c, 0);
 	if (lk_check_resolution(c) < 0)
 		return -1;

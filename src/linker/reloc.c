@@ -405,6 +405,9 @@ int lk_relocate(struct lk_ctx *c)
 			if (s->rela && relocate_sec(c, s) < 0)
 				return -1;
 	}
+	if (c->ukst_size)
+		memcpy(c->out + (c->ukst_osec->addr - c->base), c->ukst,
+		       c->ukst_size);
 	for (i = 0; i < c->ngot; i++) {
 		const struct lk_sym *g = c->got[i].sym;
 		uint64_t v = lk_sym_addr(g);

@@ -54,7 +54,8 @@ static uint64_t seg_file_end(struct lk_ctx *c, enum lk_seg seg)
 
 static void phdrs(struct lk_ctx *c, Elf64_Phdr *ph)
 {
-	static const uint32_t pf[LK_NSEGS] = { PF_R, PF_R | PF_X, PF_R | PF_W };
+	static const uint32_t pf[LK_NSEGS] = { PF_R, PF_R | PF_X, PF_R | PF_W,
+						PF_R };
 	size_t n = 0, i;
 	int s;
 

@@ -89,8 +89,8 @@ check help "$UK" link --help
 rt=$UK_ROOT/build/components/uk-runtime
 mc=$UK_ROOT/build/components/musl
 if [ -e "$rt/lib/libukcore.a" ] && [ -e "$rt/lib/libukplat-kvm.a" ] && command -v qemu-system-x86_64 >/dev/null; then
-	accel=${accels%% *}
-	cpu=max; [ "$accel" = kvm ] && cpu=host,-arch-capabilities
+	# TCG: the same machine every time, wherever the test runs
+	accel=tcg cpu=max
 	boot() { # image -> console output + status line
 		timeout 60 qemu-system-x86_64 -M microvm -accel "$accel" -cpu "$cpu" -m 128M \
 			-nodefaults -no-user-config -display none -no-reboot -serial stdio \
@@ -113,6 +113,27 @@ if [ -e "$rt/lib/libukcore.a" ] && [ -e "$rt/lib/libukplat-kvm.a" ] && command -
 		a=$(boot "$tmp/k$name.uk"); b=$(boot "$tmp/k$name.bfd")
 		if [ "$a" = "$b" ] && printf '%s' "$a" | grep -q .; then pass "$t"; else fail "$t" "uk: [$a] bfd: [$b]"; fi
 	done
+	# uk's linker writes the runtime's uk_symtab (runtime/include/uk/symtab.h)
+	if python3 - "$tmp/khello.uk" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+shoff, = struct.unpack_from("<Q", d, 40); shn, shstr = struct.unpack_from("<HH", d, 60)
+sh = [struct.unpack_from("<IIQQQQIIQQ", d, shoff + 64 * i) for i in range(shn)]
+names = sh[shstr][4]
+secs = {d[names + s[0]:d.index(b"\0", names + s[0])].decode(): s for s in sh}
+st = secs["uk_symtab"]; off = st[4]
+magic, ver, n, _ = struct.unpack_from("<4I", d, off)
+assert magic == 0x54534b55 and ver == 1 and n > 10, (hex(magic), ver, n)
+strs = off + 16 + 8 * n
+found = set()
+prev = 0
+for i in range(n):
+    a, o = struct.unpack_from("<II", d, off + 16 + 8 * i)
+    assert a >= prev; prev = a
+    found.add(d[strs + o:d.index(b"\0", strs + o)].decode())
+assert {"main", "uk_pvh_start", "printf"} <= found, sorted(found)[:20]
+PY
+	then pass uk-symtab-written; else fail uk-symtab-written "bad uk_symtab in $tmp/khello.uk"; fi
 else
 	echo "PASS boot-diff-skipped (runtime components or QEMU missing)"
 fi

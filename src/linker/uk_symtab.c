@@ -1,0 +1,133 @@
+/* The runtime's own symbol table (runtime/include/uk/symtab.h): when the
+ * program refers to __start_uk_symtab or __stop_uk_symtab and no input
+ * provides a uk_symtab section, the linker makes one from the kept
+ * function symbols, in a read-only PT_LOAD after everything else (built
+ * once every other address is known, so it moves nothing). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "linker/internal.h"
+
+#define UKST_MAGIC 0x54534b55u /* "UKST" */
+
+struct fsym {
+	uint64_t addr, size;
+	const char *name;
+};
+
+static int cmp_fsym(const void *a, const void *b)
+{
+	const struct fsym *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+void lk_ukst_plan(struct lk_ctx *c)
+{
+	struct lk_sym *a = lk_sym_find(&c->syms, "__start_uk_symtab");
+	struct lk_sym *b = lk_sym_find(&c->syms, "__stop_uk_symtab");
+	size_t i;
+
+	if (!(a && a->state != LK_DEFINED && a->referenced) &&
+	    !(b && b->state != LK_DEFINED && b->referenced))
+		return;
+	for (i = 0; i < c->nosecs; i++)
+		if (!strcmp(c->osecs[i]->name, "uk_symtab"))
+			return; /* an input provides it */
+	c->ukst_osec = lk_new_osec(c, "uk_symtab", LK_SEG_SYMS, 10);
+	c->ukst_osec->type = SHT_PROGBITS;
+	c->ukst_osec->flags = SHF_ALLOC;
+	c->ukst_osec->align = 16;
+}
+
+static void collect(struct lk_ctx *c, struct fsym **v, size_t *n)
+{
+	size_t cap = 0;
+	struct lk_obj *o;
+	uint32_t i;
+
+	for (o = c->objs; o; o = o->next)
+		for (i = 1; i < o->nsyms; i++) {
+			const Elf64_Sym *y = &o->syms[i];
+			int t = ELF64_ST_TYPE(y->st_info);
+			const struct lk_sym *g = o->gsyms[i];
+			struct fsym f;
+			struct lk_sec *s;
+
+			if ((t != STT_FUNC && t != STT_NOTYPE) || !y->st_name ||
+			    y->st_shndx == SHN_UNDEF ||
+			    y->st_shndx >= SHN_LORESERVE)
+				continue;
+			s = &o->secs[y->st_shndx];
+			if (!s->live || !(s->flags & SHF_EXECINSTR) ||
+			    (g && g->obj != o))
+				continue;
+			f.name = lk_sym_name(o, y);
+			if (!strncmp(f.name, ".L", 2))
+				continue;
+			f.addr = s->addr + y->st_value;
+			f.size = y->st_size;
+			lk_push(v, n, &cap, sizeof(f), &f);
+		}
+	if (*n > 1)
+		qsort(*v, *n, sizeof(**v), cmp_fsym);
+}
+
+static void put32(uint8_t *p, uint64_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+void lk_ukst_build(struct lk_ctx *c)
+{
+	struct fsym *v = NULL;
+	size_t n = 0, i, ne = 0, strsz = 1, at;
+	uint64_t *addr, end = 0;
+	const char **name;
+	int known = 0;
+
+	collect(c, &v, &n);
+	addr = lk_xcalloc(2 * n + 1, sizeof(*addr));
+	name = lk_xcalloc(2 * n + 1, sizeof(*name));
+	for (i = 0; i < n; i++) {
+		if (ne && addr[ne - 1] == v[i].addr)
+			continue; /* aliases: the first name is enough */
+		if (ne && known && v[i].addr > end) {
+			addr[ne] = end; /* a gap: the previous one ended */
+			name[ne++] = "";
+		}
+		addr[ne] = v[i].addr;
+		name[ne++] = v[i].name;
+		strsz += strlen(v[i].name) + 1;
+		known = v[i].size != 0;
+		end = v[i].addr + v[i].size;
+	}
+	if (ne && known && end > addr[ne - 1]) {
+		addr[ne] = end;
+		name[ne++] = "";
+	}
+	c->ukst_size = 16 + 8 * ne + strsz;
+	c->ukst = lk_xcalloc(1, c->ukst_size);
+	put32(c->ukst, UKST_MAGIC);
+	put32(c->ukst + 4, 1);
+	put32(c->ukst + 8, ne);
+	at = 1; /* offset 0: the empty name */
+	for (i = 0; i < ne; i++) {
+		uint8_t *e = c->ukst + 16 + 8 * i;
+		put32(e, addr[i]);
+		if (*name[i]) {
+			put32(e + 4, at);
+			memcpy(c->ukst + 16 + 8 * ne + at, name[i],
+			       strlen(name[i]) + 1);
+			at += strlen(name[i]) + 1;
+		}
+	}
+	free(addr);
+	free(name);
+	free(v);
+}
