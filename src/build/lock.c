@@ -41,10 +41,10 @@ int uk_lock_load(const char *path, struct uk_lock *l, struct uk_error *err)
 			free(version);
 			free(digest);
 			uk_lock_free(l);
-			json_decref(root);
 			uk_errorf(err, "%s: entry '%s' lacks a name, version or sha256 digest",
 				  path, ref);
 			uk_hintf(err, "delete '%s' to resolve components afresh", path);
+			json_decref(root); /* ref points into it */
 			return -1;
 		}
 		uk_lock_set(l, ref, name, version, digest);

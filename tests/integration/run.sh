@@ -65,3 +65,15 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 	[ $rc -eq 1 ] && printf '%s' "$out" | grep -q "KVM is not usable" && pass run-kvm-refused ||
 		fail run-kvm-refused "rc=$rc out=$out"
 fi
+
+# Ctrl-C (SIGINT to uk) stops the VM and says so; exit 130.
+"$UK" run --accel tcg "$tmp/spin" >"$tmp/int.out" 2>&1 &
+pid=$!
+for _ in $(seq 50); do grep -q hello "$tmp/int.out" && break; sleep 0.1; done
+kill -INT $pid
+wait $pid; rc=$?
+if [ $rc -eq 130 ] && grep -q "interrupted; the VM was stopped" "$tmp/int.out" && ! pgrep -f "$tmp/spin" >/dev/null; then
+	pass run-interrupt
+else
+	fail run-interrupt "rc=$rc: $(cat "$tmp/int.out")"
+fi
