@@ -51,7 +51,9 @@ static int scan_lines(struct uk_qmp *q)
 			static const char hello[] = "{\"execute\":\"qmp_capabilities\"}\n"
 						    "{\"execute\":\"query-status\"}\n";
 
-			if (write(q->fd, hello, sizeof(hello) - 1) == (ssize_t)sizeof(hello) - 1)
+			/* QEMU may be gone already: no SIGPIPE for that. */
+			if (send(q->fd, hello, sizeof(hello) - 1, MSG_NOSIGNAL) ==
+			    (ssize_t)sizeof(hello) - 1)
 				q->greeted = 1;
 		}
 		if (strstr(q->buf, "\"event\": \"STOP\"") || strstr(q->buf, "\"event\":\"STOP\"") ||
