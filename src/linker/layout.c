@@ -54,6 +54,15 @@ static void classify(const struct lk_sec *s, struct oclass *k)
 		k->order = 10;
 		return;
 	}
+	if (s->type == SHT_NOBITS && (s->flags & SHF_WRITE) &&
+	    s->align >= 4096) {
+		/* page-aligned bss (boot page tables) after the rest, so the
+		 * rest of .bss fills the page after .data instead of padding */
+		k->name = ".bss.aligned";
+		k->seg = LK_SEG_RW;
+		k->order = 51;
+		return;
+	}
 	if (!strcmp(s->name, "COMMON")) {
 		k->name = ".bss";
 		k->seg = LK_SEG_RW;
@@ -164,36 +173,6 @@ static void sort_prio(struct lk_osec *o)
 	free(v);
 }
 
-/* Sections aligned to a page or more (boot page tables) go to the end of
- * .bss, so the rest of .bss fills the page after .data instead of padding */
-static void big_aligned_last(struct lk_osec *o)
-{
-	struct lk_sec *s, *next, *big = NULL, *bigl = NULL;
-	struct lk_sec *keep = NULL, *keepl = NULL;
-
-	for (s = o->first; s; s = next) {
-		next = s->next;
-		s->next = NULL;
-		if (s->align >= 4096) {
-			if (bigl)
-				bigl->next = s;
-			else
-				big = s;
-			bigl = s;
-		} else {
-			if (keepl)
-				keepl->next = s;
-			else
-				keep = s;
-			keepl = s;
-		}
-	}
-	if (keepl)
-		keepl->next = big;
-	o->first = keep ? keep : big;
-	o->last = bigl ? bigl : keepl;
-}
-
 static int cmp_osec(const void *a, const void *b)
 {
 	const struct lk_osec *x = *(struct lk_osec *const *)a;
@@ -233,8 +212,6 @@ static void assign_osecs(struct lk_ctx *c)
 		    has_prefix(os->name, ".ctors") ||
 		    has_prefix(os->name, ".dtors"))
 			sort_prio(os);
-		if (!strcmp(os->name, ".bss"))
-			big_aligned_last(os);
 	}
 }
 
