@@ -131,6 +131,7 @@ struct lk_ctx {
 	struct lk_got *got;
 	size_t ngot, capgot;
 	struct lk_osec *got_osec;
+	int need_got;           /* GOTOFF64/GOTPC* name the GOT's address */
 	struct lk_sec **extra;  /* COMMON symbols' sections, made here */
 	size_t nextra, capextra;
 	char *dup_msgs;         /* duplicate definitions, one per line */

@@ -412,7 +412,7 @@ int lk_layout(struct lk_ctx *c)
 	if (lk_scan_got(c) < 0)
 		return -1;
 	g = lk_sym_find(&c->syms, "_GLOBAL_OFFSET_TABLE_");
-	if (c->ngot || (g && g->synth)) {
+	if (c->ngot || c->need_got || (g && g->synth)) {
 		struct oclass k = { ".got", LK_SEG_RW, 26 };
 		c->got_osec = get_osec(c, &k);
 		c->got_osec->type = SHT_PROGBITS;

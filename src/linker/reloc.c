@@ -133,6 +133,10 @@ int lk_scan_got(struct lk_ctx *c)
 				uint64_t off = r[k].r_offset;
 				struct tgt t;
 
+				if (type == R_X86_64_GOTOFF64 ||
+				    type == R_X86_64_GOTPC32 ||
+				    type == R_X86_64_GOTPC64)
+					c->need_got = 1;
 				if (type != R_X86_64_GOTPCREL &&
 				    type != R_X86_64_GOTPCRELX &&
 				    type != R_X86_64_REX_GOTPCRELX &&
@@ -314,6 +318,14 @@ static int apply_one(struct site *x)
 		}
 		return put_s32(x, (int64_t)(got_addr(c, t->g->gottp) +
 					    (uint64_t)A - P));
+	case R_X86_64_GOTOFF64:
+		w64(x->loc, S + (uint64_t)A - c->got_osec->addr);
+		return 0;
+	case R_X86_64_GOTPC32:
+		return put_s32(x, (int64_t)(c->got_osec->addr + (uint64_t)A - P));
+	case R_X86_64_GOTPC64:
+		w64(x->loc, c->got_osec->addr + (uint64_t)A - P);
+		return 0;
 	case R_X86_64_TLSGD:
 		return tls_seq(x, 1);
 	case R_X86_64_TLSLD:

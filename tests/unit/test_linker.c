@@ -20,10 +20,12 @@ static void t_reloc_basic(void)
 		 "\t.section .text.foo,\"ax\",@progbits\n\t.globl foo\n"
 		 "\t.type foo,@function\nfoo:\tret\n\t.size foo, 1\n"
 		 "\t.section .data.d,\"aw\",@progbits\n"
-		 "\t.globl d64, d32, dpc32, dpc64, dsz32, dsz64\n"
+		 "\t.globl d64, d32, dpc32, dpc64, dsz32, dsz64, dgoff, dgpc\n"
 		 "d64:\t.quad foo + 3\nd32:\t.long foo\ndpc32:\t.long foo - .\n"
 		 "dpc64:\t.quad foo - .\ndsz32:\t.long foo@SIZE\n"
-		 "dsz64:\t.quad foo@SIZE + 1\n", start_hdr);
+		 "dsz64:\t.quad foo@SIZE + 1\n"
+		 "dgoff:\t.quad foo@GOTOFF\n"
+		 "dgpc:\t.long _GLOBAL_OFFSET_TABLE_ - .\n", start_hdr);
 	in[0] = tl_as("basic.o", src);
 	CHECK_EQ_INT(tl_link(in, 1, &o, &r, &e), 0);
 	tl_read(tl_path("out"), &out);
@@ -39,6 +41,11 @@ static void t_reloc_basic(void)
 	CHECK_EQ_INT(tl_u64(tl_at(&out, p64)), foo - p64);
 	CHECK_EQ_INT(tl_s32(tl_at(&out, tl_sym(&out, "dsz32"))), 1);
 	CHECK_EQ_INT(tl_u64(tl_at(&out, tl_sym(&out, "dsz64"))), 2);
+	uint64_t got = tl_sym(&out, "_GLOBAL_OFFSET_TABLE_");
+	CHECK(got != 0);
+	CHECK_EQ_INT(tl_u64(tl_at(&out, tl_sym(&out, "dgoff"))), foo - got);
+	uint64_t gpc = tl_sym(&out, "dgpc");
+	CHECK_EQ_INT(tl_s32(tl_at(&out, gpc)), (int64_t)(got - gpc));
 	free(out.d);
 	uk_link_result_free(&r);
 }
@@ -159,12 +166,12 @@ static void t_unknown_reloc_is_an_error(void)
 	struct uk_error e;
 	char src[1024];
 
-	snprintf(src, sizeof(src), "%s\t.reloc ., R_X86_64_GOTOFF64, _start\n"
+	snprintf(src, sizeof(src), "%s\t.reloc ., R_X86_64_16, _start\n"
 		 "\t.quad 0\n", start_hdr);
 	in[0] = tl_as("unk.o", src);
 	CHECK_EQ_INT(tl_link(in, 1, NULL, &r, &e), -1);
 	CHECK_CONTAINS(e.msg, "unk.o: section '.text._start' offset 0x0");
-	CHECK_CONTAINS(e.msg, "R_X86_64_GOTOFF64 against '_start'");
+	CHECK_CONTAINS(e.msg, "R_X86_64_16 against '_start'");
 	CHECK_CONTAINS(e.msg, "unsupported relocation type");
 }
 
