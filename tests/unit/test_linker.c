@@ -404,6 +404,36 @@ static void t_deterministic(void)
 	free(b.d);
 }
 
+static void t_keep_section_and_no_gc(void)
+{
+	const char *in[1];
+	const char *keep[] = { ".keep.me" };
+	struct uk_link_opts o = { .keep = keep, .nkeep = 1,
+				  .print_gc_sections = 1, .why_symbol = "dead" };
+	struct uk_link_result r;
+	struct uk_error e;
+	char src[1024];
+
+	snprintf(src, sizeof(src), "%s\tret\n"
+		 "\t.section .text.dead,\"ax\",@progbits\n\t.globl dead\n"
+		 "dead:\tret\n"
+		 "\t.section .keep.me,\"a\",@progbits\n\t.quad 7\n", start_hdr);
+	in[0] = tl_as("keep.o", src);
+	CHECK_EQ_INT(tl_link(in, 1, &o, &r, &e), 0);
+	CHECK_CONTAINS(r.gc_text, "'.text.dead'");
+	CHECK(!strstr(r.gc_text, ".keep.me"));
+	CHECK_CONTAINS(r.why_text, "'dead'");
+	CHECK_CONTAINS(r.why_text, "was removed");
+	uk_link_result_free(&r);
+	o.no_gc = 1;
+	o.why_symbol = "nosuch";
+	CHECK_EQ_INT(tl_link(in, 1, &o, &r, &e), 0);
+	CHECK_EQ_INT(r.removed_sections, 0);
+	CHECK_EQ_STR(r.gc_text, "");
+	CHECK_CONTAINS(r.why_text, "'nosuch' is not defined");
+	uk_link_result_free(&r);
+}
+
 int main(void)
 {
 	RUN(t_reloc_basic);
@@ -417,6 +447,7 @@ int main(void)
 	RUN(t_common_and_groups);
 	RUN(t_gc_roots_and_report);
 	RUN(t_deterministic);
+	RUN(t_keep_section_and_no_gc);
 	tl_cleanup();
 	return check_done();
 }
