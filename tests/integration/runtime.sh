@@ -34,6 +34,24 @@ for p in hello t; do
 done
 pass runtime-link
 
+# The same images through uk's own linker, when a uk binary is there.
+uk_bin=
+for u in "$UK" "$UK_ROOT/bin/uk"; do [ -x "$u" ] && { uk_bin=$u; break; }; done
+if [ -n "$uk_bin" ]; then
+	entry=$(sed -n 's/^entry: //p' "$rt/component.yaml")
+	keeps=$(sed -n 's/^keep: \[\(.*\)\]$/\1/p' "$rt/component.yaml" | tr -d , | sed 's/[^ ][^ ]*/--keep &/g')
+	for p in hello t; do
+		if ! out=$("$uk_bin" link -e "$entry" $keeps -o "$tmp/$p.uk" "$tmp/$p.o" "$rt/lib/libukcore.a" \
+			"$rt/lib/libukplat-kvm.a" "$musl/lib/crt1.o" "$musl/lib/libc.a" 2>&1); then
+			fail "runtime-uklink-$p" "$out"
+			uk_bin=
+		fi
+	done
+	[ -n "$uk_bin" ] && pass runtime-uklink
+else
+	echo "SKIP runtime-*-uklink: no uk binary (build it with make)"
+fi
+
 # hello: at most 48 KiB of loaded segments and 64 KiB on disk (issue 3)
 load=$(readelf -lW "$tmp/hello.elf" | awk '$1 == "LOAD" { print $6 }' | while read -r m; do echo $((m)); done |
 	awk '{ s += $1 } END { print s }')
@@ -95,7 +113,7 @@ fi
 basic=" hello exit7 exit200 return0 null stackoverflow abort mem2m bootstats strace "
 skipped=
 want() { # case accel: run it?
-	[ "$2" != kvm ] || [ "$kvm_mode" = full ] || [[ "$basic" == *" $1 "* ]] && return 0
+	[ "${2%-*}" != kvm ] || [ "$kvm_mode" = full ] || [[ "$basic" == *" $1 "* ]] && return 0
 	skipped="$skipped runtime-$1-$2"
 	return 1
 }
@@ -117,106 +135,120 @@ expect() {
 	pass "$name"
 }
 
-for a in $accels; do
-	T=$tmp/t.elf H=$tmp/hello.elf
-	want hello $a && {
+# run_cases ACCEL SUFFIX T H: every case, images T (test program), H (hello)
+run_cases() {
+	local a=$1 sfx=$2 T=$3 H=$4
+	want hello "$a$sfx" && {
 		boot "$a" 128M "$H" ""
-		expect "runtime-hello-$a" 0 '^hello, world$'
+		expect "runtime-hello-$a$sfx" 0 '^hello, world$'
 	}
-	want printf $a && {
+	want printf "$a$sfx" && {
 		boot "$a" 128M "$T" "-- printf"
-		expect "runtime-printf-$a" 0 '^int -42 42 beef -1234567890123$' \
+		expect "runtime-printf-$a$sfx" 0 '^int -42 42 beef -1234567890123$' \
 			'^float 3\.142 0\.5 1\.234568e\+04$' '^string \[uk\] \[     right\] \[left \] z$'
 	}
 	if [ "$a" = tcg ]; then # the XSAVE/AVX path: TCG's "max" CPU has them
 		cpu_extra="-cpu max" boot "$a" 128M "$T" "-- printf"
-		expect "runtime-xsave-$a" 0 '^float 3\.142 0\.5 1\.234568e\+04$'
+		expect "runtime-xsave-$a$sfx" 0 '^float 3\.142 0\.5 1\.234568e\+04$'
 	fi
-	want malloc $a && {
+	want malloc "$a$sfx" && {
 		boot "$a" 128M "$T" "-- malloc"
-		expect "runtime-malloc-$a" 0 '^malloc ok$'
+		expect "runtime-malloc-$a$sfx" 0 '^malloc ok$'
 	}
-	want args $a && {
+	want args "$a$sfx" && {
 		boot "$a" 128M "$T" 'uk.env=FOO=bar uk.env=BAR="x y" uk.name=myimg -- args one "two three"'
-		expect "runtime-args-$a" 0 '^argc 4$' '^argv\[0\] \[myimg\]$' '^argv\[2\] \[one\]$' \
+		expect "runtime-args-$a$sfx" 0 '^argc 4$' '^argv\[0\] \[myimg\]$' '^argv\[2\] \[one\]$' \
 			'^argv\[3\] \[two three\]$' '^env FOO \[bar\] BAR \[x y\]$' '^uname uk x86_64$'
 	}
-	want time $a && {
+	want time "$a$sfx" && {
 		boot "$a" 128M "$T" "-- time"
 		ms=$(printf '%s\n' "$out" | sed -n 's/^slept \([0-9]*\) ms$/\1/p')
 		if [ -n "$ms" ] && [ "$ms" -ge 40 ] && [ "$ms" -le 200 ]; then
-			expect "runtime-time-$a" 0 '^year ok 1$'
+			expect "runtime-time-$a$sfx" 0 '^year ok 1$'
 		else
-			fail "runtime-time-$a" "nanosleep(50 ms) took '${ms}' ms: $out"
+			fail "runtime-time-$a$sfx" "nanosleep(50 ms) took '${ms}' ms: $out"
 		fi
 	}
-	want random $a && {
+	want random "$a$sfx" && {
 		boot "$a" 128M "$T" "-- random"
-		expect "runtime-random-$a" 0 '^random differ$'
+		expect "runtime-random-$a$sfx" 0 '^random differ$'
 	}
-	want tls $a && {
+	want tls "$a$sfx" && {
 		boot "$a" 128M "$T" "-- tls"
-		expect "runtime-tls-$a" 0 '^tls 15 tls ctor 1$'
+		expect "runtime-tls-$a$sfx" 0 '^tls 15 tls ctor 1$'
 	}
-	want setjmp $a && {
+	want setjmp "$a$sfx" && {
 		boot "$a" 128M "$T" "-- setjmp"
-		expect "runtime-setjmp-$a" 0 '^setjmp 3 3$'
+		expect "runtime-setjmp-$a$sfx" 0 '^setjmp 3 3$'
 	}
-	want libc $a && {
+	want libc "$a$sfx" && {
 		boot "$a" 128M "$T" "-- libc"
-		expect "runtime-libc-$a" 0 '^libc 123579\|25\.12$'
+		expect "runtime-libc-$a$sfx" 0 '^libc 123579\|25\.12$'
 	}
-	want exit7 $a && {
+	want exit7 "$a$sfx" && {
 		boot "$a" 128M "$T" "-- exit7"
-		expect "runtime-exit7-$a" 7
+		expect "runtime-exit7-$a$sfx" 7
 	}
-	want exit200 $a && {
+	want exit200 "$a$sfx" && {
 		boot "$a" 128M "$T" "-- exit200"
-		expect "runtime-exit200-$a" 200
+		expect "runtime-exit200-$a$sfx" 200
 	}
-	want return0 $a && {
+	want return0 "$a$sfx" && {
 		boot "$a" 128M "$T" ""
-		expect "runtime-return0-$a" 0
+		expect "runtime-return0-$a$sfx" 0
 	}
-	want enosys $a && {
+	want enosys "$a$sfx" && {
 		boot "$a" 128M "$T" "-- enosys"
-		expect "runtime-enosys-$a" 0 '^enosys -1 ENOSYS$'
+		expect "runtime-enosys-$a$sfx" 0 '^enosys -1 ENOSYS$'
 	}
-	want null $a && {
+	want null "$a$sfx" && {
 		boot "$a" 128M "$T" "-- null"
-		expect "runtime-null-$a" 139 'NULL pointer dereference' \
+		expect "runtime-null-$a$sfx" 139 'NULL pointer dereference' \
 			'^rip: 0x[0-9a-f]+ <crash_null\+0x[0-9a-f]+>$' '<main\+0x[0-9a-f]+>' '^backtrace:$'
 	}
-	want stackoverflow $a && {
+	want stackoverflow "$a$sfx" && {
 		boot "$a" 128M "$T" "-- recurse"
-		expect "runtime-stackoverflow-$a" 139 '^uk: stack overflow' '<recurse\+0x[0-9a-f]+>'
+		expect "runtime-stackoverflow-$a$sfx" 139 '^uk: stack overflow' '<recurse\+0x[0-9a-f]+>'
 	}
-	want abort $a && {
+	want abort "$a$sfx" && {
 		boot "$a" 128M "$T" "-- abort"
-		expect "runtime-abort-$a" 134 '^uk: crash: abort \(SIGABRT 6\)$' '<abort\+0x[0-9a-f]+>'
+		expect "runtime-abort-$a$sfx" 134 '^uk: crash: abort \(SIGABRT 6\)$' '<abort\+0x[0-9a-f]+>'
 	}
-	want assert $a && {
+	want assert "$a$sfx" && {
 		boot "$a" 128M "$T" "-- assert"
-		expect "runtime-assert-$a" 134 '^Assertion failed: argc == 99' 'SIGABRT' '<main\+0x[0-9a-f]+>'
+		expect "runtime-assert-$a$sfx" 134 '^Assertion failed: argc == 99' 'SIGABRT' '<main\+0x[0-9a-f]+>'
 	}
-	want stdin $a && {
+	want stdin "$a$sfx" && {
 		boot "$a" 128M "$T" "-- stdin" 'first line\nsecond one\n'
-		expect "runtime-stdin-$a" 0 '^line 1 \[first line\]$' '^line 2 \[second one\]$'
+		expect "runtime-stdin-$a$sfx" 0 '^line 1 \[first line\]$' '^line 2 \[second one\]$'
 	}
-	want mem2m $a && {
+	want mem2m "$a$sfx" && {
 		boot "$a" 2M "$H" ""
-		expect "runtime-mem2m-$a" 0 '^hello, world$'
+		expect "runtime-mem2m-$a$sfx" 0 '^hello, world$'
 	}
-	want bootstats $a && {
+	want bootstats "$a$sfx" && {
 		boot "$a" 128M "$H" "uk.bootstats"
 		n=$(printf '%s\n' "$out" | grep -cE '^bootstats: entry-to-main [0-9]+ us$')
-		if [ "$n" = 1 ]; then expect "runtime-bootstats-$a" 0 '^hello, world$'
-		else fail "runtime-bootstats-$a" "want one bootstats line: $out"; fi
+		if [ "$n" = 1 ]; then expect "runtime-bootstats-$a$sfx" 0 '^hello, world$'
+		else fail "runtime-bootstats-$a$sfx" "want one bootstats line: $out"; fi
 	}
-	want strace $a && {
+	want strace "$a$sfx" && {
 		boot "$a" 128M "$H" "uk.strace"
-		expect "runtime-strace-$a" 0 '^strace: writev\(0x1, 0x[0-9a-f]+, 0x2\) = 13$' \
+		expect "runtime-strace-$a$sfx" 0 '^strace: writev\(0x1, 0x[0-9a-f]+, 0x2\) = 13$' \
 			'^strace: exit_group\(0x0\) = 0$'
 	}
+}
+
+for a in $accels; do
+	run_cases "$a" "" "$tmp/t.elf" "$tmp/hello.elf"
 done
+# uk's linker: once, on the first accelerator that runs everything
+if [ -n "$uk_bin" ]; then
+	for a in $accels; do
+		if [ "$a" = tcg ] || [ "$kvm_mode" = full ]; then
+			run_cases "$a" -uklink "$tmp/t.uk" "$tmp/hello.uk"
+			break
+		fi
+	done
+fi
 [ -z "$skipped" ] || echo "SKIP (KVM failed the SSE probe: ${why:-}):$skipped"
