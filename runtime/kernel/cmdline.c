@@ -6,6 +6,8 @@
  *
  * The words are unquoted once into a page-allocated buffer, each prefixed
  * by its kind: 'a' argument, 'e' environment entry, 'o' consumed option. */
+#include <uk/cmdline.h>
+
 #include "kernel.h"
 
 struct uk_options uk_opt = {.name = "uk"};
@@ -67,17 +69,17 @@ __uk_cold static uint64_t parse_size(const char *s)
 
 __uk_cold static char option(char *w)
 {
-	if (!uk_strncmp(w, "uk.strace", 10))
+	if (!uk_strncmp(w, UK_OPT_STRACE, sizeof(UK_OPT_STRACE)))
 		uk_opt.strace = 1;
-	else if (!uk_strncmp(w, "uk.bootstats", 13))
+	else if (!uk_strncmp(w, UK_OPT_BOOTSTATS, sizeof(UK_OPT_BOOTSTATS)))
 		uk_opt.bootstats = 1;
-	else if (!uk_strncmp(w, "uk.verbose", 11))
+	else if (!uk_strncmp(w, UK_OPT_VERBOSE, sizeof(UK_OPT_VERBOSE)))
 		uk_opt.verbose = 1;
-	else if (starts(w, "uk.name="))
-		uk_opt.name = w + 8;
-	else if (starts(w, "uk.stack="))
-		uk_opt.stack_size = ALIGN_UP(parse_size(w + 9), PAGE_SIZE);
-	else if (starts(w, "uk.env=") && w[7])
+	else if (starts(w, UK_OPT_NAME))
+		uk_opt.name = w + sizeof(UK_OPT_NAME) - 1;
+	else if (starts(w, UK_OPT_STACK))
+		uk_opt.stack_size = ALIGN_UP(parse_size(w + sizeof(UK_OPT_STACK) - 1), PAGE_SIZE);
+	else if (starts(w, UK_OPT_ENV) && w[sizeof(UK_OPT_ENV) - 1])
 		return 'e';
 	else
 		uk_printk("uk: unknown option '%s' ignored\n", w);
@@ -100,11 +102,11 @@ __uk_cold void uk_cmdline_parse(const char *raw)
 	size_t n;
 	while ((n = next_word(&raw, w + 1))) {
 		char *word = w + 1;
-		if (!dashdash && !uk_strncmp(word, "--", 3)) {
+		if (!dashdash && !uk_strncmp(word, UK_CMDLINE_END, sizeof(UK_CMDLINE_END))) {
 			dashdash = 1;
 			continue;
 		}
-		w[0] = !dashdash && starts(word, "uk.") ? option(word) : 'a';
+		w[0] = !dashdash && starts(word, UK_OPT_PREFIX) ? option(word) : 'a';
 		w += 1 + uk_strlen(word) + 1;
 	}
 	*w = 0;
@@ -118,6 +120,6 @@ __uk_cold const char *uk_cmdline_next(const char *prev, char kind)
 		return 0;
 	for (; *w; w += 1 + uk_strlen(w + 1) + 1)
 		if (*w == kind)
-			return kind == 'e' ? w + 1 + 7 : w + 1;
+			return kind == 'e' ? w + sizeof(UK_OPT_ENV) : w + 1;
 	return 0;
 }

@@ -156,8 +156,8 @@ run_cases() {
 		expect "runtime-malloc-$a$sfx" 0 '^malloc ok$'
 	}
 	want args "$a$sfx" && {
-		boot "$a" 128M "$T" 'uk.env=FOO=bar uk.env=BAR="x y" uk.name=myimg -- args one "two three"'
-		expect "runtime-args-$a$sfx" 0 '^argc 4$' '^argv\[0\] \[myimg\]$' '^argv\[2\] \[one\]$' \
+		boot "$a" 128M "$T" 'uk.env=FOO=bar uk.env=BAR="x y" uk.bogus uk.name=myimg -- args one "two three"'
+		expect "runtime-args-$a$sfx" 0 "^uk: unknown option 'uk.bogus' ignored$" '^argc 4$' '^argv\[0\] \[myimg\]$' '^argv\[2\] \[one\]$' \
 			'^argv\[3\] \[two three\]$' '^env FOO \[bar\] BAR \[x y\]$' '^uname uk x86_64$'
 	}
 	want time "$a$sfx" && {
@@ -209,6 +209,8 @@ run_cases() {
 	want stackoverflow "$a$sfx" && {
 		boot "$a" 128M "$T" "-- recurse"
 		expect "runtime-stackoverflow-$a$sfx" 139 '^uk: stack overflow' '<recurse\+0x[0-9a-f]+>'
+		boot "$a" 128M "$T" "uk.stack=64K -- recurse"
+		expect "runtime-stacksize-$a$sfx" 139 '^uk: stack overflow' '<recurse\+0x[0-9a-f]+>'
 	}
 	want abort "$a$sfx" && {
 		boot "$a" 128M "$T" "-- abort"

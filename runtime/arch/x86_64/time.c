@@ -2,6 +2,8 @@
  * TSC frequency, in order of trust: the hypervisor timing leaf
  * 0x40000010, CPUID 0x15 (crystal ratio), the platform timer (PIT),
  * CPUID 0x16 (nominal MHz). All of it happens on first use, not at boot. */
+#include <uk/cmdline.h>
+
 #include "cpu.h"
 #include "kernel.h"
 
@@ -89,7 +91,7 @@ uint64_t uk_realtime_ns(void)
 
 __uk_cold void uk_bootstats_print(uint64_t tsc_main)
 {
-	uk_printk("bootstats: entry-to-main %lu us\n",
+	uk_printk(UK_BOOTSTATS_FORMAT,
 		  (unsigned long)(ticks_to_ns(tsc_main - uk_boot_tsc) / 1000));
 }
 
