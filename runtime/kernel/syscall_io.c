@@ -129,7 +129,7 @@ __uk_cold SYSCALL(ioctl)
 		return 0;
 	}
 	case TCGETS:
-		uk_memset((void *)a[2], 0, 60); /* struct termios, all modes off */
+		uk_memset((void *)a[2], 0, 36); /* the kernel's struct termios: modes off */
 		return 0;
 	default:
 		return -ENOTTY;
