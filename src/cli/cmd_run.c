@@ -128,7 +128,7 @@ static int resolve_accel(const char *want, enum uk_accel *out)
 		uk_hintf(&err, "use '--accel tcg', or give this user access to /dev/kvm");
 		return cli_report(&err);
 	}
-	cli_notice("KVM is not usable (%s); using TCG, which is slower", why);
+	cli_notice("KVM is not usable: %s; using TCG, which is slower", why);
 	*out = UK_ACCEL_TCG;
 	return 0;
 }

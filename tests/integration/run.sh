@@ -77,3 +77,19 @@ if [ $rc -eq 130 ] && grep -q "interrupted; the VM was stopped" "$tmp/int.out" &
 else
 	fail run-interrupt "rc=$rc: $(cat "$tmp/int.out")"
 fi
+
+# uk's KVM probe agrees with QEMU itself: both say KVM can run a guest's SSE
+# code, or both say it cannot. (QEMU pauses such a guest forever, hence the
+# timeout.)
+sse_stub
+timeout 15 qemu-system-x86_64 -M microvm -accel kvm -cpu host,-arch-capabilities -m 16M \
+	-nodefaults -no-user-config -display none -no-reboot -serial none \
+	-device isa-debug-exit,iobase=0xf4,iosize=4 -kernel "$tmp/sse-stub" </dev/null >/dev/null 2>&1
+qemu_says=$([ $? -eq 11 ] && echo usable || echo unusable)
+out=$("$UK" run --accel auto "$tmp/sse-stub" 2>&1); rc=$?
+uk_says=$(printf '%s' "$out" | grep -q 'KVM is not usable' && echo unusable || echo usable)
+if [ $rc -eq 5 ] && [ "$qemu_says" = "$uk_says" ]; then
+	pass "run-kvm-probe-agrees-$uk_says"
+else
+	fail run-kvm-probe-agrees "qemu: $qemu_says, uk: $uk_says (rc=$rc: $out)"
+fi

@@ -2,7 +2,8 @@
  * it writes MESSAGE to COM1, then ends with STATUS through the guest exit
  * protocol (debugcon byte, then isa-debug-exit), or does something else
  * when MODE says so: MODE 1 spins forever (for --timeout), MODE 2 triple
- * faults (for a guest that ends without a status). */
+ * faults (for a guest that ends without a status), MODE 3 runs SSE and x87
+ * instructions first (the probe of whether KVM can run real guests). */
 #ifndef STATUS
 #define STATUS 0
 #endif
@@ -39,6 +40,17 @@ pvh_start:
 	lidt zero_idt
 	ud2
 #else
+#if MODE == 3
+	mov %cr0, %eax
+	and $~0xc, %eax         /* EM and TS off */
+	or $0x22, %eax          /* MP, NE */
+	mov %eax, %cr0
+	mov %cr4, %eax
+	or $0x600, %eax         /* OSFXSR, OSXMMEXCPT */
+	mov %eax, %cr4
+	pxor %xmm0, %xmm0
+	fld1
+#endif
 	mov $STATUS, %al
 	outb %al, $0xe9
 	outb %al, $0xf4
