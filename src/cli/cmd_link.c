@@ -140,6 +140,16 @@ int cmd_link(int argc, char **argv)
 	o.keep = keep;
 	rc = bfd ? uk_link_bfd(&o, &res, &err) : uk_link(&o, &res, &err);
 	free(keep);
+	if (rc < 0 && res.error_text) {
+		/* the whole list of undefined and duplicate symbols */
+		int color = cli_color(stderr);
+		fprintf(stderr, "uk: %serror:%s %s\n", color ? "\033[1;31m" : "",
+			color ? "\033[0m" : "", res.error_text);
+		if (err.hint[0])
+			fprintf(stderr, "hint: %s\n", err.hint);
+		uk_link_result_free(&res);
+		return err.status ? err.status : UK_EXIT_FAIL;
+	}
 	if (rc < 0)
 		return cli_report(&err);
 	if (res.why_text)

@@ -135,6 +135,7 @@ struct lk_ctx {
 	struct lk_sec **extra;  /* COMMON symbols' sections, made here */
 	size_t nextra, capextra;
 	char *dup_msgs;         /* duplicate definitions, one per line */
+	char *error_text;       /* every resolution error, for the result */
 	size_t ndups;
 	uint64_t seg_start[LK_NSEGS], seg_end[LK_NSEGS], seg_fend[LK_NSEGS];
 	int seg_used[LK_NSEGS];

@@ -81,6 +81,7 @@ static void cleanup(struct lk_ctx *c)
 	free(c->queue);
 	free(c->got);
 	free(c->dup_msgs);
+	free(c->error_text);
 	free(c->out);
 	free(c->ukst);
 	lk_symtab_free(&c->syms);
@@ -162,6 +163,10 @@ int uk_link(const struct uk_link_opts *opts, struct uk_link_result *res,
 	res->seconds = now() - c.t0;
 	if (rc < 0 && c.written)
 		unlink(opts->output); /* a map or report failed after it */
+	if (rc < 0) {
+		res->error_text = c.error_text;
+		c.error_text = NULL;
+	}
 	cleanup(&c);
 	if (rc < 0) {
 		free(res->why_text);
@@ -179,5 +184,6 @@ void uk_link_result_free(struct uk_link_result *res)
 		return;
 	free(res->why_text);
 	free(res->gc_text);
-	res->why_text = res->gc_text = NULL;
+	free(res->error_text);
+	res->why_text = res->gc_text = res->error_text = NULL;
 }

@@ -33,6 +33,9 @@ struct uk_link_result {
 	double seconds;            /* wall time of the link */
 	char *why_text;            /* chain for why_symbol, one step a line */
 	char *gc_text;             /* "removed 'sec' in 'file'" lines */
+	char *error_text;          /* on failure with undefined or duplicate
+				    * symbols: all of them, one a line (err->msg
+				    * holds what fits in it); else NULL */
 };
 
 /* Links; on failure nothing is left at opts->output and err says what and
@@ -40,6 +43,7 @@ struct uk_link_result {
  * duplicate definition is listed in err->msg (one per line), status 1. */
 int uk_link(const struct uk_link_opts *opts, struct uk_link_result *res,
 	    struct uk_error *err);
+/* Frees the texts of a result, also after a failed uk_link. */
 void uk_link_result_free(struct uk_link_result *res);
 
 /* The reference path: writes a GNU ld script equivalent to uk_link's layout

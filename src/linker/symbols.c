@@ -2,6 +2,7 @@
  * merges to the largest size and beats weak, two strong definitions are a
  * duplicate. Archive members are lazy definitions, extracted when a
  * non-weak undefined reference meets them, whatever the input order. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -247,18 +248,55 @@ void lk_define_commons(struct lk_ctx *c)
 	}
 }
 
+/* err->msg holds what fits (then "... and N more"); the whole list goes to
+ * c->error_text, which uk_link hands to the caller */
+static void compose(struct lk_ctx *c, const char *head, const char *lines)
+{
+	size_t room = sizeof(c->err->msg) - 64, used, left = 0;
+	const char *p, *cut = NULL;
+
+	uk_errorf(c->err, "%s", head);
+	used = strlen(head);
+	for (p = lines; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);
+
+		if (!cut && used + len > room)
+			cut = p;
+		if (cut)
+			left++;
+		else
+			used += len;
+		p += len;
+	}
+	snprintf(c->err->msg, sizeof(c->err->msg), "%s\n%.*s", head,
+		 (int)((cut ? cut : p) - lines), lines);
+	if (left)
+		snprintf(c->err->msg + strlen(c->err->msg),
+			 sizeof(c->err->msg) - strlen(c->err->msg),
+			 "... and %zu more\n", left);
+	used = strlen(c->err->msg);
+	if (used && c->err->msg[used - 1] == '\n')
+		c->err->msg[used - 1] = '\0';
+	free(c->error_text);
+	c->error_text = lk_xasprintf("%s\n%s", head, lines);
+	used = strlen(c->error_text);
+	if (used && c->error_text[used - 1] == '\n')
+		c->error_text[used - 1] = '\0';
+}
+
 int lk_check_resolution(struct lk_ctx *c)
 {
 	struct lk_sym *g;
-	size_t nundef = 0, shown = 0;
-	char *list = NULL;
+	size_t nundef = 0;
+	char *list = NULL, *head;
 
+	if (c->dup_msgs)
+		lk_append(&list, "%s", c->dup_msgs);
 	for (g = c->syms.first; g; g = g->next) {
 		if (g->state == LK_DEFINED || !g->live_ref || !g->strong_ref)
 			continue;
 		nundef++;
-		if (shown++ >= 12)
-			continue;
 		if (!g->ref_obj)
 			lk_append(&list, "undefined entry symbol '%s'\n",
 				  g->name);
@@ -266,24 +304,18 @@ int lk_check_resolution(struct lk_ctx *c)
 			lk_append(&list,
 				  "undefined symbol '%s', referenced by %s "
 				  "(section '%s')\n",
-				  g->name,
-				  g->ref_obj->display, g->ref_sec);
+				  g->name, g->ref_obj->display, g->ref_sec);
 	}
-	if (!nundef && !c->ndups)
+	if (!nundef && !c->ndups) {
+		free(list);
 		return 0;
-	if (nundef > 12)
-		lk_append(&list, "... and %zu more undefined symbols\n",
-			  nundef - 12);
-	uk_errorf(c->err, "%zu undefined symbol%s, %zu duplicate definition%s\n%s%s",
-		  nundef, nundef == 1 ? "" : "s", c->ndups,
-		  c->ndups == 1 ? "" : "s", c->dup_msgs ? c->dup_msgs : "",
-		  list ? list : "");
-	free(list);
-	{
-		size_t l = strlen(c->err->msg);
-		if (l && c->err->msg[l - 1] == '\n')
-			c->err->msg[l - 1] = '\0';
 	}
+	head = lk_xasprintf("%zu undefined symbol%s, %zu duplicate definition%s",
+			    nundef, nundef == 1 ? "" : "s", c->ndups,
+			    c->ndups == 1 ? "" : "s");
+	compose(c, head, list ? list : "");
+	free(head);
+	free(list);
 	if (nundef)
 		uk_hintf(c->err, "add the object or archive that defines the "
 				 "symbol to the inputs");

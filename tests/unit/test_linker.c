@@ -196,6 +196,30 @@ static void t_all_undefined_and_duplicates(void)
 	CHECK_CONTAINS(e.msg, "duplicate symbol 'dup': defined in");
 	CHECK_CONTAINS(e.msg, "ub.o (section '.text') and in");
 	CHECK_CONTAINS(e.msg, "uc.o (section '.text')");
+	uk_link_result_free(&r);
+}
+
+static void t_many_undefined_all_listed(void)
+{
+	const char *in[1];
+	struct uk_link_result r;
+	struct uk_error e;
+	char src[8192];
+	size_t n;
+
+	n = (size_t)snprintf(src, sizeof(src), "%s", start_hdr);
+	for (int i = 0; i < 60; i++)
+		n += (size_t)snprintf(src + n, sizeof(src) - n,
+				      "\tcall a_rather_long_undefined_function_name_%d\n",
+				      i);
+	in[0] = tl_as("many.o", src);
+	CHECK_EQ_INT(tl_link(in, 1, NULL, &r, &e), -1);
+	CHECK_CONTAINS(e.msg, "60 undefined symbols");
+	CHECK_CONTAINS(e.msg, "... and ");
+	CHECK(strlen(e.msg) < sizeof(e.msg) - 1);
+	CHECK_CONTAINS(r.error_text, "function_name_0'");
+	CHECK_CONTAINS(r.error_text, "function_name_59'");
+	uk_link_result_free(&r);
 }
 
 static void t_refuses_garbage(void)
@@ -442,6 +466,7 @@ int main(void)
 	RUN(t_overflow_is_an_error);
 	RUN(t_unknown_reloc_is_an_error);
 	RUN(t_all_undefined_and_duplicates);
+	RUN(t_many_undefined_all_listed);
 	RUN(t_refuses_garbage);
 	RUN(t_archive_lazy_any_order);
 	RUN(t_common_and_groups);
