@@ -53,3 +53,19 @@ out=$("$UK" init "$tmp/y" --template nope 2>&1); rc=$?
 out=$("$UK" init --bogus 2>&1); rc=$?
 [ $rc -eq 2 ] && printf '%s' "$out" | grep -q "^hint: usage: uk init" && pass cli-usage-error-hint ||
 	fail cli-usage-error-hint "rc=$rc: $out"
+
+# On a terminal: colored "error:" and progress lines; NO_COLOR turns color
+# off; through a pipe neither colors nor progress.
+if command -v script >/dev/null; then
+	"$UK" init "$tmp/tty" >/dev/null
+	tty_out=$(script -qec "$UK build -C $tmp/tty" /dev/null 2>&1)
+	printf '%s' "$tty_out" | grep -q "^uk: compile src/main.c (1/1)" && pass cli-progress-on-terminal ||
+		fail cli-progress-on-terminal "$tty_out"
+	out=$(script -qec "$UK build -C $tmp/nowhere" /dev/null 2>&1)
+	printf '%s' "$out" | grep -q $'\033\[1;31merror:' && pass cli-color-on-terminal || fail cli-color-on-terminal "$out"
+	out=$(NO_COLOR=1 script -qec "$UK build -C $tmp/nowhere" /dev/null 2>&1)
+	printf '%s' "$out" | grep -q $'\033' && fail cli-no-color "$out" || pass cli-no-color
+fi
+rm -rf "$tmp/tty/build"
+out=$("$UK" build -C "$tmp/tty" 2>&1 | cat)
+printf '%s' "$out" | grep -q $'\033\|^uk: compile' && fail cli-plain-when-piped "$out" || pass cli-plain-when-piped
