@@ -32,6 +32,7 @@ for p in hello t; do
 		exit 0
 	fi
 done
+UK_NO_SYMTAB=1 "$src/link.sh" "$tmp/t-nosym.elf" "$rt" "$musl" "$tmp/t.o" || fail runtime-link-nosymtab
 pass runtime-link
 
 # The same images through uk's own linker, when a uk binary is there.
@@ -205,6 +206,14 @@ run_cases() {
 		boot "$a" 128M "$T" "-- null"
 		expect "runtime-null-$a$sfx" 139 'NULL pointer dereference' \
 			'^rip: 0x[0-9a-f]+ <crash_null\+0x[0-9a-f]+>$' '<main\+0x[0-9a-f]+>' '^backtrace:$'
+	}
+	want oom "$a$sfx" && {
+		boot "$a" 128M "$T" "-- oom"
+		expect "runtime-oom-$a$sfx" 0 '^oom null$'
+	}
+	[ -z "$sfx" ] && want nosymtab "$a" && { # no table: raw addresses, no second fault
+		boot "$a" 128M "$tmp/t-nosym.elf" "-- null"
+		expect "runtime-nosymtab-$a" 139 '^rip: 0x[0-9a-f]+$' '^uk: exit status 139$'
 	}
 	want stackoverflow "$a$sfx" && {
 		boot "$a" 128M "$T" "-- recurse"

@@ -4,6 +4,8 @@
 # table (section uk_symtab, format in runtime/include/uk/symtab.h), placed
 # last so no other address moves; the script checks that none did.
 # Usage: link.sh OUT RUNTIME_DIR MUSL_DIR OBJECT...
+# UK_NO_SYMTAB=1: one pass, an empty uk_symtab (crash reports show raw
+# addresses).
 set -euo pipefail
 out=$1 rt=$2 musl=$3; shift 3
 here=$(cd "$(dirname "$0")" && pwd)
@@ -54,6 +56,10 @@ syms() {
 : | gen >"$work/empty.S"
 gcc -c -o "$work/empty.o" "$work/empty.S"
 link1 "$work/empty.o" "$work/pass1"
+if [ -n "${UK_NO_SYMTAB:-}" ]; then
+	mv "$work/pass1" "$out"
+	exit 0
+fi
 syms "$work/pass1" | gen >"$work/symtab.S"
 gcc -c -o "$work/symtab.o" "$work/symtab.S"
 link1 "$work/symtab.o" "$work/pass2"

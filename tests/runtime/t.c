@@ -199,6 +199,11 @@ int main(int argc, char **argv)
 		return t_stdin();
 	if (!strcmp(c, "exit7"))
 		exit(7);
+	if (!strcmp(c, "oom")) { /* more than the guest has: NULL, not a crash */
+		void *p = malloc((size_t)1 << 30);
+		printf("oom %s\n", p ? "allocated" : "null");
+		return 0;
+	}
 	if (!strcmp(c, "exit200"))
 		exit(200);
 	if (!strcmp(c, "enosys")) {
