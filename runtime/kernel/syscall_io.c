@@ -24,6 +24,14 @@ _Static_assert(sizeof(struct stat) == 144, "struct stat, x86_64");
 
 static unsigned open_fds = 7; /* bit per console descriptor */
 
+/* A buffer the program passed: inside RAM and not in page 0. Pages that
+ * are not mapped (guards, holes below 1 MiB) are not looked up. */
+static int bad_buffer(long p, long len)
+{
+	uint64_t a = (uint64_t)p, n = (uint64_t)len;
+	return a < PAGE_SIZE || a + n < a || a + n > uk_ram_top;
+}
+
 static int is_console(long fd)
 {
 	return fd >= 0 && fd <= 2 && (open_fds >> fd) & 1;
@@ -35,6 +43,8 @@ SYSCALL(read)
 		return -EBADF;
 	if (!a[2])
 		return 0;
+	if (bad_buffer(a[1], a[2]))
+		return -EFAULT;
 	return (long)uk_plat_console_read((char *)a[1], (size_t)a[2]);
 }
 
@@ -42,6 +52,8 @@ SYSCALL(write)
 {
 	if (!is_console(a[0]))
 		return -EBADF;
+	if (a[2] && bad_buffer(a[1], a[2]))
+		return -EFAULT;
 	uk_plat_console_write((const char *)a[1], (size_t)a[2]);
 	return a[2];
 }
@@ -51,9 +63,13 @@ __uk_cold SYSCALL(readv)
 	if (!is_console(a[0]))
 		return -EBADF;
 	const struct iovec *iov = (const void *)a[1];
+	if (a[2] < 0 || bad_buffer(a[1], a[2] * (long)sizeof(*iov)))
+		return -EFAULT;
 	for (long i = 0; i < a[2]; i++) /* one line at most, like a tty */
 		if (iov[i].len)
-			return (long)uk_plat_console_read(iov[i].base, iov[i].len);
+			return bad_buffer((long)iov[i].base, (long)iov[i].len)
+				       ? -EFAULT
+				       : (long)uk_plat_console_read(iov[i].base, iov[i].len);
 	return 0;
 }
 
@@ -63,6 +79,11 @@ SYSCALL(writev)
 		return -EBADF;
 	const struct iovec *iov = (const void *)a[1];
 	long n = 0;
+	if (a[2] < 0 || bad_buffer(a[1], a[2] * (long)sizeof(*iov)))
+		return -EFAULT;
+	for (long i = 0; i < a[2]; i++)
+		if (iov[i].len && bad_buffer((long)iov[i].base, (long)iov[i].len))
+			return -EFAULT;
 	for (long i = 0; i < a[2]; i++) {
 		uk_plat_console_write(iov[i].base, iov[i].len);
 		n += (long)iov[i].len;

@@ -200,7 +200,7 @@ run_cases() {
 	}
 	want enosys "$a$sfx" && {
 		boot "$a" 128M "$T" "-- enosys"
-		expect "runtime-enosys-$a$sfx" 0 '^enosys -1 ENOSYS$'
+		expect "runtime-enosys-$a$sfx" 0 '^enosys -1 ENOSYS$' '^efault -1 EFAULT$'
 	}
 	want null "$a$sfx" && {
 		boot "$a" 128M "$T" "-- null"

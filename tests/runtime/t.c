@@ -209,6 +209,8 @@ int main(int argc, char **argv)
 	if (!strcmp(c, "enosys")) {
 		long r = syscall(999);
 		printf("enosys %ld %s\n", r, errno == ENOSYS ? "ENOSYS" : "other");
+		r = write(1, (void *)8, 4);
+		printf("efault %ld %s\n", r, errno == EFAULT ? "EFAULT" : "other");
 		return 0;
 	}
 	if (!strcmp(c, "null"))
