@@ -86,6 +86,8 @@ __uk_cold static void enable_fpu(void)
 		uint64_t xcr0 = 3; /* x87 | SSE */
 		if (avx && (s[0] & 4))
 			xcr0 |= 4;
+		if ((xcr0 & 4) && (s[0] & 0xe0) == 0xe0)
+			xcr0 |= 0xe0; /* AVX-512: opmask, ZMM_Hi256, Hi16_ZMM together */
 		__asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)xcr0), "d"(0));
 	}
 	/* MXCSR keeps its reset value 0x1f80: all exceptions masked */
