@@ -1,23 +1,35 @@
-/* Inputs: plain objects are mapped and parsed directly. Archives are read
- * with libbfd: its symbol index (armap) gives, for each defined symbol, the
- * member defining it; members become lazy definitions and are opened
- * (bfd_get_elt_at_index, then parsed by input.c from the mapped archive
- * bytes) only when an undefined reference needs them, like ld does. Every
- * member is still checked to be ELF, so a stray file in an archive is an
- * error rather than silently ignored. */
+/* Inputs: plain objects are mapped and parsed directly. Archives: libbfd
+ * checks the format and reads the symbol index (armap), which says which
+ * member defines each symbol; members become lazy definitions, parsed by
+ * input.c only when an undefined reference needs them, like ld does. The
+ * member headers are walked here, over the mapped file and bounds-checked,
+ * so every member is known to be ELF (a stray file in an archive is an
+ * error, not silently ignored) and opening one costs no I/O. */
 #define PACKAGE "uk"
 #define PACKAGE_VERSION "0"
 #include <bfd.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "linker/internal.h"
+
+struct member {
+	uint64_t hdr;          /* offset of its ar header */
+	const uint8_t *data;
+	size_t size;
+	const char *name;      /* not NUL-terminated: name_len bytes */
+	size_t name_len;
+};
+
+struct members {
+	struct member *v;
+	size_t n, cap;
+};
 
 static struct lk_obj *new_obj(struct lk_ctx *c, const char *path,
 			      const char *member)
 {
-	struct lk_obj *o = lk_xcalloc(1, sizeof(*o));
+	struct lk_obj *o = lk_arena_alloc(&c->arena, sizeof(*o));
 
 	o->path = path;
 	if (member) {
@@ -38,61 +50,73 @@ static int bfd_fail(struct lk_ctx *c, const char *path, const char *what)
 				"made by 'ar rcs'");
 }
 
-/* Checks every member's ar header and ELF magic: GNU ar format, headers
- * of 60 bytes, sizes in decimal, members padded to 2 bytes. */
-static int check_members(struct lk_ctx *c, const char *path,
-			 const uint8_t *d, size_t size)
+/* The member's name: "name/" in the header, or "/N" for offset N in the
+ * "//" table of long names, where it ends with "/\n". */
+static void member_name(const uint8_t *h, const char *longnames, size_t nlong,
+			struct member *m)
+{
+	const char *src = (const char *)h;
+	size_t max = 16, k = 0;
+
+	if (h[0] == '/' && longnames) {
+		unsigned long lo = 0;
+		int i;
+
+		for (i = 1; i < 16 && h[i] >= '0' && h[i] <= '9'; i++)
+			lo = lo * 10 + (unsigned long)(h[i] - '0');
+		if (lo < nlong) {
+			src = longnames + lo;
+			max = nlong - lo;
+		}
+	}
+	while (k < max && src[k] != '/' && src[k] != '\n')
+		k++;
+	while (src == (const char *)h && k > 0 && src[k - 1] == ' ')
+		k--;
+	m->name = src;
+	m->name_len = k;
+}
+
+/* GNU ar format: 60-byte headers, sizes in decimal, members padded to 2 */
+static int walk_members(struct lk_ctx *c, const char *path, const uint8_t *d,
+			size_t size, struct members *ms)
 {
 	const char *longnames = NULL;
 	size_t off = 8, nlong = 0;
 
 	while (off < size) {
-		char sz[11], name[17];
-		unsigned long long len;
-		char *end;
+		unsigned long long len = 0;
 		const uint8_t *h = d + off;
+		struct member m;
+		int k, digits = 0;
 
 		if (size - off < 60 || h[58] != '`' || h[59] != '\n')
 			return uk_errorf(c->err, "%s: malformed archive: bad "
 					 "member header at offset %zu",
 					 path, off);
-		memcpy(sz, h + 48, 10);
-		sz[10] = '\0';
-		len = strtoull(sz, &end, 10);
-		if (end == sz || len > size - off - 60)
+		for (k = 48; k < 58 && h[k] >= '0' && h[k] <= '9'; k++, digits++)
+			len = len * 10 + (unsigned long long)(h[k] - '0');
+		if (!digits || len > size - off - 60)
 			return uk_errorf(c->err, "%s: malformed archive: member "
 					 "at offset %zu extends past the end",
 					 path, off);
-		memcpy(name, h, 16);
-		name[16] = '\0';
-		if (!strncmp(name, "// ", 3)) {
+		if (h[0] == '/' && h[1] == '/' && h[2] == ' ') {
 			longnames = (const char *)h + 60;
 			nlong = len;
-		} else if (name[0] != '/' || (name[1] >= '0' && name[1] <= '9')) {
-			if (len < 4 || memcmp(h + 60, ELFMAG, SELFMAG)) {
-				char shown[64];
-				size_t k = 0;
-				const char *src = name;
-				size_t max = 16;
-
-				if (name[0] == '/' && longnames) {
-					unsigned long lo = strtoul(name + 1, NULL, 10);
-					if (lo < nlong) {
-						src = longnames + lo;
-						max = nlong - lo;
-					}
-				}
-				while (k < max && k < sizeof(shown) - 1 &&
-				       src[k] != '/' && src[k] != '\n')
-					shown[k] = src[k], k++;
-				shown[k] = '\0';
-				uk_errorf(c->err, "%s(%s): not an ELF object "
+		} else if (h[0] != '/' || (h[1] >= '0' && h[1] <= '9')) {
+			m.hdr = off;
+			m.data = h + 60;
+			m.size = len;
+			member_name(h, longnames, nlong, &m);
+			if (len < 4 || memcmp(m.data, ELFMAG, SELFMAG)) {
+				uk_errorf(c->err, "%s(%.*s): not an ELF object "
 					  "(archive member at offset %zu)",
-					  path, shown, off);
+					  path, (int)m.name_len, m.name, off);
 				return uk_hintf(c->err, "archives must hold only "
 						"ELF64 x86_64 objects; remove "
 						"the member with 'ar d'");
 			}
+			lk_push(&ms->v, &ms->n, &ms->cap, sizeof(m), &m);
 		}
 		off += 60 + len;
 		off += off & 1;
@@ -100,42 +124,66 @@ static int check_members(struct lk_ctx *c, const char *path,
 	return 0;
 }
 
-struct stub_map {
-	uint64_t *keys;
-	struct lk_obj **vals;
-	size_t cap;
-};
-
-static struct lk_obj *stub_for(struct lk_ctx *c, struct stub_map *m,
-			       const char *path, bfd *a, symindex idx,
-			       uint64_t off)
+static struct member *find_member(struct members *ms, uint64_t hdr)
 {
-	size_t i = (off * 0x9e3779b97f4a7c15ull >> 20) & (m->cap - 1);
-	struct lk_obj *o;
+	size_t lo = 0, hi = ms->n;
 
-	while (m->vals[i] && m->keys[i] != off)
-		i = (i + 1) & (m->cap - 1);
-	if (m->vals[i])
-		return m->vals[i];
-	o = lk_xcalloc(1, sizeof(*o));
-	o->path = path;
-	o->ar_bfd = a;
-	o->ar_index = (long)idx;
-	lk_push(&c->all, &c->nall, &c->capall, sizeof(o), &o);
-	m->keys[i] = off;
-	m->vals[i] = o;
-	return o;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ms->v[mid].hdr < hdr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ms->n && ms->v[lo].hdr == hdr ? &ms->v[lo] : NULL;
+}
+
+static int add_stubs(struct lk_ctx *c, const char *path, bfd *a,
+		     struct members *ms)
+{
+	struct lk_obj **stubs = lk_xcalloc(ms->n, sizeof(*stubs));
+	symindex i = BFD_NO_MORE_SYMBOLS;
+	carsym *cs;
+	int rc = 0;
+
+	while ((i = bfd_get_next_mapent(a, i, &cs)) != BFD_NO_MORE_SYMBOLS) {
+		struct member *m = find_member(ms, cs->file_offset);
+		struct lk_obj *o;
+
+		if (!m) {
+			rc = uk_errorf(c->err, "%s: malformed archive: symbol "
+				       "index names a member at offset %llu "
+				       "that does not exist", path,
+				       (unsigned long long)cs->file_offset);
+			uk_hintf(c->err, "rebuild the index with 'ranlib %s'",
+				 path);
+			break;
+		}
+		o = stubs[m - ms->v];
+		if (!o) {
+			o = lk_arena_alloc(&c->arena, sizeof(*o));
+			o->path = path;
+			o->ar_member = 1;
+			o->data = m->data;
+			o->size = m->size;
+			o->member = lk_xasprintf("%.*s", (int)m->name_len,
+						 m->name);
+			lk_push(&c->all, &c->nall, &c->capall, sizeof(o), &o);
+			stubs[m - ms->v] = o;
+		}
+		lk_add_lazy(c, o, cs->name);
+	}
+	free(stubs);
+	return rc;
 }
 
 static int read_archive(struct lk_ctx *c, const char *path,
 			const uint8_t *data, size_t size)
 {
 	static int inited;
-	struct stub_map m = { 0 };
-	symindex i = BFD_NO_MORE_SYMBOLS;
-	carsym *cs;
-	size_t n = 0;
+	struct members ms = { 0 };
 	bfd *a;
+	int rc;
 
 	if (!inited) {
 		bfd_init();
@@ -144,64 +192,34 @@ static int read_archive(struct lk_ctx *c, const char *path,
 	if (!memcmp(data, "!<thin>\n", 8))
 		return uk_errorf(c->err, "%s: thin archives are not supported",
 				 path);
-	if (check_members(c, path, data, size) < 0)
+	if (walk_members(c, path, data, size, &ms) < 0) {
+		free(ms.v);
 		return -1;
-	a = bfd_openr(path, "elf64-x86-64");
-	if (!a)
-		return bfd_fail(c, path, "cannot open archive");
-	lk_push(&c->bfds, &c->nbfds, &c->capbfds, sizeof(a), &a);
-	if (!bfd_check_format(a, bfd_archive))
-		return bfd_fail(c, path, "malformed archive");
-	if (!bfd_has_map(a)) {
-		uk_errorf(c->err, "%s: archive has no symbol index", path);
-		return uk_hintf(c->err, "run 'ranlib %s' (or make it with "
-					"'ar rcs')", path);
 	}
-	while ((i = bfd_get_next_mapent(a, i, &cs)) != BFD_NO_MORE_SYMBOLS)
-		n++;
-	m.cap = 64;
-	while (m.cap < n * 2)
-		m.cap *= 2;
-	m.keys = lk_xcalloc(m.cap, sizeof(*m.keys));
-	m.vals = lk_xcalloc(m.cap, sizeof(*m.vals));
-	i = BFD_NO_MORE_SYMBOLS;
-	while ((i = bfd_get_next_mapent(a, i, &cs)) != BFD_NO_MORE_SYMBOLS)
-		lk_add_lazy(c, stub_for(c, &m, path, a, i, cs->file_offset),
-			    cs->name);
-	free(m.keys);
-	free(m.vals);
-	return 0;
+	a = bfd_openr(path, "elf64-x86-64");
+	if (!a) {
+		free(ms.v);
+		return bfd_fail(c, path, "cannot open archive");
+	}
+	/* the armap's names live in the bfd: it stays open until the end */
+	lk_push(&c->bfds, &c->nbfds, &c->capbfds, sizeof(a), &a);
+	if (!bfd_check_format(a, bfd_archive)) {
+		rc = bfd_fail(c, path, "malformed archive");
+	} else if (!bfd_has_map(a)) {
+		uk_errorf(c->err, "%s: archive has no symbol index", path);
+		rc = uk_hintf(c->err, "run 'ranlib %s' (or make it with "
+				      "'ar rcs')", path);
+	} else {
+		rc = add_stubs(c, path, a, &ms);
+	}
+	free(ms.v);
+	return rc;
 }
 
+/* A lazy member is needed: parse it (a copy when ar left it misaligned) */
 int lk_member_open(struct lk_ctx *c, struct lk_obj *o)
 {
-	bfd *a = o->ar_bfd;
-	bfd *m = bfd_get_elt_at_index(a, (symindex)o->ar_index);
-	const uint8_t *base = NULL;
-	size_t size = 0, k;
-	struct stat st;
-	uint64_t off;
-
-	if (!m)
-		return bfd_fail(c, o->path, "cannot open archive member");
-	o->member = lk_xstrdup(bfd_get_filename(m));
 	o->display = lk_xasprintf("%s(%s)", o->path, o->member);
-	for (k = c->nmaps; k-- > 0;)
-		if (!c->maps[k].heap && c->maps[k].path == o->path) {
-			base = c->maps[k].p;
-			size = c->maps[k].len;
-			break;
-		}
-	if (!base)
-		return uk_errorf(c->err, "%s: archive is not mapped", o->path);
-	off = (uint64_t)m->origin;
-	if (bfd_stat_arch_elt(m, &st) != 0)
-		return bfd_fail(c, o->path, "cannot read archive member header");
-	if (st.st_size < 0 || off > size || (uint64_t)st.st_size > size - off)
-		return uk_errorf(c->err, "%s: archive member extends past the "
-				 "end of the archive", o->display);
-	o->size = (size_t)st.st_size;
-	o->data = base + off;
 	if ((uintptr_t)o->data % 8) {
 		/* ar aligns members to 2 bytes; ELF structures need 8 */
 		uint8_t *copy = malloc(o->size ? o->size : 1);

@@ -52,8 +52,7 @@ struct lk_obj {
 	struct lk_sec *secs;    /* shnum entries, after load */
 	struct lk_sym **gsyms;  /* nsyms entries, NULL for locals */
 	int loaded, queued;
-	void *ar_bfd;           /* lazy member: its archive (bfd *) ... */
-	long ar_index;          /* ... and an armap index naming it */
+	int ar_member;          /* lazy archive member, parsed when needed */
 	uint32_t id;            /* load order */
 	struct lk_obj *next;    /* all loaded objects, in load order */
 };
@@ -77,7 +76,14 @@ struct lk_sym {
 	struct lk_sym *next;    /* creation order */
 };
 
+/* Bump allocation for the many small records of a link, freed at once. */
+struct lk_arena {
+	struct lk_chunk *head;
+	size_t used, cap;
+};
+
 struct lk_symtab {
+	struct lk_arena *arena; /* where symbols live; NULL: malloc each */
 	struct lk_sym **slots;
 	size_t cap, count;
 	struct lk_sym *first, *last;
@@ -113,6 +119,7 @@ struct lk_got {
 
 struct lk_ctx {
 	const struct uk_link_opts *opts;
+	struct lk_arena arena;
 	struct uk_error *err;
 	uint64_t base;
 	struct lk_symtab syms;
@@ -154,6 +161,8 @@ struct lk_ctx {
 };
 
 /* util.c */
+void *lk_arena_alloc(struct lk_arena *a, size_t size); /* zeroed */
+void lk_arena_free(struct lk_arena *a);
 void *lk_xcalloc(size_t n, size_t size);
 char *lk_xstrdup(const char *s);
 char *lk_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

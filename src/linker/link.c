@@ -60,7 +60,6 @@ static void cleanup(struct lk_ctx *c)
 		free((char *)o->member);
 		free(o->secs);
 		free(o->gsyms);
-		free(o);
 	}
 	free(c->all);
 	for (i = 0; i < c->nextra; i++)
@@ -86,6 +85,7 @@ static void cleanup(struct lk_ctx *c)
 	free(c->ukst);
 	lk_symtab_free(&c->syms);
 	lk_symtab_free(&c->groups);
+	lk_arena_free(&c->arena);
 }
 
 static int check_opts(const struct uk_link_opts *o, struct uk_error *err)
@@ -159,6 +159,7 @@ int uk_link(const struct uk_link_opts *opts, struct uk_link_result *res,
 	c.err = err;
 	c.base = opts->base ? opts->base : 0x100000;
 	c.t0 = now();
+	c.syms.arena = &c.arena;
 	rc = run(&c, res);
 	res->seconds = now() - c.t0;
 	if (rc < 0 && c.written)

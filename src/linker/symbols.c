@@ -40,7 +40,7 @@ static void grow(struct lk_symtab *t)
 	struct lk_sym **old = t->slots;
 	size_t oldcap = t->cap, i;
 
-	t->cap = oldcap ? oldcap * 2 : 4096;
+	t->cap = oldcap ? oldcap * 2 : 8192;
 	t->slots = lk_xcalloc(t->cap, sizeof(*t->slots));
 	for (i = 0; i < oldcap; i++)
 		if (old[i])
@@ -58,7 +58,8 @@ struct lk_sym *lk_sym_get(struct lk_symtab *t, const char *name)
 	p = slot(t, name, h);
 	if (*p)
 		return *p;
-	s = lk_xcalloc(1, sizeof(*s));
+	s = t->arena ? lk_arena_alloc(t->arena, sizeof(*s))
+		     : lk_xcalloc(1, sizeof(*s));
 	s->name = name;
 	s->hash = h;
 	s->got = s->gottp = -1;
@@ -76,7 +77,7 @@ void lk_symtab_free(struct lk_symtab *t)
 {
 	struct lk_sym *s, *n;
 
-	for (s = t->first; s; s = n) {
+	for (s = t->arena ? NULL : t->first; s; s = n) {
 		n = s->next;
 		free(s);
 	}
@@ -183,7 +184,7 @@ int lk_add_object(struct lk_ctx *c, struct lk_obj *o)
 	if (o->loaded)
 		return 0;
 	o->loaded = 1;
-	if (!o->data && lk_member_open(c, o) < 0)
+	if (o->ar_member && !o->display && lk_member_open(c, o) < 0)
 		return -1;
 	if (lk_obj_load(c, o) < 0)
 		return -1;

@@ -2,6 +2,7 @@
  * building, relocation names. */
 #include <elf.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,41 @@ void *lk_xcalloc(size_t n, size_t size)
 	if (!p)
 		abort(); /* out of memory: nothing sensible to report */
 	return p;
+}
+
+struct lk_chunk {
+	struct lk_chunk *next;
+	max_align_t data[];
+};
+
+void *lk_arena_alloc(struct lk_arena *a, size_t size)
+{
+	void *p;
+
+	size = (size + 15) & ~(size_t)15;
+	if (!a->head || a->used + size > a->cap) {
+		size_t cap = size > 65536 ? size : 65536;
+		struct lk_chunk *c = lk_xcalloc(1, sizeof(*c) + cap);
+
+		c->next = a->head;
+		a->head = c;
+		a->used = 0;
+		a->cap = cap;
+	}
+	p = (char *)a->head->data + a->used;
+	a->used += size;
+	return p;
+}
+
+void lk_arena_free(struct lk_arena *a)
+{
+	struct lk_chunk *c, *n;
+
+	for (c = a->head; c; c = n) {
+		n = c->next;
+		free(c);
+	}
+	memset(a, 0, sizeof(*a));
 }
 
 char *lk_xstrdup(const char *s)
