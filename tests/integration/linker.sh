@@ -17,7 +17,7 @@ cflags="-nostdinc -isystem /usr/include/x86_64-linux-musl -isystem $(gcc -print-
 # --- differential: uk link vs ld.bfd, run on the host -----------------------
 for src in tests/linker/progs/*.c; do
 	name=$(basename "$src" .c)
-	for pie in -fno-pie -fpie; do
+	for pie in -fno-pie -fpie -fPIC; do
 		t="diff-$name$pie"
 		o=$tmp/$name$pie.o
 		if ! gcc $cflags $pie -c "$src" -o "$o" 2>"$tmp/cc.err"; then
