@@ -23,6 +23,18 @@ if make -s -C runtime O="$tmp/rt2" >/dev/null 2>&1 &&
 else
 	fail runtime-reproducible "two builds of runtime/ differ"
 fi
+# host-side tests of the allocator, command line and symbol-table reader
+if out=$(gcc -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-Wall -Wextra -Werror -Iruntime/include -Iruntime/kernel -Iruntime/arch/x86_64 \
+	-o "$tmp/unit" "$src/unit.c" runtime/kernel/pmem.c runtime/kernel/cmdline.c \
+	runtime/kernel/symbolize.c runtime/kernel/string.c 2>&1); then
+	"$tmp/unit" >"$tmp/unit.out" 2>&1
+	rc=$?
+	grep -E '^(PASS|FAIL|  )' "$tmp/unit.out"
+	[ $rc -eq 0 ] || fail runtime-unit "status $rc: $(tail -n 20 "$tmp/unit.out")"
+else
+	fail runtime-unit-build "$out"
+fi
 cflags=$(sed -n 's/^cflags: \[\(.*\)\]$/\1/p' "$rt/component.yaml" | tr -d ,)
 for p in hello t; do
 	if ! out=$(gcc -O2 -nostdinc -isystem "$musl/include" -isystem "$rt/include" $cflags \
