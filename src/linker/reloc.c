@@ -12,7 +12,7 @@
 
 struct tgt {
 	uint64_t S;
-	int defined, abs, tls;
+	int defined, abs, tls, ifunc;
 	struct lk_sym *g;
 	const char *name;
 	uint64_t size;
@@ -32,6 +32,7 @@ static void target(struct lk_ctx *c, const struct lk_obj *o, uint32_t si,
 		t->defined = g->state == LK_DEFINED;
 		t->abs = g->is_abs;
 		t->tls = g->type == STT_TLS;
+		t->ifunc = g->type == STT_GNU_IFUNC;
 		t->S = lk_sym_addr(g);
 		t->size = g->size;
 		return;
@@ -39,6 +40,7 @@ static void target(struct lk_ctx *c, const struct lk_obj *o, uint32_t si,
 	t->name = lk_sym_name(o, y);
 	t->size = y->st_size;
 	t->tls = ELF64_ST_TYPE(y->st_info) == STT_TLS;
+	t->ifunc = ELF64_ST_TYPE(y->st_info) == STT_GNU_IFUNC;
 	if (y->st_shndx == SHN_ABS) {
 		t->defined = t->abs = 1;
 		t->S = y->st_value;
@@ -59,6 +61,15 @@ static int rel_err(struct lk_ctx *c, const struct lk_sec *s, uint64_t off,
 	uk_errorf(c->err, "%s: section '%s' offset 0x%llx: %s against '%s': %s",
 		  s->obj->display, s->name, (unsigned long long)off,
 		  lk_reloc_name(type), sym ? sym : "?", what);
+	if (strstr(what, "fit"))
+		uk_hintf(c->err, "32-bit fields need the image below 2 GiB: "
+				 "use a lower --base, or build the object "
+				 "with -mcmodel=large");
+	else if (strstr(what, "unsupported") || strstr(what, "not supported"))
+		uk_hintf(c->err, "uk links static x86_64 code: rebuild the "
+				 "object with -fno-pic or -fpie, without IFUNC");
+	else
+		uk_hintf(c->err, "the object looks corrupt: rebuild it");
 	return -1;
 }
 
@@ -390,6 +401,9 @@ static int relocate_sec(struct lk_ctx *c, const struct lk_sec *s)
 				       "offset outside the section");
 		if (check_tls(&x) < 0)
 			return -1;
+		if (x.t.ifunc && x.type != R_X86_64_NONE)
+			return rel_err(c, s, x.off, x.type, x.t.name,
+				       "IFUNC symbols are not supported");
 		x.P = s->addr + x.off;
 		x.loc = c->out + (s->addr - c->base) + x.off;
 		if (apply_one(&x) < 0)
