@@ -301,8 +301,9 @@ int lk_write(struct lk_ctx *c, uint64_t *file_bytes)
 	tmp = lk_xasprintf("%s.tmpXXXXXX", c->opts->output);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
-		uk_errorf(c->err, "cannot create '%s': %s", tmp,
+		uk_errorf(c->err, "cannot create '%s': %s", c->opts->output,
 			  strerror(errno));
+		uk_hintf(c->err, "check that its folder exists and is writable");
 		free(tmp);
 		free(tail.p);
 		return -1;
