@@ -29,8 +29,10 @@ void uk_vprintk(const char *fmt, va_list ap);
 
 /* platform (plat/<name>/): console and power */
 void uk_plat_console_write(const char *s, size_t n);
-/* Blocks until at least one byte, returns up to n bytes ending at a newline. */
-size_t uk_plat_console_read(char *s, size_t n);
+/* The next input byte, or -1 when none is waiting. */
+int uk_plat_console_getc(void);
+/* console.c: a line of input, like a tty in canonical mode */
+size_t uk_console_read(char *s, size_t n);
 __attribute__((noreturn)) void uk_plat_exit(int status);
 /* TSC frequency from a platform timer (the PIT on kvm), 0 if none. */
 uint64_t uk_plat_tsc_hz(void);

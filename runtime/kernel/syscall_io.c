@@ -45,7 +45,7 @@ SYSCALL(read)
 		return 0;
 	if (bad_buffer(a[1], a[2]))
 		return -EFAULT;
-	return (long)uk_plat_console_read((char *)a[1], (size_t)a[2]);
+	return (long)uk_console_read((char *)a[1], (size_t)a[2]);
 }
 
 SYSCALL(write)
@@ -69,7 +69,7 @@ __uk_cold SYSCALL(readv)
 		if (iov[i].len)
 			return bad_buffer((long)iov[i].base, (long)iov[i].len)
 				       ? -EFAULT
-				       : (long)uk_plat_console_read(iov[i].base, iov[i].len);
+				       : (long)uk_console_read(iov[i].base, iov[i].len);
 	return 0;
 }
 

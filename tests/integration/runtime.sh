@@ -244,6 +244,8 @@ run_cases() {
 	want stdin "$a$sfx" && {
 		boot "$a" 128M "$T" "-- stdin" 'first line\nsecond one\n'
 		expect "runtime-stdin-$a$sfx" 0 '^line 1 \[first line\]$' '^line 2 \[second one\]$'
+		boot "$a" 128M "$T" "-- wc" "$(seq 1 1000)"'\n\004'
+		expect "runtime-stdin-eof-$a$sfx" 0 '^wc 1000 3893$'
 	}
 	want mem2m "$a$sfx" && {
 		boot "$a" 2M "$H" ""

@@ -164,6 +164,19 @@ static int t_stdin(void)
 }
 
 static int *volatile null_ptr; /* the compiler cannot see it is NULL */
+/* lines and bytes on stdin until end of file (^D at the start of a line) */
+static int t_wc(void)
+{
+	char line[256];
+	long lines = 0, bytes = 0;
+	while (fgets(line, sizeof line, stdin)) {
+		lines++;
+		bytes += (long)strlen(line);
+	}
+	printf("wc %ld %ld\n", lines, bytes);
+	return 0;
+}
+
 __attribute__((noinline)) static void crash_null(void)
 {
 	*null_ptr = 1;
@@ -197,6 +210,8 @@ int main(int argc, char **argv)
 		return t_libc();
 	if (!strcmp(c, "stdin"))
 		return t_stdin();
+	if (!strcmp(c, "wc"))
+		return t_wc();
 	if (!strcmp(c, "exit7"))
 		exit(7);
 	if (!strcmp(c, "oom")) { /* more than the guest has: NULL, not a crash */

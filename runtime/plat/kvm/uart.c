@@ -1,5 +1,5 @@
 /* 16550 UART on COM1: the console of the kvm platform. Output translates
- * "\n" to "\r\n" like a Linux tty; input is polled, one line at a time. */
+ * "\n" to "\r\n" like a Linux tty; input is polled (kernel/console.c). */
 #include "cpu.h"
 #include "kernel.h"
 
@@ -47,22 +47,11 @@ void uk_plat_console_write(const char *s, size_t n)
 	}
 }
 
-size_t uk_plat_console_read(char *s, size_t n)
+int uk_plat_console_getc(void)
 {
-	size_t i = 0;
 	if (!uart_ready)
 		uart_init();
-	while (i < n) {
-		while (!(inb(COM1 + UART_LSR) & LSR_DATA))
-			cpu_relax();
-		char c = (char)inb(COM1 + UART_DATA);
-		if (c == 4 && i == 0) /* ^D at the start of a line: end of file */
-			return 0;
-		if (c == '\r')
-			c = '\n';
-		s[i++] = c;
-		if (c == '\n')
-			break;
-	}
-	return i;
+	if (!(inb(COM1 + UART_LSR) & LSR_DATA))
+		return -1;
+	return inb(COM1 + UART_DATA);
 }
