@@ -27,17 +27,20 @@ int uk_strncmp(const char *a, const char *b, size_t n);
 void uk_printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void uk_vprintk(const char *fmt, va_list ap);
 
-/* platform (plat/<name>/): console and power */
+/* platform (plat/<name>/): console, power, legacy timers */
 void uk_plat_console_write(const char *s, size_t n);
 /* The next input byte, or -1 when none is waiting. */
 int uk_plat_console_getc(void);
-/* console.c: a line of input, like a tty in canonical mode */
-size_t uk_console_read(char *s, size_t n);
 __attribute__((noreturn)) void uk_plat_exit(int status);
 /* TSC frequency from a platform timer (the PIT on kvm), 0 if none. */
 uint64_t uk_plat_tsc_hz(void);
 /* Seconds since the Epoch from a wall clock, 0 if none. */
 uint64_t uk_plat_wallclock(void);
+/* Silences interrupt controllers other than the local APIC. */
+void uk_plat_mask_legacy_irqs(void);
+
+/* console.c: a line of input, like a tty in canonical mode */
+size_t uk_console_read(char *s, size_t n);
 
 /* memory.c: boot memory map */
 struct uk_mem_region {
@@ -76,7 +79,7 @@ uint64_t uk_image_end(void);
 uint64_t uk_image_phdr(void);
 unsigned uk_image_phnum(void);
 
-/* cmdline.c */
+/* cmdline.c: options and the words of the command line */
 struct uk_options {
 	const char *name;
 	int strace;
@@ -85,6 +88,9 @@ struct uk_options {
 	uint64_t stack_size;
 };
 extern struct uk_options uk_opt;
+void uk_cmdline_parse(const char *raw);
+/* Words of one kind ('a' argument, 'e' environment): pass 0, then the last. */
+const char *uk_cmdline_next(const char *prev, char kind);
 
 /* process.c */
 struct uk_stack {
@@ -95,19 +101,14 @@ extern uint64_t uk_ist_tops[3];
 void uk_stacks_init(void);
 __attribute__((noreturn)) void uk_process_start(void);
 
-/* cmdline.c */
-void uk_cmdline_parse(const char *raw);
-const char *uk_cmdline_next(const char *prev, char kind);
-
 /* syscall_random.c */
 void uk_random_fill(void *buf, size_t n);
-void uk_plat_mask_legacy_irqs(void);
 
-/* trap.c, cpu.c */
+/* arch/x86_64/cpu.c */
 void uk_cpu_init(const uint64_t ist_tops[3]);
 void uk_syscall_init(uint64_t kstack_top);
 
-/* time.c */
+/* arch/x86_64/time.c */
 uint64_t uk_tsc_hz(void);
 uint64_t uk_monotonic_ns(void);
 uint64_t uk_realtime_ns(void);
@@ -117,8 +118,7 @@ void uk_bootstats_print(uint64_t tsc_main);
 /* symbolize.c */
 const char *uk_symbolize(uint64_t addr, uint64_t *off);
 
-/* crash.c */
-struct uk_trapframe;
+/* arch/x86_64/trap.c: crash report, then exit with 128 + sig */
 __attribute__((noreturn)) void uk_die_signal(int sig, const char *why);
 
 /* syscall.c */
