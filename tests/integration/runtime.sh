@@ -248,8 +248,9 @@ run_cases() {
 		expect "runtime-stdin-eof-$a$sfx" 0 '^wc 1000 3893$'
 	}
 	want mem2m "$a$sfx" && {
-		boot "$a" 2M "$H" ""
-		expect "runtime-mem2m-$a$sfx" 0 '^hello, world$'
+		boot "$a" 2M "$H" "uk.verbose"
+		expect "runtime-mem2m-$a$sfx" 0 '^hello, world$' '^uk: start_info version [1-9]' \
+			'^uk: ram 100000-200000$'
 	}
 	want bootstats "$a$sfx" && {
 		boot "$a" 128M "$H" "uk.bootstats"
