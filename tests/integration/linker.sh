@@ -142,6 +142,9 @@ fi
 if command -v clang >/dev/null && [ "${UK_FUZZ_SECONDS:-20}" -gt 0 ]; then
 	mkdir -p "$tmp/corpus"
 	cp "$tmp/hello.o" "$tmp/u.o" "$tmp/corpus/"
+	# seeds that reach relocation code: TLS (GD/LD/IE) and GOT forms
+	gcc $cflags -fPIC -c tests/linker/progs/tls.c -o "$tmp/corpus/tls-pic.o"
+	gcc $cflags -fpie -c tests/linker/progs/libc_mix.c -o "$tmp/corpus/mix-pie.o"
 	ar rcs "$tmp/corpus/lib.a" "$tmp/u.o"
 	if clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Isrc \
 		-o "$tmp/fuzz" tests/linker/fuzz_input.c src/linker/*.c src/util/*.c \
@@ -151,7 +154,7 @@ if command -v clang >/dev/null && [ "${UK_FUZZ_SECONDS:-20}" -gt 0 ]; then
 			pass fuzz-input-reader
 		else
 			mkdir -p "$UK_ROOT/build/fuzz-crashes"
-			cp "$tmp"/crash-* "$UK_ROOT/build/fuzz-crashes/" 2>/dev/null
+			cp "$tmp"/crash-* "$tmp"/leak-* "$tmp"/timeout-* "$UK_ROOT/build/fuzz-crashes/" 2>/dev/null
 			fail fuzz-input-reader "$(grep -A20 'ERROR\|SUMMARY' "$tmp/fuzz.log" | head -30) (inputs kept in build/fuzz-crashes)"
 		fi
 	else
