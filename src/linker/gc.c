@@ -150,11 +150,13 @@ static int link_order_pass(struct gc *g)
 
 	for (o = g->c->objs; o; o = o->next)
 		for (i = 1; i < o->shnum; i++) {
-			struct lk_sec *s = &o->secs[i];
-			struct lk_sec *p = &o->secs[s->sh->sh_link];
+			struct lk_sec *s = &o->secs[i], *p;
 
-			if (!s->live && s->gc_candidate &&
-			    (s->flags & SHF_LINK_ORDER) && p->live) {
+			if (s->live || !s->gc_candidate ||
+			    !(s->flags & SHF_LINK_ORDER))
+				continue;
+			p = &o->secs[s->sh->sh_link]; /* checked at load */
+			if (p->live) {
 				mark(g, s, NULL, p, "(SHF_LINK_ORDER)");
 				changed = 1;
 			}
