@@ -88,7 +88,7 @@ boot() {
 		-device isa-debug-exit,iobase=0xf4,iosize=4 -debugcon "file:$tmp/status" \
 		-kernel "$img" -append "$append" >"$tmp/console" 2>&1) 2>/dev/null
 	rc=$?
-	out=$(tr -d '\r' <"$tmp/console")
+	out=$(cat "$tmp/console")
 	byte=$(od -An -tu1 "$tmp/status" 2>/dev/null | awk 'NF { v = $NF } END { print v }')
 	if [ $((rc & 1)) -eq 1 ] && [ -n "$byte" ] && [ $((((byte << 1) | 1) & 255)) -eq "$rc" ]; then
 		status=$byte

@@ -40,11 +40,11 @@ void uk_plat_console_write(const char *s, size_t n)
 {
 	if (!uart_ready)
 		uart_init();
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\n')
-			uart_putc('\r');
+	/* Bytes go out as the program wrote them: "\n" stays "\n", so output
+	 * piped from `uk run` is the program's own. On a terminal, QEMU keeps
+	 * the tty's output processing, which adds the carriage return. */
+	for (size_t i = 0; i < n; i++)
 		uart_putc(s[i]);
-	}
 }
 
 int uk_plat_console_getc(void)
