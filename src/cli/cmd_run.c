@@ -10,6 +10,9 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "manifest/manifest.h"
+#include "registry/image.h"
+#include "registry/ref.h"
+#include "registry/store.h"
 #include "util/path.h"
 #include "vmm/vmm.h"
 
@@ -197,6 +200,35 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 	return 0;
 }
 
+/* `uk run REF`: an IMAGE that is not a file but names an image pulled into
+ * the user store (uk pull) runs that image's kvm kernel. 0 and *path
+ * replaced when it does; 1 when it is no such reference; -1 on an error. */
+static int resolve_pulled(char **path, struct uk_error *err)
+{
+	struct uk_error ignored = { 0 };
+	struct uk_store s;
+	struct uk_ref r;
+	char *name, *kernel = NULL;
+	int rc = 1;
+
+	if (uk_ref_parse(*path, &r, &ignored) < 0)
+		return 1;
+	name = uk_ref_store_name(&r);
+	uk_ref_free(&r);
+	if (name && uk_store_open(&s, err) == 0) {
+		rc = uk_image_resolve(s.user_root, name, NULL, &kernel, err);
+		uk_store_close(&s);
+	} else {
+		rc = -1;
+	}
+	free(name);
+	if (rc == 0) {
+		free(*path);
+		*path = kernel;
+	}
+	return rc;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_args a = { 0 };
@@ -218,6 +250,10 @@ int cmd_run(int argc, char **argv)
 		image = strdup(a.image);
 	else if (uk_image_locate(a.dir, a.target, &image, &err) != 0)
 		return cli_report(&err);
+	if (a.image && !uk_file_exists(image) && resolve_pulled(&image, &err) < 0) {
+		free(image);
+		return cli_report(&err);
+	}
 	if (!uk_file_exists(image)) {
 		uk_errorf(&err, "no image at '%s'", image);
 		uk_hintf(&err, a.image ? "give the path of a built image"

@@ -10,5 +10,16 @@ int cmd_link(int argc, char **argv);
 int cmd_pkg(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_push(int argc, char **argv);
+int cmd_pull(int argc, char **argv);
+int cmd_login(int argc, char **argv);
+int cmd_rmi(int argc, char **argv);
+int cmd_gc(int argc, char **argv);
+
+/* Shared by the registry commands (cmd_pull.c, cmd_gc.c). */
+struct uk_gc_stats;
+void cli_registry_progress(void *ctx, const char *label, unsigned long long done,
+			   unsigned long long total, int finished);
+void cli_print_gc(const struct uk_gc_stats *st);
 
 #endif

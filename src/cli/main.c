@@ -21,6 +21,11 @@ static const struct command commands[] = {
 	{ "images", cmd_images, "list what the stores hold" },
 	{ "pkg", cmd_pkg, "pack a component folder into the store" },
 	{ "version", cmd_version, "print uk's version" },
+	{ "push", cmd_push, "publish the built images to an OCI registry" },
+	{ "pull", cmd_pull, "fetch an image or component from a registry" },
+	{ "login", cmd_login, "store credentials for a registry" },
+	{ "rmi", cmd_rmi, "remove images or components from the user store" },
+	{ "gc", cmd_gc, "drop blobs no image or component uses" },
 };
 
 static void usage(FILE *f)

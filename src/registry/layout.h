@@ -103,6 +103,14 @@ int uk_layout_tag(const char *root, const char *ref, const char *media_type,
 /* Removes ref from index.json; 0 if removed, 1 if it was not there. */
 int uk_layout_untag(const char *root, const char *ref, struct uk_error *err);
 
+/* The same two for a caller holding uk_layout_lock(root). */
+int uk_layout_tag_locked(const char *root, const char *ref,
+			 const char *media_type, const char *artifact_type,
+			 const char *digest, unsigned long long size,
+			 struct uk_error *err);
+int uk_layout_untag_locked(const char *root, const char *ref,
+			   struct uk_error *err);
+
 /* An image manifest read from the layout (digest and shape checked). */
 struct uk_oci_manifest {
 	json_t *json; /* owns everything below */

@@ -335,3 +335,47 @@ int uk_layout_untag(const char *root, const char *ref, struct uk_error *err)
 		return -1;
 	return u.removed ? 0 : 1;
 }
+
+/* The same edits for a caller that already holds uk_layout_lock (a pull
+ * commits its blobs and tags them in one locked step, so `uk gc` never
+ * sees the blobs untagged). */
+static int edit_index_locked(const char *root,
+			     int (*edit)(json_t *ms, void *ctx), void *ctx,
+			     struct uk_error *err)
+{
+	json_t *idx;
+	int rc;
+
+	if (uk_layout_init(root, err) < 0)
+		return -1;
+	idx = load_index(root, err);
+	rc = idx ? edit(json_object_get(idx, "manifests"), ctx) : -1;
+	if (idx && rc < 0)
+		uk_errorf(err, "out of memory");
+	if (rc == 0 && save_index(root, idx, err) < 0)
+		rc = -1;
+	json_decref(idx);
+	return rc;
+}
+
+int uk_layout_tag_locked(const char *root, const char *ref,
+			 const char *media_type, const char *artifact_type,
+			 const char *digest, unsigned long long size,
+			 struct uk_error *err)
+{
+	struct tag_args t = {ref, media_type, artifact_type, digest, size};
+
+	if (!uk_digest_valid(digest))
+		return uk_errorf(err, "'%s' is not a sha256 digest", digest);
+	return edit_index_locked(root, do_tag, &t, err);
+}
+
+int uk_layout_untag_locked(const char *root, const char *ref,
+			   struct uk_error *err)
+{
+	struct untag_args u = {ref, 0};
+
+	if (edit_index_locked(root, do_untag, &u, err) < 0)
+		return -1;
+	return u.removed ? 0 : 1;
+}

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "registry/layout.h"
+#include "registry/ref.h"
+#include "registry/remote.h"
 #include "registry/store.h"
 #include "util/path.h"
 
@@ -185,6 +187,9 @@ int uk_store_find_component(struct uk_store *s, const char *ref,
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
+	/* host/repo:tag names a registry: pulled into the user store. */
+	if (ref && uk_ref_names_registry(ref))
+		return uk_store_find_remote(s, ref, pinned_digest, out, err);
 	if (!ref || !*ref || ref[0] == ':' || strchr(ref, '@') ||
 	    (strchr(ref, ':') && strchr(ref, ':') != strrchr(ref, ':')))
 		return uk_errorf(err, "'%s' is not a component reference "

@@ -1,0 +1,156 @@
+/* uk push: publish the project's built images (or one image file) as an
+ * OCI image index, one manifest per target. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "build/imagemeta.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "manifest/manifest.h"
+#include "registry/image.h"
+#include "registry/layout.h"
+#include "registry/remote.h"
+#include "util/path.h"
+
+static const char usage[] = "uk push [-C DIR] [--insecure] [IMAGE] REF";
+
+static void help(void)
+{
+	printf("usage: %s\n\n"
+	       "Publishes the project's built images (every target of uk.yaml) or one\n"
+	       "image file as an OCI image index with one manifest per target: an\n"
+	       "image config (amd64, linux, Cmd, Env, rootfs.diff_ids) and one\n"
+	       "reproducible tar+gzip layer holding unikernel/NAME, annotated for\n"
+	       "urunc (com.urunc.unikernel.*). The same build gives the same\n"
+	       "digests; blobs the registry already has are not uploaded.\n\n"
+	       "  -C DIR      the project folder (default: .)\n"
+	       "  IMAGE       a built image file to push instead of the project's\n"
+	       "  REF         [HOST[:PORT]/]REPO[:TAG]; the default registry is\n"
+	       "              $UK_REGISTRY, else docker.io; credentials from 'uk login'\n"
+	       "              or Docker's config.json\n"
+	       "  --insecure  plain HTTP to a registry that is not on localhost\n",
+	       usage);
+}
+
+/* The built image of every target of DIR/uk.yaml. */
+static int project_images(const char *dir, char ***out, size_t *n,
+			  struct uk_error *err)
+{
+	struct uk_manifest m;
+	struct uk_diags diags = {0};
+	char *yaml = uk_path_join(dir, "uk.yaml");
+	size_t i;
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!yaml || !uk_file_exists(yaml)) {
+		free(yaml);
+		uk_errorf(err, "no uk.yaml in '%s'", dir);
+		uk_hintf(err, "run in a project folder, use -C DIR, or name an IMAGE file");
+		err->status = UK_EXIT_USAGE;
+		return -1;
+	}
+	memset(&m, 0, sizeof(m));
+	rc = uk_manifest_load(yaml, &m, &diags, err);
+	free(yaml);
+	uk_diags_free(&diags);
+	if (rc < 0)
+		return -1;
+	*out = calloc(m.ntargets + 1, sizeof(**out));
+	for (i = 0; *out && i < m.ntargets && rc == 0; i++) {
+		const char *t = uk_target_name(m.target_order[i]);
+
+		if (uk_image_locate(dir, t, &(*out)[i], err) < 0) {
+			rc = -1;
+		} else if (!uk_file_exists((*out)[i])) {
+			uk_errorf(err, "the %s image '%s' is not built", t, (*out)[i]);
+			rc = uk_hintf(err, "run 'uk build' first");
+		}
+		(*n)++;
+	}
+	uk_manifest_free(&m);
+	return rc;
+}
+
+static void free_images(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+int cmd_push(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"insecure", no_argument, NULL, 'k'},
+		{NULL, 0, NULL, 0},
+	};
+	struct uk_client_opts o = {0};
+	struct uk_error err = {0};
+	const char *dir = ".", *refarg;
+	char **images = NULL, digest[UK_DIGEST_MAX];
+	unsigned long long size;
+	size_t n = 0;
+	struct uk_store s = {0};
+	struct uk_client c = {0};
+	struct uk_ref r = {0};
+	int ch, rc = -1;
+
+	if (cli_wants_help(argc, argv)) {
+		help();
+		return UK_EXIT_OK;
+	}
+	opterr = 0;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "+C:", longopts, NULL)) != -1) {
+		if (ch == 'k')
+			o.insecure = 1;
+		else if (ch == 'C')
+			dir = optarg;
+		else
+			return cli_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+	}
+	if (optind >= argc)
+		return cli_usage_error(usage, "which reference?");
+	if (argc - optind > 2)
+		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind + 2]);
+	refarg = argv[argc - 1];
+	if (uk_ref_parse(refarg, &r, &err) < 0)
+		return cli_report(&err);
+	if (argc - optind == 2) {
+		images = calloc(2, sizeof(*images));
+		if (images && (images[0] = strdup(argv[optind])))
+			n = 1;
+	} else if (project_images(dir, &images, &n, &err) < 0) {
+		goto out;
+	}
+	if (cli_progress_enabled())
+		o.progress = cli_registry_progress;
+	if (uk_store_open(&s, &err) < 0 ||
+	    uk_image_pack(s.user_root, (const char *const *)images, n, digest, &size,
+			  &err) < 0)
+		goto out;
+	if (r.digest[0] && strcmp(r.digest, digest)) {
+		uk_errorf(&err, "the images hash to %s, not %s", digest, r.digest);
+		uk_hintf(&err, "leave the @digest out of the reference");
+		goto out;
+	}
+	if (uk_client_open(&c, &r, &o, &err) < 0 || uk_client_ping(&c, &err) < 0 ||
+	    uk_push_tree(&c, s.user_root, UK_MT_INDEX, digest, size, r.tag, NULL,
+			 &err) < 0)
+		goto out;
+	printf("%s/%s%s%s@%s (%u blob%s uploaded, %u already there, %u mounted)\n",
+	       r.host, r.repo, r.tag ? ":" : "", r.tag ? r.tag : "", digest,
+	       c.stats.blobs_uploaded, c.stats.blobs_uploaded == 1 ? "" : "s",
+	       c.stats.blobs_skipped, c.stats.blobs_mounted);
+	rc = 0;
+out:
+	uk_client_close(&c);
+	uk_store_close(&s);
+	uk_ref_free(&r);
+	free_images(images, n);
+	return rc == 0 ? UK_EXIT_OK : cli_report(&err);
+}

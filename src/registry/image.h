@@ -1,0 +1,41 @@
+/* Built images as OCI artifacts: an image index with one manifest per
+ * target, each with an image config (amd64, linux, rootfs.diff_ids, Cmd,
+ * Env) and one reproducible tar+gzip layer holding unikernel/NAME and its
+ * metadata unikernel/NAME.json, annotated for urunc. */
+#ifndef UK_REGISTRY_IMAGE_H
+#define UK_REGISTRY_IMAGE_H
+
+#include <stddef.h>
+
+#include "registry/digest.h"
+#include "util/error.h"
+
+#define UK_MT_IMAGE_CONFIG "application/vnd.oci.image.config.v1+json"
+#define UK_ANNOT_TARGET "dev.uk.target"
+#define UK_ANNOT_UK_VERSION "dev.uk.version"
+#define UK_ANNOT_RUNTIME_VERSION "dev.uk.runtime.version"
+#define UK_ANNOT_MEMORY "dev.uk.memory"
+#define UK_URUNC_BINARY "com.urunc.unikernel.binary"
+#define UK_URUNC_CMDLINE "com.urunc.unikernel.cmdline"
+#define UK_URUNC_HYPERVISOR "com.urunc.unikernel.hypervisor"
+#define UK_URUNC_TYPE "com.urunc.unikernel.unikernelType"
+/* urunc knows unikraft, rumprun, mirage, hermit, linux...; uk images are
+ * PVH kernels taking "uk.*" options, so they carry their own type. */
+#define UK_URUNC_TYPE_VALUE "uk"
+
+/* Writes the artifact for the built images (paths of kernels with their
+ * .json metadata) into the layout at root, untagged; digest and size name
+ * the index. Same images, same bytes, same digests. */
+int uk_image_pack(const char *root, const char *const *images, size_t n,
+		  char digest[UK_DIGEST_MAX], unsigned long long *size,
+		  struct uk_error *err);
+
+/* For `uk run REF`: the image tagged ref in the layout at root, its
+ * manifest for target (NULL: kvm, else the first), unpacked once per
+ * manifest digest into <root>/unpacked/<hex>/; *kernel is the kernel's
+ * path there (its .json metadata beside it). Returns 1 (and sets
+ * nothing) when root holds no such ref. */
+int uk_image_resolve(const char *root, const char *ref, const char *target,
+		     char **kernel, struct uk_error *err);
+
+#endif

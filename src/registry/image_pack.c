@@ -1,0 +1,225 @@
+/* Packing built images into an OCI image index (see image.h). */
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "build/imagemeta.h"
+#include "registry/image.h"
+#include "registry/layout.h"
+#include "util/path.h"
+
+struct packed {
+	char digest[UK_DIGEST_MAX];
+	unsigned long long size;
+	char *target;
+};
+
+static int put_json(const char *root, json_t *j, char digest[UK_DIGEST_MAX],
+		    unsigned long long *size, struct uk_error *err)
+{
+	char *text = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	int rc;
+
+	json_decref(j);
+	if (!text)
+		return uk_errorf(err, "out of memory");
+	*size = strlen(text);
+	rc = uk_layout_put_blob(root, text, *size, digest, err);
+	free(text);
+	return rc;
+}
+
+/* unikernel/NAME and unikernel/NAME.json, as symlinks in a staging folder
+ * (the packer follows them). */
+static int pack_layer(const char *root, const char *image, const char *name,
+		      void **tgz, size_t *len, struct uk_error *err)
+{
+	char stage[PATH_MAX], sub[PATH_MAX + 16], link1[PATH_MAX * 2],
+		link2[PATH_MAX * 2], abs[PATH_MAX], absj[PATH_MAX + 8];
+	const char *paths[] = {"unikernel"};
+	struct uk_error ignored = {0};
+	int rc = -1;
+
+	if (!realpath(image, abs))
+		return uk_errorf(err, "cannot read '%s': %s", image, strerror(errno));
+	snprintf(absj, sizeof(absj), "%s.json", abs);
+	snprintf(stage, sizeof(stage), "%s/.tmp", root);
+	if (uk_mkdirs(stage, err) < 0)
+		return -1;
+	snprintf(stage, sizeof(stage), "%s/.tmp/image-XXXXXX", root);
+	if (!mkdtemp(stage))
+		return uk_errorf(err, "cannot create a folder in '%s/.tmp': %s",
+				 root, strerror(errno));
+	snprintf(sub, sizeof(sub), "%s/unikernel", stage);
+	snprintf(link1, sizeof(link1), "%s/%s", sub, name);
+	snprintf(link2, sizeof(link2), "%s/%s.json", sub, name);
+	if (uk_mkdirs(sub, err) < 0)
+		goto out;
+	if (symlink(abs, link1) < 0 ||
+	    (uk_file_exists(absj) && symlink(absj, link2) < 0)) {
+		uk_errorf(err, "cannot create '%s': %s", link1, strerror(errno));
+		goto out;
+	}
+	rc = uk_layer_pack(stage, paths, 1, uk_layer_mtime(), tgz, len, err);
+out:
+	uk_remove_tree(stage, &ignored);
+	return rc;
+}
+
+static json_t *strv(char **v, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+static char *joined(char **v, size_t n)
+{
+	size_t i, len = 1;
+	char *s;
+
+	for (i = 0; i < n; i++)
+		len += strlen(v[i]) + 1;
+	if (!(s = calloc(1, len)))
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, v[i]);
+	}
+	return s;
+}
+
+static const char *runtime_version(const struct uk_image_meta *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->ncomponents; i++)
+		if (m->components[i].name && m->components[i].version &&
+		    !strcmp(m->components[i].name, "uk-runtime"))
+			return m->components[i].version;
+	return "unknown";
+}
+
+static json_t *annotations(const struct uk_image_meta *m, const char *binary)
+{
+	char mem[32], *cmd = joined(m->args, m->nargs);
+	json_t *a;
+
+	snprintf(mem, sizeof(mem), "%llu", (unsigned long long)m->memory);
+	a = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", UK_ANNOT_TARGET,
+		      m->target ? m->target : "kvm", UK_ANNOT_UK_VERSION, UK_VERSION,
+		      UK_ANNOT_RUNTIME_VERSION, runtime_version(m), UK_ANNOT_MEMORY,
+		      mem, UK_URUNC_BINARY, binary, UK_URUNC_CMDLINE, cmd ? cmd : "",
+		      UK_URUNC_HYPERVISOR, "qemu", UK_URUNC_TYPE, UK_URUNC_TYPE_VALUE);
+	free(cmd);
+	return a;
+}
+
+static int pack_one(const char *root, const char *image, struct packed *p,
+		    struct uk_error *err)
+{
+	struct uk_image_meta m;
+	void *tgz = NULL;
+	size_t len = 0;
+	char layer[UK_DIGEST_MAX], diff[UK_DIGEST_MAX], cfg[UK_DIGEST_MAX],
+		binary[600];
+	unsigned long long cfg_size;
+	json_t *cmd, *config, *manifest;
+	int rc = -1;
+
+	if (!uk_file_exists(image))
+		return uk_errorf(err, "no image at '%s'", image);
+	if (uk_image_meta_load(image, &m, err) < 0)
+		return -1;
+	if (m.is_disk) {
+		uk_errorf(err, "'%s' is a disk image; uk push handles kernels only",
+			  image);
+		goto out;
+	}
+	if (!m.name || !*m.name || strchr(m.name, '/') || !strcmp(m.name, "..") ||
+	    !strcmp(m.name, ".")) {
+		uk_errorf(err, "'%s.json' names the image '%s', which is not a file name",
+			  image, m.name ? m.name : "");
+		goto out;
+	}
+	snprintf(binary, sizeof(binary), "/unikernel/%s", m.name);
+	if (pack_layer(root, image, m.name, &tgz, &len, err) < 0 ||
+	    uk_layer_diff_id(tgz, len, diff, err) < 0 ||
+	    uk_layout_put_blob(root, tgz, len, layer, err) < 0)
+		goto out;
+	cmd = strv(m.args, m.nargs);
+	json_array_insert_new(cmd, 0, json_string(binary));
+	config = json_pack("{s:s, s:s, s:{s:o, s:o, s:o}, s:{s:s, s:[s]}}",
+			   "architecture", "amd64", "os", "linux", "config", "Cmd",
+			   cmd, "Env", strv(m.env, m.nenv), "Labels",
+			   annotations(&m, binary), "rootfs", "type", "layers",
+			   "diff_ids", diff);
+	if (put_json(root, config, cfg, &cfg_size, err) < 0)
+		goto out;
+	manifest = json_pack("{s:i, s:s, s:{s:s, s:s, s:I}, s:[{s:s, s:s, s:I}], s:o}",
+			     "schemaVersion", 2, "mediaType", UK_MT_MANIFEST,
+			     "config", "mediaType", UK_MT_IMAGE_CONFIG, "digest", cfg,
+			     "size", (json_int_t)cfg_size, "layers", "mediaType",
+			     UK_MT_LAYER_TGZ, "digest", layer, "size", (json_int_t)len,
+			     "annotations", annotations(&m, binary));
+	if (put_json(root, manifest, p->digest, &p->size, err) < 0)
+		goto out;
+	if (!(p->target = strdup(m.target ? m.target : "kvm"))) {
+		uk_errorf(err, "out of memory");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(tgz);
+	uk_image_meta_free(&m);
+	if (rc < 0)
+		uk_error_wrap(err, "packing '%s'", image);
+	return rc;
+}
+
+int uk_image_pack(const char *root, const char *const *images, size_t n,
+		  char digest[UK_DIGEST_MAX], unsigned long long *size,
+		  struct uk_error *err)
+{
+	struct packed *p = calloc(n + 1, sizeof(*p));
+	json_t *ms = json_array();
+	size_t i;
+	int rc = 0;
+
+	if (!p || !ms) {
+		free(p);
+		json_decref(ms);
+		return uk_errorf(err, "out of memory");
+	}
+	if (uk_layout_init(root, err) < 0)
+		rc = -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		rc = pack_one(root, images[i], &p[i], err);
+		if (rc == 0)
+			json_array_append_new(
+				ms, json_pack("{s:s, s:s, s:I, s:{s:s, s:s}, s:{s:s}}",
+					      "mediaType", UK_MT_MANIFEST, "digest",
+					      p[i].digest, "size", (json_int_t)p[i].size,
+					      "platform", "architecture", "amd64", "os",
+					      "linux", "annotations", UK_ANNOT_TARGET,
+					      p[i].target));
+	}
+	if (rc == 0)
+		rc = put_json(root,
+			      json_pack("{s:i, s:s, s:O}", "schemaVersion", 2,
+					"mediaType", UK_MT_INDEX, "manifests", ms),
+			      digest, size, err);
+	for (i = 0; i < n; i++)
+		free(p[i].target);
+	free(p);
+	json_decref(ms);
+	return rc;
+}

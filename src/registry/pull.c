@@ -1,0 +1,317 @@
+/* Pulling an image or component into a layout: documents are fetched and
+ * checked in memory, blobs stream into temporary files (digest checked as
+ * they arrive), and everything is committed and tagged under the store
+ * lock only when all of it is complete. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "registry/layout.h"
+#include "registry/remote.h"
+
+#define MAX_MANIFESTS 64
+#define MAX_LAYERS 128
+
+struct doc {
+	char digest[UK_DIGEST_MAX];
+	char *body;
+	size_t len;
+};
+
+struct fetch {
+	char digest[UK_DIGEST_MAX];
+	unsigned long long size;
+	struct uk_blob_writer w;
+	int open;
+	const char *root;
+};
+
+struct pull {
+	struct uk_client *c;
+	const char *root;
+	struct doc docs[MAX_MANIFESTS + 1];
+	size_t ndocs;
+	struct fetch *blobs;
+	size_t nblobs;
+	char *artifact_type; /* of the top manifest */
+};
+
+static int unsupported(const struct uk_client *c, const char *what,
+		       const char *mt, struct uk_error *err)
+{
+	if (!strcmp(mt, UK_MT_DOCKER_MANIFEST) || !strcmp(mt, UK_MT_DOCKER_LIST)) {
+		uk_errorf(err, "%s on %s is a Docker manifest (%s); uk reads OCI "
+			       "images and artifacts only", what, c->base, mt);
+		return uk_hintf(err, "republish it in OCI form, e.g. 'skopeo copy "
+				     "--format oci'");
+	}
+	uk_errorf(err, "%s on %s has the unknown manifest type '%s'", what,
+		  c->base, mt[0] ? mt : "(none)");
+	return uk_hintf(err, "uk pulls OCI image indexes (" UK_MT_INDEX ") and "
+			     "manifests (" UK_MT_MANIFEST ")");
+}
+
+static int bad_doc(const struct uk_client *c, const char *digest,
+		   const char *why, struct uk_error *err)
+{
+	uk_errorf(err, "manifest %s from %s is invalid: %s", digest, c->base, why);
+	return uk_hintf(err, "nothing was stored; the artifact on the registry "
+			     "is broken, push it again");
+}
+
+static int add_blob(struct pull *p, const struct uk_descriptor *d,
+		    struct uk_error *err)
+{
+	size_t i;
+	void *v;
+
+	for (i = 0; i < p->nblobs; i++)
+		if (!strcmp(p->blobs[i].digest, d->digest))
+			return 0;
+	if (!(v = realloc(p->blobs, (p->nblobs + 1) * sizeof(*p->blobs))))
+		return uk_errorf(err, "out of memory");
+	p->blobs = v;
+	memset(&p->blobs[p->nblobs], 0, sizeof(*p->blobs));
+	memcpy(p->blobs[p->nblobs].digest, d->digest, UK_DIGEST_MAX);
+	p->blobs[p->nblobs].size = d->size;
+	p->blobs[p->nblobs].root = p->root;
+	p->nblobs++;
+	return 0;
+}
+
+/* An image manifest: its config and layers join the blobs to fetch. */
+static int take_manifest(struct pull *p, const struct doc *d, int top,
+			 struct uk_error *err)
+{
+	json_t *j = json_loadb(d->body, d->len, JSON_REJECT_DUPLICATES, NULL);
+	json_t *layers = json_object_get(j, "layers"), *l, *at;
+	struct uk_descriptor desc;
+	char why[128], where[200];
+	size_t i;
+	int rc = 0;
+
+	if (!json_is_object(j) || json_integer_value(json_object_get(j, "schemaVersion")) != 2)
+		rc = bad_doc(p->c, d->digest, "not a JSON object with schemaVersion 2", err);
+	else if (uk_descriptor_parse(json_object_get(j, "config"), &desc, why,
+				     sizeof(why)) < 0) {
+		snprintf(where, sizeof(where), "config: %s", why);
+		rc = bad_doc(p->c, d->digest, where, err);
+	} else if (!json_is_array(layers) || json_array_size(layers) > MAX_LAYERS) {
+		rc = bad_doc(p->c, d->digest, "layers is not an array of at most 128", err);
+	} else {
+		rc = add_blob(p, &desc, err);
+	}
+	json_array_foreach(layers, i, l) {
+		if (rc < 0)
+			break;
+		if (uk_descriptor_parse(l, &desc, why, sizeof(why)) < 0) {
+			snprintf(where, sizeof(where), "layers[%zu]: %s", i, why);
+			rc = bad_doc(p->c, d->digest, where, err);
+		} else {
+			rc = add_blob(p, &desc, err);
+		}
+	}
+	at = json_object_get(j, "artifactType");
+	if (rc == 0 && top && json_is_string(at) &&
+	    !(p->artifact_type = strdup(json_string_value(at))))
+		rc = uk_errorf(err, "out of memory");
+	json_decref(j);
+	return rc;
+}
+
+static int fetch_doc(struct pull *p, const struct uk_descriptor *d,
+		     struct uk_error *err)
+{
+	struct doc *doc = &p->docs[p->ndocs];
+	char *mt;
+	int rc;
+
+	if (uk_client_get_manifest(p->c, d->digest, &doc->body, &doc->len, &mt,
+				   doc->digest, err) < 0)
+		return -1;
+	p->ndocs++;
+	if (doc->len != d->size)
+		rc = bad_doc(p->c, d->digest, "its size differs from the index's", err);
+	else if (strcmp(mt, UK_MT_MANIFEST))
+		rc = unsupported(p->c, d->digest, mt, err);
+	else
+		rc = take_manifest(p, doc, 0, err);
+	free(mt);
+	return rc;
+}
+
+static int take_index(struct pull *p, const struct doc *d, struct uk_error *err)
+{
+	json_t *j = json_loadb(d->body, d->len, JSON_REJECT_DUPLICATES, NULL);
+	json_t *ms = json_object_get(j, "manifests"), *e;
+	struct uk_descriptor desc;
+	char why[128], where[200];
+	size_t i;
+	int rc = 0;
+
+	if (!json_is_object(j) || json_integer_value(json_object_get(j, "schemaVersion")) != 2 ||
+	    !json_is_array(ms))
+		rc = bad_doc(p->c, d->digest, "not an index with schemaVersion 2 "
+					      "and manifests", err);
+	else if (json_array_size(ms) == 0 || json_array_size(ms) > MAX_MANIFESTS)
+		rc = bad_doc(p->c, d->digest, "it lists no manifests, or more than 64",
+			     err);
+	json_array_foreach(ms, i, e) {
+		if (rc < 0)
+			break;
+		if (uk_descriptor_parse(e, &desc, why, sizeof(why)) < 0) {
+			snprintf(where, sizeof(where), "manifests[%zu]: %s", i, why);
+			rc = bad_doc(p->c, d->digest, where, err);
+		} else if (strcmp(desc.media_type, UK_MT_MANIFEST)) {
+			snprintf(where, sizeof(where), "manifests[%zu] of %.19s", i,
+				 d->digest);
+			rc = unsupported(p->c, where, desc.media_type, err);
+		} else {
+			rc = fetch_doc(p, &desc, err);
+		}
+	}
+	json_decref(j);
+	return rc;
+}
+
+static int blob_present(const char *root, const struct fetch *f)
+{
+	char *path = uk_layout_blob_path(root, f->digest);
+	struct stat st;
+	int ok = path && stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		 (unsigned long long)st.st_size == f->size;
+
+	free(path);
+	return ok;
+}
+
+static int sink(void *ctx, const void *buf, size_t n, struct uk_error *err)
+{
+	struct fetch *f = ctx;
+
+	return uk_blob_writer_write(&f->w, buf, n, err);
+}
+
+static int restart(void *ctx, struct uk_error *err)
+{
+	struct fetch *f = ctx;
+
+	uk_blob_writer_abort(&f->w);
+	f->open = 0;
+	if (uk_blob_writer_open(&f->w, f->root, err) < 0)
+		return -1;
+	f->open = 1;
+	return 0;
+}
+
+static int fetch_blobs(struct pull *p, struct uk_pulled *out,
+		       struct uk_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < p->nblobs; i++) {
+		struct fetch *f = &p->blobs[i];
+
+		if (blob_present(p->root, f)) {
+			out->blobs_present++;
+			continue;
+		}
+		if (uk_blob_writer_open(&f->w, p->root, err) < 0)
+			return -1;
+		f->open = 1;
+		if (uk_client_get_blob(p->c, f->digest, f->size, sink, restart, f,
+				       err) < 0)
+			return -1;
+		out->blobs_fetched++;
+	}
+	return 0;
+}
+
+/* Under the lock: blobs, documents, then the tag. */
+static int commit(struct pull *p, struct uk_pulled *out, struct uk_error *err)
+{
+	char d[UK_DIGEST_MAX];
+	size_t i;
+	int lock, rc = 0;
+
+	if (uk_layout_init(p->root, err) < 0 || (lock = uk_layout_lock(p->root, err)) < 0)
+		return -1;
+	for (i = 0; i < p->nblobs && rc == 0; i++) {
+		if (!p->blobs[i].open)
+			continue;
+		p->blobs[i].open = 0;
+		rc = uk_blob_writer_commit(&p->blobs[i].w, p->blobs[i].digest, NULL, err);
+	}
+	for (i = 0; i < p->ndocs && rc == 0; i++)
+		rc = uk_layout_put_blob(p->root, p->docs[i].body, p->docs[i].len, d, err);
+	if (rc == 0)
+		rc = uk_layout_tag_locked(p->root, out->name, out->media_type,
+					  p->artifact_type, out->digest, out->size, err);
+	uk_layout_unlock(lock);
+	return rc;
+}
+
+static void pull_free(struct pull *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->ndocs; i++)
+		free(p->docs[i].body);
+	for (i = 0; i < p->nblobs; i++)
+		if (p->blobs[i].open)
+			uk_blob_writer_abort(&p->blobs[i].w);
+	free(p->blobs);
+	free(p->artifact_type);
+}
+
+int uk_pull(struct uk_client *c, const struct uk_ref *r, const char *root,
+	    struct uk_pulled *out, struct uk_error *err)
+{
+	struct pull p = {.c = c, .root = root};
+	struct doc *top = &p.docs[0];
+	char *mt = NULL;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (!(out->name = uk_ref_store_name(r)))
+		return uk_errorf(err, "out of memory");
+	if (uk_client_get_manifest(c, r->digest[0] ? r->digest : r->tag,
+				   &top->body, &top->len, &mt, top->digest, err) < 0)
+		goto out;
+	p.ndocs = 1;
+	memcpy(out->digest, top->digest, UK_DIGEST_MAX);
+	out->size = top->len;
+	if (!strcmp(mt, UK_MT_INDEX))
+		rc = take_index(&p, top, err);
+	else if (!strcmp(mt, UK_MT_MANIFEST))
+		rc = take_manifest(&p, top, 1, err);
+	else
+		rc = unsupported(c, out->name, mt, err);
+	out->media_type = mt;
+	mt = NULL;
+	if (rc == 0)
+		rc = fetch_blobs(&p, out, err);
+	if (rc == 0)
+		rc = commit(&p, out, err);
+	if (rc == 0 && p.artifact_type &&
+	    !(out->artifact_type = strdup(p.artifact_type)))
+		rc = uk_errorf(err, "out of memory");
+out:
+	free(mt);
+	pull_free(&p);
+	if (rc < 0) {
+		uk_error_wrap(err, "pulling %s", out->name);
+		uk_pulled_free(out);
+	}
+	return rc;
+}
+
+void uk_pulled_free(struct uk_pulled *p)
+{
+	free(p->name);
+	free(p->media_type);
+	free(p->artifact_type);
+	memset(p, 0, sizeof(*p));
+}

@@ -1,0 +1,123 @@
+/* Pushing a tree from a layout: blobs, then manifests by digest, then the
+ * top document under its tag. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "registry/layout.h"
+#include "registry/remote.h"
+
+#define BLOB_MAX (4ull << 30)
+
+static int push_blob(struct uk_client *c, const char *root,
+		     const struct uk_descriptor *d, const char *mount_from,
+		     struct uk_error *err)
+{
+	char *buf;
+	size_t len;
+	int exists, rc;
+
+	/* HEAD first: a blob the registry has is not even read. */
+	if (uk_client_blob_exists(c, d->digest, d->size, &exists, err) < 0)
+		return -1;
+	if (exists) {
+		c->stats.blobs_skipped++;
+		return 0;
+	}
+	if (uk_layout_read_blob(root, d->digest, (long long)d->size, BLOB_MAX,
+				&buf, &len, err) < 0)
+		return -1;
+	rc = uk_client_upload_blob(c, buf, len, d->digest, mount_from, err);
+	free(buf);
+	return rc;
+}
+
+static int put_doc(struct uk_client *c, const char *root,
+		   const char *media_type, const char *digest,
+		   unsigned long long size, const char *tag,
+		   struct uk_error *err)
+{
+	char *buf;
+	size_t len;
+	int rc;
+
+	if (uk_layout_read_blob(root, digest, (long long)size, UK_LAYOUT_DOC_MAX,
+				&buf, &len, err) < 0)
+		return -1;
+	rc = uk_client_push_manifest(c, tag ? tag : digest, media_type, buf, len,
+				     err);
+	free(buf);
+	return rc;
+}
+
+static int push_manifest(struct uk_client *c, const char *root,
+			 const char *digest, unsigned long long size,
+			 const char *tag, const char *mount_from,
+			 struct uk_error *err)
+{
+	struct uk_oci_manifest m;
+	size_t i;
+	int rc;
+
+	if (uk_oci_manifest_read(root, digest, (long long)size, &m, err) < 0)
+		return -1;
+	rc = push_blob(c, root, &m.config, mount_from, err);
+	for (i = 0; i < m.nlayers && rc == 0; i++)
+		rc = push_blob(c, root, &m.layers[i], mount_from, err);
+	uk_oci_manifest_free(&m);
+	if (rc == 0)
+		rc = put_doc(c, root, UK_MT_MANIFEST, digest, size, tag, err);
+	return rc;
+}
+
+static int push_index(struct uk_client *c, const char *root,
+		      const char *digest, unsigned long long size,
+		      const char *tag, const char *mount_from,
+		      struct uk_error *err)
+{
+	char *buf, why[128];
+	size_t len, i;
+	json_t *j, *e;
+	int rc = 0;
+
+	if (uk_layout_read_blob(root, digest, (long long)size, UK_LAYOUT_DOC_MAX,
+				&buf, &len, err) < 0)
+		return -1;
+	j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, NULL);
+	free(buf);
+	if (!json_is_array(json_object_get(j, "manifests")))
+		rc = uk_errorf(err, "index %s in the store '%s' has no manifests",
+			       digest, root);
+	json_array_foreach(json_object_get(j, "manifests"), i, e) {
+		struct uk_descriptor d;
+
+		if (rc < 0)
+			break;
+		if (uk_descriptor_parse(e, &d, why, sizeof(why)) < 0)
+			rc = uk_errorf(err, "index %s: manifests[%zu]: %s", digest, i, why);
+		else if (strcmp(d.media_type, UK_MT_MANIFEST))
+			rc = uk_errorf(err, "index %s: manifests[%zu] is %s; uk pushes "
+					    "OCI image manifests only", digest, i,
+				       d.media_type);
+		else
+			rc = push_manifest(c, root, d.digest, d.size, NULL, mount_from,
+					   err);
+	}
+	json_decref(j);
+	if (rc == 0)
+		rc = put_doc(c, root, UK_MT_INDEX, digest, size, tag, err);
+	return rc;
+}
+
+int uk_push_tree(struct uk_client *c, const char *root, const char *media_type,
+		 const char *digest, unsigned long long size, const char *tag,
+		 const char *mount_from, struct uk_error *err)
+{
+	if (!strcmp(media_type, UK_MT_INDEX))
+		return push_index(c, root, digest, size, tag, mount_from, err);
+	if (!strcmp(media_type, UK_MT_MANIFEST))
+		return push_manifest(c, root, digest, size, tag, mount_from, err);
+	return uk_errorf(err, "%s in the store '%s' is %s; uk pushes OCI image "
+			      "indexes and manifests", digest, root, media_type);
+}
