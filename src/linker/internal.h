@@ -145,6 +145,8 @@ struct lk_ctx {
 	char *error_text;       /* every resolution error, for the result */
 	size_t ndups;
 	uint64_t seg_start[LK_NSEGS], seg_end[LK_NSEGS], seg_fend[LK_NSEGS];
+	uint64_t seg_foff[LK_NSEGS]; /* file offset of each segment (write_elf.c) */
+	uint64_t file_end;           /* end of the segments' bytes in the file */
 	int seg_used[LK_NSEGS];
 	uint64_t tls_start, tls_end, tls_align, tls_memsz, tls_filesz;
 	uint64_t entry_addr;

@@ -337,6 +337,9 @@ static int assign_addrs(struct lk_ctx *c)
 			tls_align = c->osecs[i]->align;
 	c->tls_align = tls_align;
 	c->img_end = a;
+	/* The headers make the R segment even when no section goes there. */
+	c->seg_start[LK_SEG_R] = c->base;
+	c->seg_end[LK_SEG_R] = a;
 	for (i = 0; i < c->nosecs; i++) {
 		struct lk_osec *o = c->osecs[i];
 		struct lk_sec *s;

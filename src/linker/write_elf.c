@@ -52,6 +52,39 @@ static uint64_t seg_file_end(struct lk_ctx *c, enum lk_seg seg)
 	return e;
 }
 
+/* Segments are packed in the file: each starts at the next page boundary
+ * after the previous one's file bytes (offset and address agree modulo the
+ * page size, as loaders need), so a large .bss costs no file space. */
+static void file_layout(struct lk_ctx *c)
+{
+	uint64_t at = 0;
+	int s;
+
+	for (s = 0; s < LK_NSEGS; s++) {
+		if (!c->seg_used[s])
+			continue;
+		at = lk_align_up(at, 4096);
+		c->seg_foff[s] = at;
+		at += seg_file_end(c, s) - c->seg_start[s];
+	}
+	c->file_end = at;
+}
+
+/* The file offset of a loaded address (NOBITS addresses map past the end of
+ * their segment's file bytes, which is all a section header needs). */
+static uint64_t file_off(const struct lk_ctx *c, uint64_t addr)
+{
+	int s, best = -1;
+
+	for (s = 0; s < LK_NSEGS; s++)
+		if (c->seg_used[s] && addr >= c->seg_start[s] &&
+		    (best < 0 || c->seg_start[s] > c->seg_start[best]))
+			best = s;
+	if (best < 0)
+		return addr - c->base;
+	return c->seg_foff[best] + (addr - c->seg_start[best]);
+}
+
 static void phdrs(struct lk_ctx *c, Elf64_Phdr *ph)
 {
 	static const uint32_t pf[LK_NSEGS] = { PF_R, PF_R | PF_X, PF_R | PF_W,
@@ -64,7 +97,7 @@ static void phdrs(struct lk_ctx *c, Elf64_Phdr *ph)
 			continue;
 		ph[n].p_type = PT_LOAD;
 		ph[n].p_flags = pf[s];
-		ph[n].p_offset = c->seg_start[s] - c->base;
+		ph[n].p_offset = c->seg_foff[s];
 		ph[n].p_vaddr = ph[n].p_paddr = c->seg_start[s];
 		ph[n].p_filesz = seg_file_end(c, s) - c->seg_start[s];
 		ph[n].p_memsz = c->seg_end[s] - c->seg_start[s];
@@ -79,7 +112,7 @@ static void phdrs(struct lk_ctx *c, Elf64_Phdr *ph)
 			continue;
 		ph[n].p_type = PT_NOTE;
 		ph[n].p_flags = PF_R;
-		ph[n].p_offset = o->addr - c->base;
+		ph[n].p_offset = file_off(c, o->addr);
 		ph[n].p_vaddr = ph[n].p_paddr = o->addr;
 		ph[n].p_filesz = ph[n].p_memsz = o->size;
 		ph[n].p_align = o->align;
@@ -93,7 +126,7 @@ static void phdrs(struct lk_ctx *c, Elf64_Phdr *ph)
 				fend = c->osecs[i]->addr + c->osecs[i]->size;
 		ph[n].p_type = PT_TLS;
 		ph[n].p_flags = PF_R;
-		ph[n].p_offset = c->tls_start - c->base;
+		ph[n].p_offset = file_off(c, c->tls_start);
 		ph[n].p_vaddr = ph[n].p_paddr = c->tls_start;
 		ph[n].p_filesz = fend - c->tls_start;
 		ph[n].p_memsz = c->tls_memsz;
@@ -187,12 +220,36 @@ static int write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
+/* Each segment's file bytes at its packed offset; the gaps between are
+ * zeros. */
+static int write_segments(struct lk_ctx *c, int fd)
+{
+	static const uint8_t z[4096];
+	uint64_t at = 0;
+	int s;
+
+	for (s = 0; s < LK_NSEGS; s++) {
+		uint64_t len;
+
+		if (!c->seg_used[s])
+			continue;
+		if (c->seg_foff[s] > at &&
+		    write_all(fd, z, (size_t)(c->seg_foff[s] - at)) < 0)
+			return -1;
+		len = seg_file_end(c, s) - c->seg_start[s];
+		if (write_all(fd, c->out + (c->seg_start[s] - c->base), (size_t)len) < 0)
+			return -1;
+		at = c->seg_foff[s] + len;
+	}
+	return 0;
+}
+
 static void build_tail(struct lk_ctx *c, struct buf *tail, uint64_t *shoff,
 		       uint32_t *shnum)
 {
 	struct buf st = { 0 }, str = { 0 }, sh = { 0 }, shs = { 0 };
 	Elf64_Shdr h = { 0 };
-	uint64_t at = c->out_size;
+	uint64_t at = c->file_end;
 	uint32_t nlocal = 0, i;
 	uint64_t st_off = 0, str_off = 0, shs_off;
 	int strip = c->opts->strip_all;
@@ -210,7 +267,7 @@ static void build_tail(struct lk_ctx *c, struct buf *tail, uint64_t *shoff,
 		h.sh_type = o->type;
 		h.sh_flags = o->flags | SHF_ALLOC;
 		h.sh_addr = o->addr;
-		h.sh_offset = o->addr - c->base;
+		h.sh_offset = file_off(c, o->addr);
 		h.sh_size = o->size;
 		h.sh_addralign = o->align;
 		buf_add(&sh, &h, sizeof(h));
@@ -276,8 +333,9 @@ int lk_write(struct lk_ctx *c, uint64_t *file_bytes)
 	char *tmp;
 	int fd, rc = 0;
 
+	file_layout(c);
 	build_tail(c, &tail, &shoff, &shnum);
-	pad = lk_align_up(c->out_size, 8) - c->out_size;
+	pad = lk_align_up(c->file_end, 8) - c->file_end;
 	memset(eh, 0, sizeof(*eh));
 	memcpy(eh->e_ident, ELFMAG, SELFMAG);
 	eh->e_ident[EI_CLASS] = ELFCLASS64;
@@ -310,8 +368,7 @@ int lk_write(struct lk_ctx *c, uint64_t *file_bytes)
 	}
 	{
 		static const uint8_t z[8];
-		if (write_all(fd, c->out, c->out_size) < 0 ||
-		    write_all(fd, z, pad) < 0 ||
+		if (write_segments(c, fd) < 0 || write_all(fd, z, pad) < 0 ||
 		    write_all(fd, tail.p, tail.n) < 0 || fchmod(fd, 0755) < 0)
 			rc = uk_errorf(c->err, "cannot write '%s': %s", tmp,
 				       strerror(errno));
@@ -324,7 +381,7 @@ int lk_write(struct lk_ctx *c, uint64_t *file_bytes)
 			       c->opts->output, strerror(errno));
 	if (rc < 0)
 		unlink(tmp);
-	*file_bytes = c->out_size + pad + tail.n;
+	*file_bytes = c->file_end + pad + tail.n;
 	free(tmp);
 	free(tail.p);
 	return rc;
