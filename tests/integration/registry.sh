@@ -1,0 +1,288 @@
+#!/usr/bin/env bash
+# uk push/pull/run/rmi/gc/login and uk pkg push against Debian's
+# docker-registry (started here on 127.0.0.1, one anonymous instance and one
+# with htpasswd Basic auth), checked with skopeo and umoci; bad cases against
+# tests/registry/faultsrv (corrupt blob, unknown manifest type, 503s, Bearer).
+. "$(dirname "$0")/lib.sh"
+
+if ! command -v docker-registry >/dev/null || ! command -v htpasswd >/dev/null; then
+	fail registry_setup "docker-registry or htpasswd missing; run scripts/install-deps"
+	exit 0
+fi
+
+free_port() {
+	local p
+	for _ in $(seq 50); do
+		p=$((20000 + RANDOM % 30000))
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
+	done
+	return 1
+}
+wait_http() { # URL
+	for _ in $(seq 100); do
+		curl -s -o /dev/null "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# start_registry NAME PORT [htpasswd-file]: config in $tmp/NAME, pid in $tmp/NAME.pid
+start_registry() {
+	local name=$1 port=$2 htp=${3:-}
+	mkdir -p "$tmp/$name/data"
+	{
+		echo "version: 0.1"
+		echo "log: {level: error}"
+		echo "storage: {filesystem: {rootdirectory: $tmp/$name/data}, delete: {enabled: true}}"
+		echo "http: {addr: 127.0.0.1:$port}"
+		[ -n "$htp" ] && echo "auth: {htpasswd: {realm: uk-test, path: $htp}}"
+	} >"$tmp/$name/config.yml"
+	docker-registry serve "$tmp/$name/config.yml" >"$tmp/$name/log" 2>&1 &
+	echo $! >"$tmp/$name.pid"
+	wait_http "http://127.0.0.1:$port/v2/"
+}
+stop_registry() {
+	[ -e "$tmp/$1.pid" ] || return 0
+	kill "$(cat "$tmp/$1.pid")" 2>/dev/null
+	wait "$(cat "$tmp/$1.pid")" 2>/dev/null
+	rm -f "$tmp/$1.pid"
+}
+pids=()
+cleanup() {
+	stop_registry anon; stop_registry auth
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+PA=$(free_port) && start_registry anon "$PA" || { fail registry_setup "cannot start docker-registry: $(cat "$tmp/anon/log" 2>/dev/null | tail -3)"; exit 0; }
+A=127.0.0.1:$PA
+home0=$UK_HOME
+
+# A project, built once.
+"$UK" init "$tmp/p" >/dev/null 2>&1 && "$UK" build -C "$tmp/p" >/dev/null 2>&1 ||
+	{ fail registry_setup "cannot build a project"; exit 0; }
+img=$tmp/p/build/kvm/p
+
+# --- push ---------------------------------------------------------------
+out=$("$UK" push -C "$tmp/p" "$A/team/hello:1" 2>&1)
+if [ $? -eq 0 ] && grep -q '2 blobs uploaded' <<<"$out"; then pass push_image; else fail push_image "$out"; fi
+d1=$(grep -o 'sha256:[0-9a-f]*' <<<"$out" | head -1)
+out=$("$UK" push -C "$tmp/p" "$A/team/hello:1" 2>&1)
+d2=$(grep -o 'sha256:[0-9a-f]*' <<<"$out" | head -1)
+if grep -q '0 blobs uploaded, 2 already there' <<<"$out" && [ "$d1" = "$d2" ] && [ -n "$d1" ]; then
+	pass push_twice_same_digest_no_upload
+else
+	fail push_twice_same_digest_no_upload "$d1 vs $d2: $out"
+fi
+out=$("$UK" push "$img" "$A/team/one" 2>&1)
+if [ $? -eq 0 ] && grep -q "@$d1" <<<"$out"; then pass push_image_file_same_digest; else fail push_image_file_same_digest "$out (want $d1)"; fi
+
+# --- what skopeo and umoci see --------------------------------------------
+raw=$(skopeo inspect --raw --tls-verify=false "docker://$A/team/hello:1" 2>&1)
+if [ "$(jq -r .mediaType <<<"$raw")" = application/vnd.oci.image.index.v1+json ] &&
+	[ "$(jq -r '.manifests[0].platform.architecture' <<<"$raw")" = amd64 ] &&
+	[ "$(jq -r '.manifests[0].annotations["dev.uk.target"]' <<<"$raw")" = kvm ]; then
+	pass skopeo_inspect_index
+else
+	fail skopeo_inspect_index "$raw"
+fi
+md=$(jq -r '.manifests[0].digest' <<<"$raw")
+man=$(skopeo inspect --raw --tls-verify=false "docker://$A/team/hello@$md" 2>&1)
+if [ "$(jq -r '.annotations["com.urunc.unikernel.binary"]' <<<"$man")" = /unikernel/p ] &&
+	[ "$(jq -r '.annotations["com.urunc.unikernel.hypervisor"]' <<<"$man")" = qemu ] &&
+	[ "$(jq -r '.annotations["com.urunc.unikernel.unikernelType"]' <<<"$man")" != null ] &&
+	[ "$(jq -r '.annotations["dev.uk.runtime.version"]' <<<"$man")" != unknown ] &&
+	[ "$(jq -r '.config.mediaType' <<<"$man")" = application/vnd.oci.image.config.v1+json ]; then
+	pass skopeo_inspect_manifest_annotations
+else
+	fail skopeo_inspect_manifest_annotations "$man"
+fi
+if skopeo copy -q --src-tls-verify=false "docker://$A/team/hello:1" "oci:$tmp/oci:hello" >"$tmp/sk.log" 2>&1 &&
+	umoci unpack --rootless --image "$tmp/oci:hello" "$tmp/bundle" >>"$tmp/sk.log" 2>&1 &&
+	cmp -s "$tmp/bundle/rootfs/unikernel/p" "$img" &&
+	[ "$(jq -r '.process.args[0]' "$tmp/bundle/config.json")" = /unikernel/p ]; then
+	pass skopeo_copy_umoci_unpack
+else
+	fail skopeo_copy_umoci_unpack "$(tail -5 "$tmp/sk.log")"
+fi
+
+# --- pull, run, images, rmi, gc ---------------------------------------------
+export UK_HOME=$tmp/home-pull
+out=$("$UK" pull "$A/team/hello:1" 2>&1)
+if [ $? -eq 0 ] && grep -q "$d1" <<<"$out"; then pass pull_image; else fail pull_image "$out"; fi
+out=$(timeout 120 "$UK" run "$A/team/hello:1" --accel tcg 2>&1 </dev/null)
+if grep -q 'Hello from p' <<<"$out"; then pass run_pulled_image; else fail run_pulled_image "$out"; fi
+out=$("$UK" images 2>&1)
+if grep -q "^$A/team/hello:1 *image" <<<"$out"; then pass images_lists_pulled; else fail images_lists_pulled "$out"; fi
+out=$("$UK" pull "$A/team/hello:1" 2>&1)
+if grep -q '0 blobs fetched, 2 already stored' <<<"$out"; then pass pull_again_fetches_nothing; else fail pull_again_fetches_nothing "$out"; fi
+out=$("$UK" rmi "$A/team/hello:1" 2>&1)
+rc=$?
+left=$(find "$UK_HOME/blobs/sha256" -type f | wc -l)
+if [ $rc -eq 0 ] && grep -q 'removed 4 blobs' <<<"$out" && [ "$left" -eq 0 ] &&
+	! "$UK" run "$A/team/hello:1" --accel tcg >/dev/null 2>&1; then
+	pass rmi_removes_blobs
+else
+	fail rmi_removes_blobs "$out; $left blobs left"
+fi
+"$UK" pull "$A/team/hello:1" >/dev/null 2>&1
+mkdir -p "$UK_HOME/.tmp" && : >"$UK_HOME/.tmp/stale" && touch -d '2 hours ago' "$UK_HOME/.tmp/stale"
+out=$("$UK" gc 2>&1)
+if grep -q 'removed 0 blobs, 0 unpacked folders and 1 temporary file' <<<"$out" &&
+	"$UK" images | grep -q "team/hello:1"; then
+	pass gc_keeps_tagged_drops_stale_tmp
+else
+	fail gc_keeps_tagged_drops_stale_tmp "$out"
+fi
+out=$("$UK" pull "$A/team/hello:nope" 2>&1)
+if [ $? -ne 0 ] && grep -q 'is not in the registry' <<<"$out"; then pass pull_unknown_tag_fails; else fail pull_unknown_tag_fails "$out"; fi
+
+# --- components by reference ------------------------------------------------
+export UK_HOME=$home0
+out=$("$UK" pkg push uk-runtime "$A/uk/runtime:0.1.0" 2>&1)
+if [ $? -eq 0 ]; then pass pkg_push_component; else fail pkg_push_component "$out"; fi
+export UK_HOME=$tmp/home-build
+"$UK" init "$tmp/p2" >/dev/null 2>&1
+sed -i '/^runtime:/d' "$tmp/p2/uk.yaml"
+echo "runtime: $A/uk/runtime:0.1.0" >>"$tmp/p2/uk.yaml"
+out=$("$UK" build -C "$tmp/p2" 2>&1)
+if [ $? -eq 0 ] && jq -e --arg r "$A/uk/runtime:0.1.0" '.components[$r].digest | startswith("sha256:")' "$tmp/p2/uk.lock" >/dev/null &&
+	"$UK" images | grep -q "^$A/uk/runtime:0.1.0 *component"; then
+	pass build_pulls_component_by_reference
+else
+	fail build_pulls_component_by_reference "$out"
+fi
+out=$(timeout 120 "$UK" run -C "$tmp/p2" --accel tcg 2>&1 </dev/null)
+if grep -q 'Hello from p2' <<<"$out"; then pass run_with_pulled_runtime; else fail run_with_pulled_runtime "$out"; fi
+
+# --- Basic auth ---------------------------------------------------------------
+export UK_HOME=$tmp/home-auth
+htpasswd -Bbc "$tmp/htpasswd" alice wonderland >/dev/null 2>&1
+PB=$(free_port) && start_registry auth "$PB" "$tmp/htpasswd" || fail registry_auth_setup "$(tail -3 "$tmp/auth/log")"
+B=127.0.0.1:$PB
+out=$("$UK" push -C "$tmp/p" "$B/team/hello:1" 2>&1)
+if [ $? -ne 0 ] && grep -q 'needs a user name and password' <<<"$out" && grep -q 'uk login' <<<"$out"; then
+	pass auth_push_without_login_fails
+else
+	fail auth_push_without_login_fails "$out"
+fi
+out=$(echo wrong | "$UK" login -u alice --password-stdin "$B" 2>&1)
+if [ $? -ne 0 ] && grep -q 'refused the credentials' <<<"$out" && [ ! -e "$UK_HOME/auth.json" ]; then
+	pass auth_wrong_password_refused
+else
+	fail auth_wrong_password_refused "$out"
+fi
+out=$(echo wonderland | "$UK" login -u alice --password-stdin "$B" 2>&1)
+if [ $? -eq 0 ] && [ "$(stat -c %a "$UK_HOME/auth.json")" = 600 ] &&
+	"$UK" push -C "$tmp/p" "$B/team/hello:1" >/dev/null 2>&1; then
+	pass auth_login_then_push
+else
+	fail auth_login_then_push "$out"
+fi
+export UK_HOME=$tmp/home-docker
+mkdir -p "$tmp/docker"
+printf '{"auths":{"%s":{"auth":"%s"}}}' "$B" "$(printf alice:wonderland | base64)" >"$tmp/docker/config.json"
+out=$(DOCKER_CONFIG=$tmp/docker "$UK" pull "$B/team/hello:1" 2>&1)
+if [ $? -eq 0 ]; then pass auth_docker_config_json; else fail auth_docker_config_json "$out"; fi
+stop_registry auth
+
+# --- registry stopped in the middle of a push ----------------------------------
+export UK_HOME=$tmp/home-big
+head -c $((40 << 20)) /dev/urandom >"$tmp/big"
+"$UK" push "$tmp/big" "$A/team/big:1" >"$tmp/big.log" 2>&1 &
+bigpid=$!
+for _ in $(seq 300); do
+	find "$tmp/anon/data" -path '*_uploads*' -name data 2>/dev/null | grep -q . && break
+	sleep 0.02
+done
+stop_registry anon
+wait $bigpid
+rc=$?
+out=$(cat "$tmp/big.log")
+if [ $rc -ne 0 ] && grep -q "uk: error: .*127.0.0.1:$PA" <<<"$out" && grep -q 'hint:' <<<"$out"; then
+	pass push_registry_stopped_clear_error
+else
+	fail push_registry_stopped_clear_error "rc=$rc: $out"
+fi
+start_registry anon "$PA"
+out=$("$UK" push "$tmp/big" "$A/team/big:1" 2>&1)
+if [ $? -eq 0 ] && skopeo inspect --raw --tls-verify=false "docker://$A/team/big:1" >/dev/null 2>&1; then
+	pass push_after_restart_succeeds
+else
+	fail push_after_restart_succeeds "$out"
+fi
+
+# --- fault-injecting server ------------------------------------------------------
+gcc -std=c11 -D_GNU_SOURCE -O1 -o "$tmp/faultsrv" "$UK_ROOT/tests/registry/faultsrv.c" 2>"$tmp/gcc.log" ||
+	{ fail faultsrv_build "$(cat "$tmp/gcc.log")"; exit 0; }
+# faults LAYOUTDIR OPTS...: starts one, sets F (host:port)
+faults() {
+	local d=$1; shift
+	rm -f "$tmp/fport"
+	"$tmp/faultsrv" "$@" "$d" "$tmp/fport" &
+	pids+=($!)
+	for _ in $(seq 50); do [ -s "$tmp/fport" ] && break; sleep 0.05; done
+	F=127.0.0.1:$(cat "$tmp/fport")
+}
+mkdir -p "$tmp/good/tags"
+cp -r "$tmp/oci/blobs" "$tmp/good/"
+idx=$(jq -r '.manifests[0].digest' "$tmp/oci/index.json")
+cp "$tmp/good/blobs/sha256/${idx#sha256:}" "$tmp/good/tags/1"
+# Corrupt the layer (same size, one byte changed).
+cp -r "$tmp/good" "$tmp/bad"
+# skopeo may have copied the index or only the amd64 manifest.
+if jq -e .layers "$tmp/good/tags/1" >/dev/null 2>&1; then
+	layer=$(jq -r '.layers[0].digest' "$tmp/good/tags/1")
+else
+	mdg=$(jq -r '.manifests[0].digest' "$tmp/good/tags/1")
+	layer=$(jq -r '.layers[0].digest' "$tmp/good/blobs/sha256/${mdg#sha256:}")
+fi
+lf=$tmp/bad/blobs/sha256/${layer#sha256:}
+printf '\x00' | dd of="$lf" bs=1 seek=100 count=1 conv=notrunc 2>/dev/null
+
+export UK_HOME=$tmp/home-fault
+faults "$tmp/good"
+out=$("$UK" pull "$F/x:1" 2>&1)
+if [ $? -eq 0 ]; then pass faultsrv_good_pull; else fail faultsrv_good_pull "$out"; fi
+rm -rf "$UK_HOME"
+faults "$tmp/bad"
+out=$("$UK" pull "$F/x:1" 2>&1)
+rc=$?
+nblobs=$(find "$UK_HOME/blobs" -type f 2>/dev/null | wc -l)
+if [ $rc -ne 0 ] && grep -q "hashing to" <<<"$out" && [ "$nblobs" -eq 0 ] &&
+	! "$UK" images | grep -q "$F"; then
+	pass pull_corrupt_blob_stores_nothing
+else
+	fail pull_corrupt_blob_stores_nothing "$nblobs blobs stored: $out"
+fi
+rm -rf "$UK_HOME"
+cp -r "$tmp/good" "$tmp/odd"
+printf '{"schemaVersion":2,"mediaType":"application/vnd.example.unknown+json"}' >"$tmp/odd/tags/1"
+faults "$tmp/odd"
+out=$("$UK" pull "$F/x:1" 2>&1)
+if [ $? -ne 0 ] && grep -q "unknown manifest type 'application/vnd.example.unknown+json'" <<<"$out"; then
+	pass pull_unknown_manifest_type
+else
+	fail pull_unknown_manifest_type "$out"
+fi
+faults "$tmp/good" -f 3
+out=$("$UK" pull "$F/x:1" 2>&1)
+if [ $? -eq 0 ]; then pass pull_retries_503; else fail pull_retries_503 "$out"; fi
+rm -rf "$UK_HOME"
+faults "$tmp/good" -f 100
+out=$("$UK" pull "$F/x:1" 2>&1)
+if [ $? -ne 0 ] && grep -q 'HTTP 503' <<<"$out" && grep -q 'failing or busy' <<<"$out"; then
+	pass pull_gives_up_after_retries
+else
+	fail pull_gives_up_after_retries "$out"
+fi
+faults "$tmp/good" -d
+out=$("$UK" pull "$F/x:1" 2>&1)
+rc=$?
+nblobs=$(find "$UK_HOME/blobs" -type f 2>/dev/null | wc -l)
+if [ $rc -ne 0 ] && [ "$nblobs" -eq 0 ] && grep -q 'transfer closed' <<<"$out"; then pass pull_dropped_connection_stores_nothing; else fail pull_dropped_connection_stores_nothing "$out"; fi
+faults "$tmp/good" -b
+out=$("$UK" pull "$F/x:1" 2>&1)
+if [ $? -ne 0 ] && grep -q 'refused anonymous access' <<<"$out"; then pass bearer_without_credentials; else fail bearer_without_credentials "$out"; fi
+out=$(echo secret | "$UK" login -u test --password-stdin "$F" 2>&1 && "$UK" pull "$F/x:1" 2>&1)
+if [ $? -eq 0 ]; then pass bearer_token_pull; else fail bearer_token_pull "$out"; fi
