@@ -57,11 +57,15 @@ static void print_text(const struct uk_build_result *r)
 {
 	for (size_t i = 0; i < r->nimages; i++) {
 		const struct uk_build_image *im = &r->images[i];
-		char size[32], removed[32];
+		char size[32], removed[32], took[32];
 
 		human((double)im->file_bytes, size, sizeof(size));
 		human((double)im->removed_bytes, removed, sizeof(removed));
-		printf("%s  %s  (removed %s)  %.2f s%s\n", im->path, size, removed, im->seconds,
+		if (im->seconds < 1)
+			snprintf(took, sizeof(took), "%.0f ms", im->seconds * 1000);
+		else
+			snprintf(took, sizeof(took), "%.2f s", im->seconds);
+		printf("%s  %s  (removed %s)  %s%s\n", im->path, size, removed, took,
 		       im->relinked ? "" : "  up to date");
 	}
 }

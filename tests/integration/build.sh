@@ -7,7 +7,7 @@ p=$tmp/hello
 
 out=$("$UK" build -C "$p" 2>&1); rc=$?
 if [ $rc -eq 0 ] && [ -x "$p/build/kvm/hello" ] && [ -f "$p/build/kvm/hello.report.json" ] &&
-	printf '%s' "$out" | grep -Eq "^$p/build/kvm/hello  [0-9.]+ (B|KiB|MiB)  \(removed [0-9.]+ (B|KiB|MiB)\)  [0-9.]+ s$"; then
+	printf '%s' "$out" | grep -Eq "^$p/build/kvm/hello  [0-9.]+ (B|KiB|MiB)  \(removed [0-9.]+ (B|KiB|MiB)\)  [0-9.]+ (ms|s)$"; then
 	pass build-hello
 else
 	fail build-hello "rc=$rc: $out"
