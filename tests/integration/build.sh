@@ -151,3 +151,16 @@ head -c 100 "$tmp/a/hello/build/kvm/hello" >"$tmp/truncated"
 out=$("$UK" inspect "$tmp/truncated" 2>&1); rc=$?
 [ $rc -eq 1 ] && printf '%s' "$out" | grep -q "outside the file" && pass inspect-truncated ||
 	fail inspect-truncated "rc=$rc: $out"
+
+# uk.lock is honoured: a pin the stores cannot satisfy stops the build and
+# says how to fix it; the lock is left as it was.
+cp "$p/uk.lock" "$tmp/lock.orig"
+sed -i '0,/"digest": "sha256:[0-9a-f]*"/s//"digest": "sha256:1111111111111111111111111111111111111111111111111111111111111111"/' "$p/uk.lock"
+cp "$p/uk.lock" "$tmp/lock.pinned"
+out=$("$UK" build -C "$p" 2>&1); rc=$?
+if [ $rc -eq 1 ] && printf '%s' "$out" | grep -q "is pinned to sha256:1111" && cmp -s "$p/uk.lock" "$tmp/lock.pinned"; then
+	pass build-lock-honoured
+else
+	fail build-lock-honoured "rc=$rc: $out"
+fi
+cp "$tmp/lock.orig" "$p/uk.lock"
