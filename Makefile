@@ -29,6 +29,13 @@ OBJ_SANL  := $(LIB_SRCS:%.c=build/san/%.o)
 OBJ_SANC  := $(CLI_SRCS:%.c=build/san/%.o) build/san/gen/templates.o
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=build/san/tests/%)
 
+# The raw-disk boot loader (src/imagefmt/boot/, issue 5): assembled when uk
+# is built and embedded as a C array, compiled into both builds like the
+# templates (its rule is below the templates' one).
+GEN_SRCS  += build/gen/bootloader.c
+OBJ_REL   += build/obj/gen/bootloader.o
+OBJ_SANL  += build/san/gen/bootloader.o
+
 COMPONENTS := build/components/uk-runtime/component.yaml build/components/musl/component.yaml
 STORE      := build/store/index.json
 
@@ -56,6 +63,9 @@ build/obj/gen/%.o: build/gen/%.c
 build/san/gen/%.o: build/gen/%.c
 	@mkdir -p $(@D)
 	$(CC) $(BASEFLAGS) $(SANFLAGS) -c -o $@ $<
+build/gen/bootloader.c: src/imagefmt/boot/embed.sh src/imagefmt/boot/loader.S src/imagefmt/boot/rawboot.h
+	@mkdir -p $(@D)
+	src/imagefmt/boot/embed.sh $@
 
 build/san/uk: $(OBJ_SANL) $(OBJ_SANC)
 	$(CC) $(SANFLAGS) -o $@ $^ $(DEPLIBS)

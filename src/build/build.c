@@ -15,6 +15,7 @@
 #include "build/imagemeta.h"
 #include "build/linkstep.h"
 #include "build/plan.h"
+#include "imagefmt/image.h"
 #include "registry/store.h"
 #include "util/path.h"
 
@@ -74,6 +75,44 @@ static int write_meta(const struct uk_plan *p, enum uk_target t, const char *ima
 	return rc;
 }
 
+/* xen and raw (src/imagefmt/): xen adds build/xen/<name>.xl.cfg beside the
+ * kernel; raw turns build/raw/<name> into the disk build/raw/<name>.img,
+ * which becomes the image (*path). Both bake in the manifest's cmdline. */
+static int write_image(const struct uk_build_opts *o, const struct uk_plan *p,
+		       enum uk_target t, char **path, uint64_t *file_bytes,
+		       struct uk_error *err)
+{
+	struct uk_image_params ip = { 0 };
+	char **env = calloc(p->man.nenv + 1, sizeof(char *)), *out;
+	struct stat st;
+	int rc;
+
+	for (size_t i = 0; i < p->man.nenv; i++)
+		if (asprintf(&env[i], "%s=%s", p->man.env[i].key, p->man.env[i].value) < 0)
+			abort();
+	ip.name = p->man.name;
+	ip.memory = p->man.memory;
+	ip.gce = o->gce;
+	ip.cmdline = uk_image_cmdline(p->man.name, env, p->man.nenv, p->man.cmdline.v,
+				      p->man.cmdline.n);
+	if (asprintf(&out, "%s%s", *path, t == UK_TARGET_RAW ? ".img" : ".xl.cfg") < 0)
+		abort();
+	rc = uk_image_write(t, *path, &ip, out, err);
+	if (rc == 0 && t == UK_TARGET_RAW) {
+		free(*path);
+		*path = out;
+		out = NULL;
+		if (stat(*path, &st) == 0)
+			*file_bytes = (uint64_t)st.st_size;
+	}
+	for (size_t i = 0; i < p->man.nenv; i++)
+		free(env[i]);
+	free(env);
+	free((char *)ip.cmdline);
+	free(out);
+	return rc;
+}
+
 static int build_target(const struct uk_build_opts *o, const struct uk_plan *p,
 			const char *out, const struct uk_strv *objects, enum uk_target t,
 			struct uk_build_image *img, struct uk_error *err)
@@ -84,13 +123,6 @@ static int build_target(const struct uk_build_opts *o, const struct uk_plan *p,
 	int rc;
 
 	img->target = t;
-	if (t != UK_TARGET_KVM) {
-		free(dir);
-		uk_errorf(err, "target '%s' is not supported by this version of uk yet",
-			  uk_target_name(t));
-		uk_hintf(err, "build with '-t kvm' for now");
-		return -1;
-	}
 	if (uk_mkdirs(dir, err) != 0) {
 		free(dir);
 		return -1;
@@ -108,6 +140,8 @@ static int build_target(const struct uk_build_opts *o, const struct uk_plan *p,
 	if (o->progress)
 		o->progress(o->progress_ctx, "link %s", img->path);
 	rc = uk_linkstep_run(&ls, err);
+	if (rc == 0 && t != UK_TARGET_KVM)
+		rc = write_image(o, p, t, &img->path, &ls.file_bytes, err);
 	if (rc == 0)
 		rc = write_meta(p, t, img->path, err);
 	if (rc == 0) {

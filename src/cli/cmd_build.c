@@ -11,7 +11,8 @@
 #include "cli/commands.h"
 
 static const char usage[] =
-	"uk build [-C DIR] [-t TARGET]... [-j N] [--json] [--out DIR] [--linker uk|bfd]";
+	"uk build [-C DIR] [-t TARGET]... [-j N] [--json] [--out DIR] [--linker uk|bfd]\n"
+	"                [--gce]";
 
 static void help(void)
 {
@@ -25,7 +26,8 @@ static void help(void)
 	       "  -j N            compiler jobs at once (default: the number of CPUs)\n"
 	       "  --json          print the summary as one JSON object\n"
 	       "  --out DIR       write images here instead of DIR/build\n"
-	       "  --linker L      uk (default) or bfd (GNU ld, the reference linker)\n\n"
+	       "  --linker L      uk (default) or bfd (GNU ld, the reference linker)\n"
+	       "  --gce           raw: also <name>.tar.gz (disk.raw) for Google Compute Engine\n\n"
 	       "Exit status: 0 built; 1 a compile or link error; 2 a bad command line\n"
 	       "or an invalid uk.yaml.\n",
 	       usage);
@@ -122,6 +124,7 @@ int cmd_build(int argc, char **argv)
 		{ "linker", required_argument, NULL, 'L' },
 		{ "target", required_argument, NULL, 't' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "gce", no_argument, NULL, 'G' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct uk_build_opts o = { .dir = "." };
@@ -142,6 +145,7 @@ int cmd_build(int argc, char **argv)
 		case 'C': o.dir = optarg; break;
 		case 'o': o.out = optarg; break;
 		case 'J': json = 1; break;
+		case 'G': o.gce = 1; break;
 		case 'L':
 			if (strcmp(optarg, "uk") && strcmp(optarg, "bfd"))
 				return cli_usage_error(usage, "unknown linker '%s'; use uk or bfd",
