@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "build/imagemeta.h"
 #include "cli/cli.h"
@@ -236,7 +237,7 @@ int cmd_run(int argc, char **argv)
 	struct uk_vm_opts o = { 0 };
 	struct uk_vm_result res;
 	struct uk_error err = { 0 };
-	char *image = NULL, *cmdline = NULL;
+	char *image = NULL, *cmdline = NULL, *disk_copy = NULL;
 	int rc;
 
 	if (cli_wants_help(argc, argv)) {
@@ -265,6 +266,13 @@ int cmd_run(int argc, char **argv)
 		free(image);
 		return cli_report(&err);
 	}
+	/* xen images of the project boot under Xen (xl); an image path under QEMU */
+	if (!a.image && meta.target && strcmp(meta.target, "xen") == 0) {
+		rc = uk_vm_run_xl(image, &res.status, &err);
+		uk_image_meta_free(&meta);
+		free(image);
+		return rc ? cli_report(&err) : res.status;
+	}
 	rc = resolve_accel(a.accel, &o.accel);
 	if (rc) {
 		uk_image_meta_free(&meta);
@@ -277,7 +285,21 @@ int cmd_run(int argc, char **argv)
 	o.memory = a.memory ? a.memory : meta.memory;
 	o.cmdline = cmdline;
 	o.timeout_s = a.timeout;
+	/* a raw disk's command line is baked in: other arguments or options go
+	 * into a temporary copy of the disk */
+	if (meta.is_disk && (a.have_args || a.bootstats || a.strace)) {
+		if (uk_vm_disk_copy(image, cmdline, &disk_copy, &err) != 0) {
+			free(cmdline);
+			uk_image_meta_free(&meta);
+			free(image);
+			return cli_report(&err);
+		}
+		o.image = disk_copy;
+	}
 	rc = uk_vm_run(&o, &res, &err);
+	if (disk_copy)
+		unlink(disk_copy);
+	free(disk_copy);
 	free(cmdline);
 	uk_image_meta_free(&meta);
 	free(image);

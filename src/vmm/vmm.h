@@ -56,4 +56,13 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res,
 void uk_vm_decode_exit(int qemu_status, const unsigned char *dbg, size_t ndbg,
 		       struct uk_vm_result *res);
 
+/* A temporary copy of a uk raw disk with another kernel command line
+ * (*copy: its path, the caller unlinks and frees it). */
+int uk_vm_disk_copy(const char *disk, const char *cmdline, char **copy,
+		    struct uk_error *err);
+
+/* Boots a xen image with `xl create -c IMAGE.xl.cfg`; *status is xl's exit
+ * status. -1 with a hint on booting by hand when xl is not installed. */
+int uk_vm_run_xl(const char *image, int *status, struct uk_error *err);
+
 #endif
