@@ -38,6 +38,9 @@ uint64_t uk_plat_tsc_hz(void);
 uint64_t uk_plat_wallclock(void);
 /* Silences interrupt controllers other than the local APIC. */
 void uk_plat_mask_legacy_irqs(void);
+/* RAM when start_info has no memory map (version 0): add() per range.
+ * Weak default in memory.c: none (the xen platform asks Xen). */
+void uk_plat_memmap(void (*add)(uint64_t start, uint64_t end));
 
 /* console.c: a line of input, like a tty in canonical mode */
 size_t uk_console_read(char *s, size_t n);

@@ -26,6 +26,11 @@ __uk_cold static void reserve_str(uint64_t p)
 		uk_pmem_reserve(p, p + uk_strlen((const char *)p) + 1);
 }
 
+__attribute__((weak)) __uk_cold void uk_plat_memmap(void (*add)(uint64_t, uint64_t))
+{
+	(void)add;
+}
+
 __uk_cold void uk_mem_init(const struct uk_pvh_start_info *si)
 {
 	if (si->version >= 1 && si->memmap_paddr && si->memmap_entries) {
@@ -34,6 +39,8 @@ __uk_cold void uk_mem_init(const struct uk_pvh_start_info *si)
 			if (m[i].type == UK_PVH_MEMMAP_RAM)
 				add_ram(m[i].addr, m[i].addr + m[i].size);
 	}
+	if (!uk_ram_count && si->version < 1)
+		uk_plat_memmap(add_ram);
 	if (!uk_ram_count) {
 		add_ram(0, 0x9f000);
 		add_ram(0x100000, 0x200000);
