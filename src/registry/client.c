@@ -493,8 +493,14 @@ int uk_client_open(struct uk_client *c, const struct uk_ref *r,
 		c->o.retries = o && o->retries ? o->retries : 4;
 	if (!c->o.backoff_ms)
 		c->o.backoff_ms = 250;
-	if (!c->o.chunk_size)
-		c->o.chunk_size = 16u << 20;
+	if (!c->o.chunk_size) {
+		/* UK_CHUNK_SIZE (bytes) lets tests and benchmarks pick it. */
+		const char *cs = getenv("UK_CHUNK_SIZE");
+		char *end;
+		unsigned long long v = cs ? strtoull(cs, &end, 10) : 0;
+
+		c->o.chunk_size = cs && *cs && !*end && v >= 1024 ? (size_t)v : 32u << 20;
+	}
 	if (!curl_ready) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 			return uk_errorf(err, "cannot initialise libcurl");

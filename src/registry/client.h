@@ -25,7 +25,7 @@ struct uk_client_opts {
 	int insecure;            /* plain HTTP to any host */
 	unsigned retries;        /* extra attempts (default 4) */
 	unsigned backoff_ms;     /* first wait, doubled each time (default 250) */
-	size_t chunk_size;       /* blobs over this go up in PATCH chunks (default 16 MiB) */
+	size_t chunk_size;       /* blobs over this go up in PATCH chunks (default 32 MiB, or $UK_CHUNK_SIZE) */
 	uk_progress_fn progress;
 	void *progress_ctx;
 	const char *user, *password; /* overrides stored credentials (uk login) */

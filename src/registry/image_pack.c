@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "build/imagemeta.h"
@@ -70,6 +71,100 @@ out:
 	return rc;
 }
 
+/* Packing a big kernel is mostly gzip; the same kernel, metadata and
+ * mtime always give the same layer, so its digests are remembered in
+ * <root>/cache/layers/<key> and the layer is reused while the store still
+ * holds the blob. */
+#define CACHE_FORMAT "uk-image-layer-1"
+
+/* Like make and git, a file is taken as unchanged while its inode, size
+ * and modification time (to the nanosecond) are; uk build replaces images
+ * by rename, so a new build is a new inode. */
+static void hash_stat(struct uk_sha256 *h, const char *path)
+{
+	struct stat st;
+	char line[160];
+
+	if (stat(path, &st) < 0)
+		memset(&st, 0, sizeof(st));
+	snprintf(line, sizeof(line), "%llu %llu %lld %lld.%09ld\n",
+		 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+		 (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+		 st.st_mtim.tv_nsec);
+	uk_sha256_update(h, line, strlen(line));
+}
+
+static int cache_key(const char *image, const char *name, char key[UK_DIGEST_MAX])
+{
+	struct uk_sha256 h;
+	char jpath[PATH_MAX + 8], head[256], abs[PATH_MAX];
+
+	if (!realpath(image, abs))
+		return -1;
+	snprintf(jpath, sizeof(jpath), "%s.json", abs);
+	snprintf(head, sizeof(head), CACHE_FORMAT " %lld %s", uk_layer_mtime(), name);
+	if (uk_sha256_init(&h) < 0)
+		return -1;
+	uk_sha256_update(&h, head, strlen(head) + 1);
+	uk_sha256_update(&h, abs, strlen(abs) + 1);
+	hash_stat(&h, abs);
+	hash_stat(&h, jpath);
+	uk_sha256_final(&h, key);
+	return 0;
+}
+
+static char *cache_path(const char *root, const char *key)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/cache/layers/%s", root, uk_digest_hex(key)) < 0)
+		return NULL;
+	return p;
+}
+
+/* 1 when key names a layer the store holds (digest, size, diff_id out). */
+static int cache_get(const char *root, const char *key, char layer[UK_DIGEST_MAX],
+		     size_t *len, char diff[UK_DIGEST_MAX])
+{
+	char *path = cache_path(root, key), *blob, l[80], d[80];
+	unsigned long long n;
+	struct stat st;
+	FILE *f = path ? fopen(path, "r") : NULL;
+	int ok = 0;
+
+	if (f && fscanf(f, "%79s %llu %79s", l, &n, d) == 3 && uk_digest_valid(l) &&
+	    uk_digest_valid(d) && (blob = uk_layout_blob_path(root, l))) {
+		ok = stat(blob, &st) == 0 && (unsigned long long)st.st_size == n;
+		free(blob);
+		if (ok) {
+			memcpy(layer, l, UK_DIGEST_MAX); /* valid: 71 chars + NUL */
+			memcpy(diff, d, UK_DIGEST_MAX);
+			*len = (size_t)n;
+		}
+	}
+	if (f)
+		fclose(f);
+	free(path);
+	return ok;
+}
+
+static void cache_put(const char *root, const char *key, const char *layer,
+		      size_t len, const char *diff)
+{
+	char *path = cache_path(root, key), *dir, line[200];
+	struct uk_error ignored = {0};
+
+	if (!path)
+		return;
+	snprintf(line, sizeof(line), "%s %zu %s\n", layer, len, diff);
+	if ((dir = strndup(path, (size_t)(strrchr(path, '/') - path)))) {
+		if (uk_mkdirs(dir, &ignored) == 0)
+			uk_write_file_atomic(path, line, strlen(line), 0644, &ignored);
+		free(dir);
+	}
+	free(path);
+}
+
 static json_t *strv(char **v, size_t n)
 {
 	json_t *a = json_array();
@@ -130,7 +225,8 @@ static int pack_one(const char *root, const char *image, struct packed *p,
 	void *tgz = NULL;
 	size_t len = 0;
 	char layer[UK_DIGEST_MAX], diff[UK_DIGEST_MAX], cfg[UK_DIGEST_MAX],
-		binary[600];
+		binary[600], key[UK_DIGEST_MAX];
+	int have_key;
 	unsigned long long cfg_size;
 	json_t *cmd, *config, *manifest;
 	int rc = -1;
@@ -151,10 +247,15 @@ static int pack_one(const char *root, const char *image, struct packed *p,
 		goto out;
 	}
 	snprintf(binary, sizeof(binary), "/unikernel/%s", m.name);
-	if (pack_layer(root, image, m.name, &tgz, &len, err) < 0 ||
-	    uk_layer_diff_id(tgz, len, diff, err) < 0 ||
-	    uk_layout_put_blob(root, tgz, len, layer, err) < 0)
-		goto out;
+	have_key = cache_key(image, m.name, key) == 0;
+	if (!have_key || !cache_get(root, key, layer, &len, diff)) {
+		if (pack_layer(root, image, m.name, &tgz, &len, err) < 0 ||
+		    uk_layer_diff_id(tgz, len, diff, err) < 0 ||
+		    uk_layout_put_blob(root, tgz, len, layer, err) < 0)
+			goto out;
+		if (have_key)
+			cache_put(root, key, layer, len, diff);
+	}
 	cmd = strv(m.args, m.nargs);
 	json_array_insert_new(cmd, 0, json_string(binary));
 	config = json_pack("{s:s, s:s, s:{s:o, s:o, s:o}, s:{s:s, s:[s]}}",

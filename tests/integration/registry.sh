@@ -77,6 +77,29 @@ fi
 out=$("$UK" push "$img" "$A/team/one" 2>&1)
 if [ $? -eq 0 ] && grep -q "@$d1" <<<"$out"; then pass push_image_file_same_digest; else fail push_image_file_same_digest "$out (want $d1)"; fi
 
+# Chunked upload (PATCH with Content-Range, Location followed each time).
+out=$(UK_CHUNK_SIZE=4096 "$UK" push -C "$tmp/p" "$A/team/chunked:1" 2>&1)
+if [ $? -eq 0 ] && grep -q "@$d1" <<<"$out" &&
+	skopeo copy -q --src-tls-verify=false "docker://$A/team/chunked:1" "oci:$tmp/ocic:c" >/dev/null 2>&1 &&
+	cmp -s "$tmp/ocic/blobs/sha256/$(jq -r '.layers[0].digest' "$tmp/ocic/blobs/sha256/$(jq -r '.manifests[0].digest' "$tmp/ocic/index.json" | cut -d: -f2)" | cut -d: -f2)" \
+		"$UK_HOME/blobs/sha256/$(jq -r '.layers[0].digest' "$UK_HOME/blobs/sha256/$(jq -r '.manifests[0].digest' "$UK_HOME/blobs/sha256/${d1#sha256:}" | cut -d: -f2)" | cut -d: -f2)"; then
+	pass push_chunked_upload
+else
+	fail push_chunked_upload "$out"
+fi
+
+# A rebuilt image is packed again, not taken from uk's layer cache.
+cp -r "$tmp/p" "$tmp/p3"
+sed -i 's/Hello from/Hullo from/' "$tmp/p3/src/main.c"
+"$UK" build -C "$tmp/p3" >/dev/null 2>&1
+out=$("$UK" push -C "$tmp/p3" "$A/team/hello:3" 2>&1)
+d3=$(grep -o 'sha256:[0-9a-f]*' <<<"$out" | head -1)
+if [ $? -eq 0 ] && [ -n "$d3" ] && [ "$d3" != "$d1" ] && grep -q '2 blobs uploaded' <<<"$out"; then
+	pass push_rebuilt_image_repacked
+else
+	fail push_rebuilt_image_repacked "$d3 vs $d1: $out"
+fi
+
 # --- what skopeo and umoci see --------------------------------------------
 raw=$(skopeo inspect --raw --tls-verify=false "docker://$A/team/hello:1" 2>&1)
 if [ "$(jq -r .mediaType <<<"$raw")" = application/vnd.oci.image.index.v1+json ] &&
