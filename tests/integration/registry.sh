@@ -178,6 +178,22 @@ fi
 out=$(timeout 120 "$UK" run -C "$tmp/p2" --accel tcg 2>&1 </dev/null)
 if grep -q 'Hello from p2' <<<"$out"; then pass run_with_pulled_runtime; else fail run_with_pulled_runtime "$out"; fi
 
+out=$("$UK" pkg push "$A/uk/runtime:0.1.0" "$A/uk/runtime-copy:0.1.0" 2>&1)
+if [ $? -eq 0 ] && grep -q '2 mounted' <<<"$out"; then pass pkg_push_cross_repo_mount; else fail pkg_push_cross_repo_mount "$out"; fi
+
+# Two pulls at once into one store: both succeed, one whole entry.
+export UK_HOME=$tmp/home-race
+"$UK" pull "$A/team/hello:1" >"$tmp/race1" 2>&1 & r1=$!
+"$UK" pull "$A/team/hello:1" >"$tmp/race2" 2>&1 & r2=$!
+wait $r1; s1=$?; wait $r2; s2=$?
+out=$(timeout 120 "$UK" run "$A/team/hello:1" --accel tcg 2>&1 </dev/null)
+if [ $s1 -eq 0 ] && [ $s2 -eq 0 ] && [ "$("$UK" images | grep -c "team/hello:1")" -eq 1 ] &&
+	grep -q 'Hello from p' <<<"$out" && [ -z "$(ls -A "$UK_HOME/.tmp" 2>/dev/null)" ]; then
+	pass concurrent_pulls
+else
+	fail concurrent_pulls "$(cat "$tmp/race1" "$tmp/race2") $out"
+fi
+
 # --- Basic auth ---------------------------------------------------------------
 export UK_HOME=$tmp/home-auth
 htpasswd -Bbc "$tmp/htpasswd" alice wonderland >/dev/null 2>&1
