@@ -172,6 +172,16 @@ static unsigned backoff(const struct uk_client *c, unsigned attempt,
 	return ms > BACKOFF_CAP_MS ? BACKOFF_CAP_MS : ms;
 }
 
+/* Credentials go only to the registry itself, not to another host that a
+ * Location header names (an upload URL on a storage service). */
+static int same_origin(const struct uk_client *c, const char *url)
+{
+	size_t n = strlen(c->base);
+
+	return !strncmp(url, c->base, n) && (url[n] == '/' || url[n] == '\0' ||
+					     url[n] == '?');
+}
+
 static struct curl_slist *headers(const struct uk_client *c,
 				  const struct http_req *q)
 {
@@ -180,7 +190,7 @@ static struct curl_slist *headers(const struct uk_client *c,
 
 	h = curl_slist_append(h, "Expect:");
 	h = curl_slist_append(h, "User-Agent: uk/" UK_VERSION);
-	if (c->auth)
+	if (c->auth && same_origin(c, q->url))
 		h = curl_slist_append(h, c->auth);
 	if (q->accept) {
 		snprintf(line, sizeof(line), "Accept: %s", q->accept);
@@ -381,8 +391,8 @@ static int authenticate(struct uk_client *c, const struct http_resp *r,
 static int refused(const struct uk_client *c, const struct http_req *q,
 		   struct uk_error *err)
 {
-	uk_errorf(err, "registry %s refused the credentials for %s %s (HTTP 401)",
-		  c->base, q->method, q->url);
+	uk_errorf(err, "registry %s refused the credentials for %s %.*s (HTTP 401)",
+		  c->base, q->method, (int)strcspn(q->url, "?"), q->url);
 	uk_hintf(err, "check the user name and password: 'uk login %s'", c->host);
 	return -1;
 }
@@ -406,7 +416,8 @@ int http_do(struct uk_client *c, const struct http_req *q,
 		rc = perform(c, q, &x, curl_err);
 		if (x.sink_failed) {
 			*err = x.sink_err;
-			return uk_error_wrap(err, "%s %s", q->method, q->url);
+			return uk_error_wrap(err, "%s %.*s", q->method,
+					     (int)strcspn(q->url, "?"), q->url);
 		}
 		if (x.too_big) {
 			uk_errorf(err, "registry %s sent more than %zu bytes for %s %s",
@@ -419,7 +430,8 @@ int http_do(struct uk_client *c, const struct http_req *q,
 				c->stats.retries++;
 				continue;
 			}
-			uk_errorf(err, "cannot %s %s: %s%s", q->method, q->url,
+			uk_errorf(err, "cannot %s %.*s: %s%s", q->method,
+				  (int)strcspn(q->url, "?"), q->url,
 				  curl_err[0] ? curl_err : curl_easy_strerror(rc),
 				  attempt ? " (after retries)" : "");
 			uk_hintf(err, "check that the registry at %s is running and "
@@ -465,8 +477,9 @@ int http_status_error(const struct uk_client *c, const struct http_req *q,
 					      code && msg ? " " : "", msg ? msg : "");
 	}
 	json_decref(j);
-	uk_errorf(err, "%s: %s %s answered HTTP %ld%s", what, q->method, q->url,
-		  r->status, detail);
+	/* Upload URLs carry long opaque state in their query: left out. */
+	uk_errorf(err, "%s: %s %.*s answered HTTP %ld%s", what, q->method,
+		  (int)strcspn(q->url, "?"), q->url, r->status, detail);
 	if (r->status == 403)
 		uk_hintf(err, "the account has no permission for %s on %s; check "
 			      "'uk login %s'", c->repo, c->base, c->host);
