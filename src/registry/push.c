@@ -10,6 +10,7 @@
 
 #include "registry/layout.h"
 #include "registry/remote.h"
+#include "util/path.h"
 
 #define BLOB_MAX (4ull << 30)
 
@@ -57,11 +58,80 @@ static int read_blob(const char *root, const struct uk_descriptor *d,
 	return 0;
 }
 
+/* Where blobs went: <root>/cache/pushed/<hex> lists "host repo" lines, so
+ * a later push of the same blob to another repository of that registry
+ * can mount it instead of uploading it. Best effort: a read-only store
+ * simply remembers nothing. */
+#define PUSHED_MAX 8
+
+static char *pushed_path(const char *root, const char *digest)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/cache/pushed/%s", root, uk_digest_hex(digest)) < 0)
+		return NULL;
+	return p;
+}
+
+/* A repository of c's registry, other than c's, that has the blob. */
+static char *mount_source(const struct uk_client *c, const char *root,
+			  const char *digest)
+{
+	char *path = pushed_path(root, digest), host[300], repo[300], *from = NULL;
+	FILE *f = path ? fopen(path, "r") : NULL;
+
+	while (f && !from && fscanf(f, "%299s %299s", host, repo) == 2)
+		if (!strcmp(host, c->host) && strcmp(repo, c->repo))
+			from = strdup(repo);
+	if (f)
+		fclose(f);
+	free(path);
+	return from;
+}
+
+static void remember(const struct uk_client *c, const char *root,
+		     const char *digest)
+{
+	char *path = pushed_path(root, digest), line[620], old[620], *text = NULL;
+	struct uk_error ignored = {0};
+	size_t len = 0;
+	int kept = 0;
+	FILE *f;
+
+	if (!path)
+		return;
+	snprintf(line, sizeof(line), "%s %s\n", c->host, c->repo);
+	if (!(text = strdup(line)))
+		goto out;
+	len = strlen(text);
+	f = fopen(path, "r");
+	while (f && fgets(old, sizeof(old), f) && kept < PUSHED_MAX - 1) {
+		char *t;
+
+		if (!strcmp(old, line) || !(t = realloc(text, len + strlen(old) + 1)))
+			continue;
+		text = t;
+		memcpy(text + len, old, strlen(old) + 1);
+		len += strlen(old);
+		kept++;
+	}
+	if (f)
+		fclose(f);
+	*strrchr(path, '/') = '\0';
+	if (uk_mkdirs(path, &ignored) == 0) {
+		path[strlen(path)] = '/';
+		uk_write_file_atomic(path, text, len, 0644, &ignored);
+	}
+out:
+	free(text);
+	free(path);
+}
+
 static int push_blob(struct uk_client *c, const char *root,
 		     const struct uk_descriptor *d, const char *mount_from,
 		     struct uk_error *err)
 {
-	char *buf = NULL;
+	char *buf = NULL, *from = NULL;
 	int exists, rc;
 
 	/* HEAD first: a blob the registry has is not even read. */
@@ -69,11 +139,17 @@ static int push_blob(struct uk_client *c, const char *root,
 		return -1;
 	if (exists) {
 		c->stats.blobs_skipped++;
+		remember(c, root, d->digest);
 		return 0;
 	}
 	if (read_blob(root, d, &buf, err) < 0)
 		return -1;
+	if (!mount_from)
+		mount_from = from = mount_source(c, root, d->digest);
 	rc = uk_client_upload_blob(c, buf, (size_t)d->size, d->digest, mount_from, err);
+	if (rc == 0)
+		remember(c, root, d->digest);
+	free(from);
 	free(buf);
 	return rc;
 }

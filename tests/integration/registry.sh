@@ -76,6 +76,8 @@ else
 fi
 out=$("$UK" push "$img" "$A/team/one" 2>&1)
 if [ $? -eq 0 ] && grep -q "@$d1" <<<"$out"; then pass push_image_file_same_digest; else fail push_image_file_same_digest "$out (want $d1)"; fi
+# team/one got its blobs by cross-repository mount from team/hello.
+if grep -q "0 blobs uploaded, 0 already there, 2 mounted" <<<"$out"; then pass push_mounts_from_other_repo; else fail push_mounts_from_other_repo "$out"; fi
 
 # Chunked upload (PATCH with Content-Range, Location followed each time).
 out=$(UK_CHUNK_SIZE=4096 "$UK" push -C "$tmp/p" "$A/team/chunked:1" 2>&1)
