@@ -179,6 +179,16 @@ else
 fi
 out=$(timeout 120 "$UK" run -C "$tmp/p2" --accel tcg 2>&1 </dev/null)
 if grep -q 'Hello from p2' <<<"$out"; then pass run_with_pulled_runtime; else fail run_with_pulled_runtime "$out"; fi
+# Elsewhere (an empty store), uk.lock's pin is pulled by digest.
+pin=$(jq -r --arg r "$A/uk/runtime:0.1.0" '.components[$r].digest' "$tmp/p2/uk.lock")
+export UK_HOME=$tmp/home-build2
+rm -rf "$tmp/p2/build"
+out=$("$UK" build -C "$tmp/p2" 2>&1)
+if [ $? -eq 0 ] && "$UK" images | grep -q "^$A/uk/runtime@$pin *component"; then
+	pass build_pulls_pinned_digest
+else
+	fail build_pulls_pinned_digest "$out"
+fi
 
 out=$("$UK" pkg push "$A/uk/runtime:0.1.0" "$A/uk/runtime-copy:0.1.0" 2>&1)
 if [ $? -eq 0 ] && grep -q '2 mounted' <<<"$out"; then pass pkg_push_cross_repo_mount; else fail pkg_push_cross_repo_mount "$out"; fi
