@@ -138,6 +138,17 @@ else
 	fail raw-baked-cmdline-1000 "$out"
 fi
 
+# The loader refuses a kernel that does not fit in RAM (E820): a copy of
+# the disk whose first segment claims 512 MiB, booted with 128M.
+cp "$p/build/raw/t.img" "$tmp/big.img"
+printf '\x00\x00\x00\x20' | dd of="$tmp/big.img" bs=1 seek=$((64 * 512 + 24 + 12)) conv=notrunc status=none
+out=$(timeout 120 "$UK" run "$tmp/big.img" --accel tcg 2>&1); rc=$?
+if [ $rc = 126 ] && printf '%s' "$out" | grep -q "^uk-boot: the kernel does not fit in the VM's RAM"; then
+	pass raw-loader-checks-ram
+else
+	fail raw-loader-checks-ram "rc=$rc: $out"
+fi
+
 # --- refusals at build time -------------------------------------------------
 long4k=$(head -c 4000 /dev/zero | tr '\0' 'y')
 sed -i "s/^cmdline: .*/cmdline: [\"$long4k\"]/" "$q/uk.yaml"

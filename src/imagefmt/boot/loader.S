@@ -20,6 +20,7 @@
 #define EXIT_DEBUGCON 0xe9
 #define EXIT_PORT 0xf4
 #define SMAP 0x534d4150
+#define UK_E820_RAM 1
 
 	.code16
 	.section .text
@@ -203,13 +204,22 @@ e820_done:
 	movl $RB_MEMMAP_ADDR, %es:40                    /* memmap_paddr */
 	movw %bp, %es:48                                /* memmap_entries */
 
-	/* 5. the segments, in the configuration's order (ascending) */
+	movw %bp, map_count
+
+	/* 5. the segments, in the configuration's order (ascending), each
+	 * checked to lie in RAM first */
 	movw $RB_CFG_SEGS, seg_ptr
 	movl %fs:RB_CFG_NSEG, %eax
 	movw %ax, segs_left
 seg_next:
 	cmpw $0, segs_left
 	je segs_done
+	movw seg_ptr, %bx
+	movl %fs:4(%bx), %eax
+	movl %eax, %edx
+	addl %fs:12(%bx), %edx
+	call check_ram
+	jc no_ram
 	movw seg_ptr, %bx
 	movl %fs:0(%bx), %eax
 	addl part_lba, %eax
@@ -262,6 +272,39 @@ segs_done:
 bad_config:
 	movw $msg_config, %si
 	jmp fatal
+no_ram:
+	movw $msg_ram, %si
+	jmp fatal
+
+/* check_ram: CF clear when [eax, edx) lies inside one E820 RAM entry
+ * (edx <= 1 GiB: the disk writer checked). Clobbers ebx, ecx, esi, di, es. */
+check_ram:
+	movw $(RB_MEMMAP_ADDR >> 4), %cx
+	movw %cx, %es
+	xorw %di, %di
+	movw map_count, %cx
+1:	jcxz 3f
+	cmpl $UK_E820_RAM, %es:16(%di)
+	jne 2f
+	cmpl $0, %es:4(%di)     /* starts above 4 GiB */
+	jne 2f
+	cmpl %es:0(%di), %eax
+	jb 2f
+	movl %es:0(%di), %ebx   /* entry end, 64-bit: ebx + (esi << 32) */
+	addl %es:8(%di), %ebx
+	movl %es:12(%di), %esi
+	adcl $0, %esi
+	testl %esi, %esi
+	jnz 4f
+	cmpl %ebx, %edx
+	ja 2f
+4:	clc
+	ret
+2:	addw $24, %di
+	decw %cx
+	jmp 1b
+3:	stc
+	ret
 
 /* pm_copy: esi -> edi, ecx bytes, linear addresses; from real mode and
  * back (32-bit protected mode for the copy, then 16-bit segments and real
@@ -350,12 +393,16 @@ cur_left:
 	.long 0
 cur_bytes:
 	.long 0
+map_count:
+	.word 0
 seg_ptr:
 	.word 0
 segs_left:
 	.word 0
 msg_e820:
 	.asciz "no E820 memory map"
+msg_ram:
+	.asciz "the kernel does not fit in the VM's RAM (E820); give it more memory"
 msg_config:
 	.asciz "no uk boot configuration on the disk (rewrite it with uk build -t raw)"
 
