@@ -279,6 +279,8 @@ mkdir -p "$tmp/good/tags"
 cp -r "$tmp/oci/blobs" "$tmp/good/"
 idx=$(jq -r '.manifests[0].digest' "$tmp/oci/index.json")
 cp "$tmp/good/blobs/sha256/${idx#sha256:}" "$tmp/good/tags/1"
+mdigest=$(jq -r '.manifests[0].digest // empty' "$tmp/good/tags/1")
+[ -n "$mdigest" ] || mdigest=sha256:$(sha256sum "$tmp/good/tags/1" | cut -d' ' -f1)
 # Corrupt the layer (same size, one byte changed).
 cp -r "$tmp/good" "$tmp/bad"
 # skopeo may have copied the index or only the amd64 manifest.
@@ -316,6 +318,27 @@ if [ $? -ne 0 ] && grep -q "unknown manifest type 'application/vnd.example.unkno
 else
 	fail pull_unknown_manifest_type "$out"
 fi
+# Broken documents: each "name|tag file content|expected message".
+while IFS='|' read -r name doc want; do
+	rm -rf "$tmp/doc" "$UK_HOME"
+	cp -r "$tmp/good" "$tmp/doc"
+	printf '%s' "$doc" >"$tmp/doc/tags/1"
+	faults "$tmp/doc"
+	out=$("$UK" pull "$F/x:1" 2>&1)
+	rc=$?
+	if [ $rc -ne 0 ] && grep -qF "$want" <<<"$out" && ! "$UK" images | grep -q "$F"; then
+		pass "pull_refuses_$name"
+	else
+		fail "pull_refuses_$name" "$out"
+	fi
+done <<EOD
+not_json|hello|is invalid: not an index with schemaVersion 2
+docker_manifest|{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{}}|is a Docker manifest
+bad_descriptor|{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:nothex","size":1}]}|digest is not a sha256 digest
+wrong_size|{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"$mdigest","size":3}]}|its size differs from the index's
+empty_index|{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}|lists no manifests
+EOD
+
 faults "$tmp/good" -f 3
 out=$("$UK" pull "$F/x:1" 2>&1)
 if [ $? -eq 0 ]; then pass pull_retries_503; else fail pull_retries_503 "$out"; fi
