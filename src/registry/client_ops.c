@@ -315,8 +315,8 @@ int uk_client_get_manifest(struct uk_client *c, const char *ref, char **body,
 	q.url = url;
 	rc = http_do(c, &q, &r, err);
 	if (rc == 0 && r.status == 404) {
-		uk_errorf(err, "%s/%s:%s is not in the registry (GET %s answered 404)",
-			  c->host, c->repo, ref, url);
+		uk_errorf(err, "no such manifest in the registry (GET %s answered 404)",
+			  url);
 		uk_hintf(err, "check the repository and tag; 'uk push' publishes one");
 		rc = -1;
 	} else if (rc == 0 && r.status != 200) {

@@ -160,7 +160,7 @@ else
 	fail gc_keeps_tagged_drops_stale_tmp "$out"
 fi
 out=$("$UK" pull "$A/team/hello:nope" 2>&1)
-if [ $? -ne 0 ] && grep -q 'is not in the registry' <<<"$out"; then pass pull_unknown_tag_fails; else fail pull_unknown_tag_fails "$out"; fi
+if [ $? -ne 0 ] && grep -q 'no such manifest in the registry' <<<"$out"; then pass pull_unknown_tag_fails; else fail pull_unknown_tag_fails "$out"; fi
 
 # --- components by reference ------------------------------------------------
 export UK_HOME=$home0
