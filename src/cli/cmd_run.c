@@ -257,8 +257,12 @@ int cmd_run(int argc, char **argv)
 	}
 	if (!uk_file_exists(image)) {
 		uk_errorf(&err, "no image at '%s'", image);
-		uk_hintf(&err, a.image ? "give the path of a built image"
-				       : "run 'uk build' first");
+		if (a.image && uk_ref_names_registry(a.image))
+			uk_hintf(&err, "give the path of a built image, or pull the image "
+				       "first: 'uk pull %s'", a.image);
+		else
+			uk_hintf(&err, a.image ? "give the path of a built image"
+					       : "run 'uk build' first");
 		free(image);
 		return cli_report(&err);
 	}
