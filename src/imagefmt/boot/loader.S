@@ -52,7 +52,7 @@ mbr_flags:
 	testb $1, %cl           /* packet (DAP) access supported */
 	jz no_ext
 	movl $1, %eax
-	movw $RB_STAGE2_SECTORS, %cx
+	movw stage2_sectors, %cx  /* only what the loader fills */
 	movw $0x07e0, %bx
 	call read_sectors
 	jmp stage2
@@ -122,6 +122,8 @@ dap_lba:
 	.quad 0
 boot_drive:
 	.byte 0
+stage2_sectors:
+	.word (loader_end - stage2 + RB_SECTOR - 1) / RB_SECTOR
 msg_prefix:
 	.asciz "uk-boot: "
 msg_nl:
@@ -405,5 +407,6 @@ msg_ram:
 	.asciz "the kernel does not fit in the VM's RAM (E820); give it more memory"
 msg_config:
 	.asciz "no uk boot configuration on the disk (rewrite it with uk build -t raw)"
+loader_end: /* embed.sh checks that it fits in RB_STAGE2_SECTORS */
 
 	.section .note.GNU-stack, "", @progbits
