@@ -12,7 +12,7 @@ cd "$UK_ROOT"
 if out=$(gcc -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-Wall -Wextra -Werror -Iruntime/include -Iruntime/kernel -Iruntime/arch/x86_64 \
 	-Iruntime/plat/xen -DUK_RUNTIME_VERSION='"test"' -o "$tmp/xen_host" tests/unit/xen_host.c \
-	runtime/plat/xen/ring.c runtime/plat/xen/console.c runtime/plat/xen/exit.c \
+	runtime/plat/xen/ring.c runtime/plat/xen/console.c runtime/plat/xen/exit.c runtime/plat/xen/platform.c \
 	runtime/kernel/printk.c runtime/kernel/string.c 2>&1); then
 	"$tmp/xen_host" >"$tmp/xen_host.out" 2>&1
 	rc=$?

@@ -16,6 +16,18 @@ static size_t nbackend;
 static int drain_on_notify, drain_on_yield, notifies, yields, mapped_ok;
 static unsigned last_port, shutdown_reason;
 static jmp_buf after_exit;
+static uint32_t map_claim;
+static uint64_t ranges[64][2];
+static unsigned nranges;
+
+static void add_range(uint64_t start, uint64_t end)
+{
+	if (nranges < 64) {
+		ranges[nranges][0] = start;
+		ranges[nranges][1] = end;
+	}
+	nranges++;
+}
 static int failures;
 
 static void drain(void)
@@ -41,6 +53,19 @@ long uk_xen_hypercall(unsigned nr, unsigned long a1, void *a2)
 			p->value = 7;
 		else
 			return -22;
+		return 0;
+	}
+	case UK_XEN_HC_MEMORY_OP: {
+		struct uk_xen_memory_map *mm = a2;
+		struct uk_xen_e820 *e = (struct uk_xen_e820 *)mm->buffer;
+
+		if (a1 != UK_XEN_XENMEM_MEMORY_MAP || mm->nr_entries < 3)
+			return -22;
+		e[0] = (struct uk_xen_e820){ 0, 0x9f000, 1 };
+		e[1] = (struct uk_xen_e820){ 0xf0000, 0x10000, 2 };
+		e[2] = (struct uk_xen_e820){ 0x100000, 0x7f00000, 1 };
+		/* a hypervisor claiming more entries than the buffer holds */
+		mm->nr_entries = map_claim ? map_claim : 3;
 		return 0;
 	}
 	case UK_XEN_HC_EVENT_CHANNEL:
@@ -71,6 +96,9 @@ void uk_paging_map_mmio(uint64_t pa) { mapped_ok = pa == (uint64_t)page; }
 void uk_kvm_console_write(const char *s, size_t n) { (void)s; (void)n; abort(); }
 int uk_kvm_console_getc(void) { abort(); }
 void uk_kvm_exit(int status) { (void)status; abort(); }
+uint64_t uk_kvm_tsc_hz(void) { abort(); }
+uint64_t uk_kvm_wallclock(void) { abort(); }
+void uk_kvm_mask_legacy_irqs(void) { abort(); }
 
 #define EXPECT(name, cond)                                                     \
 	do {                                                                   \
@@ -166,6 +194,15 @@ int main(void)
 					   exit_with(134) == UK_XEN_SHUTDOWN_CRASH &&
 					   exit_with(200) == UK_XEN_SHUTDOWN_POWEROFF &&
 					   exit_with(255) == UK_XEN_SHUTDOWN_POWEROFF);
+
+	/* start_info v0: the memory map from XENMEM_memory_map, RAM only */
+	uk_plat_memmap(add_range);
+	EXPECT("xen-memmap", nranges == 2 && ranges[0][0] == 0 && ranges[0][1] == 0x9f000 &&
+				     ranges[1][0] == 0x100000 && ranges[1][1] == 0x8000000);
+	nranges = 0;
+	map_claim = 1000; /* no more than the buffer's 32 entries are read */
+	uk_plat_memmap(add_range);
+	EXPECT("xen-memmap-bounded", nranges <= 32);
 	free(page);
 	return failures ? 1 : 0;
 }
