@@ -184,6 +184,12 @@ int uk_build(const struct uk_build_opts *o, struct uk_build_result *r, struct uk
 			}
 		}
 	}
+	if (o->gce && !(targets & UK_TARGET_RAW)) {
+		uk_errorf(err, "--gce packs the raw disk, but 'raw' is not being built");
+		uk_hintf(err, "add raw to 'targets:' in uk.yaml, or pass '-t raw'");
+		err->status = 2;
+		goto out;
+	}
 	out = o->out ? strdup(o->out)
 		     : strcmp(o->dir, ".") ? uk_path_join(o->dir, "build") : strdup("build");
 	if (uk_mkdirs(out, err) != 0)

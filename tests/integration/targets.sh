@@ -198,6 +198,19 @@ else
 	fail raw-hello-at-most-1mib "$out"
 fi
 
+out=$("$UK" build -C "$p" -t kvm --gce 2>&1); rc=$?
+[ $rc = 2 ] && printf '%s' "$out" | grep -q "^uk: error: --gce packs the raw disk" && pass raw-gce-needs-raw ||
+	fail raw-gce-needs-raw "rc=$rc: $out"
+
+# the xen platform archive is reproducible too
+if make -s -C runtime O="$tmp/rt1" >/dev/null 2>&1 && make -s -C runtime O="$tmp/rt2" >/dev/null 2>&1 &&
+	cmp -s "$tmp/rt1/lib/libukplat-xen.a" "$tmp/rt2/lib/libukplat-xen.a" &&
+	grep -qx 'archives_xen: \[lib/libukplat-xen.a\]' "$tmp/rt1/component.yaml"; then
+	pass xen-platform-reproducible
+else
+	fail xen-platform-reproducible "two builds of libukplat-xen.a differ, or component.yaml lacks it"
+fi
+
 # --- xen: notes, xl.cfg, uk run -t xen ----------------------------------------
 img=$p/build/xen/t
 notes=$(readelf -n "$img" 2>&1)
