@@ -18,8 +18,9 @@
 #define MIB (1024u * 1024u)
 #define SEG_ALIGN 4096u
 
-_Static_assert(RB_CFG_SEGS + RB_MAX_SEGS * RB_SEG_BYTES <= RB_CMDLINE_OFF,
-	       "segment table overlaps the command line");
+_Static_assert(RB_CFG_SEGS + RB_MAX_SEGS * RB_SEG_BYTES <= RB_CFG_TSC &&
+		       RB_CFG_TSC + 16 <= RB_CMDLINE_OFF,
+	       "boot configuration fields overlap");
 _Static_assert(RB_PART_LBA > RB_STAGE2_SECTORS, "partition overlaps the loader");
 _Static_assert(RB_BOUNCE_SECTORS <= 127, "INT 13h reads at most 127 sectors");
 

@@ -36,15 +36,19 @@ mbr_flags:
 	movw %ax, %ss
 	movw $0x7c00, %sp
 	ljmp $0, $2f            /* some BIOSes enter at 07c0:0000 */
-2:	sti
+2:	movb %dl, boot_drive    /* before rdtsc takes edx */
+	rdtsc                   /* the loader's first timestamp */
+	movl %eax, tsc_start
+	movl %edx, tsc_start + 4
+	sti
 	cld
-	movb %dl, boot_drive
 	testb $RB_MBR_STOP_START, mbr_flags
 	jz 3f
 	xorb %al, %al
 	jmp exit_al
 3:	movb $0x41, %ah
 	movw $0x55aa, %bx
+	movb boot_drive, %dl
 	int $0x13
 	jc no_ext
 	cmpw $0xaa55, %bx
@@ -122,6 +126,9 @@ dap_lba:
 	.quad 0
 boot_drive:
 	.byte 0
+	.balign 4
+tsc_start:
+	.quad 0
 stage2_sectors:
 	.word (loader_end - stage2 + RB_SECTOR - 1) / RB_SECTOR
 msg_prefix:
@@ -367,7 +374,14 @@ enter_kernel:
 	addl $RB_SEG_BYTES, %ebx
 	decl %edx
 	jmp 1b
-2:	movl RB_CONFIG_ADDR + RB_CFG_ENTRY, %eax
+2:	movl tsc_start, %eax    /* both timestamps beside the configuration */
+	movl %eax, RB_CONFIG_ADDR + RB_CFG_TSC
+	movl tsc_start + 4, %eax
+	movl %eax, RB_CONFIG_ADDR + RB_CFG_TSC + 4
+	rdtsc
+	movl %eax, RB_CONFIG_ADDR + RB_CFG_TSC + 8
+	movl %edx, RB_CONFIG_ADDR + RB_CFG_TSC + 12
+	movl RB_CONFIG_ADDR + RB_CFG_ENTRY, %eax
 	movl $RB_INFO_ADDR, %ebx
 	jmp *%eax
 

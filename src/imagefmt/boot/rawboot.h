@@ -15,6 +15,9 @@
  *   24  segments, RB_SEG_BYTES each:
  *         u32 sector (from the partition start), u32 paddr,
  *         u32 filesz, u32 memsz
+ *   RB_CFG_TSC      in memory only: the loader's TSC at its first
+ *                   instruction and just before the jump to the kernel
+ *                   (2 x u64), for boot-time measurements (bench/rawboot)
  *   RB_CMDLINE_OFF  the kernel command line, NUL-terminated */
 #ifndef UK_RAWBOOT_H
 #define UK_RAWBOOT_H
@@ -41,6 +44,7 @@
 #define RB_CFG_SEGS        24
 #define RB_SEG_BYTES       16
 #define RB_MAX_SEGS        8
+#define RB_CFG_TSC         240
 #define RB_CMDLINE_OFF     256
 #define RB_CMDLINE_MAX     (RB_CONFIG_BYTES - RB_CMDLINE_OFF - 1)
 
