@@ -184,7 +184,11 @@ e820_next:
 	jc e820_done
 	cmpl $SMAP, %eax
 	jne e820_done
-	movl $0, %es:20(%di)
+	cmpl $24, %ecx          /* ACPI 3 attributes: bit 0 clear = ignore */
+	jb 2f
+	testb $1, %es:20(%di)
+	jz 1f
+2:	movl $0, %es:20(%di)
 	movl %es:8(%di), %eax
 	orl %es:12(%di), %eax
 	jz 1f                   /* empty entry: overwrite it */
