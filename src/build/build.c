@@ -98,6 +98,8 @@ static int write_image(const struct uk_build_opts *o, const struct uk_plan *p,
 	if (asprintf(&out, "%s%s", *path, t == UK_TARGET_RAW ? ".img" : ".xl.cfg") < 0)
 		abort();
 	rc = uk_image_write(t, *path, &ip, out, err);
+	if (rc != 0)
+		unlink(out); /* no stale image from an earlier build */
 	if (rc == 0 && t == UK_TARGET_RAW) {
 		free(*path);
 		*path = out;
