@@ -357,6 +357,21 @@ out=$("$UK" pull "$F/x:1" 2>&1)
 rc=$?
 nblobs=$(find "$UK_HOME/blobs" -type f 2>/dev/null | wc -l)
 if [ $rc -ne 0 ] && [ "$nblobs" -eq 0 ] && grep -q 'transfer closed' <<<"$out"; then pass pull_dropped_connection_stores_nothing; else fail pull_dropped_connection_stores_nothing "$out"; fi
+# A pull killed in the middle of a blob: nothing tagged, the next pull works.
+rm -rf "$UK_HOME"
+faults "$tmp/good" -s
+"$UK" pull "$F/x:1" >/dev/null 2>&1 & kp=$!
+for _ in $(seq 100); do [ -n "$(ls -A "$UK_HOME/.tmp" 2>/dev/null)" ] && break; sleep 0.05; done
+sleep 0.3
+kill -9 $kp 2>/dev/null; wait $kp 2>/dev/null
+faults "$tmp/good"
+if ! "$UK" images 2>/dev/null | grep -q "$F/x:1" && "$UK" pull "$F/x:1" >/dev/null 2>&1 &&
+	"$UK" images | grep -q "$F/x:1 *image"; then
+	pass pull_killed_midway_then_pull_again
+else
+	fail pull_killed_midway_then_pull_again "$("$UK" images 2>&1)"
+fi
+
 faults "$tmp/good" -b
 out=$("$UK" pull "$F/x:1" 2>&1)
 if [ $? -ne 0 ] && grep -q 'refused anonymous access' <<<"$out"; then pass bearer_without_credentials; else fail bearer_without_credentials "$out"; fi

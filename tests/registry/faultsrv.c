@@ -6,9 +6,10 @@
  *   GET /v2/<repo>/blobs/<digest>      DIR/blobs/sha256/<hex>
  * Faults: -f N answers the first N requests with 503; -b requires a Bearer
  * token got from /token with Basic user:pw; -d drops the connection
- * halfway through every blob. The bytes are served as stored, so a
+ * halfway through every blob; -s waits 3 s in the middle of every blob
+ * (for killing a client mid-transfer). The bytes are served as stored, so a
  * corrupt blob in DIR reaches the client unchanged.
- * Usage: faultsrv [-f N] [-b] [-d] DIR PORTFILE (writes its port there). */
+ * Usage: faultsrv [-f N] [-b] [-d] [-s] DIR PORTFILE (writes its port there). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -19,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int fail_first, bearer, drop;
+static int fail_first, bearer, drop, slow;
 static const char *dir;
 static unsigned port;
 
@@ -52,6 +53,14 @@ static void serve_file(FILE *f, const char *path, int head, const char *type)
 	while (!head && (n = fread(buf, 1, sizeof(buf), in)) > 0) {
 		if (drop && !strstr(path, "tags") && sent + n > (size_t)st.st_size / 2)
 			break; /* drop the connection mid-blob */
+		if (slow && !strstr(path, "tags") && n > 1) {
+			fwrite(buf, 1, n / 2, f);
+			fflush(f);
+			sleep(3);
+			fwrite(buf + n / 2, 1, n - n / 2, f);
+			sent += n;
+			continue;
+		}
 		fwrite(buf, 1, n, f);
 		sent += n;
 	}
@@ -116,13 +125,15 @@ int main(int argc, char **argv)
 	FILE *pf;
 
 	signal(SIGPIPE, SIG_IGN);
-	while ((c = getopt(argc, argv, "f:bd")) != -1) {
+	while ((c = getopt(argc, argv, "f:bds")) != -1) {
 		if (c == 'f')
 			fail_first = atoi(optarg);
 		else if (c == 'b')
 			bearer = 1;
 		else if (c == 'd')
 			drop = 1;
+		else if (c == 's')
+			slow = 1;
 		else
 			return 2;
 	}
