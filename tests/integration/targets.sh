@@ -249,6 +249,54 @@ if printf '%s\n' "$cfg" | grep -qx 'type = "pvh"' && printf '%s\n' "$cfg" | grep
 else
 	fail xen-xlcfg "$cfg"
 fi
+# xl's own parser (libxlutil) reads the configuration back: the command
+# line with blanks, quotes and backslashes is the one the raw disk bakes in.
+if [ -e /usr/include/libxlutil.h ]; then
+	x=$tmp/x
+	mkdir -p "$x/src"
+	cp tests/runtime/t.c "$x/src/t.c"
+	cat >"$x/uk.yaml" <<'Y'
+spec: 1
+name: x
+version: 0.1.0
+sources: [src/*.c]
+targets: [raw, xen]
+memory: 100M
+cmdline: [args, "two words", 'q"uote', 'back\slash']
+env: {MSG: "hello there"}
+Y
+	if gcc -o "$tmp/xen_xlcheck" tests/unit/xen_xlcheck.c -lxlutil 2>"$tmp/err" &&
+		out=$("$UK" build -C "$x" 2>&1); then
+		parsed=$("$tmp/xen_xlcheck" "$x/build/xen/x.xl.cfg" 2>&1)
+		baked=$(dd if="$x/build/raw/x.img" bs=1 skip=$((64 * 512 + 256)) count=3000 status=none | tr -d '\0')
+		want="type=pvh
+name=x
+kernel=$(cd "$x/build/xen" && pwd)/x
+cmdline=$baked
+on_poweroff=destroy
+on_reboot=destroy
+on_crash=destroy
+memory=100
+vcpus=1"
+		if [ "$parsed" = "$want" ] && [ "$baked" = 'uk.name=x "uk.env=MSG=hello there" -- args "two words" "q\"uote" "back\\slash"' ]; then
+			pass xen-xlcfg-libxlutil
+		else
+			fail xen-xlcfg-libxlutil "parsed: $parsed
+want: $want"
+		fi
+		out=$(timeout 120 "$UK" run -C "$x" -t raw --accel tcg 2>&1)
+		if printf '%s\n' "$out" | grep -qx 'argv\[4\] \[back\\slash\]' &&
+			printf '%s\n' "$out" | grep -qx 'argv\[3\] \[q"uote\]'; then
+			pass raw-baked-cmdline-quoting
+		else
+			fail raw-baked-cmdline-quoting "$out"
+		fi
+	else
+		fail xen-xlcfg-libxlutil "$(cat "$tmp/err") $out"
+	fi
+else
+	echo "SKIP xen-xlcfg-libxlutil: install libxen-dev for xl's own parser"
+fi
 if ! command -v xl >/dev/null; then
 	out=$("$UK" run -C "$p" -t xen 2>&1); rc=$?
 	if [ $rc = 1 ] && printf '%s' "$out" | grep -q "^uk: error: running a xen image needs Xen" &&
@@ -257,4 +305,15 @@ if ! command -v xl >/dev/null; then
 	else
 		fail xen-run-without-xl "rc=$rc: $out"
 	fi
+fi
+# with xl installed (a stand-in here), uk run -t xen is xl create -c CFG
+mkdir -p "$tmp/fakebin"
+printf '#!/bin/sh\necho "$*" >"%s/xl.args"\nexit 3\n' "$tmp" >"$tmp/fakebin/xl"
+chmod +x "$tmp/fakebin/xl"
+PATH="$tmp/fakebin:$PATH" "$UK" run -C "$p" -t xen >/dev/null 2>&1
+rc=$?
+if [ $rc = 3 ] && [ "$(cat "$tmp/xl.args" 2>/dev/null)" = "create -c $p/build/xen/t.xl.cfg" ]; then
+	pass xen-run-xl-create
+else
+	fail xen-run-xl-create "rc=$rc args: $(cat "$tmp/xl.args" 2>&1)"
 fi
