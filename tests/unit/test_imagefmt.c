@@ -193,6 +193,16 @@ static void t_disk_refusals(void)
 	CHECK_EQ_INT(uk_rawdisk_make(elf, 100, "k", "", &d, &dlen, &err), -1);
 	CHECK_EQ_INT(uk_rawdisk_make((const unsigned char *)"junk", 4, "k", "", &d, &dlen,
 				     &err), -1);
+	free(elf);
+	elf = make_elf(&elen, 0x100800, 0, pvh_only, 1); /* data inside the text */
+	CHECK_EQ_INT(uk_rawdisk_make(elf, elen, "k", "", &d, &dlen, &err), -1);
+	CHECK_CONTAINS(err.msg, "segments overlap");
+	free(elf);
+	elf = make_elf(&elen, 0x103000, 0, pvh_only, 1);
+	((Elf64_Ehdr *)elf)->e_phnum = 0xffff; /* program headers past the end */
+	CHECK_EQ_INT(uk_rawdisk_make(elf, elen, "k", "", &d, &dlen, &err), -1);
+	CHECK_CONTAINS(err.msg, "outside the file");
+	((Elf64_Ehdr *)elf)->e_phnum = 3;
 	/* a segment whose file bytes run past the end of the file */
 	CHECK_EQ_INT(uk_rawdisk_make(elf, 0x3080, "k", "", &d, &dlen, &err), -1);
 	free(elf);
