@@ -133,8 +133,8 @@ int main(void)
 	page = aligned_alloc(4096, 4096);
 	reset();
 
-	uk_plat_console_write("hello\n", 6);
-	EXPECT("xen-ring-write", page->out_prod == 6 && memcmp(page->out, "hello\n", 6) == 0);
+	uk_plat_console_write("hello\n", 6); /* "\n" as "\r\n", like a tty */
+	EXPECT("xen-ring-write", page->out_prod == 7 && memcmp(page->out, "hello\r\n", 7) == 0);
 	EXPECT("xen-ring-notify", notifies >= 1 && last_port == 7);
 	EXPECT("xen-ring-mapped", mapped_ok);
 
@@ -144,6 +144,7 @@ int main(void)
 	for (size_t i = 0; i < sizeof(big); i++)
 		big[i] = (char)('a' + i % 26);
 	uk_plat_console_write(big, sizeof(big));
+	/* no newline in big: every byte goes out as it is */
 	EXPECT("xen-ring-full-waits", yields >= 2 && nbackend + (page->out_prod - page->out_cons) ==
 							   sizeof(big));
 	drain();
@@ -184,8 +185,8 @@ int main(void)
 	/* shutdown: poweroff prints the status first; crashes crash */
 	reset();
 	drain_on_notify = 1;
-	EXPECT("xen-exit-poweroff", exit_with(3) == UK_XEN_SHUTDOWN_POWEROFF && nbackend == 18 &&
-					    memcmp(backend, "uk: exit status 3\n", 18) == 0);
+	EXPECT("xen-exit-poweroff", exit_with(3) == UK_XEN_SHUTDOWN_POWEROFF && nbackend == 19 &&
+					    memcmp(backend, "uk: exit status 3\r\n", 19) == 0);
 	reset();
 	drain_on_notify = 1;
 	EXPECT("xen-exit-crash", exit_with(139) == UK_XEN_SHUTDOWN_CRASH && nbackend == 0);

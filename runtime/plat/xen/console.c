@@ -49,14 +49,10 @@ static void notify(void)
 	uk_xen_hypercall(UK_XEN_HC_EVENT_CHANNEL, UK_XEN_EVTCHNOP_SEND, &s);
 }
 
-void uk_plat_console_write(const char *s, size_t n)
+static void ring_write(const char *s, size_t n)
 {
 	unsigned yields = 0;
 
-	if (!on_ring()) {
-		uk_kvm_console_write(s, n);
-		return;
-	}
 	while (n > 0) {
 		size_t k = uk_xencons_put(ring, s, n);
 
@@ -68,6 +64,29 @@ void uk_plat_console_write(const char *s, size_t n)
 				return;
 			uk_xen_hypercall(UK_XEN_HC_SCHED_OP, UK_XEN_SCHEDOP_YIELD, 0);
 		}
+	}
+}
+
+/* "\n" goes out as "\r\n": `xl console` puts the terminal in raw mode, so
+ * nobody else adds the carriage return (on kvm, QEMU's tty does). */
+void uk_plat_console_write(const char *s, size_t n)
+{
+	if (!on_ring()) {
+		uk_kvm_console_write(s, n);
+		return;
+	}
+	while (n > 0) {
+		size_t k = 0;
+
+		while (k < n && s[k] != '\n')
+			k++;
+		ring_write(s, k);
+		if (k < n) {
+			ring_write("\r\n", 2);
+			k++;
+		}
+		s += k;
+		n -= k;
 	}
 }
 
