@@ -41,7 +41,7 @@ int cmd_gc(int argc, char **argv)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[1]);
 	if (uk_store_open(&s, &err) < 0)
 		return cli_report(&err);
-	rc = uk_store_gc(s.user_root, &st, &err);
+	rc = uk_store_gc(s.user_root, s.builtin_root, &st, &err);
 	uk_store_close(&s);
 	if (rc < 0)
 		return cli_report(&err);

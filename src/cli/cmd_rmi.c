@@ -64,7 +64,7 @@ int cmd_rmi(int argc, char **argv)
 			printf("untagged %s\n", argv[i]);
 		}
 	}
-	if (rc == 0 && uk_store_gc(s.user_root, &st, &err) == 0)
+	if (rc == 0 && uk_store_gc(s.user_root, s.builtin_root, &st, &err) == 0)
 		cli_print_gc(&st);
 	else if (rc == 0)
 		rc = -1;

@@ -126,7 +126,64 @@ static int sweep(const char *dir, const struct marks *m, int dirs, int tmp_only,
 	return rc;
 }
 
-int uk_store_gc(const char *root, struct uk_gc_stats *st, struct uk_error *err)
+/* uk push's caches (cache/layers/<key> naming a layer digest first,
+ * cache/pushed/<hex>) are dropped with the blobs they describe. */
+static void sweep_caches(const char *root, const struct marks *m)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 300], d[80];
+	struct dirent *e;
+	DIR *dp;
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s/cache/pushed", root);
+	for (dp = opendir(dir); dp && (e = readdir(dp));) {
+		if (e->d_name[0] != '.' && !marked(m, e->d_name)) {
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			unlink(path);
+		}
+	}
+	if (dp)
+		closedir(dp);
+	snprintf(dir, sizeof(dir), "%s/cache/layers", root);
+	for (dp = opendir(dir); dp && (e = readdir(dp));) {
+		int keep = 0;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if ((f = fopen(path, "r"))) {
+			keep = fscanf(f, "%79s", d) == 1 && uk_digest_valid(d) &&
+			       marked(m, uk_digest_hex(d));
+			fclose(f);
+		}
+		if (!keep)
+			unlink(path);
+	}
+	if (dp)
+		closedir(dp);
+}
+
+/* Components of the read-only built-in store are unpacked into the user
+ * store's unpacked/: those folders stay. */
+static int mark_builtin(const char *builtin, struct marks *m, struct uk_error *err)
+{
+	struct uk_layout_ref *refs = NULL;
+	size_t n = 0, i;
+	struct uk_error ignored = {0};
+
+	if (!builtin || uk_layout_refs(builtin, &refs, &n, &ignored) < 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (mark(m, refs[i].digest) < 0) {
+			uk_layout_refs_free(refs, n);
+			return uk_errorf(err, "out of memory");
+		}
+	uk_layout_refs_free(refs, n);
+	return 0;
+}
+
+int uk_store_gc(const char *root, const char *builtin, struct uk_gc_stats *st,
+		struct uk_error *err)
 {
 	struct uk_layout_ref *refs = NULL;
 	struct marks m = {0};
@@ -143,6 +200,8 @@ int uk_store_gc(const char *root, struct uk_gc_stats *st, struct uk_error *err)
 	for (i = 0; i < n && rc == 0; i++)
 		rc = walk(root, refs[i].media_type, refs[i].digest, refs[i].size, 0,
 			  &m, err);
+	if (rc == 0)
+		rc = mark_builtin(builtin, &m, err);
 	if (rc == 0) {
 		snprintf(dir, sizeof(dir), "%s/blobs/sha256", root);
 		rc = sweep(dir, &m, 0, 0, st, err);
@@ -156,6 +215,8 @@ int uk_store_gc(const char *root, struct uk_gc_stats *st, struct uk_error *err)
 		snprintf(dir, sizeof(dir), "%s/.tmp", root);
 		rc = sweep(dir, &m, 1, 1, st, err);
 	}
+	if (rc == 0)
+		sweep_caches(root, &m);
 	uk_layout_refs_free(refs, n);
 	free(m.v);
 	uk_layout_unlock(lock);

@@ -34,12 +34,15 @@ int uk_pull(struct uk_client *c, const struct uk_ref *r, const char *root,
 void uk_pulled_free(struct uk_pulled *p);
 
 /* Removes, under the store lock, blobs and unpacked folders that no tagged
- * entry of index.json reaches, and temporary files older than an hour. */
+ * entry of index.json reaches (nor, for unpacked folders, a tagged entry
+ * of the built-in store, which may be NULL), temporary files older than an
+ * hour, and uk push's caches about removed blobs. */
 struct uk_gc_stats {
 	unsigned blobs, dirs, tmp;
 	unsigned long long bytes;
 };
-int uk_store_gc(const char *root, struct uk_gc_stats *st, struct uk_error *err);
+int uk_store_gc(const char *root, const char *builtin, struct uk_gc_stats *st,
+		struct uk_error *err);
 
 /* Finds a component named by registry reference (host/repo:tag), pulling
  * it into the user store when missing (or when the pinned digest is not

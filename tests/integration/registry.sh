@@ -102,6 +102,21 @@ else
 	fail push_rebuilt_image_repacked "$d3 vs $d1: $out"
 fi
 
+# uk push packs into the user store without tagging: uk gc drops the
+# blobs and uk's caches about them, and the next push packs again.
+ls "$UK_HOME/cache/layers" "$UK_HOME/cache/pushed" >/dev/null 2>&1 && before=ok || before=missing
+# A built-in component unpacked into the user store stays.
+bhex=$(jq -r '.manifests[0].digest' "$UK_BUILTIN_STORE/index.json" | cut -d: -f2)
+mkdir -p "$UK_HOME/unpacked/$bhex"
+nunpacked=$(ls "$UK_HOME/unpacked" | wc -l)
+out=$("$UK" gc 2>&1)
+if [ "$before" = ok ] && [ "$nunpacked" -gt 0 ] && [ "$(ls "$UK_HOME/unpacked" | wc -l)" -eq "$nunpacked" ] && [ -z "$(ls -A "$UK_HOME/cache/layers")" ] && [ -z "$(ls -A "$UK_HOME/cache/pushed")" ] &&
+	"$UK" images | grep -q 'uk-runtime' && out2=$("$UK" push -C "$tmp/p" "$A/team/hello:1" 2>&1) && grep -q "@$d1" <<<"$out2"; then
+	pass gc_drops_push_caches
+else
+	fail gc_drops_push_caches "$before $out ${out2:-}"
+fi
+
 # --- what skopeo and umoci see --------------------------------------------
 raw=$(skopeo inspect --raw --tls-verify=false "docker://$A/team/hello:1" 2>&1)
 if [ "$(jq -r .mediaType <<<"$raw")" = application/vnd.oci.image.index.v1+json ] &&
