@@ -34,48 +34,11 @@ static int put_json(const char *root, json_t *j, char digest[UK_DIGEST_MAX],
 	return rc;
 }
 
-/* unikernel/NAME and unikernel/NAME.json, as symlinks in a staging folder
- * (the packer follows them). */
-static int pack_layer(const char *root, const char *image, const char *name,
-		      void **tgz, size_t *len, struct uk_error *err)
-{
-	char stage[PATH_MAX], sub[PATH_MAX + 16], link1[PATH_MAX * 2],
-		link2[PATH_MAX * 2], abs[PATH_MAX], absj[PATH_MAX + 8];
-	const char *paths[] = {"unikernel"};
-	struct uk_error ignored = {0};
-	int rc = -1;
-
-	if (!realpath(image, abs))
-		return uk_errorf(err, "cannot read '%s': %s", image, strerror(errno));
-	snprintf(absj, sizeof(absj), "%s.json", abs);
-	snprintf(stage, sizeof(stage), "%s/.tmp", root);
-	if (uk_mkdirs(stage, err) < 0)
-		return -1;
-	snprintf(stage, sizeof(stage), "%s/.tmp/image-XXXXXX", root);
-	if (!mkdtemp(stage))
-		return uk_errorf(err, "cannot create a folder in '%s/.tmp': %s",
-				 root, strerror(errno));
-	snprintf(sub, sizeof(sub), "%s/unikernel", stage);
-	snprintf(link1, sizeof(link1), "%s/%s", sub, name);
-	snprintf(link2, sizeof(link2), "%s/%s.json", sub, name);
-	if (uk_mkdirs(sub, err) < 0)
-		goto out;
-	if (symlink(abs, link1) < 0 ||
-	    (uk_file_exists(absj) && symlink(absj, link2) < 0)) {
-		uk_errorf(err, "cannot create '%s': %s", link1, strerror(errno));
-		goto out;
-	}
-	rc = uk_layer_pack(stage, paths, 1, uk_layer_mtime(), tgz, len, err);
-out:
-	uk_remove_tree(stage, &ignored);
-	return rc;
-}
-
 /* Packing a big kernel is mostly gzip; the same kernel, metadata and
  * mtime always give the same layer, so its digests are remembered in
  * <root>/cache/layers/<key> and the layer is reused while the store still
  * holds the blob. */
-#define CACHE_FORMAT "uk-image-layer-1"
+#define CACHE_FORMAT "uk-image-layer-2"
 
 /* Like make and git, a file is taken as unchanged while its inode, size
  * and modification time (to the nanosecond) are; uk build replaces images
@@ -249,8 +212,8 @@ static int pack_one(const char *root, const char *image, struct packed *p,
 	snprintf(binary, sizeof(binary), "/unikernel/%s", m.name);
 	have_key = cache_key(image, m.name, key) == 0;
 	if (!have_key || !cache_get(root, key, layer, &len, diff)) {
-		if (pack_layer(root, image, m.name, &tgz, &len, err) < 0 ||
-		    uk_layer_diff_id(tgz, len, diff, err) < 0 ||
+		if (uk_image_layer(image, m.name, uk_layer_mtime(), &tgz, &len, diff,
+				   err) < 0 ||
 		    uk_layout_put_blob(root, tgz, len, layer, err) < 0)
 			goto out;
 		if (have_key)
