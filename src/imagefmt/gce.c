@@ -3,8 +3,7 @@
  * GiB, so disk.raw is the disk padded with zeros to the next GiB (they
  * compress to almost nothing). Reproducible: fixed metadata, mtime from
  * SOURCE_DATE_EPOCH (else 0), gzip without name or time. */
-#include <archive.h>
-#include <archive_entry.h>
+#include "util/archive_lazy.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,7 @@
 /* Reproducible tar+gzip packing. */
 #include "registry/layer.h"
 
-#include <archive.h>
-#include <archive_entry.h>
+#include "util/archive_lazy.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /* rootfs.diff_ids: the sha256 of a layer's uncompressed tar stream. */
-#include <archive.h>
+#include "util/archive_lazy.h"
 
 #include "registry/layer.h"
 

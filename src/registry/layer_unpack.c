@@ -3,8 +3,7 @@
  * anything is written. */
 #include "registry/layer.h"
 
-#include <archive.h>
-#include <archive_entry.h>
+#include "util/archive_lazy.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
