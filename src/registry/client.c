@@ -1,6 +1,6 @@
 /* The client's request engine: one curl handle per client (connections are
  * reused), auth on a 401 challenge, bounded retries with backoff. */
-#include <curl/curl.h>
+#include "util/curl_lazy.h"
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -514,6 +514,8 @@ int uk_client_open(struct uk_client *c, const struct uk_ref *r,
 
 		c->o.chunk_size = cs && *cs && !*end && v >= 1024 ? (size_t)v : 32u << 20;
 	}
+	if (uk_curl_load(err) != 0)
+		return -1;
 	if (!curl_ready) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 			return uk_errorf(err, "cannot initialise libcurl");

@@ -1,7 +1,7 @@
 /* Blob and manifest transfers (OCI distribution-spec v1.1): HEAD to skip,
  * cross-repository mount, POST then PUT (or PATCH chunks then PUT), GETs
  * with every digest checked. */
-#include <curl/curl.h>
+#include "util/curl_lazy.h"
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>

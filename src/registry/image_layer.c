@@ -4,8 +4,7 @@
  * digest (the diff_id) needs no second pass; gzip runs at level 1, or
  * stores (level 0) when a sample shows the kernel does not compress. Both
  * depend only on the bytes, so the same image gives the same layer. */
-#include <archive.h>
-#include <archive_entry.h>
+#include "util/archive_lazy.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

@@ -47,6 +47,9 @@ int uk_archive_load(struct uk_error *err)
 		"archive_write_set_filter_option",
 		"archive_write_set_format_gnutar",
 		"archive_write_set_format_pax_restricted",
+		"archive_write_add_filter_none",
+		"archive_write_set_bytes_per_block",
+		"archive_write_set_format_raw",
 	};
 	static int loaded;
 	/* The struct is the names' pointers in the same order. */

@@ -53,6 +53,9 @@ struct uk_archive_fns {
 	__typeof__(&archive_write_set_filter_option) write_set_filter_option;
 	__typeof__(&archive_write_set_format_gnutar) write_set_format_gnutar;
 	__typeof__(&archive_write_set_format_pax_restricted) write_set_format_pax_restricted;
+	__typeof__(&archive_write_add_filter_none) write_add_filter_none;
+	__typeof__(&archive_write_set_bytes_per_block) write_set_bytes_per_block;
+	__typeof__(&archive_write_set_format_raw) write_set_format_raw;
 };
 
 extern struct uk_archive_fns uk_archive_fns;
@@ -101,6 +104,9 @@ int uk_archive_ready(void);
 #define archive_write_set_filter_option (uk_archive_fns.write_set_filter_option)
 #define archive_write_set_format_gnutar (uk_archive_fns.write_set_format_gnutar)
 #define archive_write_set_format_pax_restricted (uk_archive_fns.write_set_format_pax_restricted)
+#define archive_write_add_filter_none (uk_archive_fns.write_add_filter_none)
+#define archive_write_set_bytes_per_block (uk_archive_fns.write_set_bytes_per_block)
+#define archive_write_set_format_raw (uk_archive_fns.write_set_format_raw)
 #endif
 
 #endif
