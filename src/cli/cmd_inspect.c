@@ -33,10 +33,12 @@ static void flags_str(uint32_t f, char out[4])
 	out[3] = '\0';
 }
 
-static void print_text(const char *image, const struct uk_elf_info *e,
+static void print_text(const char *image, const char *kernel, const struct uk_elf_info *e,
 		       const struct uk_image_meta *m)
 {
 	printf("image:       %s\n", image);
+	if (strcmp(kernel, image))
+		printf("kernel:      %s (on the disk)\n", kernel);
 	printf("name:        %s\n", m->name);
 	printf("target:      %s\n", m->target ? m->target : "unknown (no metadata)");
 	printf("entry:       0x%" PRIx64 "\n", e->entry);
@@ -69,7 +71,7 @@ static void print_text(const char *image, const struct uk_elf_info *e,
 		       m->components[i].digest);
 }
 
-static void print_json(const char *image, const struct uk_elf_info *e,
+static void print_json(const char *image, const char *kernel, const struct uk_elf_info *e,
 		       const struct uk_image_meta *m)
 {
 	json_t *root = json_object(), *segs = json_array(), *notes = json_array(),
@@ -97,6 +99,8 @@ static void print_json(const char *image, const struct uk_elf_info *e,
 						       m->components[i].version, "digest",
 						       m->components[i].digest));
 	json_object_set_new(root, "image", json_string(image));
+	json_object_set_new(root, "kernel", json_string(kernel));
+	json_object_set_new(root, "disk", json_boolean(m->is_disk));
 	json_object_set_new(root, "name", json_string(m->name));
 	json_object_set_new(root, "target", m->target ? json_string(m->target) : json_null());
 	json_object_set_new(root, "entry", json_integer((json_int_t)e->entry));
@@ -142,16 +146,25 @@ int cmd_inspect(int argc, char **argv)
 	}
 	if (!image)
 		return cli_usage_error(usage, "name the image to inspect");
-	if (uk_elf_info_load(image, &e, &err) != 0) {
-		uk_hintf(&err, "give the path of an image that 'uk build' wrote");
-		return cli_report(&err);
-	}
 	if (uk_image_meta_load(image, &m, &err) != 0)
 		return cli_report(&err);
+	/* A raw disk holds the kernel uk build left beside it as NAME. */
+	char *kernel = strdup(image);
+	size_t n = strlen(kernel);
+
+	if (m.is_disk && n > 4 && !strcmp(kernel + n - 4, ".img"))
+		kernel[n - 4] = '\0';
+	if (uk_elf_info_load(kernel, &e, &err) != 0) {
+		uk_hintf(&err, "give the path of an image that 'uk build' wrote");
+		free(kernel);
+		uk_image_meta_free(&m);
+		return cli_report(&err);
+	}
 	if (json)
-		print_json(image, &e, &m);
+		print_json(image, kernel, &e, &m);
 	else
-		print_text(image, &e, &m);
+		print_text(image, kernel, &e, &m);
+	free(kernel);
 	uk_image_meta_free(&m);
 	return 0;
 }

@@ -164,3 +164,13 @@ else
 	fail build-lock-honoured "rc=$rc: $out"
 fi
 cp "$tmp/lock.orig" "$p/uk.lock"
+
+# uk inspect on a raw disk describes the kernel on it.
+sed -i 's/^  - kvm$/  - kvm\n  - raw/' "$tmp/a/hello/uk.yaml"
+"$UK" build -C "$tmp/a/hello" >/dev/null 2>&1
+out=$("$UK" inspect --json "$tmp/a/hello/build/raw/hello.img" 2>&1); rc=$?
+if [ $rc -eq 0 ] && [ "$(printf '%s' "$out" | jq -r '.disk,.target,.pvh_entry != null' | tr '\n' ' ')" = "true raw true " ]; then
+	pass inspect-raw-disk
+else
+	fail inspect-raw-disk "rc=$rc: $out"
+fi
