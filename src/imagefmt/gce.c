@@ -4,6 +4,7 @@
  * compress to almost nothing). Reproducible: fixed metadata, mtime from
  * SOURCE_DATE_EPOCH (else 0), gzip without name or time. */
 #include "util/archive_lazy.h"
+#include "util/epoch.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,18 +16,6 @@
 
 #define GIB (1024ull * 1024 * 1024)
 
-static long long source_date(void)
-{
-	const char *s = getenv("SOURCE_DATE_EPOCH");
-	char *end;
-	long long v;
-
-	if (!s || !*s)
-		return 0;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	return errno || *end || v < 0 ? 0 : v;
-}
 
 static int fail(struct archive *a, const char *out, struct uk_error *err)
 {
@@ -62,7 +51,7 @@ int uk_gce_write(const char *disk, const char *out, struct uk_error *err)
 	archive_entry_set_filetype(e, AE_IFREG);
 	archive_entry_set_perm(e, 0644);
 	archive_entry_set_size(e, (la_int64_t)size);
-	archive_entry_set_mtime(e, (time_t)source_date(), 0);
+	archive_entry_set_mtime(e, (time_t)uk_source_date_epoch(), 0);
 	archive_entry_set_uid(e, 0);
 	archive_entry_set_gid(e, 0);
 	archive_entry_set_uname(e, "root");

@@ -19,37 +19,7 @@
 
 #define SAMPLE (1u << 20)
 
-struct mem {
-	char *p;
-	size_t len, cap;
-	int oom;
-};
-
-static la_ssize_t mem_write(struct archive *a, void *ctx, const void *buf,
-			    size_t len)
-{
-	struct mem *m = ctx;
-
-	(void)a;
-	if (m->len + len > m->cap) {
-		size_t cap = m->cap ? m->cap : 65536;
-		char *p;
-
-		while (cap < m->len + len)
-			cap *= 2;
-		if (!(p = realloc(m->p, cap))) {
-			m->oom = 1;
-			return -1;
-		}
-		m->p = p;
-		m->cap = cap;
-	}
-	memcpy(m->p + m->len, buf, len);
-	m->len += len;
-	return (la_ssize_t)len;
-}
-
-static int fail(struct archive *a, const struct mem *m, const char *what,
+static int fail(struct archive *a, const struct uk_archive_mem *m, const char *what,
 		struct uk_error *err)
 {
 	uk_errorf(err, "%s: %s", what, m->oom ? "out of memory" : archive_error_string(a));
@@ -75,7 +45,7 @@ static int add_entry(struct archive *a, struct archive_entry *e,
 }
 
 static int make_tar(const char *image, const char *name, long long mtime,
-		    struct mem *tar, struct uk_error *err)
+		    struct uk_archive_mem *tar, struct uk_error *err)
 {
 	char *kernel = NULL, *meta = NULL, *jpath = NULL, path[600];
 	size_t klen = 0, mlen = 0;
@@ -99,7 +69,7 @@ static int make_tar(const char *image, const char *name, long long mtime,
 	if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
 	    archive_write_add_filter_none(a) != ARCHIVE_OK ||
 	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
-	    archive_write_open(a, tar, NULL, mem_write, NULL) != ARCHIVE_OK) {
+	    archive_write_open(a, tar, NULL, uk_archive_mem_write, NULL) != ARCHIVE_OK) {
 		rc = fail(a, tar, "cannot start the image layer", err);
 		a = NULL;
 		goto out;
@@ -131,7 +101,7 @@ out:
 }
 
 /* gzip of buf (libarchive's raw format through its gzip filter). */
-static int gzip_buf(const char *buf, size_t len, int level, struct mem *out,
+static int gzip_buf(const unsigned char *buf, size_t len, int level, struct uk_archive_mem *out,
 		    struct uk_error *err)
 {
 	struct archive *a = archive_write_new();
@@ -149,7 +119,7 @@ static int gzip_buf(const char *buf, size_t len, int level, struct mem *out,
 	    archive_write_set_filter_option(a, "gzip", "timestamp", NULL) != ARCHIVE_OK ||
 	    archive_write_set_filter_option(a, "gzip", "compression-level", lv) != ARCHIVE_OK ||
 	    archive_write_set_bytes_per_block(a, 0) != ARCHIVE_OK ||
-	    archive_write_open(a, out, NULL, mem_write, NULL) != ARCHIVE_OK) {
+	    archive_write_open(a, out, NULL, uk_archive_mem_write, NULL) != ARCHIVE_OK) {
 		rc = fail(a, out, "cannot start gzip", err);
 		a = NULL;
 		goto out;
@@ -173,9 +143,9 @@ out:
 }
 
 /* Level 1, or 0 when the first MiB shrinks by less than 5%. */
-static int pick_level(const struct mem *tar, struct uk_error *err)
+static int pick_level(const struct uk_archive_mem *tar, struct uk_error *err)
 {
-	struct mem s = {0};
+	struct uk_archive_mem s = {0};
 	size_t n = tar->len < SAMPLE ? tar->len : SAMPLE;
 	int level;
 
@@ -192,7 +162,7 @@ int uk_image_layer(const char *image, const char *name, long long mtime,
 		   void **tgz, size_t *len, char diff[UK_DIGEST_MAX],
 		   struct uk_error *err)
 {
-	struct mem tar = {0}, gz = {0};
+	struct uk_archive_mem tar = {0}, gz = {0};
 	int level, rc = -1;
 
 	*tgz = NULL;

@@ -11,6 +11,7 @@
 #include "build/imagemeta.h"
 #include "registry/image.h"
 #include "registry/layout.h"
+#include "util/epoch.h"
 #include "util/path.h"
 
 struct packed {
@@ -65,7 +66,7 @@ static int cache_key(const char *image, const char *name, char key[UK_DIGEST_MAX
 	if (!realpath(image, abs))
 		return -1;
 	snprintf(jpath, sizeof(jpath), "%s.json", abs);
-	snprintf(head, sizeof(head), CACHE_FORMAT " %lld %s", uk_layer_mtime(), name);
+	snprintf(head, sizeof(head), CACHE_FORMAT " %lld %s", uk_source_date_epoch(), name);
 	if (uk_sha256_init(&h) < 0)
 		return -1;
 	uk_sha256_update(&h, head, strlen(head) + 1);
@@ -212,7 +213,7 @@ static int pack_one(const char *root, const char *image, struct packed *p,
 	snprintf(binary, sizeof(binary), "/unikernel/%s", m.name);
 	have_key = cache_key(image, m.name, key) == 0;
 	if (!have_key || !cache_get(root, key, layer, &len, diff)) {
-		if (uk_image_layer(image, m.name, uk_layer_mtime(), &tgz, &len, diff,
+		if (uk_image_layer(image, m.name, uk_source_date_epoch(), &tgz, &len, diff,
 				   err) < 0 ||
 		    uk_layout_put_blob(root, tgz, len, layer, err) < 0)
 			goto out;

@@ -2,6 +2,7 @@
 #include "registry/layer.h"
 
 #include "util/archive_lazy.h"
+#include "util/epoch.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -25,27 +26,6 @@ struct pack_list {
 	struct pack_file *v;
 	size_t n, cap;
 };
-
-struct membuf {
-	unsigned char *p;
-	size_t len, cap;
-	int oom;
-};
-
-long long uk_layer_mtime(void)
-{
-	const char *s = getenv("SOURCE_DATE_EPOCH");
-	char *end;
-	long long v;
-
-	if (!s || !*s)
-		return 0;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || *end || v < 0)
-		return 0;
-	return v;
-}
 
 static int list_push(struct pack_list *l, const char *rel, int is_dir,
 		     const struct stat *st)
@@ -144,30 +124,6 @@ static int cmp_file(const void *a, const void *b)
 		      ((const struct pack_file *)b)->rel);
 }
 
-static la_ssize_t mem_write(struct archive *a, void *ctx, const void *buf,
-			    size_t len)
-{
-	struct membuf *m = ctx;
-
-	(void)a;
-	if (m->len + len > m->cap) {
-		size_t cap = m->cap ? m->cap : 65536;
-		void *p;
-
-		while (cap < m->len + len)
-			cap *= 2;
-		if (!(p = realloc(m->p, cap))) {
-			m->oom = 1;
-			return -1;
-		}
-		m->p = p;
-		m->cap = cap;
-	}
-	memcpy(m->p + m->len, buf, len);
-	m->len += len;
-	return (la_ssize_t)len;
-}
-
 static int write_data(struct archive *a, const char *dir,
 		      const struct pack_file *f, struct uk_error *err)
 {
@@ -250,7 +206,7 @@ static void dedupe(struct pack_list *l)
 	l->n = j;
 }
 
-static struct archive *new_writer(struct membuf *m, struct uk_error *err)
+static struct archive *new_writer(struct uk_archive_mem *m, struct uk_error *err)
 {
 	struct archive *a = archive_write_new();
 
@@ -265,7 +221,7 @@ static struct archive *new_writer(struct membuf *m, struct uk_error *err)
 	    archive_write_set_filter_option(a, "gzip", "compression-level",
 					    "6") != ARCHIVE_OK ||
 	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
-	    archive_write_open(a, m, NULL, mem_write, NULL) != ARCHIVE_OK) {
+	    archive_write_open(a, m, NULL, uk_archive_mem_write, NULL) != ARCHIVE_OK) {
 		uk_errorf(err, "cannot start a tar+gzip layer: %s",
 			  archive_error_string(a));
 		archive_write_free(a);
@@ -279,7 +235,7 @@ int uk_layer_pack(const char *dir, const char *const *paths, size_t npaths,
 		  struct uk_error *err)
 {
 	struct pack_list l = {0};
-	struct membuf m = {0};
+	struct uk_archive_mem m = {0};
 	struct archive *a;
 	size_t i;
 	int rc = 0;

@@ -23,7 +23,6 @@ int uk_layer_diff_id(const void *tgz, size_t len, char out[UK_DIGEST_MAX],
 		     struct uk_error *err);
 
 /* SOURCE_DATE_EPOCH when set to a valid number, else 0. */
-long long uk_layer_mtime(void);
 
 /* Unpacks the tar+gzip read from fd into the existing, empty folder dest.
  * Only regular files and folders with relative paths free of ".." are

@@ -9,6 +9,7 @@
 #include "manifest/manifest.h"
 #include "registry/layout.h"
 #include "registry/store.h"
+#include "util/epoch.h"
 #include "util/path.h"
 
 static int load_component(const char *dir, struct uk_component *c,
@@ -121,7 +122,7 @@ static int put_layer(const struct uk_component *c, const char *root,
 
 	if (rc == 0)
 		rc = uk_layer_pack(dir, (const char *const *)paths.v, paths.n,
-				   uk_layer_mtime(), &tgz, size, err);
+				   uk_source_date_epoch(), &tgz, size, err);
 	if (rc == 0)
 		rc = uk_layout_put_blob(root, tgz, *size, digest, err);
 	free(tgz);

@@ -1,6 +1,9 @@
 #define UK_ARCHIVE_LAZY_IMPL
 #include "util/archive_lazy.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "util/dynlib.h"
 
 struct uk_archive_fns uk_archive_fns;
@@ -67,4 +70,27 @@ int uk_archive_load(struct uk_error *err)
 int uk_archive_ready(void)
 {
 	return uk_archive_load(NULL) == 0;
+}
+
+la_ssize_t uk_archive_mem_write(struct archive *a, void *ctx, const void *buf, size_t len)
+{
+	struct uk_archive_mem *m = ctx;
+
+	(void)a;
+	if (m->len + len > m->cap) {
+		size_t cap = m->cap ? m->cap : 65536;
+		void *p;
+
+		while (cap < m->len + len)
+			cap *= 2;
+		if (!(p = realloc(m->p, cap))) {
+			m->oom = 1;
+			return -1;
+		}
+		m->p = p;
+		m->cap = cap;
+	}
+	memcpy(m->p + m->len, buf, len);
+	m->len += len;
+	return (la_ssize_t)len;
 }

@@ -60,6 +60,16 @@ struct uk_archive_fns {
 
 extern struct uk_archive_fns uk_archive_fns;
 
+/* An in-memory archive: uk_archive_mem_write is the write callback for
+ * archive_write_open(a, &mem, NULL, uk_archive_mem_write, NULL). */
+struct uk_archive_mem {
+	unsigned char *p;
+	size_t len, cap;
+	int oom; /* set when a write could not grow the buffer */
+};
+
+la_ssize_t uk_archive_mem_write(struct archive *a, void *ctx, const void *buf, size_t len);
+
 /* Loads libarchive once; later calls are free. */
 int uk_archive_load(struct uk_error *err);
 /* 1 when loaded (loading it now if needed). */

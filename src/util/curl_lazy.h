@@ -1,6 +1,7 @@
 /* libcurl, loaded on first use (see util/dynlib.h). Include this instead of
  * <curl/curl.h>. The curl_* names below go through the loaded library;
- * curl_global_init, curl_easy_init and curl_slist_append load it themselves
+ * curl_global_init, curl_easy_init, curl_easy_escape and curl_slist_append
+ * load it themselves
  * (failing as when out of memory if it cannot be loaded; uk_curl_load()
  * first gives the reason). (curl's
  * compile-time option type checks are off: they are macros over the same
@@ -46,7 +47,7 @@ int uk_curl_ready(void);
 #define curl_easy_cleanup (uk_curl_fns.easy_cleanup)
 #define curl_easy_reset (uk_curl_fns.easy_reset)
 #define curl_easy_strerror (uk_curl_fns.easy_strerror)
-#define curl_easy_escape (uk_curl_fns.easy_escape)
+#define curl_easy_escape(h, s, n) (uk_curl_ready() ? uk_curl_fns.easy_escape(h, s, n) : NULL)
 #define curl_free (uk_curl_fns.free)
 #define curl_slist_append(l, s) (uk_curl_ready() ? uk_curl_fns.slist_append(l, s) : NULL)
 #define curl_slist_free_all (uk_curl_fns.slist_free_all)
