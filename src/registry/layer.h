@@ -17,12 +17,6 @@ int uk_layer_pack(const char *dir, const char *const *paths, size_t npaths,
 		  long long mtime, void **out, size_t *len,
 		  struct uk_error *err);
 
-/* The digest of the uncompressed tar inside a tar+gzip buffer (an image
- * config's rootfs.diff_ids entry). */
-int uk_layer_diff_id(const void *tgz, size_t len, char out[UK_DIGEST_MAX],
-		     struct uk_error *err);
-
-/* SOURCE_DATE_EPOCH when set to a valid number, else 0. */
 
 /* Unpacks the tar+gzip read from fd into the existing, empty folder dest.
  * Only regular files and folders with relative paths free of ".." are
