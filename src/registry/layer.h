@@ -17,7 +17,6 @@ int uk_layer_pack(const char *dir, const char *const *paths, size_t npaths,
 		  long long mtime, void **out, size_t *len,
 		  struct uk_error *err);
 
-
 /* Unpacks the tar+gzip read from fd into the existing, empty folder dest.
  * Only regular files and folders with relative paths free of ".." are
  * accepted. The bytes read are hashed: unless they are exactly size bytes
