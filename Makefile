@@ -7,10 +7,10 @@ PREFIX    ?= /usr/local
 VERSION   := $(shell cat VERSION)
 # Tests read what uk wrote with libarchive itself, independently of uk.
 TESTLIBS  := -larchive
-# libcurl and libarchive are not linked: uk loads them when a command first
+# libcurl, libarchive and libcrypto are not linked: uk loads them when a command first
 # needs them (src/util/dynlib.h), which saves ~9 ms on every start.
-PKGS      := yaml-0.1 jansson libcrypto
-DEPLIBS   := -lbfd $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyaml -ljansson -lcrypto) -ldl -lpthread
+PKGS      := yaml-0.1 jansson
+DEPLIBS   := -lbfd $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyaml -ljansson) -ldl -lpthread
 WARN      := -Wall -Wextra -Werror
 BASEFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -g -Isrc -MMD -MP \
              -DUK_VERSION='"$(VERSION)"'
