@@ -3,34 +3,11 @@
  * when it is created or unpacked, not at link time. */
 #include "manifest/internal.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define C(obj) ((struct uk_component *)(obj))
-
-static void set_spec(struct mctx *c, const struct ynode *key,
-		     const struct ynode *val, void *obj)
-{
-	mf_set_spec(c, key, val, &C(obj)->spec);
-}
-
-static void set_name(struct mctx *c, const struct ynode *key,
-		     const struct ynode *val, void *obj)
-{
-	mf_set_name(c, key, val, &C(obj)->name);
-}
-
-static void set_version(struct mctx *c, const struct ynode *key,
-			const struct ynode *val, void *obj)
-{
-	mf_get_str(c, key, val, &C(obj)->version, false);
-}
-
-static void set_description(struct mctx *c, const struct ynode *key,
-			    const struct ynode *val, void *obj)
-{
-	mf_get_str(c, key, val, &C(obj)->description, true);
-}
 
 /* A linker symbol: C identifiers plus '.' and '$', which assemblers allow. */
 static bool valid_symbol(const char *s)
@@ -65,48 +42,6 @@ static void set_entry(struct mctx *c, const struct ynode *key,
 	C(obj)->entry = NULL;
 }
 
-static void set_include(struct mctx *c, const struct ynode *key,
-			const struct ynode *val, void *obj)
-{
-	mf_get_strv(c, key, val, &C(obj)->include, false, mf_check_dir);
-}
-
-static void set_cflags(struct mctx *c, const struct ynode *key,
-		       const struct ynode *val, void *obj)
-{
-	mf_get_strv(c, key, val, &C(obj)->cflags, false, NULL);
-}
-
-static void set_objects(struct mctx *c, const struct ynode *key,
-			const struct ynode *val, void *obj)
-{
-	mf_get_strv(c, key, val, &C(obj)->objects, false, mf_check_file);
-}
-
-static void set_archives(struct mctx *c, const struct ynode *key,
-			 const struct ynode *val, void *obj)
-{
-	mf_get_strv(c, key, val, &C(obj)->archives, false, mf_check_file);
-}
-
-static void set_archives_kvm(struct mctx *c, const struct ynode *key,
-			     const struct ynode *val, void *obj)
-{
-	mf_get_strv(c, key, val, &C(obj)->archives_kvm, false, mf_check_file);
-}
-
-static void set_archives_xen(struct mctx *c, const struct ynode *key,
-			     const struct ynode *val, void *obj)
-{
-	mf_get_strv(c, key, val, &C(obj)->archives_xen, false, mf_check_file);
-}
-
-static void set_keep(struct mctx *c, const struct ynode *key,
-		     const struct ynode *val, void *obj)
-{
-	mf_get_strv(c, key, val, &C(obj)->keep, false, NULL);
-}
-
 static bool check_require(struct mctx *c, const struct ynode *key,
 			  const struct ynode *item)
 {
@@ -122,26 +57,22 @@ static bool check_require(struct mctx *c, const struct ynode *key,
 	return false;
 }
 
-static void set_requires(struct mctx *c, const struct ynode *key,
-			 const struct ynode *val, void *obj)
-{
-	mf_get_strv(c, key, val, &C(obj)->requires, false, check_require);
-}
-
+#define FIELD(k, req, knd, m) .key = k, .required = req, .kind = knd, .off = offsetof(struct uk_component, m)
 static const struct mf_field fields[] = {
-	{ "spec", true, set_spec, "add 'spec: 1' at the top of the file" },
-	{ "name", true, set_name, "add a line such as 'name: musl'" },
-	{ "version", true, set_version, "add a line such as 'version: 1.0.0'" },
-	{ "description", false, set_description, NULL },
-	{ "entry", false, set_entry, NULL },
-	{ "include", false, set_include, NULL },
-	{ "cflags", false, set_cflags, NULL },
-	{ "objects", false, set_objects, NULL },
-	{ "archives", false, set_archives, NULL },
-	{ "archives_kvm", false, set_archives_kvm, NULL },
-	{ "archives_xen", false, set_archives_xen, NULL },
-	{ "keep", false, set_keep, NULL },
-	{ "requires", false, set_requires, NULL },
+	{ FIELD("spec", true, MF_SPEC, spec), .missing_hint = "add 'spec: 1' at the top of the file" },
+	{ FIELD("name", true, MF_NAME, name), .missing_hint = "add a line such as 'name: musl'" },
+	{ FIELD("version", true, MF_STR, version),
+	  .missing_hint = "add a line such as 'version: 1.0.0'" },
+	{ FIELD("description", false, MF_STR, description), .allow_empty = true },
+	{ .key = "entry", .required = false, .kind = MF_CUSTOM, .set = set_entry },
+	{ FIELD("include", false, MF_STRV, include), .check = mf_check_dir },
+	{ FIELD("cflags", false, MF_STRV, cflags) },
+	{ FIELD("objects", false, MF_STRV, objects), .check = mf_check_file },
+	{ FIELD("archives", false, MF_STRV, archives), .check = mf_check_file },
+	{ FIELD("archives_kvm", false, MF_STRV, archives_kvm), .check = mf_check_file },
+	{ FIELD("archives_xen", false, MF_STRV, archives_xen), .check = mf_check_file },
+	{ FIELD("keep", false, MF_STRV, keep) },
+	{ FIELD("requires", false, MF_STRV, requires), .check = check_require },
 };
 
 static const struct mf_synonym synonyms[] = {

@@ -76,10 +76,22 @@ char *mf_dirname(const char *path);
 char *mf_join(const char *dir, const char *rel);
 
 /* schema.c: a mapping checked against a table of fields. */
+/* Item checks for lists: return false after adding a diagnostic. */
+typedef bool (*mf_item_check)(struct mctx *c, const struct ynode *key,
+			      const struct ynode *item);
+
+/* How a field's value is read: most fields are declared by their kind and
+ * where they go (offsetof in the parsed struct); MF_CUSTOM calls set. */
+enum mf_kind { MF_CUSTOM, MF_SPEC, MF_NAME, MF_STR, MF_STRV };
+
 struct mf_field {
 	const char *key;
 	bool required;
-	/* Called with a non-null value (or null when required). */
+	enum mf_kind kind;
+	size_t off;          /* MF_SPEC..MF_STRV: offset of the member */
+	bool allow_empty;    /* MF_STR, MF_STRV: "" is a valid value */
+	mf_item_check check; /* MF_STRV: checks each item (may be NULL) */
+	/* MF_CUSTOM: called with a non-null value (or null when required). */
 	void (*set)(struct mctx *c, const struct ynode *key,
 		    const struct ynode *val, void *obj);
 	const char *missing_hint; /* for a required field */
@@ -97,9 +109,6 @@ const char *mf_kind(const struct ynode *n);
  * is null (libyaml puts an empty value's mark on the next token). */
 const struct ynode *mf_blame(const struct ynode *key, const struct ynode *val);
 
-/* Item checks for lists: return false after adding a diagnostic. */
-typedef bool (*mf_item_check)(struct mctx *c, const struct ynode *key,
-			      const struct ynode *item);
 /* A scalar as a string. Replaces *out. Returns 0, or -1 with a diagnostic. */
 int mf_get_str(struct mctx *c, const struct ynode *key,
 	       const struct ynode *val, char **out, bool allow_empty);

@@ -3,6 +3,7 @@
 #include "manifest/internal.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,24 +70,6 @@ void mf_set_name(struct mctx *c, const struct ynode *key,
 
 #define M(obj) ((struct uk_manifest *)(obj))
 
-static void set_spec(struct mctx *c, const struct ynode *key,
-		     const struct ynode *val, void *obj)
-{
-	mf_set_spec(c, key, val, &M(obj)->spec);
-}
-
-static void set_name(struct mctx *c, const struct ynode *key,
-		     const struct ynode *val, void *obj)
-{
-	mf_set_name(c, key, val, &M(obj)->name);
-}
-
-static void set_version(struct mctx *c, const struct ynode *key,
-			const struct ynode *val, void *obj)
-{
-	mf_get_str(c, key, val, &M(obj)->version, false);
-}
-
 /* A component reference: NAME, NAME:VERSION or HOST/REPO:TAG@DIGEST. Only
  * the characters are checked here; the store and registry parse it. */
 static bool check_ref(struct mctx *c, const struct ynode *key,
@@ -115,12 +98,6 @@ static void set_runtime(struct mctx *c, const struct ynode *key,
 	}
 }
 
-static void set_libraries(struct mctx *c, const struct ynode *key,
-			  const struct ynode *val, void *obj)
-{
-	mf_get_strv(c, key, val, &M(obj)->libraries, false, check_ref);
-}
-
 static void set_sources(struct mctx *c, const struct ynode *key,
 			const struct ynode *val, void *obj)
 {
@@ -132,18 +109,6 @@ static void set_sources(struct mctx *c, const struct ynode *key,
 		return;
 	}
 	mf_get_strv(c, key, val, &M(obj)->sources, false, mf_check_glob);
-}
-
-static void set_include(struct mctx *c, const struct ynode *key,
-			const struct ynode *val, void *obj)
-{
-	mf_get_strv(c, key, val, &M(obj)->include, false, mf_check_dir);
-}
-
-static void set_cflags(struct mctx *c, const struct ynode *key,
-		       const struct ynode *val, void *obj)
-{
-	mf_get_strv(c, key, val, &M(obj)->cflags, false, NULL);
 }
 
 static bool check_define(struct mctx *c, const struct ynode *key,
@@ -165,12 +130,6 @@ static bool check_define(struct mctx *c, const struct ynode *key,
 		mf_hint(d, "a define is NAME or NAME=VALUE, where NAME is a C "
 			   "identifier");
 	return false;
-}
-
-static void set_defines(struct mctx *c, const struct ynode *key,
-			const struct ynode *val, void *obj)
-{
-	mf_get_strv(c, key, val, &M(obj)->defines, false, check_define);
 }
 
 static void add_target(struct mctx *c, struct uk_manifest *m,
@@ -256,12 +215,6 @@ static void set_memory(struct mctx *c, const struct ynode *key,
 		mf_diag_at(c, val, "'memory' must be at most 64G, not '%s'", q);
 	else
 		m->memory = v;
-}
-
-static void set_cmdline(struct mctx *c, const struct ynode *key,
-			const struct ynode *val, void *obj)
-{
-	mf_get_strv(c, key, val, &M(obj)->cmdline, true, NULL);
 }
 
 struct keyref {
@@ -369,21 +322,22 @@ static void set_env(struct mctx *c, const struct ynode *key,
 	free(dup);
 }
 
+#define FIELD(k, req, knd, m) .key = k, .required = req, .kind = knd, .off = offsetof(struct uk_manifest, m)
 static const struct mf_field fields[] = {
-	{ "spec", true, set_spec, "add 'spec: 1' at the top of the file" },
-	{ "name", true, set_name, "add a line such as 'name: hello'" },
-	{ "version", false, set_version, NULL },
-	{ "runtime", false, set_runtime, NULL },
-	{ "libraries", false, set_libraries, NULL },
-	{ "sources", true, set_sources,
-	  "list the C files to build, like 'sources: [src/*.c]'" },
-	{ "include", false, set_include, NULL },
-	{ "cflags", false, set_cflags, NULL },
-	{ "defines", false, set_defines, NULL },
-	{ "targets", false, set_targets, NULL },
-	{ "memory", false, set_memory, NULL },
-	{ "cmdline", false, set_cmdline, NULL },
-	{ "env", false, set_env, NULL },
+	{ FIELD("spec", true, MF_SPEC, spec), .missing_hint = "add 'spec: 1' at the top of the file" },
+	{ FIELD("name", true, MF_NAME, name), .missing_hint = "add a line such as 'name: hello'" },
+	{ FIELD("version", false, MF_STR, version) },
+	{ .key = "runtime", .required = false, .kind = MF_CUSTOM, .set = set_runtime },
+	{ FIELD("libraries", false, MF_STRV, libraries), .check = check_ref },
+	{ .key = "sources", .required = true, .kind = MF_CUSTOM, .set = set_sources,
+	  .missing_hint = "list the C files to build, like 'sources: [src/*.c]'" },
+	{ FIELD("include", false, MF_STRV, include), .check = mf_check_dir },
+	{ FIELD("cflags", false, MF_STRV, cflags) },
+	{ FIELD("defines", false, MF_STRV, defines), .check = check_define },
+	{ .key = "targets", .required = false, .kind = MF_CUSTOM, .set = set_targets },
+	{ .key = "memory", .required = false, .kind = MF_CUSTOM, .set = set_memory },
+	{ FIELD("cmdline", false, MF_STRV, cmdline), .allow_empty = true },
+	{ .key = "env", .required = false, .kind = MF_CUSTOM, .set = set_env },
 };
 
 static const struct mf_synonym synonyms[] = {

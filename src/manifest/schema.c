@@ -91,6 +91,30 @@ static const char *unknown_key(struct mctx *c, const struct ynode *key,
 	return NULL;
 }
 
+static void set_field(struct mctx *c, const struct mf_field *f, const struct ynode *key,
+		      const struct ynode *val, void *obj)
+{
+	void *at = (char *)obj + f->off;
+
+	switch (f->kind) {
+	case MF_SPEC:
+		mf_set_spec(c, key, val, at);
+		break;
+	case MF_NAME:
+		mf_set_name(c, key, val, at);
+		break;
+	case MF_STR:
+		mf_get_str(c, key, val, at, f->allow_empty);
+		break;
+	case MF_STRV:
+		mf_get_strv(c, key, val, at, f->allow_empty, f->check);
+		break;
+	case MF_CUSTOM:
+		f->set(c, key, val, obj);
+		break;
+	}
+}
+
 void mf_walk(struct mctx *c, const struct ynode *map,
 	     const struct mf_field *fields, size_t nfields,
 	     const struct mf_synonym *syn, size_t nsyn, void *obj)
@@ -137,7 +161,7 @@ void mf_walk(struct mctx *c, const struct ynode *map,
 			continue;
 		if (mf_is_null(val) && !fields[f].required)
 			continue; /* as if absent: the default holds */
-		fields[f].set(c, key, val, obj);
+		set_field(c, &fields[f], key, val, obj);
 	}
 	for (f = 0; f < nfields; f++) {
 		/* A misspelt required key was reported with its fix. */
