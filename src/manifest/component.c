@@ -91,27 +91,18 @@ int uk_component_load(const char *path, struct uk_component *comp,
 	struct uk_diags own = { 0 };
 	struct mctx c = { path, NULL, diags ? diags : &own, 0 };
 	size_t before = c.diags->n;
-	struct ynode *root;
 	bool io;
 
 	memset(comp, 0, sizeof(*comp));
 	comp->path = mf_strdup(path);
 	comp->dir = mf_dirname(path);
 	c.dir = comp->dir;
-	if (mf_tree_load(&c, &root, &io) == 0) {
-		mf_walk(&c, root, fields, sizeof(fields) / sizeof(fields[0]),
-			synonyms, sizeof(synonyms) / sizeof(synonyms[0]),
-			comp);
-		mf_tree_free(root);
-	}
+	mf_read(&c, fields, sizeof(fields) / sizeof(fields[0]), synonyms,
+		sizeof(synonyms) / sizeof(synonyms[0]), comp, &io);
 	if (c.diags->n == before)
 		return 0;
 	uk_component_free(comp);
-	mf_fail(&c, err);
-	if (io && err)
-		err->status = 1;
-	uk_diags_free(&own);
-	return -1;
+	return mf_failed(&c, io, &own, err);
 }
 
 void uk_component_free(struct uk_component *c)

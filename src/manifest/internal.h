@@ -99,6 +99,13 @@ struct mf_field {
 struct mf_synonym {
 	const char *wrong, *right;
 };
+/* Reads c->file and walks its top mapping into obj. *io tells whether a
+ * problem was reading the file rather than its content. */
+void mf_read(struct mctx *c, const struct mf_field *fields, size_t nfields,
+	     const struct mf_synonym *syn, size_t nsyn, void *obj, bool *io);
+/* After problems: the summary into err (status 1 for I/O, else 2); frees
+ * own (the diagnostics list used when the caller passed none). -1. */
+int mf_failed(struct mctx *c, bool io, struct uk_diags *own, struct uk_error *err);
 void mf_walk(struct mctx *c, const struct ynode *map,
 	     const struct mf_field *fields, size_t nfields,
 	     const struct mf_synonym *syn, size_t nsyn, void *obj);

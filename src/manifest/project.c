@@ -361,7 +361,6 @@ int uk_manifest_load(const char *path, struct uk_manifest *m,
 	struct uk_diags own = { 0 };
 	struct mctx c = { path, NULL, diags ? diags : &own, 0 };
 	size_t before = c.diags->n;
-	struct ynode *root;
 	bool io;
 
 	memset(m, 0, sizeof(*m));
@@ -372,11 +371,8 @@ int uk_manifest_load(const char *path, struct uk_manifest *m,
 	m->memory = MEM_DEFAULT;
 	c.dir = m->dir;
 
-	if (mf_tree_load(&c, &root, &io) == 0) {
-		mf_walk(&c, root, fields, sizeof(fields) / sizeof(fields[0]),
-			synonyms, sizeof(synonyms) / sizeof(synonyms[0]), m);
-		mf_tree_free(root);
-	}
+	mf_read(&c, fields, sizeof(fields) / sizeof(fields[0]), synonyms,
+		sizeof(synonyms) / sizeof(synonyms[0]), m, &io);
 	if (c.diags->n == before && m->ntargets == 0) {
 		m->targets = UK_TARGET_KVM;
 		m->target_order[0] = UK_TARGET_KVM;
@@ -385,11 +381,7 @@ int uk_manifest_load(const char *path, struct uk_manifest *m,
 	if (c.diags->n == before)
 		return 0;
 	uk_manifest_free(m);
-	mf_fail(&c, err);
-	if (io && err)
-		err->status = 1;
-	uk_diags_free(&own);
-	return -1;
+	return mf_failed(&c, io, &own, err);
 }
 
 void uk_manifest_free(struct uk_manifest *m)

@@ -298,3 +298,24 @@ int mf_get_strv(struct mctx *c, const struct ynode *key,
 	}
 	return 0;
 }
+
+void mf_read(struct mctx *c, const struct mf_field *fields, size_t nfields,
+	     const struct mf_synonym *syn, size_t nsyn, void *obj, bool *io)
+{
+	struct ynode *root;
+
+	*io = false;
+	if (mf_tree_load(c, &root, io) == 0) {
+		mf_walk(c, root, fields, nfields, syn, nsyn, obj);
+		mf_tree_free(root);
+	}
+}
+
+int mf_failed(struct mctx *c, bool io, struct uk_diags *own, struct uk_error *err)
+{
+	mf_fail(c, err);
+	if (io && err)
+		err->status = 1;
+	uk_diags_free(own);
+	return -1;
+}
