@@ -259,16 +259,17 @@ static int save_index(const char *root, json_t *idx, struct uk_error *err)
 	return rc;
 }
 
-/* Runs edit on the index under the lock, and saves it if edit returns 0. */
-static int edit_index(const char *root, int (*edit)(json_t *ms, void *ctx),
-		      void *ctx, struct uk_error *err)
+/* Runs edit on the index, and saves it if edit returns 0, for a caller that
+ * already holds uk_layout_lock (a pull commits its blobs and tags them in
+ * one locked step, so `uk gc` never sees the blobs untagged). */
+static int edit_index_locked(const char *root,
+			     int (*edit)(json_t *ms, void *ctx), void *ctx,
+			     struct uk_error *err)
 {
-	int lock, rc;
 	json_t *idx;
+	int rc;
 
 	if (uk_layout_init(root, err) < 0)
-		return -1;
-	if ((lock = uk_layout_lock(root, err)) < 0)
 		return -1;
 	idx = load_index(root, err);
 	rc = idx ? edit(json_object_get(idx, "manifests"), ctx) : -1;
@@ -277,6 +278,20 @@ static int edit_index(const char *root, int (*edit)(json_t *ms, void *ctx),
 	if (rc == 0 && save_index(root, idx, err) < 0)
 		rc = -1;
 	json_decref(idx);
+	return rc;
+}
+
+/* The same under the lock. */
+static int edit_index(const char *root, int (*edit)(json_t *ms, void *ctx),
+		      void *ctx, struct uk_error *err)
+{
+	int lock, rc;
+
+	if (uk_layout_init(root, err) < 0)
+		return -1;
+	if ((lock = uk_layout_lock(root, err)) < 0)
+		return -1;
+	rc = edit_index_locked(root, edit, ctx, err);
 	uk_layout_unlock(lock);
 	return rc;
 }
@@ -336,27 +351,6 @@ int uk_layout_untag(const char *root, const char *ref, struct uk_error *err)
 	return u.removed ? 0 : 1;
 }
 
-/* The same edits for a caller that already holds uk_layout_lock (a pull
- * commits its blobs and tags them in one locked step, so `uk gc` never
- * sees the blobs untagged). */
-static int edit_index_locked(const char *root,
-			     int (*edit)(json_t *ms, void *ctx), void *ctx,
-			     struct uk_error *err)
-{
-	json_t *idx;
-	int rc;
-
-	if (uk_layout_init(root, err) < 0)
-		return -1;
-	idx = load_index(root, err);
-	rc = idx ? edit(json_object_get(idx, "manifests"), ctx) : -1;
-	if (idx && rc < 0)
-		uk_errorf(err, "out of memory");
-	if (rc == 0 && save_index(root, idx, err) < 0)
-		rc = -1;
-	json_decref(idx);
-	return rc;
-}
 
 int uk_layout_tag_locked(const char *root, const char *ref,
 			 const char *media_type, const char *artifact_type,
