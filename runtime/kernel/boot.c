@@ -2,7 +2,7 @@
  * tables) to the program's _start, one step at a time. */
 #include <uk/pvh.h>
 
-#include "kernel.h"
+#include "file.h"
 
 __uk_cold static void uk_boot_report(const struct uk_pvh_start_info *si)
 {
@@ -36,6 +36,8 @@ __uk_cold void uk_boot(uint32_t start_info)
 	/* 5. CPU: FPU/SSE/AVX, TSS, IDT, then the syscall MSRs */
 	uk_cpu_init(uk_ist_tops);
 	uk_syscall_init(uk_kernel_stack.top);
-	/* 6. the process: initial stack, then the C library's _start */
+	/* 6. descriptors 0, 1, 2: the console */
+	uk_console_init_fds();
+	/* 7. the process: initial stack, then the C library's _start */
 	uk_process_start();
 }

@@ -42,8 +42,6 @@ void uk_plat_mask_legacy_irqs(void);
  * Weak default in memory.c: none (the xen platform asks Xen). */
 void uk_plat_memmap(void (*add)(uint64_t start, uint64_t end));
 
-/* console.c: a line of input, like a tty in canonical mode */
-size_t uk_console_read(char *s, size_t n);
 
 /* memory.c: boot memory map */
 struct uk_mem_region {
@@ -116,6 +114,8 @@ uint64_t uk_tsc_hz(void);
 uint64_t uk_monotonic_ns(void);
 uint64_t uk_realtime_ns(void);
 void uk_sleep_until_ns(uint64_t deadline);
+/* Halts until an interrupt or the deadline, whichever comes first. */
+void uk_halt_until(uint64_t deadline);
 void uk_bootstats_print(uint64_t tsc_main);
 
 /* symbolize.c */

@@ -9,15 +9,20 @@ struct sys {
 	uk_sys_fn fn;
 };
 
+/* Both lists merged by number at build time would need a generator; the
+ * optional entries are a second sorted table instead. */
 static const struct sys table[] = {
 #define X(nr, name, n) {nr, n, #name, sys_##name},
 	SYS_LIST(X)
+};
+static const struct sys opt_table[] = {
+	SYS_OPT_LIST(X)
 #undef X
 };
 
-static const struct sys *lookup(long nr)
+static const struct sys *search(const struct sys *table, unsigned n, long nr)
 {
-	unsigned lo = 0, hi = ARRAY_SIZE(table);
+	unsigned lo = 0, hi = n;
 	while (lo < hi) {
 		unsigned mid = (lo + hi) / 2;
 		if (table[mid].nr == nr)
@@ -28,6 +33,12 @@ static const struct sys *lookup(long nr)
 			hi = mid;
 	}
 	return 0;
+}
+
+static const struct sys *lookup(long nr)
+{
+	const struct sys *s = search(table, ARRAY_SIZE(table), nr);
+	return s ? s : search(opt_table, ARRAY_SIZE(opt_table), nr);
 }
 
 __uk_cold static void trace(long nr, const struct sys *s, const long *a, long ret)
@@ -48,7 +59,7 @@ long uk_syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
 	const struct sys *s = lookup(nr);
 	if (uk_opt.strace && s && (s->fn == sys_exit || s->fn == sys_exit_group))
 		trace(nr, s, a, 0);
-	long ret = s ? s->fn(a) : -ENOSYS;
+	long ret = s && s->fn ? s->fn(a) : -ENOSYS;
 	if (uk_opt.strace)
 		trace(nr, s, a, ret);
 	return ret;

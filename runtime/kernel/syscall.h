@@ -5,24 +5,20 @@
 
 #include "kernel.h"
 
-#define EPERM   1
-#define ENOENT  2
-#define ESRCH   3
-#define EINTR   4
-#define EBADF   9
-#define EAGAIN  11
-#define ENOMEM  12
-#define EFAULT  14
-#define EINVAL  22
-#define ENOTTY  25
-#define ESPIPE  29
-#define ENODEV  19
-#define ENOSYS  38
-#define ETIMEDOUT 110
+#include "errno.h"
+
+/* A buffer the program passed: inside RAM and not in page 0. Pages that
+ * are not mapped (guards, holes below 1 MiB) are not looked up. */
+static inline int uk_bad_user(long p, uint64_t len)
+{
+	uint64_t a = (uint64_t)p;
+	return a < PAGE_SIZE || a + len < a || a + len > uk_ram_top;
+}
 
 #define SYSCALL(name) long sys_##name(const long *a)
 typedef long (*uk_sys_fn)(const long *a);
 
+/* Always linked: what every program's start-up and stdio use. */
 #define SYS_LIST(X)                                                                        \
 	X(0, read, 3) X(1, write, 3) X(2, open, 3) X(3, close, 1) X(5, fstat, 2)                  \
 	X(8, lseek, 3) X(9, mmap, 6) X(10, mprotect, 3) X(11, munmap, 2) X(12, brk, 1)           \
@@ -31,14 +27,28 @@ typedef long (*uk_sys_fn)(const long *a);
 	X(35, nanosleep, 2) X(39, getpid, 0) X(60, exit, 1) X(62, kill, 2) X(63, uname, 1)       \
 	X(96, gettimeofday, 2) X(97, getrlimit, 2) X(99, sysinfo, 1) X(102, getuid, 0)           \
 	X(104, getgid, 0) X(107, geteuid, 0) X(108, getegid, 0) X(110, getppid, 0)               \
-	X(158, arch_prctl, 2) X(186, gettid, 0) X(200, tkill, 2) X(201, time, 1)                 \
-	X(202, futex, 6) X(218, set_tid_address, 1) X(228, clock_gettime, 2)                     \
+	X(158, arch_prctl, 2) X(160, setrlimit, 2) X(186, gettid, 0) X(200, tkill, 2)            \
+	X(201, time, 1) X(202, futex, 6) X(218, set_tid_address, 1) X(228, clock_gettime, 2)     \
 	X(229, clock_getres, 2) X(230, clock_nanosleep, 4) X(231, exit_group, 1)                 \
 	X(234, tgkill, 3) X(257, openat, 4) X(262, newfstatat, 4) X(302, prlimit64, 4)           \
 	X(318, getrandom, 3)
 
+/* Linked only when the program uses them: the table refers to these
+ * weakly, so they are in the image only if something else pulls in their
+ * object. That is a group's anchor (link_*.c), which the linker adds when
+ * the program links one of the C library functions that the runtime
+ * component's `link_if:` lists for it (runtime/Makefile). Unlinked, the
+ * call fails with ENOSYS. Sorted by number, like SYS_LIST. */
+#define SYS_OPT_LIST(X)                                                                    \
+	X(17, pread64, 4) X(18, pwrite64, 4) X(32, dup, 1) X(33, dup2, 2) X(72, fcntl, 3)         \
+	X(74, fsync, 1) X(75, fdatasync, 1) X(77, ftruncate, 2) X(217, getdents64, 3)            \
+	X(292, dup3, 3) X(295, preadv, 4) X(296, pwritev, 4) X(436, close_range, 3)
+
 #define X(nr, name, n) SYSCALL(name);
 SYS_LIST(X)
+#undef X
+#define X(nr, name, n) __attribute__((weak)) SYSCALL(name);
+SYS_OPT_LIST(X)
 #undef X
 
 #endif

@@ -3,6 +3,7 @@
 #include <uk/exit.h>
 
 #include "cpu.h"
+#include "file.h"
 #include "syscall.h"
 
 #define ARCH_SET_GS 0x1001
@@ -115,13 +116,30 @@ __uk_cold SYSCALL(futex)
 	return 0;
 }
 
+#define NOFILE_HARD 65536ul
+
 __uk_cold static void limit(long res, uint64_t *out)
 {
 	out[0] = out[1] = RLIM_INFINITY;
-	if (res == RLIMIT_STACK)
+	if (res == RLIMIT_STACK) {
 		out[0] = out[1] = uk_main_stack.top - uk_main_stack.bottom;
-	else if (res == RLIMIT_NOFILE)
-		out[0] = out[1] = 3;
+	} else if (res == RLIMIT_NOFILE) {
+		out[0] = uk_fd_limit;
+		out[1] = NOFILE_HARD;
+	}
+}
+
+/* Only RLIMIT_NOFILE is enforced; other new limits are accepted. */
+__uk_cold static long set_limit(long res, const uint64_t *in)
+{
+	if (in[0] > in[1])
+		return -EINVAL;
+	if (res == RLIMIT_NOFILE) {
+		if (in[1] > NOFILE_HARD)
+			return -EPERM;
+		uk_fd_limit = in[0];
+	}
+	return 0;
 }
 
 __uk_cold SYSCALL(getrlimit)
@@ -132,15 +150,31 @@ __uk_cold SYSCALL(getrlimit)
 	return 0;
 }
 
+__uk_cold SYSCALL(setrlimit)
+{
+	if (a[0] < 0 || a[0] > 15)
+		return -EINVAL;
+	return set_limit(a[0], (const uint64_t *)a[1]);
+}
+
 __uk_cold SYSCALL(prlimit64)
 {
 	if (a[0] != 0 && a[0] != 1)
 		return -ESRCH;
 	if (a[1] < 0 || a[1] > 15)
 		return -EINVAL;
-	if (a[3])
-		limit(a[1], (uint64_t *)a[3]);
-	return 0; /* new limits are accepted and not enforced */
+	uint64_t old[2];
+	limit(a[1], old);
+	if (a[2]) {
+		long e = set_limit(a[1], (const uint64_t *)a[2]);
+		if (e)
+			return e;
+	}
+	if (a[3]) {
+		((uint64_t *)a[3])[0] = old[0];
+		((uint64_t *)a[3])[1] = old[1];
+	}
+	return 0;
 }
 
 __uk_cold SYSCALL(uname)

@@ -2,6 +2,7 @@
  * wall clock read once at first use; every other clock is the monotonic
  * TSC clock counted from the PVH entry. */
 #include "syscall.h"
+#include "wait.h"
 
 #define NS 1000000000ll
 #define CLOCK_REALTIME 0
@@ -78,7 +79,7 @@ static long sleep_for(const struct timespec *req, struct timespec *rem, uint64_t
 	uint64_t want = (uint64_t)req->sec * NS + (uint64_t)req->nsec;
 	uint64_t now = uk_monotonic_ns();
 	uint64_t deadline = absolute ? now + (want > base ? want - base : 0) : now + want;
-	uk_sleep_until_ns(deadline);
+	uk_wait(0, 0, deadline); /* timers keep firing meanwhile */
 	if (rem)
 		rem->sec = rem->nsec = 0;
 	return 0;

@@ -171,16 +171,21 @@ static void arm(uint64_t delta_ns)
 	lapic_write(LAPIC_TMR_INIT, count > 0xffffffffu ? 0xffffffffu : (uint32_t)count);
 }
 
-/* The CPU halts until the deadline; only the timer can wake it. */
-void uk_sleep_until_ns(uint64_t deadline)
+/* One halt: until the deadline or any interrupt, whichever comes first. */
+void uk_halt_until(uint64_t deadline)
 {
 	if (!lapic)
 		lapic_init();
-	for (;;) {
-		uint64_t now = uk_monotonic_ns();
-		if (now >= deadline)
-			return;
-		arm(deadline - now);
-		__asm__ volatile("sti; hlt; cli" ::: "memory");
-	}
+	uint64_t now = uk_monotonic_ns();
+	if (now >= deadline)
+		return;
+	arm(deadline - now);
+	__asm__ volatile("sti; hlt; cli" ::: "memory");
+}
+
+/* The CPU halts until the deadline, whatever wakes it before. */
+void uk_sleep_until_ns(uint64_t deadline)
+{
+	while (uk_monotonic_ns() < deadline)
+		uk_halt_until(deadline);
 }

@@ -1,0 +1,104 @@
+/* uk_wait, timers and polled input sources (wait.h). */
+#include "wait.h"
+
+#include "errno.h"
+
+#define POLL_QUANTUM_NS 1000000ull
+
+static struct uk_timer *timers; /* sorted by when */
+static struct uk_poller *pollers;
+
+void uk_timer_cancel(struct uk_timer *t)
+{
+	if (!t->armed)
+		return;
+	for (struct uk_timer **pp = &timers; *pp; pp = &(*pp)->next)
+		if (*pp == t) {
+			*pp = t->next;
+			break;
+		}
+	t->armed = 0;
+}
+
+void uk_timer_arm(struct uk_timer *t, uint64_t when)
+{
+	uk_timer_cancel(t);
+	t->when = when;
+	struct uk_timer **pp = &timers;
+	while (*pp && (*pp)->when <= when)
+		pp = &(*pp)->next;
+	t->next = *pp;
+	*pp = t;
+	t->armed = 1;
+}
+
+static void run_timers(uint64_t now)
+{
+	while (timers && timers->when <= now) {
+		struct uk_timer *t = timers;
+		timers = t->next;
+		t->armed = 0;
+		t->fire(t); /* may re-arm itself */
+	}
+}
+
+void uk_poller_add(struct uk_poller *p)
+{
+	if (p->added)
+		return;
+	p->next = pollers;
+	pollers = p;
+	p->added = 1;
+}
+
+void uk_poller_remove(struct uk_poller *p)
+{
+	for (struct uk_poller **pp = &pollers; *pp; pp = &(*pp)->next)
+		if (*pp == p) {
+			*pp = p->next;
+			p->added = 0;
+			return;
+		}
+}
+
+static void run_pollers(void)
+{
+	for (struct uk_poller *p = pollers; p; p = p->next)
+		p->poll();
+}
+
+long uk_wait(int (*ready)(void *arg), void *arg, uint64_t deadline)
+{
+	for (;;) {
+		uint64_t now = uk_monotonic_ns();
+		run_timers(now);
+		run_pollers();
+		if (ready && ready(arg))
+			return 0;
+		if (now >= deadline)
+			return -ETIMEDOUT;
+		uint64_t wake = deadline;
+		if (timers && timers->when < wake)
+			wake = timers->when;
+		if (pollers && now + POLL_QUANTUM_NS < wake)
+			wake = now + POLL_QUANTUM_NS;
+		uk_halt_until(wake);
+	}
+}
+
+struct file_wait {
+	struct uk_file *f;
+	unsigned events;
+};
+
+static int file_ready(void *arg)
+{
+	const struct file_wait *w = arg;
+	return (w->f->ops->poll(w->f) & (w->events | UK_POLLERR | UK_POLLHUP)) != 0;
+}
+
+long uk_wait_file(struct uk_file *f, unsigned events, uint64_t deadline)
+{
+	struct file_wait w = {f, events};
+	return uk_wait(file_ready, &w, deadline);
+}

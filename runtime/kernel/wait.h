@@ -1,0 +1,40 @@
+/* The one way to wait. A blocking call states what it waits for as a
+ * ready() test and waits in uk_wait, which halts the CPU until something
+ * can have changed (an interrupt, a timer, a polled device) and asks
+ * again. Timers fire from here, never from interrupt context. With threads
+ * (later) uk_wait parks the thread instead and the idle loop halts. */
+#ifndef UK_WAIT_H
+#define UK_WAIT_H
+
+#include "file.h"
+
+#define UK_FOREVER (~0ull)
+
+/* 0 once ready(arg) is true, -ETIMEDOUT at the deadline (monotonic ns,
+ * UK_FOREVER for none). ready may be 0: a plain sleep. */
+long uk_wait(int (*ready)(void *arg), void *arg, uint64_t deadline);
+/* Until f polls ready for any of events (UK_POLLERR and HUP always count). */
+long uk_wait_file(struct uk_file *f, unsigned events, uint64_t deadline);
+
+/* One-shot timers on the monotonic clock; fire(t) runs from uk_wait once
+ * the time has come. Arming an armed timer moves it. */
+struct uk_timer {
+	uint64_t when;
+	void (*fire)(struct uk_timer *t);
+	struct uk_timer *next;
+	int armed;
+};
+void uk_timer_arm(struct uk_timer *t, uint64_t when);
+void uk_timer_cancel(struct uk_timer *t);
+
+/* Input that raises no interrupt: poll() runs on every wake-up, and
+ * while a poller is registered the CPU wakes at least every millisecond. */
+struct uk_poller {
+	void (*poll)(void);
+	struct uk_poller *next;
+	int added;
+};
+void uk_poller_add(struct uk_poller *p);
+void uk_poller_remove(struct uk_poller *p);
+
+#endif
