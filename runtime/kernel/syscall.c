@@ -9,16 +9,13 @@ struct sys {
 	uk_sys_fn fn;
 };
 
-/* Both lists merged by number at build time would need a generator; the
- * optional entries are a second sorted table instead. */
-static const struct sys table[] = {
+/* One sorted table per list (syscall.h), searched in turn. */
 #define X(nr, name, n) {nr, n, #name, sys_##name},
-	SYS_LIST(X)
-};
-static const struct sys opt_table[] = {
-	SYS_OPT_LIST(X)
+static const struct sys table[] = {SYS_LIST(X)};
+static const struct sys fd_table[] = {SYS_FD_LIST(X) {0xffff, 0, 0, 0}};
+static const struct sys fs_table[] = {SYS_FS_LIST(X) {0xffff, 0, 0, 0}};
+static const struct sys event_table[] = {SYS_EVENT_LIST(X) {0xffff, 0, 0, 0}};
 #undef X
-};
 
 static const struct sys *search(const struct sys *table, unsigned n, long nr)
 {
@@ -38,7 +35,13 @@ static const struct sys *search(const struct sys *table, unsigned n, long nr)
 static const struct sys *lookup(long nr)
 {
 	const struct sys *s = search(table, ARRAY_SIZE(table), nr);
-	return s ? s : search(opt_table, ARRAY_SIZE(opt_table), nr);
+	if (!s)
+		s = search(fd_table, ARRAY_SIZE(fd_table), nr);
+	if (!s)
+		s = search(fs_table, ARRAY_SIZE(fs_table), nr);
+	if (!s)
+		s = search(event_table, ARRAY_SIZE(event_table), nr);
+	return s;
 }
 
 __uk_cold static void trace(long nr, const struct sys *s, const long *a, long ret)

@@ -33,22 +33,20 @@ typedef long (*uk_sys_fn)(const long *a);
 	X(234, tgkill, 3) X(257, openat, 4) X(262, newfstatat, 4) X(302, prlimit64, 4)           \
 	X(318, getrandom, 3)
 
-/* Linked only when the program uses them: the table refers to these
- * weakly, so they are in the image only if something else pulls in their
- * object. That is a group's anchor (link_*.c), which the linker adds when
- * the program links one of the C library functions that the runtime
- * component's `link_if:` lists for it (runtime/Makefile). Unlinked, the
- * call fails with ENOSYS. Sorted by number, like SYS_LIST. */
-#define SYS_OPT_LIST(X)                                                                    \
-	X(17, pread64, 4) X(18, pwrite64, 4) X(32, dup, 1) X(33, dup2, 2) X(72, fcntl, 3)         \
-	X(74, fsync, 1) X(75, fdatasync, 1) X(77, ftruncate, 2) X(217, getdents64, 3)            \
-	X(292, dup3, 3) X(295, preadv, 4) X(296, pwritev, 4) X(436, close_range, 3)
+/* Linked only when the program uses them: one list per group, in
+ * sys_<group>.h. The table refers to these weakly, so they are in the
+ * image only if something else pulls in their object. That is the group's
+ * anchor (link_<group>.c), which the linker adds when the program links
+ * one of the C library functions that runtime/link-if/<group> lists (it
+ * becomes the component's `link_if:`). Unlinked, the call fails with
+ * ENOSYS. Each list is sorted by number, like SYS_LIST. */
+#include "sys_groups.h"
 
 #define X(nr, name, n) SYSCALL(name);
 SYS_LIST(X)
 #undef X
 #define X(nr, name, n) __attribute__((weak)) SYSCALL(name);
-SYS_OPT_LIST(X)
+SYS_GROUPS(X)
 #undef X
 
 #endif

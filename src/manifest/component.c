@@ -57,6 +57,56 @@ static bool check_require(struct mctx *c, const struct ynode *key,
 	return false;
 }
 
+/* link_if: {ANCHOR: [SYMBOL, ...]}: link ANCHOR (a symbol of the
+ * component) when the program links any of the SYMBOLs. Kept as
+ * "ANCHOR=SYMBOL" pairs, in file order. */
+static void set_link_if(struct mctx *c, const struct ynode *key,
+			const struct ynode *val, void *obj)
+{
+	char q[MF_QBUF];
+	size_t i, j;
+
+	(void)key;
+	if (val->kind != YN_MAP) {
+		mf_hint(mf_diag_at(c, val,
+				   "'link_if' must be a mapping of SYMBOL: "
+				   "[SYMBOL, ...], not %s",
+				   mf_kind(val)),
+			"write one 'anchor: [symbol, ...]' per line");
+		return;
+	}
+	for (i = 0; i + 1 < val->n; i += 2) {
+		const struct ynode *k = val->kid[i], *v = val->kid[i + 1];
+
+		if (k->kind != YN_SCALAR || k->has_nul || !valid_symbol(k->s)) {
+			mf_diag_at(c, k, "invalid link_if symbol '%s'",
+				   k->kind == YN_SCALAR ? mf_q(k->s, q, sizeof(q)) : "?");
+			continue;
+		}
+		if (v->kind != YN_SEQ) {
+			mf_diag_at(c, v, "'%s' must list symbols, not %s", k->s,
+				   mf_kind(v));
+			continue;
+		}
+		for (j = 0; j < v->n; j++) {
+			const struct ynode *t = v->kid[j];
+			char *pair;
+
+			if (t->kind != YN_SCALAR || t->has_nul || !valid_symbol(t->s)) {
+				mf_diag_at(c, t, "invalid link_if symbol '%s'",
+					   t->kind == YN_SCALAR ? mf_q(t->s, q, sizeof(q)) : "?");
+				continue;
+			}
+			pair = mf_alloc(strlen(k->s) + strlen(t->s) + 2);
+			strcpy(pair, k->s);
+			strcat(pair, "=");
+			strcat(pair, t->s);
+			uk_strv_push(&C(obj)->link_if, pair);
+			free(pair);
+		}
+	}
+}
+
 #define FIELD(k, req, knd, m) .key = k, .required = req, .kind = knd, .off = offsetof(struct uk_component, m)
 static const struct mf_field fields[] = {
 	{ FIELD("spec", true, MF_SPEC, spec), .missing_hint = "add 'spec: 1' at the top of the file" },
@@ -73,6 +123,7 @@ static const struct mf_field fields[] = {
 	{ FIELD("archives_xen", false, MF_STRV, archives_xen), .check = mf_check_file },
 	{ FIELD("keep", false, MF_STRV, keep) },
 	{ FIELD("requires", false, MF_STRV, requires), .check = check_require },
+	{ .key = "link_if", .required = false, .kind = MF_CUSTOM, .set = set_link_if },
 };
 
 static const struct mf_synonym synonyms[] = {
@@ -123,5 +174,6 @@ void uk_component_free(struct uk_component *c)
 	uk_strv_free(&c->archives_xen);
 	uk_strv_free(&c->keep);
 	uk_strv_free(&c->requires);
+	uk_strv_free(&c->link_if);
 	memset(c, 0, sizeof(*c));
 }

@@ -73,6 +73,7 @@ struct uk_component {
 	struct uk_strv archives_kvm, archives_xen; /* platform archives */
 	struct uk_strv keep;       /* GC roots: symbol names or section names */
 	struct uk_strv requires;   /* other components by name */
+	struct uk_strv link_if;    /* "ANCHOR=SYMBOL": link ANCHOR if SYMBOL is linked */
 };
 
 /* Parse and validate. Return 0 when the file is valid; -1 otherwise, with

@@ -1,0 +1,12 @@
+/* The optional system-call groups (syscall.h): each sys_<group>.h defines
+ * SYS_<GROUP>_LIST(X), sorted by number. */
+#ifndef UK_SYS_GROUPS_H
+#define UK_SYS_GROUPS_H
+
+#include "sys_fd.h"
+#include "sys_fs.h"
+#include "sys_event.h"
+
+#define SYS_GROUPS(X) SYS_FD_LIST(X) SYS_FS_LIST(X) SYS_EVENT_LIST(X)
+
+#endif
