@@ -1,14 +1,17 @@
 /* Host-side tests of the runtime's pure-C parts, compiled with the
  * sanitizers by tests/integration/runtime.sh: the page allocator against a
  * shadow map under random operations, the command-line parser on quoting
- * cases, and the symbol-table reader on broken tables. Each prints a
+ * cases, the symbol-table reader on broken tables and the image-files
+ * validator on broken blobs. Each prints a
  * PASS/FAIL line. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uk/imagefs.h>
 #include <uk/symtab.h>
 
+#include "imagefs_check.h"
 #include "kernel.h"
 
 /* --- what the tested files need from the rest of the runtime ------------ */
@@ -204,10 +207,190 @@ static void test_symtab(void)
 	result("symtab", before);
 }
 
+/* --- image files validator -------------------------------------------------- */
+struct ent {
+	const char *path;
+	uint32_t mode;
+	const char *data;
+};
+
+/* Packs ents as uk build does, into buf (8-aligned); returns the size. */
+static uint64_t pack(uint64_t *buf, const struct ent *ents, uint32_t n)
+{
+	char *b = (char *)buf;
+	struct uk_imagefs_header *h = (void *)b;
+	memset(buf, 0, 8192);
+	memcpy(h->magic, UK_IMAGEFS_MAGIC, 8);
+	h->version = UK_IMAGEFS_VERSION;
+	h->count = n;
+	h->entries_off = sizeof(*h);
+	h->names_off = sizeof(*h) + n * sizeof(struct uk_imagefs_entry);
+	uint64_t names = 0;
+	for (uint32_t i = 0; i < n; i++)
+		names += strlen(ents[i].path) + 1;
+	h->data_off = (h->names_off + names + 7) & ~7ull;
+	uint64_t name_at = 0, data_at = h->data_off;
+	struct uk_imagefs_entry *e = (void *)(b + h->entries_off);
+	for (uint32_t i = 0; i < n; i++) {
+		e[i].name_off = (uint32_t)name_at;
+		strcpy(b + h->names_off + name_at, ents[i].path);
+		name_at += strlen(ents[i].path) + 1;
+		e[i].mode = ents[i].mode;
+		e[i].mtime = 1700000000;
+		if (ents[i].data) {
+			e[i].data_off = data_at;
+			e[i].size = strlen(ents[i].data);
+			memcpy(b + data_at, ents[i].data, e[i].size);
+			data_at = (data_at + e[i].size + 7) & ~7ull;
+		}
+	}
+	h->size = data_at;
+	return data_at;
+}
+
+/* The validator's verdict on a blob of ents, changed by edit first. */
+static const char *verdict(const struct ent *ents, uint32_t n, void (*edit)(char *, uint64_t *),
+			   uint32_t *bad)
+{
+	static uint64_t buf[1024];
+	uint64_t len = pack(buf, ents, n);
+	if (edit)
+		edit((char *)buf, &len);
+	return uk_imagefs_check(buf, len, bad);
+}
+
+static struct uk_imagefs_header *hdr(char *b)
+{
+	return (void *)b;
+}
+static struct uk_imagefs_entry *entry(char *b, int i)
+{
+	return (struct uk_imagefs_entry *)(b + sizeof(struct uk_imagefs_header)) + i;
+}
+static void cut_header(char *b, uint64_t *len) { (void)b, *len = 40; }
+static void cut_tail(char *b, uint64_t *len) { (void)b, *len -= 8; }
+static void bad_magic(char *b, uint64_t *len) { (void)len, b[3] = 'x'; }
+static void bad_version(char *b, uint64_t *len) { (void)len, hdr(b)->version = 2; }
+static void huge_count(char *b, uint64_t *len) { (void)len, hdr(b)->count = 0xffffffffu; }
+static void names_wrap(char *b, uint64_t *len) { (void)len, hdr(b)->names_off = ~0ull - 8; }
+static void data_past(char *b, uint64_t *len) { (void)len, entry(b, 1)->size = 1ull << 40; }
+static void data_wrap(char *b, uint64_t *len) { (void)len, entry(b, 1)->data_off = ~0ull - 2; }
+static void data_in_names(char *b, uint64_t *len) { (void)len, entry(b, 1)->data_off = 50; }
+static void name_past(char *b, uint64_t *len) { (void)len, entry(b, 0)->name_off = 0xfffffff0u; }
+static void no_nul(char *b, uint64_t *len)
+{
+	(void)len;
+	struct uk_imagefs_header *h = hdr(b);
+	memset(b + h->names_off, 'a', h->data_off - h->names_off); /* no NUL up to the data */
+}
+static void fifo(char *b, uint64_t *len) { (void)len, entry(b, 1)->mode = 0010644; }
+static void dir_data(char *b, uint64_t *len) { (void)len, entry(b, 0)->size = 1; }
+
+static void test_imagefs(void)
+{
+	int before = failures;
+	uint32_t bad;
+	const struct ent good[] = {
+		{"bin", 0040755, 0},  {"bin/sh", 0120777, "app"}, {"etc", 0040755, 0},
+		{"etc-x", 0100644, "x"}, {"etc/a.conf", 0100644, "a=1\n"},
+		{"etc/sub", 0040700, 0}, {"etc/sub/f", 0100600, ""},
+	};
+	CHECK(!verdict(good, 7, 0, &bad) && bad == UK_IMAGEFS_NO_ENTRY);
+	CHECK(!verdict(good, 0, 0, &bad)); /* no files: an empty root */
+	const struct ent two[] = {{"a", 0040755, 0}, {"a/f", 0100644, "data"}};
+	const struct {
+		void (*edit)(char *, uint64_t *);
+		const char *why;
+		uint32_t entry;
+	} edits[] = {
+		{cut_header, "truncated header", UK_IMAGEFS_NO_ENTRY},
+		{cut_tail, "size past the end of the section", UK_IMAGEFS_NO_ENTRY},
+		{bad_magic, "bad magic", UK_IMAGEFS_NO_ENTRY},
+		{bad_version, "unknown version", UK_IMAGEFS_NO_ENTRY},
+		{huge_count, "entries past the end", UK_IMAGEFS_NO_ENTRY},
+		{names_wrap, "names or data area out of order or past the end", UK_IMAGEFS_NO_ENTRY},
+		{data_past, "data outside the data area", 1},
+		{data_wrap, "data outside the data area", 1},
+		{data_in_names, "data outside the data area", 1},
+		{name_past, "name not NUL-terminated inside the names area", 0},
+		{no_nul, "name not NUL-terminated inside the names area", 0},
+		{fifo, "file type not regular, directory or symlink", 1},
+		{dir_data, "directory with data", 0},
+	};
+	for (unsigned i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+		const char *why = verdict(two, 2, edits[i].edit, &bad);
+		if (!why || strcmp(why, edits[i].why) || bad != edits[i].entry) {
+			printf("  edit %u: got '%s' entry %u\n", i, why ? why : "ok", bad);
+			failures++;
+		}
+	}
+	const struct {
+		struct ent e[3];
+		uint32_t n;
+		const char *why;
+		uint32_t entry;
+	} sets[] = {
+		{{{"/etc", 0040755, 0}}, 1, "path starts with '/'", 0},
+		{{{"a", 0040755, 0}, {"a/../b", 0100644, ""}}, 2, "'.' or '..' in a path", 1},
+		{{{"a", 0040755, 0}, {"a/./b", 0100644, ""}}, 2, "'.' or '..' in a path", 1},
+		{{{"..", 0040755, 0}}, 1, "'.' or '..' in a path", 0},
+		{{{"a", 0040755, 0}, {"a//b", 0100644, ""}}, 2, "empty path component", 1},
+		{{{"a/", 0040755, 0}}, 1, "empty path component", 0},
+		{{{"", 0100644, ""}}, 1, "empty path", 0},
+		{{{"b", 0100644, ""}, {"a", 0100644, ""}}, 2, "paths not sorted or repeated", 1},
+		{{{"a", 0100644, ""}, {"a", 0100644, ""}}, 2, "paths not sorted or repeated", 1},
+		{{{"a/b", 0100644, ""}}, 1, "parent directory not listed before it", 0},
+		{{{"a", 0100644, ""}, {"a/b", 0100644, ""}}, 2, "parent directory not listed before it", 1},
+		{{{"a", 0040755, 0}, {"a/b", 0040755, 0}, {"a/c/d", 0100644, ""}}, 3,
+		 "parent directory not listed before it", 2},
+		{{{"l", 0120777, ""}}, 1, "symlink target empty or longer than 4095 bytes", 0},
+		{{{"f", 0104644 | 010000, ""}}, 1, "file type not regular, directory or symlink", 0},
+	};
+	for (unsigned i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+		const char *why = verdict(sets[i].e, sets[i].n, 0, &bad);
+		if (!why || strcmp(why, sets[i].why) || bad != sets[i].entry) {
+			printf("  set %u: got '%s' entry %u\n", i, why ? why : "ok", bad);
+			failures++;
+		}
+	}
+	char longname[300];
+	memset(longname, 'n', 256);
+	longname[256] = 0;
+	CHECK(verdict((const struct ent[]){{longname, 0100644, ""}}, 1, 0, &bad) &&
+	      !strcmp(verdict((const struct ent[]){{longname, 0100644, ""}}, 1, 0, &bad),
+		      "path component longer than 255 bytes"));
+	/* every truncation of a good blob is refused, also when its header
+	 * claims the shorter size, and nothing past it is read (ASan) */
+	static uint64_t buf[1024];
+	uint64_t len = pack(buf, good, 7);
+	for (uint64_t n = 0; n < len; n++) {
+		uint64_t *copy = malloc(n ? n : 1);
+		memcpy(copy, buf, n);
+		CHECK(uk_imagefs_check(copy, n, &bad) != 0);
+		if (n >= sizeof(struct uk_imagefs_header)) {
+			((struct uk_imagefs_header *)copy)->size = n;
+			CHECK(uk_imagefs_check(copy, n, &bad) != 0);
+		}
+		free(copy);
+	}
+	/* random byte changes: refused or accepted, never a read outside */
+	srand(7);
+	for (int round = 0; round < 20000; round++) {
+		uint64_t *copy = malloc(len);
+		memcpy(copy, buf, len);
+		for (int k = 1 + rand() % 4; k; k--)
+			((unsigned char *)copy)[rand() % len] = (unsigned char)rand();
+		uk_imagefs_check(copy, len, &bad);
+		free(copy);
+	}
+	result("imagefs", before);
+}
+
 int main(void)
 {
 	test_pmem();
 	test_cmdline();
 	test_symtab();
+	test_imagefs();
 	return failures != 0;
 }
