@@ -9,6 +9,12 @@ struct sys {
 	uk_sys_fn fn;
 };
 
+/* Weak here only: the anchors (link_<group>.c) must refer to the same
+ * handlers strongly, so that linking an anchor pulls them in. */
+#define X(nr, name, n) __attribute__((weak)) SYSCALL(name);
+SYS_GROUPS(X)
+#undef X
+
 /* One sorted table per list (syscall.h), searched in turn. */
 #define X(nr, name, n) {nr, n, #name, sys_##name},
 static const struct sys table[] = {SYS_LIST(X)};

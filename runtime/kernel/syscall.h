@@ -45,7 +45,7 @@ typedef long (*uk_sys_fn)(const long *a);
 #define X(nr, name, n) SYSCALL(name);
 SYS_LIST(X)
 #undef X
-#define X(nr, name, n) __attribute__((weak)) SYSCALL(name);
+#define X(nr, name, n) SYSCALL(name);
 SYS_GROUPS(X)
 #undef X
 

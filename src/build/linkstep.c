@@ -47,7 +47,7 @@ static int up_to_date(struct uk_linkstep *ls, const char *stamp, const char *dig
 
 int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 {
-	struct uk_strv inputs = { 0 }, keep = { 0 };
+	struct uk_strv inputs = { 0 }, keep = { 0 }, link_if = { 0 };
 	struct uk_link_opts lo = { 0 };
 	struct uk_link_result lr = { 0 };
 	struct uk_sha256 h;
@@ -57,6 +57,7 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 
 	uk_plan_link_inputs(ls->plan, ls->target, ls->objects, &inputs);
 	uk_plan_keep(ls->plan, &keep);
+	uk_plan_link_if(ls->plan, &link_if);
 	if (uk_sha256_init(&h) != 0) {
 		uk_errorf(err, "libcrypto cannot hash");
 		goto out;
@@ -67,6 +68,9 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 	hash_str(&h, ls->report);
 	for (size_t i = 0; i < keep.n; i++)
 		hash_str(&h, keep.v[i]);
+	hash_str(&h, "-- link_if");
+	for (size_t i = 0; i < link_if.n; i++)
+		hash_str(&h, link_if.v[i]);
 	hash_str(&h, "--");
 	for (size_t i = 0; i < inputs.n; i++)
 		hash_str(&h, inputs.v[i]);
@@ -83,6 +87,8 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 	lo.entry = ls->plan->entry;
 	lo.keep = (const char *const *)keep.v;
 	lo.nkeep = keep.n;
+	lo.link_if = (const char *const *)link_if.v;
+	lo.nlink_if = link_if.n;
 	lo.report_path = ls->report;
 	/* An old stamp must not vouch for a half-made image. */
 	unlink(stamp);
@@ -103,6 +109,7 @@ out:
 	uk_link_result_free(&lr);
 	uk_strv_free(&inputs);
 	uk_strv_free(&keep);
+	uk_strv_free(&link_if);
 	free(stamp);
 	return rc;
 }

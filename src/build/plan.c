@@ -208,6 +208,13 @@ void uk_plan_keep(const struct uk_plan *p, struct uk_strv *keep)
 			uk_strv_push(keep, p->comps[i].desc.keep.v[k]);
 }
 
+void uk_plan_link_if(const struct uk_plan *p, struct uk_strv *rules)
+{
+	for (size_t i = 0; i < p->ncomps; i++)
+		for (size_t k = 0; k < p->comps[i].desc.link_if.n; k++)
+			uk_strv_push(rules, p->comps[i].desc.link_if.v[k]);
+}
+
 void uk_plan_free(struct uk_plan *p)
 {
 	for (size_t i = 0; i < p->ncomps; i++) {

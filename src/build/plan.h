@@ -35,5 +35,7 @@ void uk_plan_link_inputs(const struct uk_plan *p, enum uk_target t,
 			 const struct uk_strv *objects, struct uk_strv *inputs);
 /* GC roots named by components' keep lists. */
 void uk_plan_keep(const struct uk_plan *p, struct uk_strv *keep);
+/* The components' link_if rules, "ANCHOR=SYMBOL" (uk_link_opts.link_if). */
+void uk_plan_link_if(const struct uk_plan *p, struct uk_strv *rules);
 
 #endif

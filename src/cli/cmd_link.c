@@ -10,7 +10,7 @@
 #include "linker/linker.h"
 
 static const char usage[] =
-	"uk link [-o OUT] [-e ENTRY] [--keep SYM]... [--base ADDR] "
+	"uk link [-o OUT] [-e ENTRY] [--keep SYM]... [--link-if A=S]... [--base ADDR] "
 	"[--map FILE] [--report FILE] [--why SYM] [--print-gc-sections] "
 	"[--no-gc-sections] [--strip-all] [--linker=uk|bfd] INPUTS...";
 
@@ -23,6 +23,7 @@ static void help(void)
 	       "  -o FILE              output (default a.out)\n"
 	       "  -e SYM               entry symbol (default _start)\n"
 	       "  --keep SYM|SECTION   an extra root (repeatable)\n"
+	       "  --link-if ANCHOR=SYM link ANCHOR when SYM is linked (repeatable)\n"
 	       "  --base ADDR          first load address (default 0x100000)\n"
 	       "  --map FILE           write a link map\n"
 	       "  --report FILE        write a JSON report\n"
@@ -35,13 +36,14 @@ static void help(void)
 	       usage);
 }
 
-enum { O_KEEP = 256, O_BASE, O_MAP, O_REPORT, O_WHY, O_PGC, O_NOGC, O_STRIP,
+enum { O_KEEP = 256, O_LINK_IF, O_BASE, O_MAP, O_REPORT, O_WHY, O_PGC, O_NOGC, O_STRIP,
        O_LINKER, O_STATS };
 
 static const struct option longopts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "entry", required_argument, NULL, 'e' },
 	{ "keep", required_argument, NULL, O_KEEP },
+	{ "link-if", required_argument, NULL, O_LINK_IF },
 	{ "base", required_argument, NULL, O_BASE },
 	{ "map", required_argument, NULL, O_MAP },
 	{ "report", required_argument, NULL, O_REPORT },
@@ -61,14 +63,19 @@ int cmd_link(int argc, char **argv)
 	struct uk_link_result res;
 	struct uk_error err = { 0 };
 	const char **keep = calloc((size_t)argc + 1, sizeof(*keep));
+	const char **link_if = calloc((size_t)argc + 1, sizeof(*link_if));
 	int c, bfd = 0, stats = 0, rc;
 	char *end;
 
-	if (!keep)
+	if (!keep || !link_if) {
+		free(keep);
+		free(link_if);
 		return UK_EXIT_FAIL;
+	}
 	if (cli_wants_help(argc, argv)) {
 		help();
 		free(keep);
+		free(link_if);
 		return UK_EXIT_OK;
 	}
 	o.output = "a.out";
@@ -85,10 +92,21 @@ int cmd_link(int argc, char **argv)
 		case O_KEEP:
 			keep[o.nkeep++] = optarg;
 			break;
+		case O_LINK_IF:
+			if (!strchr(optarg, '=') || *optarg == '=') {
+				free(keep);
+				free(link_if);
+				return cli_usage_error(usage,
+						       "--link-if wants ANCHOR=SYMBOL, "
+						       "not '%s'", optarg);
+			}
+			link_if[o.nlink_if++] = optarg;
+			break;
 		case O_BASE:
 			o.base = strtoull(optarg, &end, 0);
 			if (*end || !*optarg) {
 				free(keep);
+				free(link_if);
 				return cli_usage_error(usage,
 						       "bad address '%s' for "
 						       "--base", optarg);
@@ -119,6 +137,7 @@ int cmd_link(int argc, char **argv)
 		case O_LINKER:
 			if (strcmp(optarg, "uk") && strcmp(optarg, "bfd")) {
 				free(keep);
+				free(link_if);
 				return cli_usage_error(usage,
 						       "unknown linker '%s' "
 						       "(uk or bfd)", optarg);
@@ -127,19 +146,23 @@ int cmd_link(int argc, char **argv)
 			break;
 		default:
 			free(keep);
+			free(link_if);
 			return cli_usage_error(usage, "unknown option '%s'",
 					       argv[optind - 1]);
 		}
 	}
 	if (optind >= argc) {
 		free(keep);
+		free(link_if);
 		return cli_usage_error(usage, "no input files");
 	}
 	o.inputs = (const char *const *)argv + optind;
 	o.ninputs = (size_t)(argc - optind);
 	o.keep = keep;
+	o.link_if = link_if;
 	rc = bfd ? uk_link_bfd(&o, &res, &err) : uk_link(&o, &res, &err);
 	free(keep);
+	free(link_if);
 	if (rc < 0 && res.error_text) {
 		/* the whole list of undefined and duplicate symbols */
 		int color = cli_color(stderr);

@@ -129,7 +129,7 @@ int uk_link_bfd(const struct uk_link_opts *o, struct uk_link_result *res,
 		free(tmp);
 		return -1;
 	}
-	argv = lk_xcalloc(o->ninputs + o->nkeep * 2 + 32, sizeof(*argv));
+	argv = lk_xcalloc(o->ninputs + o->nkeep * 2 + o->nlink_if * 2 + 32, sizeof(*argv));
 	argv[n++] = "ld.bfd";
 	argv[n++] = "-static";
 	argv[n++] = "-nostdlib";
@@ -153,6 +153,15 @@ int uk_link_bfd(const struct uk_link_opts *o, struct uk_link_result *res,
 	argv[n++] = script;
 	argv[n++] = "-o";
 	argv[n++] = tmp;
+	/* ld has no conditional inputs: every link_if anchor is linked, so
+	 * the image does what uk's would, only bigger */
+	for (i = 0; i < o->nlink_if; i++) {
+		const char *eq = strchr(o->link_if[i], '=');
+		if (!eq)
+			continue;
+		argv[n++] = "--undefined";
+		argv[n++] = lk_xasprintf("%.*s", (int)(eq - o->link_if[i]), o->link_if[i]);
+	}
 	argv[n++] = "--start-group";
 	for (i = 0; i < o->ninputs; i++)
 		argv[n++] = (char *)o->inputs[i];

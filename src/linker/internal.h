@@ -197,6 +197,7 @@ void lk_add_lazy(struct lk_ctx *c, struct lk_obj *member, const char *name);
 int lk_drain_queue(struct lk_ctx *c);
 int lk_check_resolution(struct lk_ctx *c);
 void lk_define_commons(struct lk_ctx *c);
+int lk_apply_link_if(struct lk_ctx *c);
 
 /* gc.c */
 int lk_gc(struct lk_ctx *c);

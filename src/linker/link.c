@@ -122,6 +122,8 @@ static int run(struct lk_ctx *c, struct uk_link_result *res)
 		if (lk_read_input(c, op->inputs[i]) < 0 ||
 		    lk_drain_queue(c) < 0)
 			return -1;
+	if (lk_apply_link_if(c) < 0)
+		return -1;
 	lk_define_commons(c);
 	if (lk_gc(c) < 0 || lk_layout(c) < 0 || lk_relocate(c) < 0)
 		return -1;

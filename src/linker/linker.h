@@ -16,6 +16,10 @@ struct uk_link_opts {
 	const char *entry;         /* entry symbol; NULL means "_start" */
 	const char *const *keep;   /* extra GC roots: symbols, or section names */
 	size_t nkeep;
+	/* "ANCHOR=SYMBOL": when SYMBOL is defined by a loaded input, ANCHOR is
+	 * linked as if referenced (component.yaml link_if:) */
+	const char *const *link_if;
+	size_t nlink_if;
 	uint64_t base;             /* first load address; 0 means 1 MiB */
 	int no_gc;                 /* keep every section of every loaded input */
 	int strip_all;             /* no .symtab/.strtab */

@@ -224,6 +224,43 @@ int lk_drain_queue(struct lk_ctx *c)
 	return 0;
 }
 
+/* Conditional inputs (uk_link_opts.link_if): an anchor joins the link when
+ * one of its trigger symbols is defined by a loaded input, and what the
+ * anchor pulls in may trigger more, so this runs to a fixed point. */
+int lk_apply_link_if(struct lk_ctx *c)
+{
+	const struct uk_link_opts *op = c->opts;
+	int changed = 1;
+
+	while (changed) {
+		changed = 0;
+		for (size_t i = 0; i < op->nlink_if; i++) {
+			const char *rule = op->link_if[i], *eq = strchr(rule, '=');
+			struct lk_sym *t, *a;
+			char anchor[256];
+
+			if (!eq || (size_t)(eq - rule) >= sizeof(anchor))
+				continue;
+			t = lk_sym_find(&c->syms, eq + 1);
+			if (!t || (t->state != LK_DEFINED && t->state != LK_COMMON))
+				continue;
+			memcpy(anchor, rule, (size_t)(eq - rule));
+			anchor[eq - rule] = 0;
+			a = lk_sym_find(&c->syms, anchor);
+			if (!a || a->strong_ref)
+				continue;
+			a->strong_ref = a->referenced = 1;
+			if (a->state == LK_LAZY) {
+				enqueue(c, a->obj);
+				changed = 1;
+			}
+		}
+		if (changed && lk_drain_queue(c) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 void lk_define_commons(struct lk_ctx *c)
 {
 	struct lk_sym *g;

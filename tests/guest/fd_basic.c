@@ -37,9 +37,12 @@ int main(void)
 	show("dup2(99, 5)", dup2(99, 5));
 	struct rlimit rl;
 	show("getrlimit NOFILE", getrlimit(RLIMIT_NOFILE, &rl));
-	printf("soft %lu\n", (unsigned long)rl.rlim_cur);
 	rl.rlim_cur = 32;
 	show("setrlimit 32", setrlimit(RLIMIT_NOFILE, &rl));
+	show("getrlimit NOFILE", getrlimit(RLIMIT_NOFILE, &rl));
+	printf("soft %lu\n", (unsigned long)rl.rlim_cur);
+	struct rlimit bad = {64, 32};
+	show("setrlimit soft > hard", setrlimit(RLIMIT_NOFILE, &bad));
 	int n = 0, last = 0, fd;
 	while ((fd = dup(1)) >= 0) {
 		last = fd;

@@ -5,6 +5,10 @@
 #   accels                      - "kvm tcg" or "tcg" (KVM only when usable)
 set -u
 : "${UK_ROOT:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+# run alone (not through tests/run), the newer of the two builds of uk
+if [ -z "${UK:-}" ] && [ "$UK_ROOT/bin/uk" -nt "$UK_ROOT/build/san/uk" ]; then
+	UK=$UK_ROOT/bin/uk
+fi
 : "${UK:=$UK_ROOT/build/san/uk}"
 export UK_ROOT UK
 export UK_BUILTIN_STORE=$UK_ROOT/build/store

@@ -161,3 +161,47 @@ if command -v clang >/dev/null && [ "${UK_FUZZ_SECONDS:-20}" -gt 0 ]; then
 		fail fuzz-build "$(tail -5 "$tmp/fuzz.err")"
 	fi
 fi
+
+# --- --link-if: an anchor joins the link only when its trigger is linked ----
+# The program's table refers weakly to handler(); the anchor refers to it
+# strongly, and is linked only when the program links trigger().
+mkdir -p "$tmp/lif"
+cat >"$tmp/lif/main.c" <<'C'
+#include <stdio.h>
+__attribute__((weak)) int handler(void);
+int trigger(void);
+int main(int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 5)
+		trigger();
+	printf("handler %s\n", handler ? "linked" : "absent");
+	return handler ? handler() : 0;
+}
+C
+printf 'int trigger(void) { return 1; }\n' >"$tmp/lif/trigger.c"
+printf 'int handler(void) { return 7; }\n' >"$tmp/lif/handler.c"
+printf 'int handler(void);\nint (*const anchor[])(void) = {handler};\n' >"$tmp/lif/anchor.c"
+printf 'int main(void) { puts("no trigger"); return 0; }\n' >"$tmp/lif/other.c"
+for f in main trigger handler anchor other; do
+	gcc $cflags -fno-pie -c "$tmp/lif/$f.c" -o "$tmp/lif/$f.o" 2>/dev/null
+done
+ar rcs "$tmp/lif/lib.a" "$tmp/lif/trigger.o" "$tmp/lif/handler.o" "$tmp/lif/anchor.o"
+lif() { # NAME MAIN WANT_OUTPUT WANT_STATUS LINK_OPTS...
+	local n=$1 m=$2 want=$3 st=$4 out rc; shift 4
+	if ! "$UK" link "$@" -o "$tmp/lif/$n" $musl/crt1.o "$tmp/lif/$m.o" "$tmp/lif/lib.a" \
+		$musl/libc.a 2>"$tmp/lif/err"; then
+		fail "linker-link-if-$n" "$(cat "$tmp/lif/err")"; return
+	fi
+	out=$(timeout 10 "$tmp/lif/$n"); rc=$?
+	[ "$out" = "$want" ] && [ $rc = "$st" ] && pass "linker-link-if-$n" ||
+		fail "linker-link-if-$n" "status $rc, output '$out'"
+}
+lif triggered main 'handler linked' 7 --link-if anchor=trigger
+lif no-rule main 'handler absent' 0
+lif not-triggered other 'no trigger' 0 --link-if anchor=trigger
+lif unknown-anchor main 'handler absent' 0 --link-if nosuch=trigger
+lif bfd-links-anchors main 'handler linked' 7 --linker=bfd --link-if anchor=trigger
+out=$("$UK" link --link-if nonsense -o "$tmp/lif/x" "$tmp/lif/main.o" 2>&1); rc=$?
+[ $rc = 2 ] && printf '%s' "$out" | grep -q "wants ANCHOR=SYMBOL" && pass linker-link-if-usage ||
+	fail linker-link-if-usage "status $rc: $out"
