@@ -141,5 +141,19 @@ bool mf_check_file(struct mctx *c, const struct ynode *key,
 		   const struct ynode *item);
 bool mf_check_glob(struct mctx *c, const struct ynode *key,
 		   const struct ynode *item);
+/* The entry of folder dir closest to base, or NULL (caller frees). */
+char *mf_closest_entry(const char *dir, const char *base, bool want_dir);
+/* A hint for a path rel (relative to c->dir) that does not exist: a near
+ * name in the same folder, a missing folder, or where paths start from. */
+void mf_hint_missing(struct mctx *c, struct uk_diag *d, const char *rel,
+		     bool want_dir);
+
+/* files.c: uk.yaml's files: and zoneinfo:, and the check of all their
+ * guest paths together once both are read. */
+void mf_set_files(struct mctx *c, const struct ynode *key,
+		  const struct ynode *val, void *obj);
+void mf_set_zoneinfo(struct mctx *c, const struct ynode *key,
+		     const struct ynode *val, void *obj);
+void mf_check_guest_paths(struct mctx *c, struct uk_manifest *m);
 
 #endif

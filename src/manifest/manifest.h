@@ -34,6 +34,22 @@ struct uk_env_var {
 	char *key, *value;
 };
 
+/* Where the host's time zones are (Debian package tzdata) and where
+ * `zoneinfo:` puts them in the image: the same path, which musl reads. */
+#define UK_ZONEINFO_DIR "/usr/share/zoneinfo"
+
+/* One entry of `files:` (or a zone of `zoneinfo:`): a guest path and the
+ * host file or folder that fills it. */
+struct uk_file_map {
+	char *guest;        /* absolute and clean: "/etc/app.conf" */
+	char *host;         /* as written, relative to the manifest's folder;
+			     * a zone: its absolute path under UK_ZONEINFO_DIR */
+	char *zone;         /* the zone's name, or NULL for a files: entry */
+	int is_dir;         /* host is a folder (copied recursively) */
+	unsigned line, col; /* where the guest path (the zone) is written */
+	unsigned hline, hcol; /* where the host path (the zone) is written */
+};
+
 /* uk.yaml */
 struct uk_manifest {
 	char *path;           /* the file it was read from */
@@ -54,6 +70,9 @@ struct uk_manifest {
 	struct uk_strv cmdline;    /* program arguments */
 	struct uk_env_var *env;
 	size_t nenv;
+	struct uk_file_map *files; /* files: then zoneinfo:, in file order */
+	size_t nfiles;
+	struct uk_strv zoneinfo;   /* zone names, as written */
 };
 
 /* component.yaml: how to compile against and link a component. Paths are

@@ -34,8 +34,7 @@ static bool has_wildcard(const char *s)
 	return strpbrk(s, "*?[") != NULL;
 }
 
-/* The entry of folder `dir` closest to `base`, or NULL. */
-static char *closest_entry(const char *dir, const char *base, bool want_dir)
+char *mf_closest_entry(const char *dir, const char *base, bool want_dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -71,9 +70,7 @@ static char *closest_entry(const char *dir, const char *base, bool want_dir)
 	return best;
 }
 
-/* A hint for a path that does not exist: a near name in the same folder,
- * a missing folder, or where paths are resolved from. */
-static void hint_missing(struct mctx *c, struct uk_diag *d, const char *rel,
+void mf_hint_missing(struct mctx *c, struct uk_diag *d, const char *rel,
 			 bool want_dir)
 {
 	char *parent_rel = mf_dirname(rel);
@@ -89,7 +86,7 @@ static void hint_missing(struct mctx *c, struct uk_diag *d, const char *rel,
 	} else if (stat(parent, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		mf_hint(d, "there is no folder '%s' next to '%s'",
 			mf_q(parent_rel, q, sizeof(q)), c->file);
-	} else if (*base && (near = closest_entry(parent, base, want_dir))) {
+	} else if (*base && (near = mf_closest_entry(parent, base, want_dir))) {
 		if (slash)
 			mf_hint(d, "did you mean '%.*s/%s'?",
 				(int)(slash - rel), rel, near);
@@ -116,7 +113,7 @@ static bool check_path(struct mctx *c, const struct ynode *item, bool dir)
 
 	free(path);
 	if (rc < 0) {
-		hint_missing(c,
+		mf_hint_missing(c,
 			     mf_diag_at(c, item, "%s '%s' does not exist",
 					dir ? "folder" : "file",
 					mf_q(item->s, q, sizeof(q))),
@@ -259,7 +256,7 @@ bool mf_check_glob(struct mctx *c, const struct ynode *key,
 		path = mf_join(c->dir, prefix);
 		if (cut && prefix[0] &&
 		    (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)))
-			hint_missing(c, d, prefix, true);
+			mf_hint_missing(c, d, prefix, true);
 		else
 			mf_hint(d, "paths are relative to the folder holding "
 				   "'%s'",

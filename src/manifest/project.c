@@ -338,11 +338,13 @@ static const struct mf_field fields[] = {
 	{ .key = "memory", .required = false, .kind = MF_CUSTOM, .set = set_memory },
 	{ FIELD("cmdline", false, MF_STRV, cmdline), .allow_empty = true },
 	{ .key = "env", .required = false, .kind = MF_CUSTOM, .set = set_env },
+	{ .key = "files", .required = false, .kind = MF_CUSTOM, .set = mf_set_files },
+	{ .key = "zoneinfo", .required = false, .kind = MF_CUSTOM, .set = mf_set_zoneinfo },
 };
 
 static const struct mf_synonym synonyms[] = {
 	{ "src", "sources" },	    { "srcs", "sources" },
-	{ "files", "sources" },	    { "libs", "libraries" },
+	{ "libs", "libraries" },
 	{ "deps", "libraries" },    { "dependencies", "libraries" },
 	{ "components", "libraries" }, { "flags", "cflags" },
 	{ "ccflags", "cflags" },    { "defs", "defines" },
@@ -353,6 +355,9 @@ static const struct mf_synonym synonyms[] = {
 	{ "command", "cmdline" },   { "environment", "env" },
 	{ "environ", "env" },	    { "includes", "include" },
 	{ "include_dirs", "include" }, { "project", "name" },
+	{ "assets", "files" },	    { "rootfs", "files" },
+	{ "zones", "zoneinfo" },    { "timezones", "zoneinfo" },
+	{ "tzdata", "zoneinfo" },
 };
 
 int uk_manifest_load(const char *path, struct uk_manifest *m,
@@ -373,6 +378,7 @@ int uk_manifest_load(const char *path, struct uk_manifest *m,
 
 	mf_read(&c, fields, sizeof(fields) / sizeof(fields[0]), synonyms,
 		sizeof(synonyms) / sizeof(synonyms[0]), m, &io);
+	mf_check_guest_paths(&c, m);
 	if (c.diags->n == before && m->ntargets == 0) {
 		m->targets = UK_TARGET_KVM;
 		m->target_order[0] = UK_TARGET_KVM;
@@ -406,5 +412,12 @@ void uk_manifest_free(struct uk_manifest *m)
 		free(m->env[i].value);
 	}
 	free(m->env);
+	for (i = 0; i < m->nfiles; i++) {
+		free(m->files[i].guest);
+		free(m->files[i].host);
+		free(m->files[i].zone);
+	}
+	free(m->files);
+	uk_strv_free(&m->zoneinfo);
 	memset(m, 0, sizeof(*m));
 }

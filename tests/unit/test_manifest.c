@@ -97,6 +97,21 @@ static void dump_manifest(struct buf *b, const struct uk_manifest *m)
 		bputs(b, "\"");
 	}
 	bputs(b, "]\n");
+	bputs(b, "files=[");
+	for (i = 0; i < m->nfiles; i++) {
+		const struct uk_file_map *f = &m->files[i];
+
+		snprintf(num, sizeof(num), "%s%u:%u", f->is_dir ? " dir " : " ",
+			 f->line, f->col);
+		bputs(b, i ? ", \"" : "\"");
+		bputs(b, f->guest);
+		bputs(b, "=");
+		bputs(b, f->host);
+		bputs(b, "\"");
+		bputs(b, num);
+	}
+	bputs(b, "]\n");
+	bstrv(b, "zoneinfo", &m->zoneinfo);
 }
 
 static void dump_component(struct buf *b, const struct uk_component *c)
