@@ -117,7 +117,10 @@ static int assemble_cflags(struct uk_plan *p, struct uk_error *err)
 	if (!gcc_inc)
 		return -1;
 	pushf(f, "-isystem%s%s", gcc_inc, "");
+	p->libgcc = uk_toolchain_libgcc(gcc_inc, err);
 	free(gcc_inc);
+	if (!p->libgcc)
+		return -1;
 	for (size_t i = 0; i < p->man.include.n; i++)
 		pushf(f, "-I%s%s", p->man.include.v[i], "");
 	for (size_t i = 0; i < p->man.defines.n; i++)
@@ -199,6 +202,8 @@ void uk_plan_link_inputs(const struct uk_plan *p, enum uk_target t,
 		else
 			push_all(inputs, p->comps[i].found.dir, &d->archives_kvm);
 	}
+	if (p->libgcc)
+		uk_strv_push(inputs, p->libgcc);
 }
 
 void uk_plan_keep(const struct uk_plan *p, struct uk_strv *keep)
@@ -217,6 +222,7 @@ void uk_plan_link_if(const struct uk_plan *p, struct uk_strv *rules)
 
 void uk_plan_free(struct uk_plan *p)
 {
+	free(p->libgcc);
 	for (size_t i = 0; i < p->ncomps; i++) {
 		uk_store_component_free(&p->comps[i].found);
 		uk_component_free(&p->comps[i].desc);

@@ -19,6 +19,7 @@ struct uk_plan {
 	struct uk_strv sources;          /* expanded globs, sorted, relative to man.dir */
 	struct uk_strv cflags;           /* the whole compiler command after "cc" */
 	char *entry;                     /* entry symbol (from the runtime) */
+	char *libgcc;                    /* the compiler's runtime library, linked last */
 	int lock_changed;                /* uk.lock must be rewritten */
 };
 
@@ -30,7 +31,9 @@ int uk_plan_make(const char *dir, struct uk_store *store, struct uk_plan *p,
 void uk_plan_free(struct uk_plan *p);
 
 /* Link inputs for one target, in link order: component objects, then the
- * given program objects, then component archives (common, platform). */
+ * given program objects, then component archives (common, platform), then
+ * the compiler's runtime library (libgcc: __udivti3 and the like), as gcc
+ * links it after libc. */
 void uk_plan_link_inputs(const struct uk_plan *p, enum uk_target t,
 			 const struct uk_strv *objects, struct uk_strv *inputs);
 /* GC roots named by components' keep lists. */
