@@ -107,6 +107,101 @@ static void set_link_if(struct mctx *c, const struct ynode *key,
 	}
 }
 
+/* A component comes from a registry: its paths must stay inside its own
+ * folder (no absolute path, no "..", no symlink out). */
+static bool inside_component(struct mctx *c, const struct ynode *item)
+{
+	char q[MF_QBUF];
+	const char *s = item->s, *p;
+	bool dotdot = false;
+
+	for (p = s; *p; p = strchr(p, '/') ? strchr(p, '/') + 1 : p + strlen(p))
+		if (p[0] == '.' && p[1] == '.' && (p[2] == '/' || !p[2]))
+			dotdot = true;
+	if (s[0] != '/' && !dotdot) {
+		char *full = mf_join(c->dir, s), *rdir = realpath(c->dir, NULL);
+		char *rfull = realpath(full, NULL);
+		size_t n = rdir ? strlen(rdir) : 0;
+		bool ok = !rfull || (rdir && !strncmp(rfull, rdir, n) &&
+				     (rfull[n] == '/' || !rfull[n]));
+
+		free(full);
+		free(rdir);
+		free(rfull);
+		if (ok)
+			return true;
+	}
+	mf_hint(mf_diag_at(c, item, "path '%s' leads outside the component's folder",
+			   mf_q(s, q, sizeof(q))),
+		"a component names its own files by relative paths inside its folder");
+	return false;
+}
+
+static bool check_comp_dir(struct mctx *c, const struct ynode *key, const struct ynode *item)
+{
+	return inside_component(c, item) && mf_check_dir(c, key, item);
+}
+
+static bool check_comp_file(struct mctx *c, const struct ynode *key, const struct ynode *item)
+{
+	return inside_component(c, item) && mf_check_file(c, key, item);
+}
+
+/* A component's cflags reach the compiler of every project that uses it,
+ * so only flags that change how code is compiled are allowed; anything that
+ * runs a program, loads code, reads a file from elsewhere or writes one is
+ * refused (uk.yaml's own cflags are the user's and pass as they are). */
+static const char *const flag_prefixes_ok[] = {
+	"-D", "-U", "-W", "-std=", "-O", "-g", "-f", "-m",
+};
+static const char *const flag_prefixes_bad[] = {
+	"-Wa,", "-Wp,", "-Wl,", "-fplugin", "-fdump", "-fprofile", "-fauto-profile",
+	"-fcallgraph-info", "-fsave-optimization-record", "-fopt-info", "-fstack-usage",
+	"-fcreate-profile", "-fdebug-prefix-map", "-ffile-prefix-map", "-fmacro-prefix-map",
+};
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+static bool check_cflag(struct mctx *c, const struct ynode *key, const struct ynode *item)
+{
+	char q[MF_QBUF];
+	const char *f = item->s, *why = NULL;
+	size_t i;
+
+	(void)key;
+	if (!strcmp(f, "-nostdinc") || !strcmp(f, "-pthread"))
+		return true;
+	if (starts_with(f, "-I") && f[2]) {
+		struct ynode sub = *item;
+
+		sub.s = (char *)f + 2;
+		return inside_component(c, &sub);
+	}
+	for (i = 0; i < sizeof(flag_prefixes_bad) / sizeof(*flag_prefixes_bad); i++)
+		if (starts_with(f, flag_prefixes_bad[i]))
+			why = "it passes options to other programs, loads code or writes "
+			      "files";
+	if (!why) {
+		for (i = 0; i < sizeof(flag_prefixes_ok) / sizeof(*flag_prefixes_ok); i++)
+			if (starts_with(f, flag_prefixes_ok[i]) && f[strlen(flag_prefixes_ok[i])])
+				return true;
+		why = f[0] == '@' ? "it reads more options from a file"
+		      : starts_with(f, "-wrapper") || starts_with(f, "-B") ||
+				      starts_with(f, "-specs")
+			      ? "it makes the compiler run other programs"
+			      : "only -D, -U, -I inside the component, -f and -m code-generation "
+				"flags, -W, -std=, -O and -g are allowed";
+	}
+	mf_hint(mf_diag_at(c, item, "cflag '%s' is not allowed in a component: %s",
+			   mf_q(f, q, sizeof(q)), why),
+		"a component may not change how the compiler runs; a project can pass it in "
+		"its own uk.yaml cflags");
+	return false;
+}
+
 #define FIELD(k, req, knd, m) .key = k, .required = req, .kind = knd, .off = offsetof(struct uk_component, m)
 static const struct mf_field fields[] = {
 	{ FIELD("spec", true, MF_SPEC, spec), .missing_hint = "add 'spec: 1' at the top of the file" },
@@ -115,12 +210,12 @@ static const struct mf_field fields[] = {
 	  .missing_hint = "add a line such as 'version: 1.0.0'" },
 	{ FIELD("description", false, MF_STR, description), .allow_empty = true },
 	{ .key = "entry", .required = false, .kind = MF_CUSTOM, .set = set_entry },
-	{ FIELD("include", false, MF_STRV, include), .check = mf_check_dir },
-	{ FIELD("cflags", false, MF_STRV, cflags) },
-	{ FIELD("objects", false, MF_STRV, objects), .check = mf_check_file },
-	{ FIELD("archives", false, MF_STRV, archives), .check = mf_check_file },
-	{ FIELD("archives_kvm", false, MF_STRV, archives_kvm), .check = mf_check_file },
-	{ FIELD("archives_xen", false, MF_STRV, archives_xen), .check = mf_check_file },
+	{ FIELD("include", false, MF_STRV, include), .check = check_comp_dir },
+	{ FIELD("cflags", false, MF_STRV, cflags), .check = check_cflag },
+	{ FIELD("objects", false, MF_STRV, objects), .check = check_comp_file },
+	{ FIELD("archives", false, MF_STRV, archives), .check = check_comp_file },
+	{ FIELD("archives_kvm", false, MF_STRV, archives_kvm), .check = check_comp_file },
+	{ FIELD("archives_xen", false, MF_STRV, archives_xen), .check = check_comp_file },
 	{ FIELD("keep", false, MF_STRV, keep) },
 	{ FIELD("requires", false, MF_STRV, requires), .check = check_require },
 	{ .key = "link_if", .required = false, .kind = MF_CUSTOM, .set = set_link_if },
