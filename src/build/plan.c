@@ -34,8 +34,18 @@ static int add_component(struct uk_plan *p, struct uk_store *store, struct uk_lo
 		return 0;
 	}
 	yaml = uk_path_join(c.found.dir, "component.yaml");
+	size_t before = diags ? diags->n : 0;
 	rc = uk_component_load(yaml, &c.desc, diags, err);
 	free(yaml);
+	/* the file is in the store under a digest: say whose it is */
+	for (size_t i = before; diags && i < diags->n; i++) {
+		char *m;
+
+		if (asprintf(&m, "component '%s': %s", ref, diags->v[i].msg) < 0)
+			abort();
+		free(diags->v[i].msg);
+		diags->v[i].msg = m;
+	}
 	if (rc != 0) {
 		uk_store_component_free(&c.found);
 		return uk_error_wrap(err, "component '%s'", ref);

@@ -141,3 +141,28 @@ if command -v umoci >/dev/null 2>&1; then
 	out=$(umoci ls --layout "$UK_HOME" 2>&1)
 	[ "$out" = "demo:1.2.0" ] && pass store-umoci-ls || fail store-umoci-ls "$out"
 fi
+
+# A component may not run programs on the host through its cflags: refused
+# when packed, and when a store's unpacked copy was changed to say so, by
+# uk build, before the compiler runs.
+make_component "$tmp/evil" evil 1.0.0
+printf 'cflags: ["-wrapper", "/bin/sh,-c,touch %s/pwned"]\n' "$tmp" >>"$tmp/evil/component.yaml"
+out=$("$UK" pkg create "$tmp/evil" 2>&1); rc=$?
+[ $rc = 2 ] && printf '%s' "$out" | grep -q "cflag '-wrapper' is not allowed in a component" &&
+	[ ! -e "$tmp/pwned" ] && pass store-component-cflags-refused ||
+	fail store-component-cflags-refused "status $rc: $out"
+make_component "$tmp/good" evilish 1.0.0
+"$UK" pkg create "$tmp/good" >/dev/null 2>&1
+unpacked=$(grep -l '^name: evilish' "$UK_HOME"/unpacked/*/component.yaml 2>/dev/null | head -n 1)
+if [ -n "$unpacked" ]; then
+	printf 'cflags: ["-wrapper", "/bin/sh,-c,touch %s/pwned2"]\n' "$tmp" >>"$unpacked"
+	"$UK" init "$tmp/victim" >/dev/null
+	sed -i 's/^libraries: .*$//' "$tmp/victim/uk.yaml"
+	printf 'libraries: [evilish]\n' >>"$tmp/victim/uk.yaml"
+	out=$(UK_BUILTIN_STORE=$UK_ROOT/build/store "$UK" build -C "$tmp/victim" 2>&1); rc=$?
+	[ $rc != 0 ] && [ ! -e "$tmp/pwned2" ] && printf '%s' "$out" | grep -q "component 'evilish'" &&
+		pass store-component-cflags-build-refused ||
+		fail store-component-cflags-build-refused "status $rc, pwned2 $( [ -e "$tmp/pwned2" ] && echo made): $out"
+else
+	fail store-component-cflags-build-refused "no unpacked copy of evilish in $UK_HOME/unpacked"
+fi
