@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "build/compile.h"
+#include "build/files.h"
 #include "build/imagemeta.h"
 #include "build/linkstep.h"
 #include "build/plan.h"
@@ -162,6 +163,8 @@ int uk_build(const struct uk_build_opts *o, struct uk_build_result *r, struct uk
 	struct uk_plan plan = { 0 };
 	struct uk_compile_opts co = { 0 };
 	struct uk_compile_result cr = { 0 };
+	struct uk_files_packed files = { 0 };
+	struct uk_strv objects = { 0 };
 	char *out = NULL, *cache = NULL;
 	double start = now();
 	unsigned targets;
@@ -213,18 +216,34 @@ int uk_build(const struct uk_build_opts *o, struct uk_build_result *r, struct uk
 		goto out;
 	r->compiled = cr.compiled;
 	r->cached = cr.cached;
+	if (plan.man.nfiles && o->progress)
+		o->progress(o->progress_ctx, "pack %zu files: and zoneinfo: entries",
+			    plan.man.nfiles);
+	if (uk_files_pack(&plan.man, cache, &files, err) != 0)
+		goto out;
+	/* The files' object links like one more program object. */
+	for (size_t i = 0; i < cr.objects.n; i++)
+		uk_strv_push(&objects, cr.objects.v[i]);
+	if (files.object)
+		uk_strv_push(&objects, files.object);
 	for (size_t i = 0; i < plan.man.ntargets; i++) {
 		enum uk_target t = plan.man.target_order[i];
+		struct uk_build_image *img = &r->images[r->nimages];
 
 		if (!(targets & t))
 			continue;
-		if (build_target(o, &plan, out, &cr.objects, t, &r->images[r->nimages++], err) != 0)
+		r->nimages++;
+		img->files_bytes = files.bytes;
+		img->files_count = files.count;
+		if (build_target(o, &plan, out, &objects, t, img, err) != 0)
 			goto out;
 	}
 	rc = 0;
 out:
 	r->seconds = now() - start;
 	uk_compile_result_free(&cr);
+	uk_files_packed_free(&files);
+	uk_strv_free(&objects);
 	uk_plan_free(&plan);
 	uk_store_close(&store);
 	free(out);

@@ -25,6 +25,8 @@ struct uk_build_image {
 	char *path;             /* build/kvm/hello */
 	char *report;           /* build/kvm/hello.report.json */
 	uint64_t file_bytes, load_bytes, removed_bytes;
+	uint64_t files_bytes;   /* section uk_files (uk.yaml files:, zoneinfo:); 0: none */
+	size_t files_count;     /* its entries, folders included */
 	double seconds;         /* link + image time */
 	int relinked;           /* 0 when the image was already up to date */
 };

@@ -59,15 +59,20 @@ static void print_text(const struct uk_build_result *r)
 {
 	for (size_t i = 0; i < r->nimages; i++) {
 		const struct uk_build_image *im = &r->images[i];
-		char size[32], removed[32], took[32];
+		char size[32], removed[32], took[32], files[48] = "";
 
 		human((double)im->file_bytes, size, sizeof(size));
 		human((double)im->removed_bytes, removed, sizeof(removed));
+		if (im->files_count) {
+			memcpy(files, "files ", 6);
+			human((double)im->files_bytes, files + 6, sizeof(files) - 8);
+			strcat(files, ", ");
+		}
 		if (im->seconds < 1)
 			snprintf(took, sizeof(took), "%.0f ms", im->seconds * 1000);
 		else
 			snprintf(took, sizeof(took), "%.2f s", im->seconds);
-		printf("%s  %s  (removed %s)  %s%s\n", im->path, size, removed, took,
+		printf("%s  %s  (%sremoved %s)  %s%s\n", im->path, size, files, removed, took,
 		       im->relinked ? "" : "  up to date");
 	}
 }
@@ -81,11 +86,12 @@ static void print_json(const struct uk_build_result *r)
 		const struct uk_build_image *im = &r->images[i];
 
 		json_array_append_new(
-			imgs, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:f, s:b}", "target",
+			imgs, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:f, s:b}", "target",
 					uk_target_name(im->target), "path", im->path, "report",
 					im->report, "size", (json_int_t)im->file_bytes, "loaded",
 					(json_int_t)im->load_bytes, "removed",
-					(json_int_t)im->removed_bytes, "seconds", im->seconds,
+					(json_int_t)im->removed_bytes, "files",
+					(json_int_t)im->files_bytes, "seconds", im->seconds,
 					"relinked", im->relinked));
 	}
 	json_object_set_new(root, "images", imgs);

@@ -5,11 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "build/imagemeta.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "imagefmt/elfinfo.h"
+#include "imagefmt/imagefs.h"
 
 static const char usage[] = "uk inspect [--json] IMAGE";
 
@@ -33,8 +35,40 @@ static void flags_str(uint32_t f, char out[4])
 	out[3] = '\0';
 }
 
+/* "drwxr-xr-x" */
+static void mode_str(uint32_t mode, char out[11])
+{
+	static const char rwx[] = "rwxrwxrwx";
+	uint32_t t = mode & S_IFMT;
+
+	out[0] = t == S_IFDIR ? 'd' : t == S_IFLNK ? 'l' : t == S_IFREG ? '-' : '?';
+	for (int i = 0; i < 9; i++)
+		out[1 + i] = mode & (0400u >> i) ? rwx[i] : '-';
+	out[10] = '\0';
+}
+
+static void print_files(const struct ukf_image *f)
+{
+	if (!f->section_bytes) {
+		printf("files:       none\n");
+		return;
+	}
+	printf("files:       %zu entries, %" PRIu64 " bytes of data (section %s, %" PRIu64
+	       " bytes)\n",
+	       f->n, f->data_bytes, UKF_SECTION, f->section_bytes);
+	for (size_t i = 0; i < f->n; i++) {
+		char mode[11];
+
+		mode_str(f->v[i].mode, mode);
+		printf("  %s %9" PRIu64 "  /%s", mode, f->v[i].size, f->v[i].path);
+		if (S_ISLNK(f->v[i].mode) && f->v[i].size < 4096)
+			printf(" -> %.*s", (int)f->v[i].size, (const char *)f->v[i].data);
+		putchar('\n');
+	}
+}
+
 static void print_text(const char *image, const char *kernel, const struct uk_elf_info *e,
-		       const struct uk_image_meta *m)
+		       const struct uk_image_meta *m, const struct ukf_image *f)
 {
 	printf("image:       %s\n", image);
 	if (strcmp(kernel, image))
@@ -69,13 +103,14 @@ static void print_text(const char *image, const char *kernel, const struct uk_el
 	for (size_t i = 0; i < m->ncomponents; i++)
 		printf("  %-12s %-12s %s\n", m->components[i].name, m->components[i].version,
 		       m->components[i].digest);
+	print_files(f);
 }
 
 static void print_json(const char *image, const char *kernel, const struct uk_elf_info *e,
-		       const struct uk_image_meta *m)
+		       const struct uk_image_meta *m, const struct ukf_image *f)
 {
 	json_t *root = json_object(), *segs = json_array(), *notes = json_array(),
-	       *comps = json_array();
+	       *comps = json_array(), *files = json_array();
 	char *text;
 
 	for (size_t i = 0; i < e->nseg; i++) {
@@ -113,6 +148,13 @@ static void print_json(const char *image, const char *kernel, const struct uk_el
 	json_object_set_new(root, "segments", segs);
 	json_object_set_new(root, "notes", notes);
 	json_object_set_new(root, "components", comps);
+	for (size_t i = 0; i < f->n; i++)
+		json_array_append_new(files, json_pack("{s:s+, s:I, s:I}", "path", "/",
+						       f->v[i].path, "mode",
+						       (json_int_t)f->v[i].mode, "size",
+						       (json_int_t)f->v[i].size));
+	json_object_set_new(root, "files", files);
+	json_object_set_new(root, "files_bytes", json_integer((json_int_t)f->section_bytes));
 	text = json_dumps(root, JSON_INDENT(2));
 	puts(text);
 	free(text);
@@ -123,14 +165,16 @@ int cmd_inspect(int argc, char **argv)
 {
 	struct uk_elf_info e;
 	struct uk_image_meta m;
+	struct ukf_image f;
 	struct uk_error err = { 0 };
 	const char *image = NULL;
 	int json = 0;
 
 	if (cli_wants_help(argc, argv)) {
 		printf("usage: %s\n\nShows an image's name, target, entry points, sizes, "
-		       "segments, ELF notes\nand the components (with versions and digests) "
-		       "it was built from.\n\n  --json  print one JSON object\n",
+		       "segments, ELF notes,\nthe components (with versions and digests) "
+		       "it was built from and the files\npacked into it (uk.yaml files: and "
+		       "zoneinfo:).\n\n  --json  print one JSON object\n",
 		       usage);
 		return 0;
 	}
@@ -160,10 +204,16 @@ int cmd_inspect(int argc, char **argv)
 		uk_image_meta_free(&m);
 		return cli_report(&err);
 	}
+	if (ukf_image_load(kernel, &f, &err) != 0) {
+		free(kernel);
+		uk_image_meta_free(&m);
+		return cli_report(&err);
+	}
 	if (json)
-		print_json(image, kernel, &e, &m);
+		print_json(image, kernel, &e, &m, &f);
 	else
-		print_text(image, kernel, &e, &m);
+		print_text(image, kernel, &e, &m, &f);
+	ukf_image_free(&f);
 	free(kernel);
 	uk_image_meta_free(&m);
 	return 0;

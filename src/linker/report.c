@@ -41,6 +41,17 @@ static void sections(struct lk_ctx *c, json_t *kept, json_t *removed)
 				      sec_json(c->extra[k]));
 }
 
+/* The image's own files (uk build's section uk_files), 0 when none. */
+static uint64_t files_bytes(const struct lk_ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nosecs; i++)
+		if (!strcmp(c->osecs[i]->name, "uk_files"))
+			return c->osecs[i]->size;
+	return 0;
+}
+
 int lk_write_report(struct lk_ctx *c, const struct uk_link_result *res)
 {
 	const struct uk_link_opts *op = c->opts;
@@ -74,6 +85,8 @@ int lk_write_report(struct lk_ctx *c, const struct uk_link_result *res)
 			    json_integer((json_int_t)res->load_bytes));
 	json_object_set_new(tot, "file_bytes",
 			    json_integer((json_int_t)res->file_bytes));
+	json_object_set_new(tot, "files_bytes",
+			    json_integer((json_int_t)files_bytes(c)));
 	json_object_set_new(root, "output", json_string(op->output));
 	json_object_set_new(root, "base", json_integer((json_int_t)c->base));
 	json_object_set_new(root, "entry", entry);
