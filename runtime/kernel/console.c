@@ -1,92 +1,119 @@
-/* The console as an open file: descriptors 0, 1 and 2 at start. Output
- * goes to the platform console as written. Input goes through a line
- * discipline like a tty in canonical mode: bytes are kept until a newline
- * (a carriage return counts as one) and a read returns at most one line;
- * ^D at the start of a line is the end of file. Input is polled from the
- * platform console while a reader waits (wait.h). */
+/* The console as open files: descriptors 0, 1 and 2 at start, each a
+ * terminal or not as uk.tty says (uk run tells which of its own are).
+ * A terminal is the tty file: a character device with termios (tty.c).
+ * Others are a pipe's ends: descriptor 0 reads the raw bytes, and under
+ * uk.relay the relay's escapes (uk/cmdline.h) bring the end of file;
+ * descriptors 1 and 2 write. All output goes to the platform console as
+ * written (a terminal's output processing is the host's).
+ *
+ * Input waits in the platform (the UART's FIFO) until a reader or poll
+ * takes it: when it raises an interrupt the halted CPU wakes for it,
+ * otherwise a poller looks every millisecond while someone waits. */
+#include <uk/cmdline.h>
+
+#include "console.h"
 #include "errno.h"
+#include "syscall.h"
 #include "wait.h"
 
-#define TCGETS     0x5401
-#define TCSETS     0x5402
-#define TCSETSW    0x5403
-#define TCSETSF    0x5404
-#define TIOCGWINSZ 0x5413
-#define TIOCSWINSZ 0x5414
-#define IN_SIZE    4096
+#define FIONREAD 0x541b
 
-/* the kernel's struct termios (asm-generic/termbits.h), 36 bytes */
-struct ktermios {
-	uint32_t iflag, oflag, cflag, lflag;
-	uint8_t line, cc[19];
-};
-_Static_assert(sizeof(struct ktermios) == 36, "struct termios, x86_64");
+struct uk_console_in uk_in;
 
 static struct {
-	char *buf;             /* IN_SIZE bytes, allocated by the first reader */
-	unsigned head, tail;   /* ring: bytes [head, tail) */
-	unsigned committed;    /* bytes from head that readers may take */
-	unsigned eofs;         /* pending end-of-file marks */
-	struct ktermios tio;
-} in;
+	int started, pulling;
+	int esc, synced; /* relay decoding */
+} st;
 
-static unsigned used(void)
-{
-	return in.tail - in.head;
-}
+static struct uk_file tty_file, in_file;
 
-static void push(char c)
+/* One input byte; under uk.relay, after its escapes are undone. */
+static void receive(uint8_t c)
 {
-	if (used() < IN_SIZE)
-		in.buf[in.tail++ % IN_SIZE] = c;
-}
-
-static void discipline(char c)
-{
-	if (c == 4 && in.committed == used()) { /* ^D at the start of a line */
-		in.eofs++;
-		return;
+	if (uk_opt.relay) {
+		if (st.esc) {
+			st.esc = 0;
+			if (c == UK_RELAY_SYNC)
+				st.synced = 1;
+			if (c == UK_RELAY_EOF && st.synced) {
+				if (uk_in.tty)
+					uk_tty_push();
+				else
+					uk_in.eof = 1;
+			}
+			if (c != UK_RELAY_ESC)
+				return;
+		} else if (c == UK_RELAY_ESC) {
+			st.esc = 1;
+			return;
+		}
+		if (!st.synced || uk_in.eof)
+			return;
 	}
-	if (c == '\r')
-		c = '\n';
-	push(c);
-	if (c == '\n' || used() == IN_SIZE)
-		in.committed = used();
+	if (uk_in.tty)
+		uk_tty_receive(c);
+	else
+		uk_in_put((char)c);
 }
 
 static void console_poll_input(void)
 {
-	int c;
-	if (!in.buf && !(in.buf = uk_malloc(IN_SIZE)))
-		return;
-	while (used() < IN_SIZE && (c = uk_plat_console_getc()) >= 0)
-		discipline((char)c);
+	uk_console_pull();
 }
 
 static struct uk_poller input_poller = {.poll = console_poll_input};
 
-static long console_read(struct uk_file *f, void *buf, size_t n, uint64_t off)
+/* The first reader: where input is kept, and how it is noticed. */
+__uk_cold static int start(void)
+{
+	if (!(uk_in.buf = uk_malloc(UK_IN_SIZE)))
+		return 0;
+	st.started = 1;
+	st.synced = !uk_opt.relay;
+	if (!uk_plat_console_input(uk_opt.relay))
+		uk_poller_add(&input_poller);
+	return 1;
+}
+
+void uk_console_pull(void)
+{
+	if (st.pulling || (!st.started && !start()))
+		return;
+	st.pulling = 1;
+	int c, got = 0;
+	while (uk_in_used() < UK_IN_SIZE && (c = uk_plat_console_getc()) >= 0) {
+		receive((uint8_t)c);
+		got = 1;
+	}
+	if (got) { /* watchers (epoll) of either file */
+		uk_file_notify(&in_file);
+		uk_file_notify(&tty_file);
+	}
+	st.pulling = 0;
+}
+
+static long pipe_read(struct uk_file *f, void *buf, size_t n, uint64_t off)
 {
 	(void)f, (void)off;
-	uk_poller_add(&input_poller);
-	console_poll_input();
-	if (!in.committed) {
-		if (in.eofs) {
-			in.eofs--;
-			return 0;
-		}
-		return -EAGAIN;
-	}
-	char *s = buf;
+	uk_console_pull();
 	size_t i = 0;
-	while (i < n && in.committed) {
-		char c = in.buf[in.head++ % IN_SIZE];
-		in.committed--;
-		s[i++] = c;
-		if (c == '\n')
-			break;
-	}
-	return (long)i;
+	for (char *s = buf; i < n && uk_in_used(); i++)
+		s[i] = uk_in.buf[uk_in.head++ % UK_IN_SIZE];
+	uk_in.commit = uk_in.head;
+	return i || !n || uk_in.eof ? (long)i : -EAGAIN;
+}
+
+static unsigned pipe_in_poll(struct uk_file *f)
+{
+	(void)f;
+	uk_console_pull();
+	return (uk_in_used() ? UK_POLLIN : 0) | (uk_in.eof ? UK_POLLHUP : 0);
+}
+
+static unsigned out_poll(struct uk_file *f)
+{
+	(void)f;
+	return UK_POLLOUT;
 }
 
 static long console_write(struct uk_file *f, const void *buf, size_t n, uint64_t off)
@@ -96,62 +123,91 @@ static long console_write(struct uk_file *f, const void *buf, size_t n, uint64_t
 	return (long)n;
 }
 
-static unsigned console_poll(struct uk_file *f)
+static long pipe_ioctl(struct uk_file *f, unsigned long cmd, long arg)
 {
-	(void)f;
-	uk_poller_add(&input_poller);
-	console_poll_input();
-	return UK_POLLOUT | ((in.committed || in.eofs) ? UK_POLLIN : 0);
-}
-
-static long console_ioctl(struct uk_file *f, unsigned long cmd, long arg)
-{
-	(void)f;
-	switch (cmd) {
-	case TIOCGWINSZ: {
-		uint16_t *ws = (uint16_t *)arg;
-		ws[0] = 24; /* rows, columns, pixels */
-		ws[1] = 80;
-		ws[2] = ws[3] = 0;
-		return 0;
-	}
-	case TIOCSWINSZ:
-		return 0;
-	case TCGETS:
-		uk_memcpy((void *)arg, &in.tio, sizeof(in.tio));
-		return 0;
-	case TCSETS:
-	case TCSETSW:
-	case TCSETSF:
-		uk_memcpy(&in.tio, (const void *)arg, sizeof(in.tio));
-		return 0;
-	default:
+	if (cmd != FIONREAD)
 		return -ENOTTY;
-	}
-}
-
-static long console_stat(struct uk_file *f, struct uk_stat *st)
-{
-	(void)f;
-	uk_stat_anon(st, UK_S_IFCHR | 0620, 3);
-	st->rdev = (4 << 8) | 64; /* like /dev/ttyS0 */
-	st->blksize = 1024;
+	if (uk_bad_user(arg, sizeof(int)))
+		return -EFAULT;
+	if (f == &in_file)
+		uk_console_pull();
+	*(int *)arg = f == &in_file ? (int)uk_in_used() : 0;
 	return 0;
 }
 
-static const struct uk_file_ops console_ops = {
-	.read = console_read,
+static long pipe_stat(struct uk_file *f, struct uk_stat *s)
+{
+	uk_stat_anon(s, UK_S_IFIFO | 0600, f == &in_file ? 4 : 5);
+	return 0;
+}
+
+static long tty_read(struct uk_file *f, void *buf, size_t n, uint64_t off)
+{
+	return uk_in.tty ? uk_tty_read(f, buf, n, off) : pipe_read(f, buf, n, off);
+}
+
+static unsigned tty_poll(struct uk_file *f)
+{
+	if (!uk_in.tty)
+		return pipe_in_poll(f) | UK_POLLOUT;
+	uk_console_pull();
+	return UK_POLLOUT | (uk_tty_readable() ? UK_POLLIN : 0);
+}
+
+static long tty_stat(struct uk_file *f, struct uk_stat *s)
+{
+	(void)f;
+	uk_stat_anon(s, UK_S_IFCHR | 0620, 3);
+	s->rdev = (4 << 8) | 64; /* like /dev/ttyS0 */
+	s->blksize = 1024;
+	return 0;
+}
+
+static const struct uk_file_ops tty_ops = {
+	.read = tty_read,
 	.write = console_write,
-	.ioctl = console_ioctl,
-	.stat = console_stat,
-	.poll = console_poll,
+	.ioctl = uk_tty_ioctl,
+	.stat = tty_stat,
+	.poll = tty_poll,
 };
 
-static struct uk_file console_file = {.ops = &console_ops, .refs = 1, .flags = UK_O_RDWR};
+static const struct uk_file_ops pipe_in_ops = {
+	.read = pipe_read,
+	.ioctl = pipe_ioctl,
+	.stat = pipe_stat,
+	.poll = pipe_in_poll,
+};
 
-/* 0, 1 and 2 share one open file, as after a login; it is never freed. */
-void uk_console_init_fds(void)
+static const struct uk_file_ops pipe_out_ops = {
+	.write = console_write,
+	.ioctl = pipe_ioctl,
+	.stat = pipe_stat,
+	.poll = out_poll,
+};
+
+/* Never freed: each holds a reference of its own. */
+static struct uk_file tty_file = {.ops = &tty_ops, .refs = 1, .flags = UK_O_RDWR};
+static struct uk_file in_file = {.ops = &pipe_in_ops, .refs = 1, .flags = UK_O_RDONLY};
+static struct uk_file out_file = {.ops = &pipe_out_ops, .refs = 1, .flags = UK_O_WRONLY};
+
+/* Terminals share the tty file, as after a login; 1 and 2 share the
+ * pipe's write end when neither is a terminal. */
+__uk_cold void uk_console_init_fds(void)
 {
-	for (long fd = 0; fd < 3; fd++)
-		uk_fd_install_at(uk_file_get(&console_file), fd, 0);
+	uk_in.tty = uk_opt.tty & 1;
+	uk_in.winsize[0] = uk_opt.rows;
+	uk_in.winsize[1] = uk_opt.cols;
+	/* echo only where it can be seen: uk run said descriptor 1 is a terminal */
+	uk_tty_init(uk_opt.tty_given && (uk_opt.tty & 2));
+	for (long fd = 0; fd < 3; fd++) {
+		struct uk_file *f = uk_opt.tty & (1u << fd) ? &tty_file : fd ? &out_file : &in_file;
+		uk_fd_install_at(uk_file_get(f), fd, 0);
+	}
+}
+
+/* The console's terminal itself, for /dev/console and /dev/tty
+ * (fs/devfs.c), whatever descriptors 0-2 have become since. */
+struct uk_file *uk_console_file(void)
+{
+	return &tty_file;
 }

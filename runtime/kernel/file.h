@@ -83,6 +83,9 @@ struct uk_file_ops {
 	/* the last reference is gone: free what the file holds */
 	void (*release)(struct uk_file *f);
 	unsigned flags;
+	/* for a file with no node: readlink of /proc/self/fd/N says
+	 * anon_inode:[NAME] ("eventfd", "timerfd", "eventpoll") */
+	const char *anon_name;
 };
 #define UK_FILE_SEEKABLE 1 /* has a position; lseek works */
 

@@ -82,6 +82,32 @@ __attribute__((constructor)) static void bootstats(void)
 		uk_bootstats_print(rdtsc_now());
 }
 
+/* The image's files have this directory (fs/imagefs.c; weak: without
+ * the file systems there is none). */
+__attribute__((weak)) int uk_imagefs_has_dir(const char *path);
+
+/* The environment of a login shell, unless uk.env= (the manifest's env)
+ * sets the same variable: HOME is /root when the image has that folder. */
+__uk_cold static const char *default_env(unsigned i)
+{
+	static const char *const defaults[] = {
+		"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/", "USER=root", "LOGNAME=root",
+	};
+	if (i >= ARRAY_SIZE(defaults))
+		return 0;
+	const char *d = defaults[i];
+	/* asked always: it is also what refuses a bad image, before main */
+	if (i == 1 && uk_imagefs_has_dir && uk_imagefs_has_dir("root"))
+		d = "HOME=/root";
+	size_t key = 0;
+	while (d[key] != '=')
+		key++;
+	for (const char *w = 0; (w = uk_cmdline_next(w, 'e'));)
+		if (!uk_strncmp(w, d, key + 1))
+			return "";
+	return d;
+}
+
 __uk_cold void uk_process_start(void)
 {
 	char *sp = (char *)uk_main_stack.top;
@@ -91,6 +117,8 @@ __uk_cold void uk_process_start(void)
 	for (w = 0; (w = uk_cmdline_next(w, 'a'));)
 		argc++;
 	for (w = 0; (w = uk_cmdline_next(w, 'e'));)
+		envc++;
+	for (unsigned i = 0; (w = default_env(i)); i++)
 		envc++;
 
 	/* strings, copied in reverse so that argv[0] ends up lowest */
@@ -104,6 +132,9 @@ __uk_cold void uk_process_start(void)
 	for (w = 0; (w = uk_cmdline_next(w, 'a'));)
 		words[k++] = (uint64_t)push_str(&sp, w);
 	words[k++] = 0;
+	for (unsigned i = 0; (w = default_env(i)); i++)
+		if (*w)
+			words[k++] = (uint64_t)push_str(&sp, w);
 	for (w = 0; (w = uk_cmdline_next(w, 'e'));)
 		words[k++] = (uint64_t)push_str(&sp, w);
 	words[k++] = 0;

@@ -1,8 +1,15 @@
 /* Memory system calls over the identity-mapped page allocator: anonymous
  * mappings are physical runs, zeroed on allocation; brk grows up from the
- * end of the image (the allocator hands out memory from the top down). */
+ * end of the image (the allocator hands out memory from the top down).
+ * A file mapping is an anonymous one filled with the file's bytes
+ * (mman_file.c, linked with the file systems). */
+#include "file.h"
 #include "syscall.h"
 
+#define MAP_SHARED    0x01
+#define MAP_PRIVATE   0x02
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_TYPE      0x0f
 #define MAP_FIXED     0x10
 #define MAP_ANONYMOUS 0x20
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -10,6 +17,14 @@
 #define MADV_DONTNEED 4
 
 static uint64_t brk_start, brk_cur;
+
+/* mman_file.c, weak: without the file systems no descriptor can be
+ * mapped (ENODEV). check: 0, 1 for a file that maps as anonymous memory
+ * (/dev/zero), or -errno; fill: the bytes, once the memory is there. */
+__attribute__((weak)) long uk_mmap_file_check(struct uk_file *f, long prot, long flags);
+__attribute__((weak)) long uk_mmap_file_fill(struct uk_file *f, uint64_t addr, uint64_t len,
+					     long prot, long flags, uint64_t off);
+__attribute__((weak)) void uk_munmap_file(uint64_t addr, uint64_t len);
 
 /* Memory that never belongs to the program's mappings. */
 static int bad_range(uint64_t p, uint64_t len)
@@ -24,8 +39,23 @@ SYSCALL(mmap)
 	long flags = a[3];
 	if (!a[1] || !len)
 		return -EINVAL;
-	if (!(flags & MAP_ANONYMOUS))
-		return -ENODEV;
+	struct uk_file *f = 0;
+	uint64_t off = (uint64_t)a[5];
+	if (!(flags & MAP_ANONYMOUS)) {
+		long type = flags & MAP_TYPE;
+		if ((type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE) ||
+		    (off & (PAGE_SIZE - 1)))
+			return -EINVAL;
+		if (off + len < off)
+			return -EOVERFLOW;
+		if (!(f = uk_fd_get(a[4])))
+			return -EBADF;
+		long r = uk_mmap_file_check ? uk_mmap_file_check(f, a[2], flags) : -ENODEV;
+		if (r < 0)
+			return r;
+		if (r == 1) /* /dev/zero */
+			f = 0;
+	}
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if (bad_range(addr, len) || uk_pmem_claim(addr, len))
 			return -ENOMEM;
@@ -33,6 +63,13 @@ SYSCALL(mmap)
 		return -ENOMEM;
 	}
 	uk_memset((void *)addr, 0, len);
+	if (f) {
+		long r = uk_mmap_file_fill(f, addr, len, a[2], flags, off);
+		if (r < 0) {
+			uk_pmem_free(addr, len);
+			return r;
+		}
+	}
 	return (long)addr;
 }
 
@@ -41,6 +78,8 @@ SYSCALL(munmap)
 	uint64_t p = (uint64_t)a[0], len = ALIGN_UP((uint64_t)a[1], PAGE_SIZE);
 	if (!len || bad_range(p, len))
 		return -EINVAL;
+	if (uk_munmap_file)
+		uk_munmap_file(p, len); /* shared file mappings are written back */
 	uk_pmem_reserve(p, p + len); /* parts already free are not freed twice */
 	uk_pmem_free(p, len);
 	return 0;
@@ -53,6 +92,8 @@ SYSCALL(mremap)
 	uint64_t newlen = ALIGN_UP((uint64_t)a[2], PAGE_SIZE);
 	if (!newlen || bad_range(old, oldlen))
 		return -EINVAL;
+	if (uk_munmap_file) /* written back: the new mapping is a private copy */
+		uk_munmap_file(old, oldlen);
 	if (newlen <= oldlen) {
 		if (newlen < oldlen)
 			uk_pmem_free(old + newlen, oldlen - newlen);
