@@ -31,6 +31,14 @@ int cli_progress_enabled(void);
 /* True when color may be used on stream f (a terminal, NO_COLOR unset). */
 int cli_color(FILE *f);
 
+/* suggest.c: the candidate nearest to word by edit distance, or NULL
+ * when none is near enough to be a typing error. */
+const char *cli_nearest(const char *word, const char *const *cands, size_t n);
+struct option;
+/* "unknown option 'ARG'", with "did you mean '--x'?" when one of longopts
+ * is near; returns 2. */
+int cli_unknown_option(const char *usage, const char *arg, const struct option *longopts);
+
 /* Finds "--help"/"-h" in argv (before any "--"); prints usage to stdout. */
 int cli_wants_help(int argc, char **argv);
 

@@ -174,7 +174,7 @@ int cmd_build(int argc, char **argv)
 			break;
 		}
 		default:
-			return cli_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+			return cli_unknown_option(usage, argv[optind - 1], longopts);
 		}
 	}
 	if (optind < argc)

@@ -104,8 +104,7 @@ int cmd_images(int argc, char **argv)
 		if (c == 'j')
 			json = 1;
 		else
-			return cli_usage_error(usage, "unknown option '%s'",
-					       argv[optind - 1]);
+			return cli_unknown_option(usage, argv[optind - 1], longopts);
 	}
 	if (optind < argc)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);

@@ -163,7 +163,7 @@ int cmd_init(int argc, char **argv)
 		else if (c == 'n')
 			name = optarg;
 		else
-			return cli_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+			return cli_unknown_option(usage, argv[optind - 1], longopts);
 	}
 	if (optind < argc)
 		dir = argv[optind++];

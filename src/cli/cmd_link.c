@@ -147,8 +147,7 @@ int cmd_link(int argc, char **argv)
 		default:
 			free(keep);
 			free(link_if);
-			return cli_usage_error(usage, "unknown option '%s'",
-					       argv[optind - 1]);
+			return cli_unknown_option(usage, argv[optind - 1], longopts);
 		}
 	}
 	if (optind >= argc) {

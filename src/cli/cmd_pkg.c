@@ -81,8 +81,7 @@ static int create(int argc, char **argv)
 		if (c == 's')
 			root = optarg;
 		else
-			return cli_usage_error(usage, "unknown option '%s'",
-					       argv[optind - 1]);
+			return cli_unknown_option(usage, argv[optind - 1], longopts);
 	}
 	if (optind >= argc)
 		return cli_usage_error(usage, "which component folder?");
@@ -151,7 +150,7 @@ static int push(int argc, char **argv)
 		if (ch == 'k')
 			o.insecure = 1;
 		else
-			return cli_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+			return cli_unknown_option(usage, argv[optind - 1], longopts);
 	}
 	if (argc - optind != 2)
 		return cli_usage_error(usage, "give a component (folder or NAME) and a REF");

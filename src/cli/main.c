@@ -43,9 +43,16 @@ int main(int argc, char **argv)
 		return UK_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-	    !strcmp(argv[1], "help")) {
+	    (!strcmp(argv[1], "help") && argc == 2)) {
 		usage(stdout);
 		return UK_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "help")) { /* uk help CMD: that command's help */
+		char *args[] = { argv[2], "--help", NULL };
+		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			if (!strcmp(argv[2], commands[i].name))
+				return commands[i].fn(2, args);
+		argv[1] = argv[2]; /* an unknown one: said below */
 	}
 	if (!strcmp(argv[1], "--version"))
 		return cmd_version(1, argv + 1);
@@ -54,5 +61,12 @@ int main(int argc, char **argv)
 			continue;
 		return commands[i].fn(argc - 1, argv + 1);
 	}
+	const char *names[sizeof(commands) / sizeof(commands[0])];
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		names[i] = commands[i].name;
+	const char *near = cli_nearest(argv[1], names, sizeof(names) / sizeof(names[0]));
+	if (near)
+		return cli_usage_error(NULL, "unknown command '%s'; did you mean '%s'?", argv[1],
+				       near);
 	return cli_usage_error(NULL, "unknown command '%s'; see 'uk --help'", argv[1]);
 }

@@ -24,6 +24,23 @@ out=$("$UK" frobnicate 2>&1); rc=$?
 [ $rc -eq 2 ] && printf '%s' "$out" | grep -q "^uk: error: unknown command 'frobnicate'" &&
 	pass cli-unknown-command || fail cli-unknown-command "rc=$rc: $out"
 
+# Typing errors get the nearest command or option, as git and cargo do.
+out=$("$UK" biuld 2>&1); rc=$?
+[ $rc -eq 2 ] && [ "$out" = "uk: error: unknown command 'biuld'; did you mean 'build'?" ] &&
+	pass cli-suggest-command || fail cli-suggest-command "rc=$rc: $out"
+out=$("$UK" build --jsn 2>&1); rc=$?
+[ $rc -eq 2 ] && printf '%s' "$out" | head -n 1 | grep -qx "uk: error: unknown option '--jsn'; did you mean '--json'?" &&
+	pass cli-suggest-option || fail cli-suggest-option "rc=$rc: $out"
+out=$("$UK" link --kep=x 2>&1); rc=$?
+[ $rc -eq 2 ] && printf '%s' "$out" | head -n 1 | grep -qx "uk: error: unknown option '--kep=x'; did you mean '--keep'?" &&
+	pass cli-suggest-option-value || fail cli-suggest-option-value "rc=$rc: $out"
+# uk help CMD is CMD --help
+[ "$("$UK" help build 2>&1)" = "$("$UK" build --help 2>&1)" ] && pass cli-help-cmd ||
+	fail cli-help-cmd "$("$UK" help build 2>&1 | head -n 3)"
+out=$("$UK" help biuld 2>&1); rc=$?
+[ $rc -eq 2 ] && printf '%s' "$out" | grep -q "did you mean 'build'" && pass cli-help-unknown ||
+	fail cli-help-unknown "rc=$rc: $out"
+
 out=$("$UK" version); [ "$out" = "uk $(cat "$UK_ROOT/VERSION")" ] && pass cli-version || fail cli-version "$out"
 
 # uk init writes the three files, names the project after the folder.
