@@ -19,6 +19,11 @@ void uk_file_put(struct uk_file *f)
 {
 	if (--f->refs)
 		return;
+	while (f->hooks) { /* watchers (epoll) forget the file first */
+		struct uk_poll_hook *h = f->hooks;
+		f->hooks = h->next;
+		h->notify(h, f, UK_POLLFREE);
+	}
 	if (f->ops->release)
 		f->ops->release(f);
 	uk_free(f);

@@ -41,6 +41,9 @@
 #define UK_POLLRDNORM 0x040
 #define UK_POLLWRNORM 0x100
 #define UK_POLLRDHUP  0x2000
+/* not readiness: told to hooks when the file's last reference goes
+ * (uk_file_put); the hook is already off the list and must forget f */
+#define UK_POLLFREE   0x4000
 
 /* struct stat as x86_64 Linux lays it out */
 struct uk_stat {

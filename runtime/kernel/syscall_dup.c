@@ -16,6 +16,8 @@
 #define F_OFD_SETLK  37
 #define F_OFD_SETLKW 38
 #define F_DUPFD_CLOEXEC 1030
+#define F_SETPIPE_SZ 1031
+#define F_GETPIPE_SZ 1032
 #define FD_CLOEXEC 1
 #define CLOSE_RANGE_CLOEXEC (1u << 2)
 #define CLOSE_RANGE_UNSHARE (1u << 1)
@@ -84,6 +86,10 @@ __attribute__((weak)) long uk_file_lock(struct uk_file *f, long cmd, long arg)
 	return -EINVAL;
 }
 
+/* Pipes (pipe.c, group event) answer F_GETPIPE_SZ and F_SETPIPE_SZ;
+ * without them nothing is a pipe. */
+__attribute__((weak)) long uk_pipe_fcntl(struct uk_file *f, long cmd, unsigned long arg);
+
 SYSCALL(fcntl)
 {
 	struct uk_file *f = file_of(a[0]);
@@ -116,6 +122,9 @@ SYSCALL(fcntl)
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
 		return uk_file_lock(f, a[1], a[2]);
+	case F_SETPIPE_SZ:
+	case F_GETPIPE_SZ:
+		return uk_pipe_fcntl ? uk_pipe_fcntl(f, a[1], (unsigned long)a[2]) : -EBADF;
 	case F_GETOWN:
 		return 0;
 	case F_SETOWN:
