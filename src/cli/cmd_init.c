@@ -12,7 +12,7 @@
 #include "cli/templates.h"
 #include "util/path.h"
 
-static const char usage[] = "uk init [DIR] [--template NAME] [--name NAME]";
+static const char usage[] = "uk init [DIR] [--template NAME] [--name NAME] | uk init --list";
 
 static void help(void)
 {
@@ -24,7 +24,23 @@ static void help(void)
 	for (const struct uk_template_file *f = uk_template_files; f->template; f++)
 		if (f == uk_template_files || strcmp(f[-1].template, f->template))
 			printf(" %s", f->template);
-	printf("\n  --name NAME      the program's name (default: the folder's name)\n");
+	printf("\n  --name NAME      the program's name (default: the folder's name)\n"
+	       "  --list           list the templates, one a line\n");
+}
+
+static void list_templates(void)
+{
+	for (const struct uk_template_file *f = uk_template_files; f->template; f++)
+		if (f == uk_template_files || strcmp(f[-1].template, f->template))
+			printf("%s\n", f->template);
+}
+
+static int template_exists(const char *tmpl)
+{
+	for (const struct uk_template_file *f = uk_template_files; f->template; f++)
+		if (!strcmp(f->template, tmpl))
+			return 1;
+	return 0;
 }
 
 /* A project name: lower case letters, digits, '.', '_', '-'; from a folder
@@ -110,7 +126,9 @@ static int write_template(const char *dir, const char *tmpl, const char *name)
 		free(path);
 	}
 	if (count == 0)
-		return cli_usage_error(usage, "no template '%s'; see 'uk init --help'", tmpl);
+		return cli_usage_error(usage, "no template '%s'; 'uk init --list' lists them", tmpl);
+	if (uk_mkdirs(dir, &err) != 0)
+		return cli_report(&err);
 	for (f = uk_template_files; f->template; f++) {
 		char *path, *slash, *text;
 		int rc;
@@ -145,12 +163,12 @@ int cmd_init(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "template", required_argument, NULL, 't' },
 		{ "name", required_argument, NULL, 'n' },
+		{ "list", no_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *tmpl = "hello", *name = NULL, *dir = ".";
 	char derived[64];
-	struct uk_error err = { 0 };
-	int c;
+	int c, list = 0;
 
 	if (cli_wants_help(argc, argv)) {
 		help();
@@ -162,6 +180,8 @@ int cmd_init(int argc, char **argv)
 			tmpl = optarg;
 		else if (c == 'n')
 			name = optarg;
+		else if (c == 'l')
+			list = 1;
 		else
 			return cli_unknown_option(usage, argv[optind - 1], longopts);
 	}
@@ -169,8 +189,13 @@ int cmd_init(int argc, char **argv)
 		dir = argv[optind++];
 	if (optind < argc)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (uk_mkdirs(dir, &err) != 0)
-		return cli_report(&err);
+	if (list) {
+		list_templates();
+		return 0;
+	}
+	/* everything that can refuse comes before the folder is made */
+	if (!template_exists(tmpl))
+		return cli_usage_error(usage, "no template '%s'; 'uk init --list' lists them", tmpl);
 	if (!name) {
 		if (name_from_dir(dir, derived, sizeof(derived)) != 0)
 			return cli_usage_error(usage, "cannot make a project name from '%s'; "

@@ -86,3 +86,13 @@ fi
 rm -rf "$tmp/tty/build"
 out=$("$UK" build -C "$tmp/tty" 2>&1 | cat)
 printf '%s' "$out" | grep -q $'\033\|^uk: compile' && fail cli-plain-when-piped "$out" || pass cli-plain-when-piped
+
+# uk init refuses before it makes anything: no empty folder left behind.
+out=$("$UK" init "$tmp/refused" --template nosuch 2>&1); rc=$?
+[ $rc -eq 2 ] && [ ! -e "$tmp/refused" ] && printf '%s' "$out" | grep -q "'uk init --list' lists them" &&
+	pass cli-init-refusal-leaves-nothing || fail cli-init-refusal-leaves-nothing "rc=$rc exists=$([ -e "$tmp/refused" ] && echo yes): $out"
+out=$("$UK" init "$tmp/refused2" --name BAD 2>&1); rc=$?
+[ $rc -eq 2 ] && [ ! -e "$tmp/refused2" ] && pass cli-init-bad-name-leaves-nothing ||
+	fail cli-init-bad-name-leaves-nothing "rc=$rc: $out"
+out=$("$UK" init --list); want=$(cd "$UK_ROOT/templates" && ls)
+[ "$out" = "$want" ] && pass cli-init-list || fail cli-init-list "got '$out', templates '$want'"
