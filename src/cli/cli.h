@@ -39,6 +39,11 @@ struct option;
  * is near; returns 2. */
 int cli_unknown_option(const char *usage, const char *arg, const struct option *longopts);
 
+/* project_dir.c: the project's folder into out: `given` (-C DIR, which
+ * must exist) or, when NULL, the nearest folder upward with a uk.yaml
+ * ("." when there is none). Returns 0, or -1 with err set (status 2). */
+int cli_project_dir(const char *given, char *out, size_t len, struct uk_error *err);
+
 /* Finds "--help"/"-h" in argv (before any "--"); prints usage to stdout. */
 int cli_wants_help(int argc, char **argv);
 

@@ -133,9 +133,10 @@ int cmd_build(int argc, char **argv)
 		{ "gce", no_argument, NULL, 'G' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct uk_build_opts o = { .dir = "." };
+	struct uk_build_opts o = { .dir = NULL };
 	struct uk_build_result r = { 0 };
 	struct uk_error err = { 0 };
+	char dir[4096];
 	int json = 0, c, rc;
 
 	if (cli_wants_help(argc, argv)) {
@@ -179,6 +180,9 @@ int cmd_build(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (cli_project_dir(o.dir, dir, sizeof(dir), &err) != 0)
+		return cli_report(&err);
+	o.dir = dir;
 	if (cli_progress_enabled() && !json)
 		o.progress = progress;
 	rc = uk_build(&o, &r, &err);

@@ -96,3 +96,14 @@ out=$("$UK" init "$tmp/refused2" --name BAD 2>&1); rc=$?
 	fail cli-init-bad-name-leaves-nothing "rc=$rc: $out"
 out=$("$UK" init --list); want=$(cd "$UK_ROOT/templates" && ls)
 [ "$out" = "$want" ] && pass cli-init-list || fail cli-init-list "got '$out', templates '$want'"
+
+# uk build finds uk.yaml upward from where it runs, as cargo and git do;
+# -C DIR that is not a folder says so.
+"$UK" init "$tmp/up" >/dev/null
+out=$(cd "$tmp/up/src" && "$UK" build 2>&1); rc=$?
+[ $rc -eq 0 ] && [ -x "$tmp/up/build/kvm/up" ] && [ ! -e "$tmp/up/src/build" ] &&
+	printf '%s' "$out" | grep -q '^\.\./build/kvm/up ' && pass cli-build-finds-project-upward ||
+	fail cli-build-finds-project-upward "rc=$rc: $out"
+out=$("$UK" build -C "$tmp/no-such-dir" 2>&1); rc=$?
+[ $rc -eq 2 ] && printf '%s' "$out" | grep -q "^uk: error: -C '$tmp/no-such-dir': No such file or directory" &&
+	pass cli-build-C-missing || fail cli-build-C-missing "rc=$rc: $out"
