@@ -43,7 +43,7 @@ OBJ_SANL  += build/san/gen/bootloader.o
 COMPONENTS := build/components/uk-runtime/component.yaml build/components/musl/component.yaml
 STORE      := build/store/index.json
 
-.PHONY: all check demo install clean lint components unit-tests bench
+.PHONY: all check demo install uninstall clean lint components unit-tests bench
 all: bin/uk $(STORE)
 
 bin/uk: $(OBJ_REL)
@@ -117,6 +117,12 @@ install: all
 	for m in man/*.1; do install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done
 	for m in man/*.5; do [ -e $$m ] && install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man5/ || true; done
 	for m in man/*.7; do [ -e $$m ] && install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man7/ || true; done
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/uk
+	rm -rf $(DESTDIR)$(PREFIX)/share/uk
+	for m in man/*.1; do rm -f $(DESTDIR)$(PREFIX)/share/man/man1/$${m#man/}; done
+	for m in man/*.5 man/*.7; do [ -e $$m ] && rm -f $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$${m#man/} || true; done
 
 lint:
 	clang-format --dry-run --Werror $(LIB_SRCS) $(CLI_SRCS)

@@ -15,6 +15,7 @@ int cmd_pull(int argc, char **argv);
 int cmd_login(int argc, char **argv);
 int cmd_rmi(int argc, char **argv);
 int cmd_gc(int argc, char **argv);
+int cmd_completion(int argc, char **argv);
 
 /* Shared by the registry commands (cmd_pull.c, cmd_gc.c). */
 struct uk_gc_stats;

@@ -26,13 +26,14 @@ static const struct command commands[] = {
 	{ "login", cmd_login, "store credentials for a registry" },
 	{ "rmi", cmd_rmi, "remove images or components from the user store" },
 	{ "gc", cmd_gc, "drop blobs no image or component uses" },
+	{ "completion", cmd_completion, "print a bash or zsh completion script" },
 };
 
 static void usage(FILE *f)
 {
 	fputs("usage: uk <command> [options] [args]\n\ncommands:\n", f);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fputs("\n'uk <command> --help' and 'man uk-<command>' tell more.\n", f);
 }
 

@@ -107,3 +107,17 @@ out=$(cd "$tmp/up/src" && "$UK" build 2>&1); rc=$?
 out=$("$UK" build -C "$tmp/no-such-dir" 2>&1); rc=$?
 [ $rc -eq 2 ] && printf '%s' "$out" | grep -q "^uk: error: -C '$tmp/no-such-dir': No such file or directory" &&
 	pass cli-build-C-missing || fail cli-build-C-missing "rc=$rc: $out"
+
+# uk completion bash: a script bash loads, completing commands and options.
+comp() { # WORDS...: what _uk offers for the last word
+	PATH=$(dirname "$UK"):$PATH bash -c 'eval "$("$0" completion bash)" || exit 9
+		COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); _uk; echo "${COMPREPLY[*]}"' "$UK" "$@"
+}
+[ "$(comp uk bui)" = build ] && [ "$(comp uk build --jso)" = --json ] && [ "$(comp uk help ini)" = init ] &&
+	pass cli-completion-bash || fail cli-completion-bash "'$(comp uk bui)' '$(comp uk build --jso)' '$(comp uk help ini)'"
+if command -v zsh >/dev/null; then
+	"$UK" completion zsh | zsh -n && pass cli-completion-zsh-parses || fail cli-completion-zsh-parses "zsh -n refused it"
+fi
+out=$("$UK" completion fish 2>&1); rc=$?
+[ $rc -eq 2 ] && printf '%s' "$out" | grep -q "unknown shell 'fish'" && pass cli-completion-unknown-shell ||
+	fail cli-completion-unknown-shell "rc=$rc: $out"

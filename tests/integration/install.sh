@@ -19,3 +19,10 @@ out=$("$prefix/bin/uk" images 2>&1); rc=$?
 out=$("$prefix/bin/uk" build -C "$tmp/p" 2>&1); rc=$?
 [ $rc -eq 0 ] && [ -x "$tmp/p/build/kvm/p" ] && [ ! -e "$UK_HOME/index.json" ] &&
 	pass install-builds-offline || fail install-builds-offline "rc=$rc: $out"
+
+# make uninstall removes what make install wrote and nothing else.
+mkdir -p "$prefix/share/man/man1" && echo keep >"$prefix/share/man/man1/other.1"
+out=$(make -s -C "$UK_ROOT" uninstall PREFIX="$prefix" 2>&1); rc=$?
+left=$(cd "$prefix" && find . -type f | sort)
+[ $rc -eq 0 ] && [ "$left" = "./share/man/man1/other.1" ] && pass install-uninstall ||
+	fail install-uninstall "rc=$rc, left: $left $out"
