@@ -204,7 +204,8 @@ long uk_vfs_walk(long dirfd, const char *path, unsigned flags, struct uk_node **
 /* The parent directory of a path and its last name, for calls that make
  * or remove names: *dir is referenced, name gets the last component
  * (NUL-terminated, may be "." or ".." which callers refuse as Linux
- * does); *slash is set when the path ends with '/'. ENOENT for "". */
+ * does, and "/" for the root itself); *slash is set when the path ends
+ * with '/'. ENOENT for "". */
 long uk_vfs_walk_parent(long dirfd, const char *path, struct uk_node **dir,
 			char name[UK_NAME_MAX + 1], int *slash);
 
@@ -222,9 +223,9 @@ static inline struct uk_node *uk_file_node(struct uk_file *f)
 }
 /* stat of a node as stat(2) reports it (st_dev from its file system). */
 long uk_vfs_getattr(struct uk_node *n, struct uk_stat *st);
-/* The absolute path of a directory (or of any node, found by searching
- * its parents' listings for its inode): a length without the NUL, or
- * ERANGE when size is too small, ENOENT if unlinked. */
+/* The absolute path of a directory, found upwards through ".." and each
+ * parent's listing: a length without the NUL, or ERANGE when size is too
+ * small, ENOENT if it was removed (or is no directory). */
 long uk_vfs_path(struct uk_node *n, char *buf, size_t size);
 
 /* The working directory (referenced; "/" at start) and the umask. */

@@ -22,6 +22,7 @@
 			EPOLLEXCLUSIVE)
 #define MAX_NESTS      4 /* Linux's EP_MAX_NESTS: at most 5 epolls in a chain */
 #define MAX_EVENTS     (0x7fffffff / 12)
+#define USER_TOP       0x7ffffffff000ull /* x86_64 Linux's TASK_SIZE */
 
 struct epoll_event {
 	uint32_t events;
@@ -156,6 +157,12 @@ static long collect(void *arg)
 			link_del(&it->rdy);
 		if (!ev)
 			continue;
+		if (uk_bad_user((long)&c->out[n], sizeof(*c->out))) {
+			link_tail(tx.next, &it->rdy); /* back in front, as Linux does */
+			if (!n)
+				n = -EFAULT;
+			break;
+		}
 		c->out[n].events = ev;
 		c->out[n].data = it->data;
 		n++;
@@ -362,7 +369,10 @@ static long wait_events(const long *a, uint64_t deadline)
 	long max = (int)a[2];
 	if (max <= 0 || max > MAX_EVENTS)
 		return -EINVAL;
-	if (uk_bad_user(a[1], (uint64_t)max * sizeof(struct epoll_event)))
+	/* like Linux's access_ok: a user address range; whether it is
+	 * memory is found when an event is written there */
+	uint64_t end = (uint64_t)a[1] + (uint64_t)max * sizeof(struct epoll_event);
+	if (end < (uint64_t)a[1] || end > USER_TOP)
 		return -EFAULT;
 	struct uk_file *f = uk_fd_get(a[0]);
 	if (!f)
