@@ -7,7 +7,9 @@
  *
  * Little-endian. Entries sorted by path (byte order), every directory on a
  * path listed before its children, the root not listed, paths relative
- * ("etc/app.conf"). A file's data is its bytes, a symlink's its target. */
+ * ("etc/app.conf"). A file's data is its bytes, a symlink's its target.
+ * uk build's object also defines the global symbol uk_files over the blob
+ * (src/imagefmt/secobj.h), which a runtime's link_if rule can name. */
 #ifndef UK_IMAGEFMT_IMAGEFS_H
 #define UK_IMAGEFMT_IMAGEFS_H
 

@@ -21,7 +21,7 @@ void uk_secobj_make(const char *name, const void *data, size_t len, uint64_t ali
 	static const char *const fixed[] = { ".note.GNU-stack", ".symtab", ".strtab",
 					     ".shstrtab" };
 	Elf64_Shdr sh[S_COUNT];
-	Elf64_Sym sym[2];
+	Elf64_Sym sym[3];
 	Elf64_Ehdr eh;
 	uint32_t name_at[S_COUNT];
 	uint64_t data_off, sym_off, str_off, shs_off, sh_off, shs_len;
@@ -39,7 +39,7 @@ void uk_secobj_make(const char *name, const void *data, size_t len, uint64_t ali
 	data_off = ALIGN(sizeof(eh), align);
 	sym_off = ALIGN(data_off + len, 8);
 	str_off = sym_off + sizeof(sym);
-	shs_off = str_off + 1; /* .strtab: one empty name */
+	shs_off = str_off + 1 + strlen(name) + 1; /* .strtab: "", name */
 	sh_off = ALIGN(shs_off + shs_len, 8);
 	*outlen = (size_t)(sh_off + sizeof(sh));
 	b = calloc(1, *outlen);
@@ -63,12 +63,18 @@ void uk_secobj_make(const char *name, const void *data, size_t len, uint64_t ali
 	if (len)
 		memcpy(b + data_off, data, len);
 
-	/* The null symbol and the section's own: a symbol table some tools
-	 * expect, with nothing global to clash. */
+	/* The null symbol, the section's own, and one global named like the
+	 * section over its bytes: what a component's link_if rule can name to
+	 * link the code that reads the section only when it is there. */
 	memset(sym, 0, sizeof(sym));
 	sym[1].st_info = ELF64_ST_INFO(STB_LOCAL, STT_SECTION);
 	sym[1].st_shndx = S_DATA;
+	sym[2].st_name = 1;
+	sym[2].st_info = ELF64_ST_INFO(STB_GLOBAL, STT_OBJECT);
+	sym[2].st_shndx = S_DATA;
+	sym[2].st_size = len;
 	memcpy(b + sym_off, sym, sizeof(sym));
+	memcpy(b + str_off + 1, name, strlen(name) + 1);
 
 	b[shs_off] = '\0';
 	memcpy(b + shs_off + 1, name, strlen(name) + 1);
@@ -90,12 +96,12 @@ void uk_secobj_make(const char *name, const void *data, size_t len, uint64_t ali
 	sh[S_SYMTAB].sh_offset = sym_off;
 	sh[S_SYMTAB].sh_size = sizeof(sym);
 	sh[S_SYMTAB].sh_link = S_STRTAB;
-	sh[S_SYMTAB].sh_info = 2; /* first global: none */
+	sh[S_SYMTAB].sh_info = 2; /* the first global */
 	sh[S_SYMTAB].sh_addralign = 8;
 	sh[S_SYMTAB].sh_entsize = sizeof(Elf64_Sym);
 	sh[S_STRTAB].sh_type = SHT_STRTAB;
 	sh[S_STRTAB].sh_offset = str_off;
-	sh[S_STRTAB].sh_size = 1;
+	sh[S_STRTAB].sh_size = shs_off - str_off;
 	sh[S_STRTAB].sh_addralign = 1;
 	sh[S_SHSTRTAB].sh_type = SHT_STRTAB;
 	sh[S_SHSTRTAB].sh_offset = shs_off;

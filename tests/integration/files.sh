@@ -247,9 +247,9 @@ refused files-refuse-too-big "more than half of 'memory'"
 rm "$p/public/big.bin"
 cp "$tmp/uk.yaml.good" "$p/uk.yaml"
 
-# A booted guest reads its files (once the runtime mounts them: the
-# runtime's reader refers to the section's bounds).
-if nm "$UK_ROOT/build/components/uk-runtime/lib/libukcore.a" 2>/dev/null | grep -Eq ' [Uw] __start_uk_files$'; then
+# A booted guest reads its files (with a runtime whose reader is linked).
+"$UK" build -C "$p" -t kvm >/dev/null 2>&1
+if nm "$p/build/kvm/web" 2>/dev/null | grep -q ' T uk_imagefs_init$'; then
 	want=$(printf '/etc/app.conf:port = 9090\n/srv/www/home.html:<h1>hello</h1>\nrun.sh mode 100755 size 10\nhome.html -> index.html\n2023-11-14 23:13 CET')
 	for accel in $accels; do
 		out=$(timeout 120 "$UK" run -C "$p" -t kvm --accel "$accel" 2>"$tmp/err"); rc=$?

@@ -249,6 +249,26 @@ static void t_section_object(void)
 		CHECK(memcmp(o + sh[i].sh_offset, data, sizeof(data)) == 0);
 	}
 	CHECK(found);
+	/* A global symbol over the bytes, for a component's link_if rule. */
+	found = 0;
+	for (unsigned i = 0; i < eh->e_shnum; i++) {
+		const Elf64_Sym *y = (const void *)(o + sh[i].sh_offset);
+		const char *str = (const char *)o + sh[sh[i].sh_link].sh_offset;
+
+		if (sh[i].sh_type != SHT_SYMTAB)
+			continue;
+		CHECK_EQ_INT(sh[i].sh_size / sizeof(*y), 3);
+		CHECK_EQ_INT(sh[i].sh_info, 2);
+		CHECK_EQ_STR(str + y[2].st_name, "uk_files");
+		CHECK_EQ_INT(ELF64_ST_BIND(y[2].st_info), STB_GLOBAL);
+		CHECK_EQ_INT(ELF64_ST_TYPE(y[2].st_info), STT_OBJECT);
+		CHECK_EQ_INT(y[2].st_size, sizeof(data));
+		CHECK_EQ_STR((const char *)o + sh[eh->e_shstrndx].sh_offset +
+				     sh[y[2].st_shndx].sh_name,
+			     "uk_files");
+		found = 1;
+	}
+	CHECK(found);
 	/* Not a valid blob inside: the reader says so and names the file. */
 	CHECK_EQ_INT(ukf_image_parse(o, len, "obj", &im, &err), -1);
 	CHECK_CONTAINS(err.msg, "obj");
