@@ -10,7 +10,7 @@
 
 #include "kernel.h"
 
-struct uk_options uk_opt = {.name = "uk"};
+struct uk_options uk_opt = {.name = "uk", .tty = 7, .rows = 24, .cols = 80};
 
 static char *words;
 static uint64_t words_len;
@@ -67,6 +67,30 @@ __uk_cold static uint64_t parse_size(const char *s)
 	return v;
 }
 
+/* "0,2": a bit per descriptor 0-2 */
+__uk_cold static uint8_t parse_fds(const char *s)
+{
+	uint8_t bits = 0;
+	for (; *s; s++)
+		if (*s >= '0' && *s <= '2')
+			bits |= (uint8_t)(1u << (*s - '0'));
+	return bits;
+}
+
+/* "ROWSxCOLS"; a part that is 0 or missing keeps its default */
+__uk_cold static void parse_winsize(const char *s)
+{
+	uint64_t rows = parse_size(s), cols = 0;
+	while (*s >= '0' && *s <= '9')
+		s++;
+	if (*s == 'x')
+		cols = parse_size(s + 1);
+	if (rows && rows < 0x10000)
+		uk_opt.rows = (uint16_t)rows;
+	if (cols && cols < 0x10000)
+		uk_opt.cols = (uint16_t)cols;
+}
+
 __uk_cold static char option(char *w)
 {
 	if (!uk_strncmp(w, UK_OPT_STRACE, sizeof(UK_OPT_STRACE)))
@@ -79,8 +103,17 @@ __uk_cold static char option(char *w)
 		uk_opt.name = w + sizeof(UK_OPT_NAME) - 1;
 	else if (starts(w, UK_OPT_STACK))
 		uk_opt.stack_size = ALIGN_UP(parse_size(w + sizeof(UK_OPT_STACK) - 1), PAGE_SIZE);
+	else if (!uk_strncmp(w, UK_OPT_RELAY, sizeof(UK_OPT_RELAY)))
+		uk_opt.relay = 1;
+	else if (starts(w, UK_OPT_TTY)) {
+		uk_opt.tty = parse_fds(w + sizeof(UK_OPT_TTY) - 1);
+		uk_opt.tty_given = 1;
+	} else if (starts(w, UK_OPT_WINSIZE))
+		parse_winsize(w + sizeof(UK_OPT_WINSIZE) - 1);
 	else if (starts(w, UK_OPT_ENV) && w[sizeof(UK_OPT_ENV) - 1])
 		return 'e';
+	else if (starts(w, UK_OPT_VOLUME))
+		return 'm'; /* drivers/virtio/link_9p.c mounts it */
 	else
 		uk_printk("uk: unknown option '%s' ignored\n", w);
 	return 'o';
@@ -99,6 +132,7 @@ __uk_cold void uk_cmdline_parse(const char *raw)
 	}
 	char *w = words;
 	int dashdash = 0;
+	char *run = 0;
 	size_t n;
 	while ((n = next_word(&raw, w + 1))) {
 		char *word = w + 1;
@@ -106,7 +140,18 @@ __uk_cold void uk_cmdline_parse(const char *raw)
 			dashdash = 1;
 			continue;
 		}
-		w[0] = !dashdash && starts(word, UK_OPT_PREFIX) ? option(word) : 'a';
+		if (starts(word, UK_VIRTIO_MMIO_WORD)) {
+			/* a device: QEMU appends these after "--", so there only
+			 * a run that no argument follows counts */
+			w[0] = 'v';
+			if (dashdash && !run)
+				run = w;
+		} else {
+			w[0] = !dashdash && starts(word, UK_OPT_PREFIX) ? option(word) : 'a';
+			for (; run && w[0] == 'a' && run < w; run += 1 + uk_strlen(run + 1) + 1)
+				*run = 'a';
+			run = 0;
+		}
 		w += 1 + uk_strlen(word) + 1;
 	}
 	*w = 0;

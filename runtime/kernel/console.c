@@ -20,22 +20,17 @@
 
 struct uk_console_in uk_in;
 
-static struct {
-	int started, pulling;
-	int esc, synced; /* relay decoding */
-} st;
-
 static struct uk_file tty_file, in_file;
 
 /* One input byte; under uk.relay, after its escapes are undone. */
 static void receive(uint8_t c)
 {
 	if (uk_opt.relay) {
-		if (st.esc) {
-			st.esc = 0;
+		if (uk_in.esc) {
+			uk_in.esc = 0;
 			if (c == UK_RELAY_SYNC)
-				st.synced = 1;
-			if (c == UK_RELAY_EOF && st.synced) {
+				uk_in.synced = 1;
+			if (c == UK_RELAY_EOF && uk_in.synced) {
 				if (uk_in.tty)
 					uk_tty_push();
 				else
@@ -44,10 +39,10 @@ static void receive(uint8_t c)
 			if (c != UK_RELAY_ESC)
 				return;
 		} else if (c == UK_RELAY_ESC) {
-			st.esc = 1;
+			uk_in.esc = 1;
 			return;
 		}
-		if (!st.synced || uk_in.eof)
+		if (!uk_in.synced || uk_in.eof)
 			return;
 	}
 	if (uk_in.tty)
@@ -68,8 +63,8 @@ __uk_cold static int start(void)
 {
 	if (!(uk_in.buf = uk_malloc(UK_IN_SIZE)))
 		return 0;
-	st.started = 1;
-	st.synced = !uk_opt.relay;
+	uk_in.started = 1;
+	uk_in.synced = !uk_opt.relay;
 	if (!uk_plat_console_input(uk_opt.relay))
 		uk_poller_add(&input_poller);
 	return 1;
@@ -77,9 +72,9 @@ __uk_cold static int start(void)
 
 void uk_console_pull(void)
 {
-	if (st.pulling || (!st.started && !start()))
+	if (uk_in.pulling || (!uk_in.started && !start()))
 		return;
-	st.pulling = 1;
+	uk_in.pulling = 1;
 	int c, got = 0;
 	while (uk_in_used() < UK_IN_SIZE && (c = uk_plat_console_getc()) >= 0) {
 		receive((uint8_t)c);
@@ -89,7 +84,7 @@ void uk_console_pull(void)
 		uk_file_notify(&in_file);
 		uk_file_notify(&tty_file);
 	}
-	st.pulling = 0;
+	uk_in.pulling = 0;
 }
 
 static long pipe_read(struct uk_file *f, void *buf, size_t n, uint64_t off)
@@ -99,7 +94,6 @@ static long pipe_read(struct uk_file *f, void *buf, size_t n, uint64_t off)
 	size_t i = 0;
 	for (char *s = buf; i < n && uk_in_used(); i++)
 		s[i] = uk_in.buf[uk_in.head++ % UK_IN_SIZE];
-	uk_in.commit = uk_in.head;
 	return i || !n || uk_in.eof ? (long)i : -EAGAIN;
 }
 

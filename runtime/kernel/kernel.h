@@ -31,6 +31,11 @@ void uk_vprintk(const char *fmt, va_list ap);
 void uk_plat_console_write(const char *s, size_t n);
 /* The next input byte, or -1 when none is waiting. */
 int uk_plat_console_getc(void);
+/* Called once before input is read: 1 when waiting input will raise an
+ * interrupt (a halted CPU wakes), 0 when it must be polled. resync: the
+ * sender starts with a marker (uk.relay), so the receive FIFO may be
+ * reset, which can drop a byte, to make input faster. */
+int uk_plat_console_input(int resync);
 __attribute__((noreturn)) void uk_plat_exit(int status);
 /* TSC frequency from a platform timer (the PIT on kvm), 0 if none. */
 uint64_t uk_plat_tsc_hz(void);
@@ -87,6 +92,10 @@ struct uk_options {
 	int bootstats;
 	int verbose;
 	uint64_t stack_size;
+	uint8_t tty_given;     /* uk.tty= was given */
+	uint8_t tty;           /* bit n: descriptor n is a terminal */
+	uint8_t relay;         /* uk.relay */
+	uint16_t rows, cols;   /* uk.winsize= */
 };
 extern struct uk_options uk_opt;
 void uk_cmdline_parse(const char *raw);

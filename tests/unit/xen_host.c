@@ -95,6 +95,7 @@ long uk_xen_hypercall(unsigned nr, unsigned long a1, void *a2)
 void uk_paging_map_mmio(uint64_t pa) { mapped_ok = pa == (uint64_t)page; }
 void uk_kvm_console_write(const char *s, size_t n) { (void)s; (void)n; abort(); }
 int uk_kvm_console_getc(void) { abort(); }
+int uk_kvm_console_input(int resync) { (void)resync; abort(); }
 void uk_kvm_exit(int status) { (void)status; abort(); }
 uint64_t uk_kvm_tsc_hz(void) { abort(); }
 uint64_t uk_kvm_wallclock(void) { abort(); }

@@ -1,6 +1,7 @@
 /* CPU state the runtime sets up once: FPU/SSE/AVX for user code, the TSS
  * with its IST stacks, the IDT, and the syscall MSRs. */
 #include "cpu.h"
+#include "irq.h"
 #include "kernel.h"
 
 #define CR0_MP (1ul << 1)
@@ -15,7 +16,8 @@
 #define IST_DOUBLE    2
 #define IST_IRQ       3
 #define VEC_TIMER     32
-#define IDT_ENTRIES   34 /* exceptions, timer (32), spurious (33) */
+/* exceptions, timer (32), spurious (33), device interrupts (irq.h) */
+#define IDT_ENTRIES   (UK_IRQ_VEC_BASE + UK_IRQ_SLOTS)
 
 struct tss {
 	uint32_t reserved0;
@@ -62,6 +64,11 @@ __uk_cold static void set_gate(unsigned vec, uint64_t handler, unsigned ist)
 	g->off1 = (handler >> 16) & 0xffff;
 	g->off2 = handler >> 32;
 	g->reserved = 0;
+}
+
+__uk_cold void uk_idt_set(unsigned vec, const void *stub)
+{
+	set_gate(vec, (uint64_t)stub, IST_IRQ);
 }
 
 __uk_cold static void enable_fpu(void)

@@ -80,6 +80,54 @@ uk_timer_stub:
 uk_spurious_stub:
 	iretq
 
+/* Device interrupts (irq.c): each stub pushes its slot; the common part
+ * saves what C may clobber and calls uk_irq_dispatch(slot). Like the
+ * timer, only ever taken inside `sti; hlt`. */
+.macro IRQ_STUB n
+	.section .text.uk_irq_stubs, "ax", @progbits
+	.balign 8
+uk_irq_\n:
+	pushq $\n
+	jmp uk_irq_common
+	.section .rodata.uk_irq_stubs, "a", @progbits
+	.quad uk_irq_\n
+.endm
+
+	.section .rodata.uk_irq_stubs, "a", @progbits
+	.balign 8
+	.globl uk_irq_stubs
+uk_irq_stubs:
+	.irp n, 0,1,2,3 /* UK_IRQ_SLOTS (irq.h) */
+	IRQ_STUB \n
+	.endr
+
+	.section .text.uk_irq_stubs, "ax", @progbits
+uk_irq_common:
+	pushq %rax
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	movq 72(%rsp), %rdi     /* the slot */
+	subq $8, %rsp           /* 5 words of frame + slot + 9: realign to 16 */
+	call uk_irq_dispatch
+	addq $8, %rsp
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rax
+	addq $8, %rsp
+	iretq
+
 /* syscall: rax = number, args in rdi rsi rdx r10 r8 r9, rcx = return rip,
  * r11 = rflags. Every register but rax, rcx, r11 is preserved. We stay in
  * ring 0, so the return is popfq + jmp instead of sysret. */

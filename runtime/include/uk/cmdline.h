@@ -18,6 +18,26 @@
 #define UK_OPT_BOOTSTATS "uk.bootstats"  /* print the line below */
 #define UK_OPT_STACK     "uk.stack="     /* main stack size: N[K|M|G] */
 #define UK_OPT_VERBOSE   "uk.verbose"    /* print the boot information */
+/* A host folder over virtio-9p: TAG:GUESTPATH[:ro], repeatable; the
+ * device whose mount tag is TAG is mounted at GUESTPATH. */
+#define UK_OPT_VOLUME    "uk.volume="
+/* Not an option: a virtio-mmio device, SIZE@ADDR:GSI, that QEMU microvm
+ * (acpi=off) and Firecracker add to the command line. */
+#define UK_VIRTIO_MMIO_WORD "virtio_mmio.device="
+/* Which of descriptors 0, 1, 2 are terminals: "0,1,2", "1" or "" (none).
+ * Without it all three are, without echo (QEMU started by hand). */
+#define UK_OPT_TTY       "uk.tty="
+#define UK_OPT_WINSIZE   "uk.winsize="   /* the terminal's ROWSxCOLS (default 24x80) */
+#define UK_OPT_RELAY     "uk.relay"      /* console input comes through uk run's relay */
+
+/* The relay (uk run, when its standard input is not a terminal): every
+ * byte of input goes into the serial port as itself, but UK_RELAY_ESC
+ * goes as ESC ESC; ESC SYNC starts the stream (the runtime drops what
+ * came before it: resetting the UART's FIFO may eat a byte) and ESC EOF
+ * is the end of file. The runtime decodes this only under uk.relay. */
+#define UK_RELAY_ESC     0xff
+#define UK_RELAY_EOF     0x00
+#define UK_RELAY_SYNC    0x01
 
 /* What uk.bootstats prints, exactly once, N in microseconds. */
 #define UK_BOOTSTATS_FORMAT "bootstats: entry-to-main %lu us\n"

@@ -1,16 +1,20 @@
-/* 16550 UART on COM1: the console of the kvm platform. Output translates
- * "\n" to "\r\n" like a Linux tty; input is polled (kernel/console.c). */
+/* 16550 UART on COM1: the console of the kvm platform. Input raises IRQ 4
+ * through the IOAPIC when there is one, else it is polled
+ * (kernel/console.c). */
 #include "cpu.h"
+#include "irq.h"
 #include "kernel.h"
 
 #define COM1 0x3f8
 #define UART_DATA 0
 #define UART_IER  1
+#define UART_FCR  2
 #define UART_LCR  3
 #define UART_MCR  4
 #define UART_LSR  5
 #define LSR_DATA  0x01
 #define LSR_THRE  0x20
+#define COM1_IRQ  4
 
 static int uart_ready;
 
@@ -45,6 +49,21 @@ void uk_plat_console_write(const char *s, size_t n)
 	 * the tty's output processing, which adds the carriage return. */
 	for (size_t i = 0; i < n; i++)
 		uart_putc(s[i]);
+}
+
+__uk_cold int uk_plat_console_input(int resync)
+{
+	if (!uart_ready)
+		uart_init();
+	/* FIFO on, both cleared, interrupt at 14 bytes (or after 4 quiet
+	 * characters): QEMU hands over 14 bytes at a time instead of 1 */
+	if (resync)
+		outb(COM1 + UART_FCR, 0xc7);
+	if (uk_irq_register(COM1_IRQ, 0, 0, 0) != 0)
+		return 0;
+	outb(COM1 + UART_MCR, 0x0b); /* DTR, RTS, OUT2 (gates the IRQ line on a PC) */
+	outb(COM1 + UART_IER, 0x01); /* received data available */
+	return 1;
 }
 
 int uk_plat_console_getc(void)

@@ -90,6 +90,13 @@ void uk_plat_console_write(const char *s, size_t n)
 	}
 }
 
+/* The ring's input is polled (no event-channel upcall yet); no end of
+ * file crosses from the backend. */
+__uk_cold int uk_plat_console_input(int resync)
+{
+	return on_ring() ? 0 : uk_kvm_console_input(resync);
+}
+
 int uk_plat_console_getc(void)
 {
 	int c;

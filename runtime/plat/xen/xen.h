@@ -25,6 +25,7 @@ unsigned uk_xen_shutdown_reason(int status);
 /* the kvm platform under other names: the fallback off Xen */
 void uk_kvm_console_write(const char *s, size_t n);
 int uk_kvm_console_getc(void);
+int uk_kvm_console_input(int resync);
 __attribute__((noreturn)) void uk_kvm_exit(int status);
 uint64_t uk_kvm_tsc_hz(void);
 uint64_t uk_kvm_wallclock(void);
