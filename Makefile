@@ -11,6 +11,15 @@ TESTLIBS  := -larchive
 # needs them (src/util/dynlib.h), which saves ~9 ms on every start.
 PKGS      := yaml-0.1 jansson
 DEPLIBS   := -lbfd $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyaml -ljansson) -ldl -lpthread
+# V=1 shows every command; by default one short line a step.
+ifeq ($(V),1)
+say =
+Q :=
+else
+say = @printf '  %-7s %s\n' '$(1)' '$(2)';
+Q := @
+MAKEFLAGS += --no-print-directory
+endif
 WARN      := -Wall -Wextra -Werror
 BASEFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -g -Isrc -MMD -MP \
              -DUK_VERSION='"$(VERSION)"'
@@ -48,52 +57,52 @@ all: bin/uk $(STORE)
 
 bin/uk: $(OBJ_REL)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $^ $(DEPLIBS)
+	$(call say,LINK,$@)$(CC) $(CFLAGS) -o $@ $^ $(DEPLIBS)
 
 build/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(BASEFLAGS) $(CFLAGS) -c -o $@ $<
+	$(call say,CC,$@)$(CC) $(BASEFLAGS) $(CFLAGS) -c -o $@ $<
 
 build/san/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(BASEFLAGS) $(SANFLAGS) -c -o $@ $<
+	$(call say,CC,$@)$(CC) $(BASEFLAGS) $(SANFLAGS) -c -o $@ $<
 
 build/gen/templates.c: scripts/embed-templates $(TEMPLATES)
 	@mkdir -p $(@D)
-	scripts/embed-templates $@
+	$(call say,GEN,$@)scripts/embed-templates $@
 build/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(@D)
-	$(CC) $(BASEFLAGS) $(CFLAGS) -c -o $@ $<
+	$(call say,CC,$@)$(CC) $(BASEFLAGS) $(CFLAGS) -c -o $@ $<
 build/san/gen/%.o: build/gen/%.c
 	@mkdir -p $(@D)
-	$(CC) $(BASEFLAGS) $(SANFLAGS) -c -o $@ $<
+	$(call say,CC,$@)$(CC) $(BASEFLAGS) $(SANFLAGS) -c -o $@ $<
 build/gen/bootloader.c: src/imagefmt/boot/embed.sh src/imagefmt/boot/loader.S src/imagefmt/boot/rawboot.h
 	@mkdir -p $(@D)
-	src/imagefmt/boot/embed.sh $@
+	$(call say,GEN,$@)src/imagefmt/boot/embed.sh $@
 
 build/san/uk: $(OBJ_SANL) $(OBJ_SANC)
-	$(CC) $(SANFLAGS) -o $@ $^ $(DEPLIBS)
+	$(call say,LINK,$@)$(CC) $(SANFLAGS) -o $@ $^ $(DEPLIBS)
 
 build/san/libuk.a: $(OBJ_SANL)
 	@rm -f $@
-	ar rcs $@ $^
+	$(call say,AR,$@)ar rcs $@ $^
 
 build/san/tests/%: tests/unit/%.c $(TESTLIB) build/san/libuk.a
 	@mkdir -p $(@D)
-	$(CC) $(BASEFLAGS) $(SANFLAGS) -Itests/unit -o $@ $< $(TESTLIB) build/san/libuk.a $(DEPLIBS) $(TESTLIBS)
+	$(call say,LINK,$@)$(CC) $(BASEFLAGS) $(SANFLAGS) -Itests/unit -o $@ $< $(TESTLIB) build/san/libuk.a $(DEPLIBS) $(TESTLIBS)
 
 # The library-OS components, each built by its own Makefile into a folder
 # that `uk pkg create` packs into the built-in store.
 components: $(COMPONENTS)
 build/components/uk-runtime/component.yaml: FORCE
-	$(MAKE) -C runtime O=$(CURDIR)/build/components/uk-runtime
+	$(Q)$(MAKE) $(if $(filter 1,$(V)),,-s) -C runtime O=$(CURDIR)/build/components/uk-runtime
 build/components/musl/component.yaml: FORCE
-	$(MAKE) -C recipes/musl O=$(CURDIR)/build/components/musl
+	$(Q)$(MAKE) $(if $(filter 1,$(V)),,-s) -C recipes/musl O=$(CURDIR)/build/components/musl
 
 $(STORE): bin/uk $(COMPONENTS)
 	@rm -rf build/store.tmp
-	bin/uk pkg create --store build/store.tmp build/components/musl
-	bin/uk pkg create --store build/store.tmp build/components/uk-runtime
+	$(call say,STORE,build/store)bin/uk pkg create --store build/store.tmp build/components/musl >/dev/null
+	$(Q)bin/uk pkg create --store build/store.tmp build/components/uk-runtime >/dev/null
 	@rm -rf build/store && mv build/store.tmp build/store
 
 unit-tests: $(TEST_BINS) build/san/uk
