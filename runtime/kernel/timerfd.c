@@ -190,7 +190,9 @@ SYSCALL(timerfd_settime)
 		} else {
 			uint64_t abs = uk_time_add(0, (uint64_t)nv.value.sec, (uint64_t)nv.value.nsec);
 			uint64_t base = d->realtime ? uk_realtime_ns() : now;
-			when = abs <= base ? now : uk_time_add(now, 0, abs - base);
+			/* a time past counts its intervals since then */
+			when = abs >= base ? uk_time_add(now, 0, abs - base)
+					   : now - (base - abs < now ? base - abs : now);
 		}
 		if (when != UK_FOREVER)
 			uk_timer_arm(&d->timer, when);
