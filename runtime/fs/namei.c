@@ -41,6 +41,7 @@ long uk_path_copy(char *buf, long user)
 
 long uk_vfs_start(long dirfd, struct uk_node **out)
 {
+	dirfd = (int)dirfd; /* Linux takes descriptors as int */
 	if (dirfd == UK_AT_FDCWD) {
 		*out = uk_vfs_cwd();
 		return 0;
@@ -175,6 +176,7 @@ long uk_vfs_walk_k(long dirfd, const char *path, unsigned flags, struct uk_node 
 {
 	struct walk w = {0};
 	long e;
+	dirfd = (int)dirfd;
 	if (!*path) {
 		if (!(flags & UK_WALK_EMPTY))
 			return -ENOENT;

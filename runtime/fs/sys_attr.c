@@ -97,7 +97,7 @@ SYSCALL(fchownat)
 	struct uk_attr at = owner_attr(a[2], a[3]);
 	unsigned wf = ((a[4] & AT_SYMLINK_NOFOLLOW) ? UK_WALK_NOFOLLOW : 0) |
 		      ((a[4] & AT_EMPTY_PATH) ? UK_WALK_EMPTY : 0);
-	if ((a[4] & AT_EMPTY_PATH) && a[0] != UK_AT_FDCWD && !uk_bad_user(a[1], 1) &&
+	if ((a[4] & AT_EMPTY_PATH) && (int)a[0] != UK_AT_FDCWD && !uk_bad_user(a[1], 1) &&
 	    !*(const char *)a[1]) {
 		struct uk_file *f = uk_fd_get(a[0]);
 		return f ? set(uk_file_node(f), &at) : -EBADF;
@@ -138,7 +138,7 @@ static long utimens(long dirfd, long path, const struct ts *t, long flags)
 	if (flags & ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	if (!path) {
-		if (dirfd == UK_AT_FDCWD)
+		if ((int)dirfd == UK_AT_FDCWD)
 			return -EFAULT;
 		struct uk_file *f = uk_fd_get(dirfd);
 		if (!f)

@@ -117,6 +117,8 @@ SYSCALL(copy_file_range)
 		return -EINVAL;
 	if (out->flags & UK_O_APPEND)
 		return -EBADF;
+	if (ni->fs != no->fs)
+		return -EXDEV;
 	uint64_t ioff = in->pos, ooff = out->pos;
 	long ei = get_off(a[1], &ioff), eo = get_off(a[3], &ooff);
 	if (ei < 0)

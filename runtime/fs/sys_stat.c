@@ -10,7 +10,7 @@ static long stat_at(long dirfd, long path, long buf, long flags)
 		return -EFAULT;
 	struct uk_stat *st = (struct uk_stat *)buf;
 	if ((flags & AT_EMPTY_PATH) && !uk_bad_user(path, 1) && !*(const char *)path &&
-	    dirfd != UK_AT_FDCWD)
+	    (int)dirfd != UK_AT_FDCWD)
 		return sys_fstat((const long[]){dirfd, buf});
 	struct uk_node *n;
 	unsigned wf = ((flags & AT_SYMLINK_NOFOLLOW) ? UK_WALK_NOFOLLOW : 0) |
