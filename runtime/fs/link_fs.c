@@ -6,15 +6,9 @@
 #include "syscall.h"
 #include "vfs.h"
 
-const void *const uk_link_fs[] = {
-	sys_open, sys_stat, sys_lstat, sys_access, sys_msync, sys_sendfile, sys_flock,
-	sys_truncate, sys_getcwd, sys_chdir, sys_fchdir, sys_rename, sys_mkdir,
-	sys_rmdir, sys_creat, sys_link, sys_unlink, sys_symlink, sys_readlink,
-	sys_chmod, sys_fchmod, sys_chown, sys_fchown, sys_lchown, sys_umask,
-	sys_utime, sys_mknod, sys_statfs, sys_fstatfs, sys_sync, sys_fadvise64,
-	sys_utimes, sys_openat, sys_mkdirat, sys_mknodat, sys_fchownat, sys_futimesat,
-	sys_newfstatat, sys_unlinkat, sys_renameat, sys_linkat, sys_symlinkat, sys_readlinkat,
-	sys_fchmodat, sys_faccessat, sys_utimensat, sys_fallocate, sys_syncfs, sys_renameat2,
-	sys_memfd_create, sys_copy_file_range, sys_statx, sys_faccessat2,
-	uk_imagefs_init, uk_devfs_init, uk_procfs_init, uk_etcfs_init,
+/* the file systems mounted at start come in with the group */
+static const void *const mounted_at_start[] = {
+	uk_imagefs_init, uk_devfs_init, uk_procfs_init, uk_etcfs_init, 0,
 };
+
+UK_SYS_GROUP(uk_link_fs, SYS_FS_LIST, mounted_at_start);

@@ -2,46 +2,18 @@
  * handlers in syscall_*.c, with optional tracing (uk.strace). */
 #include "syscall.h"
 
-/* 16 bytes an entry: names live apart, in one string per table (only
- * strace reads them). */
-struct sys {
-	uk_sys_fn fn;
-	uint16_t nr;
-	uint8_t nargs;
-};
-
-/* Weak here only: the anchors (link_<group>.c) must refer to the same
- * handlers strongly, so that linking an anchor pulls them in. */
-#define X(nr, name, n) __attribute__((weak)) SYSCALL(name);
-SYS_GROUPS(X)
-#undef X
-
-/* One sorted table per list (syscall.h), searched in turn; an empty
- * group's table holds only a terminator. */
-#define X(nr, name, n) {sys_##name, nr, n},
-#define END {0, 0xffff, 0}
-static const struct sys core_table[] = {SYS_LIST(X)};
-static const struct sys fd_table[] = {SYS_FD_LIST(X) END};
-static const struct sys fs_table[] = {SYS_FS_LIST(X) END};
-static const struct sys event_table[] = {SYS_EVENT_LIST(X) END};
-#undef X
-#define X(nr, name, n) #name "\0"
-static const char core_names[] = SYS_LIST(X);
-static const char fd_names[] = SYS_FD_LIST(X) "";
-static const char fs_names[] = SYS_FS_LIST(X) "";
-static const char event_names[] = SYS_EVENT_LIST(X) "";
-#undef X
-
-static const struct {
-	const struct sys *table;
-	unsigned n;
-	const char *names;
-} tables[] = {
-	{core_table, ARRAY_SIZE(core_table), core_names},
-	{fd_table, ARRAY_SIZE(fd_table), fd_names},
-	{fs_table, ARRAY_SIZE(fs_table), fs_names},
-	{event_table, ARRAY_SIZE(event_table), event_names},
-};
+/* The core table, 16 bytes an entry; names apart in one string (only
+ * strace reads them). The optional groups are tables of their own
+ * (syscall.h), present when linked. */
+#define sys uk_sys
+static const struct sys core_table[] = {SYS_LIST(UK_SYS_ENTRY)};
+static const struct uk_sys_group core = {core_table, ARRAY_SIZE(core_table),
+					 SYS_LIST(UK_SYS_NAME), 0};
+extern const struct uk_sys_group uk_link_fd __attribute__((weak));
+extern const struct uk_sys_group uk_link_fs __attribute__((weak));
+extern const struct uk_sys_group uk_link_event __attribute__((weak));
+static const struct uk_sys_group *const groups[] = {&core, &uk_link_fd, &uk_link_fs,
+						    &uk_link_event};
 
 static const struct sys *search(const struct sys *t, unsigned n, long nr)
 {
@@ -60,8 +32,8 @@ static const struct sys *search(const struct sys *t, unsigned n, long nr)
 
 static const struct sys *lookup(long nr)
 {
-	for (unsigned i = 0; i < ARRAY_SIZE(tables); i++) {
-		const struct sys *s = search(tables[i].table, tables[i].n, nr);
+	for (unsigned i = 0; i < ARRAY_SIZE(groups); i++) {
+		const struct sys *s = groups[i] ? search(groups[i]->table, groups[i]->n, nr) : 0;
 		if (s)
 			return s;
 	}
@@ -70,11 +42,12 @@ static const struct sys *lookup(long nr)
 
 __uk_cold static const char *name_of(const struct sys *s)
 {
-	for (unsigned i = 0; i < ARRAY_SIZE(tables); i++) {
-		if (s < tables[i].table || s >= tables[i].table + tables[i].n)
+	for (unsigned i = 0; i < ARRAY_SIZE(groups); i++) {
+		const struct uk_sys_group *g = groups[i];
+		if (!g || s < g->table || s >= g->table + g->n)
 			continue;
-		const char *p = tables[i].names;
-		for (long k = s - tables[i].table; k > 0; k--)
+		const char *p = g->names;
+		for (long k = s - g->table; k > 0; k--)
 			p += uk_strlen(p) + 1;
 		return p;
 	}

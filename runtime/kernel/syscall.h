@@ -33,13 +33,33 @@ typedef long (*uk_sys_fn)(const long *a);
 	X(234, tgkill, 3) X(302, prlimit64, 4) X(318, getrandom, 3)
 
 /* Linked only when the program uses them: one list per group, in
- * sys_<group>.h. The table refers to these weakly, so they are in the
- * image only if something else pulls in their object. That is the group's
- * anchor (link_<group>.c), which the linker adds when the program links
- * one of the C library functions that runtime/link-if/<group> lists (it
- * becomes the component's `link_if:`). Unlinked, the call fails with
- * ENOSYS. Each list is sorted by number, like SYS_LIST. */
+ * sys_<group>.h. A group's table is its anchor, uk_link_<group>, defined
+ * in link_<group>.c with UK_SYS_GROUP; the dispatcher refers to it weakly,
+ * so a group is in the image only when the linker adds its anchor, which
+ * it does when the program links one of the C library functions that
+ * runtime/link-if/<group> lists (the component's `link_if:`). Unlinked,
+ * the group's calls fail with ENOSYS and cost nothing. Each list is sorted
+ * by number, like SYS_LIST. */
 #include "sys_groups.h"
+
+struct uk_sys {
+	uk_sys_fn fn;
+	uint16_t nr;
+	uint8_t nargs;
+};
+struct uk_sys_group {
+	const struct uk_sys *table;
+	unsigned n;
+	const char *names;       /* NUL-separated, in table order (strace) */
+	const void *const *more; /* whatever else the group must link */
+};
+#define UK_SYS_ENTRY(nr, name, n) {sys_##name, nr, n},
+#define UK_SYS_NAME(nr, name, n) #name "\0"
+/* Defines the anchor uk_link_<group> over SYS_<GROUP>_LIST. */
+#define UK_SYS_GROUP(anchor, LIST, more_)                                                  \
+	static const struct uk_sys anchor##_table[] = {LIST(UK_SYS_ENTRY)};                   \
+	const struct uk_sys_group anchor = {anchor##_table, ARRAY_SIZE(anchor##_table),       \
+					    LIST(UK_SYS_NAME), more_}
 
 #define X(nr, name, n) SYSCALL(name);
 SYS_LIST(X)
