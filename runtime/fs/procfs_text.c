@@ -223,6 +223,85 @@ static void kind_ino(struct uk_text *t, const char *kind, uint64_t ino)
 	uk_text_put(t, "]", 1);
 }
 
+/* One entry a readdir call gives: taken, then the next refused. */
+struct one {
+	char name[UK_NAME_MAX + 1];
+	uint64_t ino;
+	unsigned type;
+	int got;
+};
+
+static int take_one(void *ctx, const char *name, uint64_t ino, unsigned type)
+{
+	struct one *o = ctx;
+	if (o->got)
+		return 1;
+	size_t n = uk_strlen(name);
+	uk_memcpy(o->name, name, n + 1);
+	o->ino = ino;
+	o->type = type;
+	o->got = 1;
+	return 0;
+}
+
+#define DT_DIR     4
+#define MAX_DEPTH  40
+#define MAX_VISITS 100000
+
+/* The path of a file that is no directory: nodes do not know their
+ * parent, so its file system is searched from its root for the inode
+ * (the first name found, a bounded walk), then the root's path goes
+ * before it. Length, or -ENOENT. */
+static long file_path(struct uk_node *n, char *buf)
+{
+	struct {
+		struct uk_node *dir;
+		uint64_t cookie;
+		size_t len;
+	} stack[MAX_DEPTH];
+	long len = uk_vfs_path(n->fs->root, buf, UK_PATH_MAX);
+	if (len <= 0)
+		return -ENOENT;
+	if (len == 1)
+		len = 0; /* "/": names follow the slash they add */
+	int depth = 0;
+	stack[0].dir = uk_node_get(n->fs->root);
+	stack[0].cookie = 0;
+	stack[0].len = (size_t)len;
+	long found = -ENOENT;
+	for (unsigned visits = 0; depth >= 0 && visits < MAX_VISITS; visits++) {
+		struct uk_node *dir = stack[depth].dir;
+		struct one o = {.got = 0};
+		if (dir->ops->readdir)
+			dir->ops->readdir(dir, &stack[depth].cookie, take_one, &o);
+		if (!o.got) {
+			uk_node_put(dir);
+			depth--;
+			continue;
+		}
+		size_t at = stack[depth].len, k = uk_strlen(o.name);
+		if (at + 1 + k >= UK_PATH_MAX)
+			continue;
+		buf[at] = '/';
+		uk_memcpy(buf + at + 1, o.name, k + 1);
+		if (o.ino == n->ino && o.type != DT_DIR) {
+			found = (long)(at + 1 + k);
+			break;
+		}
+		struct uk_node *child;
+		if (o.type == DT_DIR && depth + 1 < MAX_DEPTH &&
+		    !dir->ops->lookup(dir, o.name, &child)) {
+			depth++;
+			stack[depth].dir = child;
+			stack[depth].cookie = 0;
+			stack[depth].len = at + 1 + k;
+		}
+	}
+	for (; depth >= 0; depth--)
+		uk_node_put(stack[depth].dir);
+	return found;
+}
+
 void uk_proc_fd_target(struct uk_text *t, long fd)
 {
 	struct uk_file *f = uk_fd_get(fd);
@@ -232,9 +311,12 @@ void uk_proc_fd_target(struct uk_text *t, long fd)
 		uk_text_str(t, "/dev/console");
 		return;
 	}
-	if (f->node) {
+	struct uk_node *n = f->node ? uk_file_node(f) : 0;
+	if (n) {
 		char *path = uk_path_buf();
-		long len = path ? uk_vfs_path(uk_file_node(f), path, UK_PATH_MAX) : -ENOMEM;
+		long len = !path ? -ENOMEM
+		      : (n->mode & UK_S_IFMT) == UK_S_IFDIR ? uk_vfs_path(n, path, UK_PATH_MAX)
+							 : file_path(n, path);
 		if (len > 0)
 			uk_text_put(t, path, (size_t)len);
 		if (path)
@@ -254,10 +336,12 @@ void uk_proc_fd_target(struct uk_text *t, long fd)
 		kind_ino(t, "socket:[", st.ino);
 		break;
 	default:
-		uk_text_str(t, f->node ? "/ (deleted)" : "anon_inode:[");
-		if (!f->node) {
-			uk_text_str(t, f->ops->anon_name ? f->ops->anon_name : "file");
-			uk_text_put(t, "]", 1);
+		if (n) { /* unlinked: Linux says "PATH (deleted)" */
+			uk_text_str(t, "/ (deleted)");
+			break;
 		}
+		uk_text_str(t, "anon_inode:[");
+		uk_text_str(t, f->ops->anon_name ? f->ops->anon_name : "file");
+		uk_text_put(t, "]", 1);
 	}
 }

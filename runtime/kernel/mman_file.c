@@ -11,8 +11,10 @@
 
 #define PROT_READ  1
 #define PROT_WRITE 2
-#define MAP_SHARED 0x01
-#define MAP_TYPE   0x0f
+#define MAP_SHARED  0x01
+#define MAP_PRIVATE 0x02
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_TYPE    0x0f
 #define MS_ASYNC      1
 #define MS_INVALIDATE 2
 #define MS_SYNC       4
@@ -27,22 +29,23 @@ static struct shared *shared;
 
 long uk_mmap_file_check(struct uk_file *f, long prot, long flags)
 {
+	long type = flags & MAP_TYPE;
+	unsigned acc = f->flags & UK_O_ACCMODE;
+	if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
+		return -EINVAL;
+	if (type != MAP_PRIVATE && (prot & PROT_WRITE) && acc != UK_O_RDWR)
+		return -EACCES;
+	if (acc == UK_O_WRONLY)
+		return -EACCES;
 	struct uk_stat st;
 	uk_memset(&st, 0, sizeof(st));
 	if (!f->ops->stat || f->ops->stat(f, &st))
 		return -ENODEV;
-	uint32_t type = st.mode & UK_S_IFMT;
-	if (type == UK_S_IFCHR && st.rdev == ((1 << 8) | 5))
+	uint32_t ftype = st.mode & UK_S_IFMT;
+	if (ftype == UK_S_IFCHR && st.rdev == ((1 << 8) | 5))
 		return 1; /* /dev/zero: anonymous memory */
-	if (type != UK_S_IFREG || !f->ops->read)
+	if (ftype != UK_S_IFREG || !f->ops->read)
 		return -ENODEV;
-	unsigned acc = f->flags & UK_O_ACCMODE;
-	if (acc == UK_O_WRONLY)
-		return -EACCES;
-	if ((flags & MAP_TYPE) != MAP_SHARED || !(prot & PROT_WRITE))
-		return 0;
-	if (acc != UK_O_RDWR || (f->flags & UK_O_APPEND))
-		return -EACCES;
 	return 0;
 }
 
@@ -50,7 +53,7 @@ long uk_mmap_file_fill(struct uk_file *f, uint64_t addr, uint64_t len, long prot
 		       uint64_t off)
 {
 	struct shared *s = 0;
-	if ((flags & MAP_TYPE) == MAP_SHARED && (prot & PROT_WRITE)) {
+	if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE)) {
 		if (!(s = uk_malloc(sizeof(*s))))
 			return -ENOMEM;
 	}

@@ -87,15 +87,20 @@ __attribute__((constructor)) static void bootstats(void)
 __attribute__((weak)) int uk_imagefs_has_dir(const char *path);
 
 /* The environment of a login shell, unless uk.env= (the manifest's env)
- * sets the same variable: HOME is /root when the image has that folder. */
+ * sets the same variable: HOME is /root when the image has that folder;
+ * TERM only when standard output is a terminal (uk.tty), as a serial
+ * console's getty says. "" for one left out. */
 __uk_cold static const char *default_env(unsigned i)
 {
 	static const char *const defaults[] = {
 		"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/", "USER=root", "LOGNAME=root",
+		"TERM=vt220",
 	};
 	if (i >= ARRAY_SIZE(defaults))
 		return 0;
 	const char *d = defaults[i];
+	if (i == 4 && !(uk_opt.tty & 2))
+		return "";
 	/* asked always: it is also what refuses a bad image, before main */
 	if (i == 1 && uk_imagefs_has_dir && uk_imagefs_has_dir("root"))
 		d = "HOME=/root";

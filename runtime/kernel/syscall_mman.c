@@ -6,10 +6,6 @@
 #include "file.h"
 #include "syscall.h"
 
-#define MAP_SHARED    0x01
-#define MAP_PRIVATE   0x02
-#define MAP_SHARED_VALIDATE 0x03
-#define MAP_TYPE      0x0f
 #define MAP_FIXED     0x10
 #define MAP_ANONYMOUS 0x20
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -37,19 +33,19 @@ SYSCALL(mmap)
 {
 	uint64_t addr = (uint64_t)a[0], len = ALIGN_UP((uint64_t)a[1], PAGE_SIZE);
 	long flags = a[3];
+	uint64_t off = (uint64_t)a[5];
+	struct uk_file *f = 0;
+	if (!(flags & MAP_ANONYMOUS)) { /* in Linux's order of checks */
+		if (off & (PAGE_SIZE - 1))
+			return -EINVAL;
+		if (!(f = uk_fd_get(a[4])) || (f->flags & UK_O_PATH))
+			return -EBADF;
+	}
 	if (!a[1] || !len)
 		return -EINVAL;
-	struct uk_file *f = 0;
-	uint64_t off = (uint64_t)a[5];
-	if (!(flags & MAP_ANONYMOUS)) {
-		long type = flags & MAP_TYPE;
-		if ((type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE) ||
-		    (off & (PAGE_SIZE - 1)))
-			return -EINVAL;
+	if (f) {
 		if (off + len < off)
 			return -EOVERFLOW;
-		if (!(f = uk_fd_get(a[4])))
-			return -EBADF;
 		long r = uk_mmap_file_check ? uk_mmap_file_check(f, a[2], flags) : -ENODEV;
 		if (r < 0)
 			return r;
