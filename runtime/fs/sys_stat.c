@@ -2,9 +2,11 @@
  * readlink, statfs. */
 #include "vfs_impl.h"
 
+#define AT_STATX_SYNC 0x6000
+
 static long stat_at(long dirfd, long path, long buf, long flags)
 {
-	if (flags & ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
+	if (flags & ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC))
 		return -EINVAL;
 	if (uk_bad_user(buf, sizeof(struct uk_stat)))
 		return -EFAULT;
@@ -61,7 +63,6 @@ _Static_assert(sizeof(struct statx) == 256, "struct statx");
 
 #define STATX_BASIC_STATS 0x7ffu
 #define STATX_RESERVED    0x80000000u
-#define AT_STATX_SYNC     0x6000
 
 static uint32_t major(uint64_t d)
 {
