@@ -118,6 +118,10 @@ int main(void)
 	show("ftruncate 100000", ftruncate(fd, 100000));
 	show("pread past", pread(fd, buf, 4, 99998));
 	printf("zeros %d %d\n", buf[0], buf[1]);
+	show("pwrite at 1 TiB", pwrite(fd, "far", 3, 1L << 40));
+	stat_of("stat a (1 TiB)", "a", 1);
+	show("pread at 1 TiB", pread(fd, buf, 8, (1L << 40) + 1));
+	printf("got %.2s\n", buf);
 	show("ftruncate 2", ftruncate(fd, 2));
 	show("close", close(fd));
 
