@@ -154,7 +154,10 @@ static long procfs_readlink(struct uk_node *node, char *buf, size_t size)
 	struct uk_text t = {buf, 0, size, 0};
 	const struct ent *e = ent_of(node);
 	if (!e) {
-		uk_proc_fd_target(&t, (long)(uintptr_t)node->priv - 1);
+		long fd = (long)(uintptr_t)node->priv - 1;
+		if (!uk_fd_get(fd))
+			return -ENOENT; /* closed since the lookup */
+		uk_proc_fd_target(&t, fd);
 	} else if (e->target) {
 		uk_text_str(&t, e->target);
 	} else if (uk_streq(e->name, "exe")) {

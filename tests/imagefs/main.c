@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
@@ -69,6 +70,11 @@ int main(void)
 	char buf[8] = {0};
 	printf("%ld %.4s\n", (long)pread(fd, buf, 4, 3), buf);
 	printf("lseek end: %ld\n", (long)lseek(fd, 0, SEEK_END));
+	char *m = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	printf("mmap private: %.14s, then zero %d\n", m == MAP_FAILED ? strerror(errno) : m,
+	       m == MAP_FAILED ? -1 : m[15]);
+	m = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	printf("mmap shared writable: %s\n", m == MAP_FAILED ? strerror(errno) : "mapped");
 	close(fd);
 	err("open O_WRONLY", open("/srv/data.txt", O_WRONLY));
 	err("open O_RDWR|O_CREAT new", open("/srv/new.txt", O_RDWR | O_CREAT, 0644));
