@@ -106,11 +106,15 @@ static long devfs_getattr(struct uk_node *node, struct uk_stat *st)
 	return 0;
 }
 
-/* The console devices are the console's own open file (shared with the
- * descriptors 0-2 it started as); the others are plain node files. */
+/* The console devices are the console's terminal file (shared with the
+ * descriptors 0-2 that are terminals); the others are plain node files.
+ * /dev/tty is the controlling terminal: none (ENXIO, as on Linux) when
+ * uk.tty says no descriptor is a terminal. */
 static long devfs_open(struct uk_node *node, unsigned flags, struct uk_file **out)
 {
 	if (dev_of(node)->kind == CONSOLE) {
+		if (dev_of(node)->rdev == DEV(5, 0) && !(uk_opt.tty & 7))
+			return -ENXIO;
 		*out = uk_file_get(uk_console_file());
 		return 0;
 	}
