@@ -9,7 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #define TESTDIR "/tmp/proc_self.test"
@@ -88,6 +91,14 @@ int main(int argc, char **argv)
 		printf("fd %d -> %s (lstat %s, mode %o)\n", fd, n < 0 ? strerror(errno) : buf,
 		       l ? strerror(errno) : S_ISLNK(st.st_mode) ? "link" : "other",
 		       l ? 0 : (unsigned)(st.st_mode & 0777));
+	}
+	int kinds[3] = {eventfd(0, 0), timerfd_create(CLOCK_MONOTONIC, 0), epoll_create1(0)};
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", kinds[i]);
+		n = readlink(path, buf, sizeof(buf) - 1);
+		buf[n > 0 ? n : 0] = 0;
+		printf("fd %d -> %s\n", kinds[i], n < 0 ? strerror(errno) : buf);
+		close(kinds[i]);
 	}
 	struct stat st;
 	show("stat /proc/self/fd/3 (follows)", stat("/proc/self/fd/3", &st));
