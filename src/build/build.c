@@ -44,6 +44,28 @@ static char *absolute(const char *path)
 	return strdup(path);
 }
 
+/* volumes: with each host folder made absolute (relative ones are
+ * relative to uk.yaml), so that `uk run IMAGE` finds them anywhere */
+static char **volumes_abs(const struct uk_manifest *man)
+{
+	char **v = calloc(man->volumes.n + 1, sizeof(char *)), *dir = absolute(man->dir);
+
+	for (size_t i = 0; i < man->volumes.n; i++) {
+		struct uk_volume vol;
+		const char *why;
+
+		if (uk_volume_parse(man->volumes.v[i], &vol, &why) != 0)
+			abort(); /* the manifest checked it */
+		if (asprintf(&v[i], "%s%s%s:%s%s", vol.host[0] == '/' ? "" : dir,
+			     vol.host[0] == '/' ? "" : "/", vol.host, vol.guest,
+			     vol.ro ? ":ro" : "") < 0)
+			abort();
+		uk_volume_free(&vol);
+	}
+	free(dir);
+	return v;
+}
+
 static int write_meta(const struct uk_plan *p, enum uk_target t, const char *image,
 		      struct uk_error *err)
 {
@@ -68,7 +90,13 @@ static int write_meta(const struct uk_plan *p, enum uk_target t, const char *ima
 		m.components[i].digest = p->comps[i].found.digest;
 	}
 	m.ncomponents = p->ncomps;
+	m.has_9p = p->man.has_volumes && t != UK_TARGET_XEN;
+	m.volumes = volumes_abs(&p->man);
+	m.nvolumes = p->man.volumes.n;
 	rc = uk_image_meta_write(image, &m, err);
+	for (size_t i = 0; i < m.nvolumes; i++)
+		free(m.volumes[i]);
+	free(m.volumes);
 	for (size_t i = 0; i < m.nenv; i++)
 		free(m.env[i]);
 	free(m.env);

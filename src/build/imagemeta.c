@@ -90,6 +90,8 @@ int uk_image_meta_load(const char *image, struct uk_image_meta *m, struct uk_err
 		m->memory = (uint64_t)json_integer_value(json_object_get(root, "memory"));
 	m->args = strings_from(json_object_get(root, "args"), &m->nargs);
 	m->env = strings_from(json_object_get(root, "env"), &m->nenv);
+	m->has_9p = json_is_true(json_object_get(root, "9p"));
+	m->volumes = strings_from(json_object_get(root, "volumes"), &m->nvolumes);
 	comps = json_object_get(root, "components");
 	if (json_is_array(comps) && json_array_size(comps)) {
 		m->components = calloc(json_array_size(comps), sizeof(*m->components));
@@ -129,6 +131,10 @@ int uk_image_meta_write(const char *image, const struct uk_image_meta *m,
 	json_object_set_new(root, "memory", json_integer((json_int_t)m->memory));
 	json_object_set_new(root, "args", strings_to(m->args, m->nargs));
 	json_object_set_new(root, "env", strings_to(m->env, m->nenv));
+	if (m->has_9p) {
+		json_object_set_new(root, "9p", json_true());
+		json_object_set_new(root, "volumes", strings_to(m->volumes, m->nvolumes));
+	}
 	for (size_t i = 0; i < m->ncomponents; i++) {
 		const struct uk_image_component *c = &m->components[i];
 
@@ -159,6 +165,7 @@ void uk_image_meta_free(struct uk_image_meta *m)
 	free(m->target);
 	free_strings(m->args, m->nargs);
 	free_strings(m->env, m->nenv);
+	free_strings(m->volumes, m->nvolumes);
 	for (size_t i = 0; i < m->ncomponents; i++) {
 		free(m->components[i].name);
 		free(m->components[i].version);

@@ -23,6 +23,9 @@ struct uk_image_meta {
 	size_t nenv;
 	struct uk_image_component *components;
 	size_t ncomponents;
+	int has_9p;     /* built with volumes: (uk run -v works) */
+	char **volumes; /* the manifest's volumes, HOST absolute */
+	size_t nvolumes;
 };
 
 /* Reads <image>.json; when absent, fills defaults from the file itself

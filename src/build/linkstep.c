@@ -57,6 +57,10 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 
 	uk_plan_link_inputs(ls->plan, ls->target, ls->objects, &inputs);
 	uk_plan_keep(ls->plan, &keep);
+	/* volumes: the 9p client's anchor (runtime/drivers/virtio/link_9p.c);
+	 * Xen has no virtio */
+	if (ls->plan->man.has_volumes && ls->target != UK_TARGET_XEN)
+		uk_strv_push(&keep, "uk_link_9p");
 	uk_plan_link_if(ls->plan, &link_if);
 	if (uk_sha256_init(&h) != 0) {
 		uk_errorf(err, "libcrypto cannot hash");

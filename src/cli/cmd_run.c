@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "build/imagemeta.h"
@@ -19,7 +20,8 @@
 
 static const char usage[] =
 	"uk run [-C DIR] [-t TARGET | IMAGE] [-m MEM] [--accel auto|kvm|tcg]\n"
-	"              [--timeout S] [--bootstats] [--strace] [-- ARGS...]";
+	"              [--timeout S] [--bootstats] [--strace] [-v HOST[:GUEST][:ro]]...\n"
+	"              [-- ARGS...]";
 
 static void help(void)
 {
@@ -34,6 +36,9 @@ static void help(void)
 	       "  --timeout S      stop the VM after S seconds (exit status 124)\n"
 	       "  --bootstats      print the guest's entry-to-main time\n"
 	       "  --strace         log every system call the guest makes\n"
+	       "  -v HOST[:GUEST][:ro]  mount the host folder HOST at GUEST (default\n"
+	       "                   /mnt/NAME) over virtio-9p, read-only with :ro; repeatable;\n"
+	       "                   the image needs 'volumes:' in uk.yaml\n"
 	       "  -- ARGS...       the program's arguments (default: the manifest's cmdline)\n\n"
 	       "Exit status: the guest's (0-255); 124 on --timeout; 130 when interrupted;\n"
 	       "139 or 134 when the guest crashed; 1 when QEMU could not run it.\n",
@@ -74,6 +79,8 @@ struct run_args {
 	int bootstats, strace;
 	char **args;
 	int nargs, have_args;
+	struct uk_volume *vols; /* -v, then the image's own (uk.yaml volumes:) */
+	size_t nvols;
 };
 
 static char *build_cmdline(const struct run_args *a, const struct uk_image_meta *meta)
@@ -93,6 +100,13 @@ static char *build_cmdline(const struct run_args *a, const struct uk_image_meta 
 		append_word(&line, &len, "uk.strace");
 	for (size_t i = 0; i < meta->nenv; i++) {
 		if (asprintf(&opt, "uk.env=%s", meta->env[i]) < 0)
+			abort();
+		append_word(&line, &len, opt);
+		free(opt);
+	}
+	for (size_t i = 0; i < a->nvols; i++) {
+		if (asprintf(&opt, "uk.volume=" UK_VM_VOLUME_TAG "%zu:%s%s", i, a->vols[i].guest,
+			     a->vols[i].ro ? ":ro" : "") < 0)
 			abort();
 		append_word(&line, &len, opt);
 		free(opt);
@@ -163,7 +177,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		}
 	}
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "C:t:m:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:t:m:v:", longopts, NULL)) != -1) {
 		char *end;
 
 		switch (c) {
@@ -172,6 +186,17 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		case 'a': a->accel = optarg; break;
 		case 'b': a->bootstats = 1; break;
 		case 's': a->strace = 1; break;
+		case 'v': {
+			const char *why;
+
+			a->vols = realloc(a->vols, (a->nvols + 1) * sizeof(*a->vols));
+			if (!a->vols)
+				abort();
+			if (uk_volume_parse(optarg, &a->vols[a->nvols], &why) != 0)
+				return cli_usage_error(usage, "bad volume '%s': %s", optarg, why);
+			a->nvols++;
+			break;
+		}
 		case 'm':
 			if (uk_parse_size(optarg, &a->memory) != 0 || a->memory < (1u << 20))
 				return cli_usage_error(usage, "bad memory size '%s'; use a size like 64M",
@@ -230,6 +255,64 @@ static int resolve_pulled(char **path, struct uk_error *err)
 	return rc;
 }
 
+#define UK_RUN_MAX_VOLUMES 16
+
+/* The image's own volumes (uk.yaml) after -v's, but for a guest path -v
+ * already gives; every host folder must exist; Xen and images built
+ * without volumes: cannot have any. 0, 2 (usage) or -1 with err. */
+static int check_volumes(struct run_args *a, const struct uk_image_meta *meta,
+			 struct uk_error *err)
+{
+	for (size_t i = 0; i < meta->nvolumes; i++) {
+		struct uk_volume v;
+		const char *why;
+		int dup = 0;
+
+		if (uk_volume_parse(meta->volumes[i], &v, &why) != 0)
+			continue;
+		for (size_t k = 0; k < a->nvols; k++)
+			dup |= strcmp(a->vols[k].guest, v.guest) == 0;
+		if (dup) {
+			uk_volume_free(&v);
+			continue;
+		}
+		a->vols = realloc(a->vols, (a->nvols + 1) * sizeof(*a->vols));
+		if (!a->vols)
+			abort();
+		a->vols[a->nvols++] = v;
+	}
+	if (!a->nvols)
+		return 0;
+	if (meta->target && strcmp(meta->target, "xen") == 0) {
+		uk_errorf(err, "volumes need virtio-9p, which Xen does not have");
+		uk_hintf(err, "run the kvm or raw target with -v ('uk run -t kvm -v ...'), or "
+			      "put the files in the image with 'files:' in uk.yaml");
+		return -1;
+	}
+	if (meta->target && !meta->has_9p) {
+		uk_errorf(err, "this image was built without volumes: it cannot mount host folders");
+		uk_hintf(err, "add 'volumes: []' to uk.yaml and run 'uk build' again");
+		return -1;
+	}
+	if (a->nvols > UK_RUN_MAX_VOLUMES)
+		return cli_usage_error(usage, "at most %d volumes", UK_RUN_MAX_VOLUMES);
+	for (size_t i = 0; i < a->nvols; i++) {
+		struct stat st;
+
+		if (stat(a->vols[i].host, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			uk_errorf(err, "no folder at '%s' (volume for %s)", a->vols[i].host,
+				  a->vols[i].guest);
+			uk_hintf(err, "create it, or give an existing folder to -v");
+			return -1;
+		}
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(a->vols[k].guest, a->vols[i].guest) == 0)
+				return cli_usage_error(usage, "two volumes for %s",
+						       a->vols[i].guest);
+	}
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_args a = { 0 };
@@ -238,6 +321,7 @@ int cmd_run(int argc, char **argv)
 	struct uk_vm_result res;
 	struct uk_error err = { 0 };
 	char *image = NULL, *cmdline = NULL, *disk_copy = NULL;
+	struct uk_vm_volume vm_vols[UK_RUN_MAX_VOLUMES];
 	int rc;
 
 	if (cli_wants_help(argc, argv)) {
@@ -270,6 +354,12 @@ int cmd_run(int argc, char **argv)
 		free(image);
 		return cli_report(&err);
 	}
+	rc = check_volumes(&a, &meta, &err);
+	if (rc) {
+		uk_image_meta_free(&meta);
+		free(image);
+		return rc < 0 ? cli_report(&err) : rc;
+	}
 	/* xen images of the project boot under Xen (xl); an image path under QEMU */
 	if (!a.image && meta.target && strcmp(meta.target, "xen") == 0) {
 		rc = uk_vm_run_xl(image, &res.status, &err);
@@ -289,9 +379,13 @@ int cmd_run(int argc, char **argv)
 	o.memory = a.memory ? a.memory : meta.memory;
 	o.cmdline = cmdline;
 	o.timeout_s = a.timeout;
+	o.volumes = vm_vols;
+	o.nvolumes = a.nvols;
+	for (size_t i = 0; i < a.nvols; i++)
+		vm_vols[i] = (struct uk_vm_volume){ a.vols[i].host, a.vols[i].ro };
 	/* a raw disk's command line is baked in: other arguments or options go
 	 * into a temporary copy of the disk */
-	if (meta.is_disk && (a.have_args || a.bootstats || a.strace)) {
+	if (meta.is_disk && (a.have_args || a.bootstats || a.strace || a.nvols)) {
 		if (uk_vm_disk_copy(image, cmdline, &disk_copy, &err) != 0) {
 			free(cmdline);
 			uk_image_meta_free(&meta);
@@ -307,6 +401,9 @@ int cmd_run(int argc, char **argv)
 	free(cmdline);
 	uk_image_meta_free(&meta);
 	free(image);
+	for (size_t i = 0; i < a.nvols; i++)
+		uk_volume_free(&a.vols[i]);
+	free(a.vols);
 	if (rc != 0)
 		return cli_report(&err);
 	if (res.timed_out) {

@@ -156,4 +156,8 @@ void mf_set_zoneinfo(struct mctx *c, const struct ynode *key,
 		     const struct ynode *val, void *obj);
 void mf_check_guest_paths(struct mctx *c, struct uk_manifest *m);
 
+/* volumes.c */
+void mf_set_volumes(struct mctx *c, const struct ynode *key, const struct ynode *val,
+		    void *obj);
+
 #endif

@@ -73,6 +73,8 @@ struct uk_manifest {
 	struct uk_file_map *files; /* files: then zoneinfo:, in file order */
 	size_t nfiles;
 	struct uk_strv zoneinfo;   /* zone names, as written */
+	int has_volumes;           /* volumes: is there (links the 9p client) */
+	struct uk_strv volumes;    /* HOST[:GUEST][:ro], as written */
 };
 
 /* component.yaml: how to compile against and link a component. Paths are
@@ -114,6 +116,17 @@ int uk_component_load(const char *path, struct uk_component *c,
  * Fails (status 2) if a glob no longer matches anything. */
 int uk_manifest_sources(const struct uk_manifest *m, struct uk_strv *files,
 			struct uk_error *err);
+
+/* A host folder mounted over virtio-9p (uk.yaml volumes:, uk run -v),
+ * written HOST[:GUEST][:ro]: GUEST is absolute and clean, by default
+ * /mnt/ and HOST's last name. Returns 0, or -1 with *why saying what is
+ * wrong. Free with uk_volume_free. */
+struct uk_volume {
+	char *host, *guest;
+	int ro;
+};
+int uk_volume_parse(const char *spec, struct uk_volume *v, const char **why);
+void uk_volume_free(struct uk_volume *v);
 
 void uk_manifest_free(struct uk_manifest *m);
 void uk_component_free(struct uk_component *c);

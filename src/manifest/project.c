@@ -340,6 +340,7 @@ static const struct mf_field fields[] = {
 	{ .key = "env", .required = false, .kind = MF_CUSTOM, .set = set_env },
 	{ .key = "files", .required = false, .kind = MF_CUSTOM, .set = mf_set_files },
 	{ .key = "zoneinfo", .required = false, .kind = MF_CUSTOM, .set = mf_set_zoneinfo },
+	{ .key = "volumes", .required = false, .kind = MF_CUSTOM, .set = mf_set_volumes },
 };
 
 static const struct mf_synonym synonyms[] = {
@@ -419,5 +420,6 @@ void uk_manifest_free(struct uk_manifest *m)
 	}
 	free(m->files);
 	uk_strv_free(&m->zoneinfo);
+	uk_strv_free(&m->volumes);
 	memset(m, 0, sizeof(*m));
 }

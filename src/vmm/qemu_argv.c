@@ -43,7 +43,9 @@ char **uk_vm_argv(const struct uk_vm_opts *o, const char *status_path,
 
 	push(&b, qemu && qemu[0] ? qemu : "qemu-system-x86_64");
 	push(&b, "-M");
-	push(&b, o->is_disk ? "q35" : "microvm");
+	/* microvm lists virtio-mmio devices on the kernel command line only
+	 * without ACPI */
+	push(&b, o->is_disk ? "q35" : o->nvolumes ? "microvm,acpi=off" : "microvm");
 	push(&b, "-accel");
 	push(&b, o->accel == UK_ACCEL_KVM ? "kvm" : "tcg");
 	push(&b, "-cpu");
@@ -85,6 +87,17 @@ char **uk_vm_argv(const struct uk_vm_opts *o, const char *status_path,
 			push(&b, "-append");
 			push(&b, o->cmdline);
 		}
+	}
+	for (size_t i = 0; i < o->nvolumes; i++) {
+		char *fsdev = uk_vm_volume_fsdev(&o->volumes[i], i);
+		char *dev = uk_vm_volume_device(&o->volumes[i], i, o->is_disk);
+
+		push(&b, "-fsdev");
+		push(&b, fsdev);
+		push(&b, "-device");
+		push(&b, dev);
+		free(fsdev);
+		free(dev);
 	}
 	return b.v;
 }

@@ -15,6 +15,16 @@ enum uk_accel { UK_ACCEL_AUTO, UK_ACCEL_KVM, UK_ACCEL_TCG };
  * which makes QEMU exit with (status << 1) | 1. */
 #define UK_VM_DEBUG_EXIT_IOBASE 0xf4
 
+/* A host folder for the guest (uk run -v): virtio-9p device i has mount
+ * tag UK_VM_VOLUME_TAG i; the guest's uk.volume= option says where it goes. */
+#define UK_VM_VOLUME_TAG "ukvol"
+struct uk_vm_volume {
+	const char *host; /* an existing folder */
+	int ro;
+};
+char *uk_vm_volume_fsdev(const struct uk_vm_volume *v, size_t i);
+char *uk_vm_volume_device(const struct uk_vm_volume *v, size_t i, int pci);
+
 struct uk_vm_opts {
 	const char *image;   /* PVH ELF kernel, or a raw disk when is_disk */
 	int is_disk;
@@ -24,6 +34,8 @@ struct uk_vm_opts {
 	unsigned timeout_s;  /* 0: none */
 	const char *qemu;    /* NULL: $UK_QEMU or qemu-system-x86_64 */
 	int stdin_null;      /* give the guest no input */
+	const struct uk_vm_volume *volumes; /* virtio-9p devices (microvm: acpi=off) */
+	size_t nvolumes;
 };
 
 struct uk_vm_result {
