@@ -55,7 +55,8 @@ __uk_cold void uk_etcfs_init(void)
 			continue;
 		}
 		if (uk_imagefs() && etc->fs == uk_imagefs())
-			uk_imagefs_add(etc, files[i].name, UK_S_IFREG | 0644, text, uk_strlen(text));
+			uk_imagefs_add(etc, files[i].name, UK_S_IFREG | 0644, text,
+				       uk_strlen(text));
 		else if (!uk_vfs_writable(etc))
 			write_file(etc, files[i].name, text);
 	}

@@ -42,9 +42,10 @@ __uk_cold static int blob(void)
 	uint64_t len = (uint64_t)(__stop_uk_files - __start_uk_files);
 	if (!__start_uk_files || !len)
 		return 0;
-	uint32_t bad;
-	const char *why = (uint64_t)__start_uk_files % 8 ? "section not 8-byte aligned"
-							  : uk_imagefs_check(__start_uk_files, len, &bad);
+	uint32_t bad = UK_IMAGEFS_NO_ENTRY;
+	const char *why = "section not 8-byte aligned";
+	if ((uint64_t)__start_uk_files % 8 == 0)
+		why = uk_imagefs_check(__start_uk_files, len, &bad);
 	if (why) {
 		if (bad == UK_IMAGEFS_NO_ENTRY)
 			uk_printk("uk: image files: %s\n", why);
