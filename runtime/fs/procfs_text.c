@@ -164,6 +164,8 @@ static const char *fs_type(const struct uk_fs *fs, const char *path)
 		return "imagefs";
 	case UK_PROC_MAGIC:
 		return "proc";
+	case 0x01021997: /* V9FS_MAGIC: a host folder (uk run -v) */
+		return "9p";
 	case UK_TMPFS_MAGIC:
 		return uk_streq(path, "/dev") ? "devtmpfs" : "tmpfs";
 	default:
