@@ -1,6 +1,7 @@
 /* 16550 UART on COM1: the console of the kvm platform. Input raises IRQ 4
  * through the IOAPIC when there is one, else it is polled
  * (kernel/console.c). */
+#include "console.h"
 #include "cpu.h"
 #include "irq.h"
 #include "kernel.h"
@@ -51,6 +52,14 @@ void uk_plat_console_write(const char *s, size_t n)
 		uart_putc(s[i]);
 }
 
+/* Input is taken when it comes (the CPU is halted then, in uk_wait), so
+ * that its watchers hear of it: epoll asks no file that told it nothing. */
+static void uart_rx(void *arg)
+{
+	(void)arg;
+	uk_console_pull();
+}
+
 __uk_cold int uk_plat_console_input(int resync)
 {
 	if (!uart_ready)
@@ -59,7 +68,7 @@ __uk_cold int uk_plat_console_input(int resync)
 	 * characters): QEMU hands over 14 bytes at a time instead of 1 */
 	if (resync)
 		outb(COM1 + UART_FCR, 0xc7);
-	if (uk_irq_register(COM1_IRQ, 0, 0, 0) != 0)
+	if (uk_irq_register(COM1_IRQ, 0, uart_rx, 0) != 0)
 		return 0;
 	outb(COM1 + UART_MCR, 0x0b); /* DTR, RTS, OUT2 (gates the IRQ line on a PC) */
 	outb(COM1 + UART_IER, 0x01); /* received data available */
