@@ -95,29 +95,67 @@ static size_t read_status_bytes(const char *path, unsigned char *buf, size_t cap
 	return n > 0 ? (size_t)n : 0;
 }
 
+/* The relay ends with QEMU, even while it waits to read or to write. */
+static void relay_stop(pid_t relay)
+{
+	if (relay <= 0)
+		return;
+	kill(relay, SIGKILL);
+	while (waitpid(relay, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* The console's options go into the command line; a raw disk carries it,
+ * so it boots from a copy (*copy, unlinked by the caller). */
+static int console_setup(const struct uk_vm_opts *o, struct uk_vm_opts *vo, char **line,
+			 char **copy, struct uk_error *err)
+{
+	*vo = *o;
+	*copy = NULL;
+	*line = NULL;
+	if (o->is_disk && !o->cmdline)
+		return 0; /* what the disk says, as it is */
+	*line = uk_vm_console_cmdline(o->cmdline, o->stdin_null);
+	vo->cmdline = *line;
+	if (o->is_disk) {
+		if (uk_vm_disk_copy(o->image, *line, copy, err) != 0)
+			return -1;
+		vo->image = *copy;
+	}
+	return 0;
+}
+
 int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_error *err)
 {
 	char status_path[] = "/tmp/uk-status.XXXXXX";
 	struct uk_qmp qmp;
+	struct uk_vm_opts vo;
 	char **argv;
-	char *qemu;
+	char *qemu, *line, *disk;
 	sigset_t block, old;
-	pid_t pid;
-	int fd, wstatus;
+	pid_t pid, relay = -1;
+	int fd, wstatus, qemu_stdin = -1;
 	double start;
 	unsigned char dbg[64];
 	size_t ndbg;
 
 	memset(res, 0, sizeof(*res));
-	if (uk_qmp_prepare(&qmp) != 0)
-		return uk_errorf(err, "cannot create a temporary folder: %s", strerror(errno));
+	if (console_setup(o, &vo, &line, &disk, err) != 0) {
+		free(line);
+		return -1;
+	}
+	if (uk_qmp_prepare(&qmp) != 0) {
+		uk_errorf(err, "cannot create a temporary folder: %s", strerror(errno));
+		goto fail_early;
+	}
 	fd = mkstemp(status_path);
 	if (fd < 0) {
 		uk_qmp_close(&qmp);
-		return uk_errorf(err, "cannot create a temporary file: %s", strerror(errno));
+		uk_errorf(err, "cannot create a temporary file: %s", strerror(errno));
+		goto fail_early;
 	}
 	close(fd);
-	argv = uk_vm_argv(o, status_path, qmp.path);
+	argv = uk_vm_argv(&vo, status_path, qmp.path);
 	qemu = uk_which(argv[0]);
 	if (!qemu) {
 		uk_errorf(err, "'%s' not found", argv[0]);
@@ -125,7 +163,7 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_er
 		uk_vm_argv_free(argv);
 		unlink(status_path);
 		uk_qmp_close(&qmp);
-		return -1;
+		goto fail_early;
 	}
 
 	sigemptyset(&block);
@@ -134,30 +172,35 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_er
 	sigaddset(&block, SIGTERM);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	start = now();
-	pid = fork();
+	if (o->stdin_null || !isatty(0))
+		relay = uk_vm_relay_start(o->stdin_null, &old, &qemu_stdin);
+	pid = relay < 0 && (o->stdin_null || !isatty(0)) ? -1 : fork();
 	if (pid == 0) {
 		sigprocmask(SIG_SETMASK, &old, NULL);
-		if (o->stdin_null) {
-			int nul = open("/dev/null", O_RDONLY);
-
-			if (nul >= 0) {
-				dup2(nul, 0);
-				close(nul);
-			}
+		if (qemu_stdin >= 0) {
+			dup2(qemu_stdin, 0);
+			close(qemu_stdin);
 		}
 		execv(qemu, argv);
 		fprintf(stderr, "uk: error: cannot run '%s': %s\n", qemu, strerror(errno));
 		_exit(127);
 	}
+	if (qemu_stdin >= 0)
+		close(qemu_stdin);
 	if (pid < 0) {
+		int e = errno;
+
+		relay_stop(relay);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		unlink(status_path);
 		uk_qmp_close(&qmp);
 		uk_vm_argv_free(argv);
 		free(qemu);
-		return uk_errorf(err, "cannot start QEMU: %s", strerror(errno));
+		uk_errorf(err, "cannot start QEMU: %s", strerror(e));
+		goto fail_early;
 	}
 	wstatus = wait_child(pid, o->timeout_s ? start + o->timeout_s : 0, &qmp, res);
+	relay_stop(relay);
 	uk_qmp_close(&qmp);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	res->seconds = now() - start;
@@ -165,6 +208,10 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_er
 	unlink(status_path);
 	uk_vm_argv_free(argv);
 	free(qemu);
+	if (disk)
+		unlink(disk);
+	free(disk);
+	free(line);
 
 	if (res->timed_out || res->interrupted)
 		return 0;
@@ -188,5 +235,12 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_er
 	}
 	uk_errorf(err, "QEMU failed with exit status %d", WEXITSTATUS(wstatus));
 	uk_hintf(err, "QEMU's own message is above");
+	return -1;
+
+fail_early:
+	if (disk)
+		unlink(disk);
+	free(disk);
+	free(line);
 	return -1;
 }

@@ -3,6 +3,7 @@
 #ifndef UK_VMM_H
 #define UK_VMM_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -67,6 +68,17 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res,
 /* Decodes QEMU's exit status plus the debugcon bytes into res. */
 void uk_vm_decode_exit(int qemu_status, const unsigned char *dbg, size_t ndbg,
 		       struct uk_vm_result *res);
+
+/* console.c: the guest's console. The runtime's options for our
+ * descriptors (uk.tty=, uk.winsize=, uk.relay when standard input is not
+ * a terminal or stdin_null) in front of cmdline; the caller frees it. */
+char *uk_vm_console_cmdline(const char *cmdline, int stdin_null);
+/* Starts the relay of our standard input (/dev/null if stdin_null) with
+ * the signal mask *mask; *qemu_stdin: what QEMU reads instead. The relay's
+ * pid, or -1. */
+int uk_vm_relay_start(int stdin_null, const sigset_t *mask, int *qemu_stdin);
+/* ESC doubled: out holds 2 * n bytes; returns how many it wrote. */
+size_t uk_vm_relay_escape(const unsigned char *in, size_t n, unsigned char *out);
 
 /* A temporary copy of a uk raw disk with another kernel command line
  * (*copy: its path, the caller unlinks and frees it). */

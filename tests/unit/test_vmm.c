@@ -82,8 +82,35 @@ static void t_decode_without_debugcon(void)
 	CHECK(!r.exited);
 }
 
+/* The relay doubles its escape byte and nothing else. */
+static void t_relay_escape(void)
+{
+	const unsigned char in[] = { 'a', 0xff, 0, 4, 0xff, 0xff, 'z' };
+	const unsigned char want[] = { 'a', 0xff, 0xff, 0, 4, 0xff, 0xff, 0xff, 0xff, 'z' };
+	unsigned char out[2 * sizeof(in)];
+
+	CHECK_EQ_INT((int)uk_vm_relay_escape(in, sizeof(in), out), (int)sizeof(want));
+	CHECK(memcmp(out, want, sizeof(want)) == 0);
+	CHECK_EQ_INT((int)uk_vm_relay_escape(in, 0, out), 0);
+}
+
+/* The tests run with no terminal and stdin from /dev/null. */
+static void t_console_cmdline(void)
+{
+	char *s = uk_vm_console_cmdline("uk.name=x -- a", 1);
+
+	CHECK(strncmp(s, "uk.tty=", 7) == 0);
+	CHECK(strstr(s, " uk.relay uk.name=x -- a") != NULL);
+	free(s);
+	s = uk_vm_console_cmdline(NULL, 1);
+	CHECK(strstr(s, "uk.relay") != NULL && s[strlen(s) - 1] != ' ');
+	free(s);
+}
+
 int main(void)
 {
+	RUN(t_relay_escape);
+	RUN(t_console_cmdline);
 	RUN(t_argv_kernel_kvm);
 	RUN(t_argv_disk_tcg_odd_memory);
 	RUN(t_decode_with_debugcon);
