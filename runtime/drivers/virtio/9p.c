@@ -499,6 +499,8 @@ __uk_cold static long version(struct uk_9p *c)
 	    msize > c->msize)
 		return -EIO;
 	c->msize = msize;
+	if (uk_opt.verbose)
+		uk_printk("uk: 9p: msize %u\n", msize);
 	return 0;
 }
 

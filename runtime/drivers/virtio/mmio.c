@@ -217,6 +217,9 @@ __uk_cold static void one(const char *w, void (*add)(struct uk_virtio_dev *d))
 	m->base = base;
 	m->gsi = (unsigned)gsi;
 	m->irq = gsi ? 1 : -1; /* 1: not tried yet */
+	if (uk_opt.verbose)
+		uk_printk("uk: virtio-mmio at %lx: device %u, version %u, gsi %lu\n", base, id, version,
+			  gsi);
 	add(&m->dev);
 }
 

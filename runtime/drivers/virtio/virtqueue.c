@@ -7,6 +7,7 @@
 #include "wait.h"
 
 #define SPIN_LOOPS 20000 /* ~tens of microseconds before sleeping */
+#define RECHECK_NS 10000000ull
 
 #define barrier() __asm__ volatile("" ::: "memory")
 
@@ -117,7 +118,10 @@ long uk_virtq_wait(struct uk_virtq *q, uint32_t *written)
 	int polled = q->dev->ops->irq(q->dev) != 0;
 	if (polled)
 		uk_poller_add(&poller);
-	uk_wait(completed, q, UK_FOREVER);
+	/* even with an interrupt, look again now and then: a lost one then
+	 * costs a few milliseconds, not the program */
+	while (uk_wait(completed, q, uk_monotonic_ns() + RECHECK_NS))
+		;
 	if (polled)
 		uk_poller_remove(&poller);
 	return uk_virtq_reap(q, written);
