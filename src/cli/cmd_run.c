@@ -313,9 +313,8 @@ static int check_volumes(struct run_args *a, const struct uk_image_meta *meta,
 	return 0;
 }
 
-int cmd_run(int argc, char **argv)
+static int run(int argc, char **argv, struct run_args *a)
 {
-	struct run_args a = { 0 };
 	struct uk_image_meta meta = { 0 };
 	struct uk_vm_opts o = { 0 };
 	struct uk_vm_result res;
@@ -328,24 +327,24 @@ int cmd_run(int argc, char **argv)
 		help();
 		return 0;
 	}
-	rc = parse_args(argc, argv, &a);
+	rc = parse_args(argc, argv, a);
 	if (rc)
 		return rc;
-	if (a.image)
-		image = strdup(a.image);
-	else if (uk_image_locate(a.dir, a.target, &image, &err) != 0)
+	if (a->image)
+		image = strdup(a->image);
+	else if (uk_image_locate(a->dir, a->target, &image, &err) != 0)
 		return cli_report(&err);
-	if (a.image && !uk_file_exists(image) && resolve_pulled(&image, &err) < 0) {
+	if (a->image && !uk_file_exists(image) && resolve_pulled(&image, &err) < 0) {
 		free(image);
 		return cli_report(&err);
 	}
 	if (!uk_file_exists(image)) {
 		uk_errorf(&err, "no image at '%s'", image);
-		if (a.image && uk_ref_names_registry(a.image))
+		if (a->image && uk_ref_names_registry(a->image))
 			uk_hintf(&err, "give the path of a built image, or pull the image "
-				       "first: 'uk pull %s'", a.image);
+				       "first: 'uk pull %s'", a->image);
 		else
-			uk_hintf(&err, a.image ? "give the path of a built image"
+			uk_hintf(&err, a->image ? "give the path of a built image"
 					       : "run 'uk build' first");
 		free(image);
 		return cli_report(&err);
@@ -354,38 +353,38 @@ int cmd_run(int argc, char **argv)
 		free(image);
 		return cli_report(&err);
 	}
-	rc = check_volumes(&a, &meta, &err);
+	rc = check_volumes(a, &meta, &err);
 	if (rc) {
 		uk_image_meta_free(&meta);
 		free(image);
 		return rc < 0 ? cli_report(&err) : rc;
 	}
 	/* xen images of the project boot under Xen (xl); an image path under QEMU */
-	if (!a.image && meta.target && strcmp(meta.target, "xen") == 0) {
+	if (!a->image && meta.target && strcmp(meta.target, "xen") == 0) {
 		rc = uk_vm_run_xl(image, &res.status, &err);
 		uk_image_meta_free(&meta);
 		free(image);
 		return rc ? cli_report(&err) : res.status;
 	}
-	rc = resolve_accel(a.accel, &o.accel);
+	rc = resolve_accel(a->accel, &o.accel);
 	if (rc) {
 		uk_image_meta_free(&meta);
 		free(image);
 		return rc;
 	}
-	cmdline = build_cmdline(&a, &meta);
+	cmdline = build_cmdline(a, &meta);
 	o.image = image;
 	o.is_disk = meta.is_disk;
-	o.memory = a.memory ? a.memory : meta.memory;
+	o.memory = a->memory ? a->memory : meta.memory;
 	o.cmdline = cmdline;
-	o.timeout_s = a.timeout;
+	o.timeout_s = a->timeout;
 	o.volumes = vm_vols;
-	o.nvolumes = a.nvols;
-	for (size_t i = 0; i < a.nvols; i++)
-		vm_vols[i] = (struct uk_vm_volume){ a.vols[i].host, a.vols[i].ro };
+	o.nvolumes = a->nvols;
+	for (size_t i = 0; i < a->nvols; i++)
+		vm_vols[i] = (struct uk_vm_volume){ a->vols[i].host, a->vols[i].ro };
 	/* a raw disk's command line is baked in: other arguments or options go
 	 * into a temporary copy of the disk */
-	if (meta.is_disk && (a.have_args || a.bootstats || a.strace || a.nvols)) {
+	if (meta.is_disk && (a->have_args || a->bootstats || a->strace || a->nvols)) {
 		if (uk_vm_disk_copy(image, cmdline, &disk_copy, &err) != 0) {
 			free(cmdline);
 			uk_image_meta_free(&meta);
@@ -401,13 +400,10 @@ int cmd_run(int argc, char **argv)
 	free(cmdline);
 	uk_image_meta_free(&meta);
 	free(image);
-	for (size_t i = 0; i < a.nvols; i++)
-		uk_volume_free(&a.vols[i]);
-	free(a.vols);
 	if (rc != 0)
 		return cli_report(&err);
 	if (res.timed_out) {
-		cli_notice("stopped the VM after %u s (--timeout)", a.timeout);
+		cli_notice("stopped the VM after %u s (--timeout)", a->timeout);
 		return UK_EXIT_TIMEOUT;
 	}
 	if (res.interrupted) {
@@ -415,4 +411,15 @@ int cmd_run(int argc, char **argv)
 		return 130;
 	}
 	return res.status;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_args a = { 0 };
+	int rc = run(argc, argv, &a);
+
+	for (size_t i = 0; i < a.nvols; i++)
+		uk_volume_free(&a.vols[i]);
+	free(a.vols);
+	return rc;
 }
