@@ -112,6 +112,8 @@ static void dump_manifest(struct buf *b, const struct uk_manifest *m)
 	}
 	bputs(b, "]\n");
 	bstrv(b, "zoneinfo", &m->zoneinfo);
+	if (m->has_volumes)
+		bstrv(b, "volumes", &m->volumes);
 }
 
 static void dump_component(struct buf *b, const struct uk_component *c)
