@@ -116,5 +116,30 @@ void mf_set_volumes(struct mctx *c, const struct ynode *key, const struct ynode 
 	m->has_volumes = 1;
 	if (mf_is_null(val))
 		return; /* `volumes:` alone: like [] */
-	mf_get_strv(c, key, val, &m->volumes, false, check_volume);
+	if (mf_get_strv(c, key, val, &m->volumes, false, check_volume) < 0)
+		return;
+	/* one folder per guest path */
+	for (size_t i = 1; val->kind == YN_SEQ && i < val->n; i++) {
+		const struct ynode *it = val->kid[i];
+		struct uk_volume a, b;
+		const char *why;
+
+		if (it->kind != YN_SCALAR || uk_volume_parse(it->s, &a, &why) != 0)
+			continue;
+		for (size_t k = 0; k < i; k++) {
+			const struct ynode *prev = val->kid[k];
+			int same;
+
+			if (prev->kind != YN_SCALAR || uk_volume_parse(prev->s, &b, &why) != 0)
+				continue;
+			same = strcmp(a.guest, b.guest) == 0;
+			uk_volume_free(&b);
+			if (same) {
+				mf_hint(mf_diag_at(c, it, "two volumes for %s", a.guest),
+					"'%s' at line %u is mounted there already", prev->s, prev->line);
+				break;
+			}
+		}
+		uk_volume_free(&a);
+	}
 }
