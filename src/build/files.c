@@ -239,6 +239,24 @@ static int write_object(const char *cache_dir, const unsigned char *blob, size_t
 	return rc;
 }
 
+/* uk.yaml volumes: an empty folder at each guest path, since the
+ * read-only root cannot make one at boot (volumes.c checked the spec) */
+static void add_mount_point(struct walk *w, const char *spec)
+{
+	struct uk_volume v;
+	const char *why;
+
+	if (uk_volume_parse(spec, &v, &why) != 0)
+		return;
+	for (size_t i = 0; i < w->n; i++)
+		if (strcmp(w->v[i].path, v.guest + 1) == 0) {
+			uk_volume_free(&v);
+			return;
+		}
+	add(w, v.guest + 1, S_IFDIR | 0755, NULL, 0); /* paths go without the '/' */
+	uk_volume_free(&v);
+}
+
 int uk_files_pack(const struct uk_manifest *m, const char *cache_dir,
 		  struct uk_files_packed *r, struct uk_error *err)
 {
@@ -254,6 +272,8 @@ int uk_files_pack(const struct uk_manifest *m, const char *cache_dir,
 		w.f = &m->files[i];
 		rc = pack_entry(&w);
 	}
+	for (size_t i = 0; i < m->volumes.n && rc == 0; i++)
+		add_mount_point(&w, m->volumes.v[i]);
 	if (rc == 0)
 		rc = ukf_pack(w.v, w.n, (uint64_t)uk_source_date_epoch(), &blob, &len, err);
 	/* The runtime, the program and its heap need room besides. */

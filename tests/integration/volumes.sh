@@ -128,3 +128,22 @@ if [ $rc -eq 2 ] && grep -q "absolute" <<<"$out"; then pass volumes-bad-spec; el
 out=$("$UK" run -C "$p" -v "$tmp/nothere" 2>&1)
 rc=$?
 if [ $rc -eq 1 ] && grep -q "no folder" <<<"$out"; then pass volumes-missing-folder; else fail volumes-missing-folder "status $rc: $out"; fi
+
+# an image with files: has a read-only root: the volumes of uk.yaml get
+# their folders packed; another guest path fails at boot with a hint
+f=$tmp/withfiles
+mkdir -p "$f/src" "$f/conf" "$f/data"
+cp "$src" "$f/src/main.c"
+echo "x=1" >"$f/conf/app.conf"
+echo "packed mount point" >"$f/data/a.txt"
+printf 'spec: 1\nname: ops\nsources: [src/main.c]\nmemory: 128M\nvolumes: [data:/data]\nfiles:\n  /etc/app.conf: conf/app.conf\n' >"$f/uk.yaml"
+"$UK" build -C "$f" >/dev/null 2>&1
+out=$(run -C "$f" -- /data cat a.txt 2>&1)
+check_out volumes-readonly-root "a.txt                        19 [packed mount point|]" "$out"
+out=$(run -C "$f" -v "$f/data:/elsewhere" -- /elsewhere cat a.txt 2>&1)
+rc=$?
+if [ $rc -eq 126 ] && grep -q "read-only and have no such folder" <<<"$out"; then
+	pass volumes-readonly-root-refused
+else
+	fail volumes-readonly-root-refused "status $rc: $out"
+fi

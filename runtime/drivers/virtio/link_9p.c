@@ -81,6 +81,9 @@ __uk_cold static void mount_one(const char *word)
 	e = mkdirs(buf);
 	if (!e)
 		e = uk_vfs_mount(buf, root, flags);
+	if (e == -EROFS)
+		fail(word, "the image's files are read-only and have no such folder; list it "
+			   "in uk.yaml volumes: (the folder is packed then), or mount under /tmp", e);
 	if (e)
 		fail(word, "cannot mount it there", e);
 }
