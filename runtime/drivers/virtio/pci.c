@@ -2,8 +2,8 @@
  * configuration space through ports 0xcf8/0xcfc (bus 0 is enough for
  * QEMU's devices), the vendor capabilities that say where in which BAR
  * the common, notify, ISR and device structures are. The firmware (SeaBIOS
- * on a raw disk) has assigned the BARs. Interrupts: polled for now (MSI-X
- * needs vectors that irq.h does not hand out yet). */
+ * on a raw disk) has assigned the BARs. Interrupts: INTx through the
+ * IOAPIC (MSI-X would need vectors that irq.h does not hand out yet). */
 #include "virtio.h"
 
 #define VENDOR_VIRTIO 0x1af4
@@ -33,6 +33,8 @@ struct pci {
 	struct uk_virtio_dev dev;
 	uint64_t common, notify, isr, device;
 	uint32_t notify_mul;
+	unsigned bdf;
+	int irq; /* 1: not tried, 0: registered, -1: polled */
 };
 
 static struct pci devs[MAX_DEVICES];
@@ -143,10 +145,30 @@ static unsigned isr(struct uk_virtio_dev *d)
 	return R8(P(d)->isr); /* reading acknowledges */
 }
 
-static int irq(struct uk_virtio_dev *d)
+/* uk_irq_register (arch/x86_64/irq.h), when the image has it */
+int uk_irq_register(unsigned gsi, unsigned flags, void (*fn)(void *arg), void *arg)
+	__attribute__((weak));
+
+static void on_irq(void *arg)
 {
-	(void)d;
-	return -1;
+	isr(arg);
+}
+
+/* INTx: on q35 a root-bus device's INTA-INTD reach the IOAPIC as PIRQA-D,
+ * GSIs 16-19 (the line in the configuration space is the firmware's PIC
+ * routing, which the IOAPIC does not see). Taken on the edge: reading the
+ * ISR lowers the line, the next completion raises it again. */
+__uk_cold static int irq(struct uk_virtio_dev *d)
+{
+	struct pci *p = P(d);
+	if (p->irq > 0) {
+		unsigned pin = cfg8(p->bdf, 0x3d);
+		p->irq = -1;
+		if (pin && pin <= 4 && uk_irq_register &&
+		    !uk_irq_register(16 + pin - 1, 0, on_irq, d))
+			p->irq = 0;
+	}
+	return p->irq;
 }
 
 static const struct uk_virtio_ops pci_ops = {
@@ -214,6 +236,8 @@ __uk_cold static void one(unsigned bdf, void (*add)(struct uk_virtio_dev *d))
 	cfg_w32(bdf, 0x04, (cfg32(bdf, 0x04) & 0xffff) | 0x6); /* memory space, bus master */
 	p->dev.ops = &pci_ops;
 	p->dev.id = type;
+	p->bdf = bdf;
+	p->irq = 1;
 	ndevs++;
 	if (uk_opt.verbose)
 		uk_printk("uk: virtio-pci at 00:%02x.%u: device %u\n", bdf >> 3, bdf & 7, type);
