@@ -6,8 +6,10 @@
 #include <jansson.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -252,18 +254,43 @@ int uk_auth_lookup(const char *host, char **userpass, struct uk_error *err)
 	return rc;
 }
 
+/* flock of auth.json.lock (auth.json itself is replaced by rename, so a
+ * lock on it would not hold across writers); returns the fd. */
+static int lock_auth(const char *path, struct uk_error *err)
+{
+	char *lp;
+	int fd;
+
+	if (asprintf(&lp, "%s.lock", path) < 0)
+		return uk_errorf(err, "out of memory");
+	fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		uk_errorf(err, "cannot open '%s': %s", lp, strerror(errno));
+	while (fd >= 0 && flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			uk_errorf(err, "cannot lock '%s': %s", lp, strerror(errno));
+			close(fd);
+			fd = -1;
+		}
+	}
+	free(lp);
+	return fd;
+}
+
+/* Reads, changes and rewrites auth.json under its lock, so that two uk
+ * login at once keep both entries. */
 int uk_auth_store(const char *host, const char *user, const char *password,
 		  struct uk_error *err)
 {
 	char *path = auth_path(err), *dir, *text = NULL, *up = NULL, *enc = NULL;
 	json_t *j = NULL, *auths;
 	json_error_t je;
-	int rc = -1;
+	int rc = -1, lock = -1;
 
 	if (!path)
 		return -1;
 	dir = strndup(path, (size_t)(strrchr(path, '/') - path));
-	if (!dir || uk_mkdirs(dir, err) < 0)
+	if (!dir || uk_mkdirs(dir, err) < 0 || (lock = lock_auth(path, err)) < 0)
 		goto out;
 	if (access(path, F_OK) == 0 &&
 	    !(j = json_load_file(path, JSON_REJECT_DUPLICATES, &je))) {
@@ -299,6 +326,8 @@ out:
 	free(enc);
 	free(text);
 	json_decref(j);
+	if (lock >= 0)
+		close(lock);
 	free(dir);
 	free(path);
 	return rc;

@@ -1,6 +1,9 @@
 /* Blobs and files of an OCI image layout. */
 #include "registry/layout.h"
 
+#include "util/cleanup.h"
+#include "util/path.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -84,20 +87,23 @@ static int tmp_file(const char *root, char **tmp, struct uk_error *err)
 	return fd;
 }
 
-/* Writes path atomically. With no_clobber, an existing file is kept. */
+/* Writes path atomically: synced before its name changes, and its folder
+ * after. With no_clobber, an existing file is kept. Errors name path (the
+ * temporary file is uk's business, not the user's). */
 static int write_file_atomic(const char *root, const char *path,
 			     const void *buf, size_t len, int no_clobber,
 			     struct uk_error *err)
 {
 	char *tmp = NULL;
-	int fd = tmp_file(root, &tmp, err), rc = 0;
+	int fd = tmp_file(root, &tmp, err), rc = 0, id;
 
 	if (fd < 0)
 		return -1;
+	id = uk_cleanup_add(tmp);
 	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0)
-		rc = uk_errorf(err, "cannot write '%s': %s", tmp, strerror(errno));
+		rc = uk_errorf(err, "cannot write '%s': %s", path, strerror(errno));
 	if (close(fd) < 0 && rc == 0)
-		rc = uk_errorf(err, "cannot write '%s': %s", tmp, strerror(errno));
+		rc = uk_errorf(err, "cannot write '%s': %s", path, strerror(errno));
 	if (rc == 0 && no_clobber) {
 		if (link(tmp, path) < 0 && errno != EEXIST)
 			rc = uk_errorf(err, "cannot create '%s': %s", path,
@@ -108,6 +114,9 @@ static int write_file_atomic(const char *root, const char *path,
 	}
 	if (rc < 0 || no_clobber)
 		unlink(tmp);
+	uk_cleanup_remove(id);
+	if (rc == 0)
+		uk_sync_parent(path);
 	free(tmp);
 	return rc;
 }
@@ -182,6 +191,7 @@ int uk_blob_writer_open(struct uk_blob_writer *w, const char *root,
 
 	memset(w, 0, sizeof(*w));
 	w->fd = -1;
+	w->cleanup = -1;
 	snprintf(path, sizeof(path), "%s/blobs/sha256", root);
 	if (mkdir_p(path, err) < 0)
 		return -1;
@@ -194,6 +204,7 @@ int uk_blob_writer_open(struct uk_blob_writer *w, const char *root,
 		uk_blob_writer_abort(w);
 		return -1;
 	}
+	w->cleanup = uk_cleanup_add(w->tmp);
 	return 0;
 }
 
@@ -201,8 +212,8 @@ int uk_blob_writer_write(struct uk_blob_writer *w, const void *buf,
 			 size_t len, struct uk_error *err)
 {
 	if (write_all(w->fd, buf, len) < 0)
-		return uk_errorf(err, "cannot write '%s': %s", w->tmp,
-				 strerror(errno));
+		return uk_errorf(err, "cannot write a blob into the store '%s': %s",
+				 w->root, strerror(errno));
 	uk_sha256_update(&w->h, buf, len);
 	return 0;
 }
@@ -213,11 +224,13 @@ void uk_blob_writer_abort(struct uk_blob_writer *w)
 		close(w->fd);
 	if (w->tmp)
 		unlink(w->tmp);
+	uk_cleanup_remove(w->cleanup);
 	uk_sha256_free(&w->h);
 	free(w->tmp);
 	free(w->root);
 	memset(w, 0, sizeof(*w));
 	w->fd = -1;
+	w->cleanup = -1;
 }
 
 int uk_blob_writer_commit(struct uk_blob_writer *w, const char *expect,
@@ -234,7 +247,8 @@ int uk_blob_writer_commit(struct uk_blob_writer *w, const char *expect,
 	}
 	if (fsync(w->fd) < 0 || close(w->fd) < 0) {
 		w->fd = -1;
-		uk_errorf(err, "cannot write '%s': %s", w->tmp, strerror(errno));
+		uk_errorf(err, "cannot write blob %s into the store '%s': %s", got,
+			  w->root, strerror(errno));
 		goto out;
 	}
 	w->fd = -1;
@@ -251,6 +265,9 @@ int uk_blob_writer_commit(struct uk_blob_writer *w, const char *expect,
 		uk_errorf(err, "cannot create '%s': %s", path, strerror(errno));
 		goto out;
 	}
+	uk_sync_parent(path);
+	uk_cleanup_remove(w->cleanup);
+	w->cleanup = -1;
 	free(w->tmp);
 	w->tmp = NULL;
 	rc = 0;

@@ -29,7 +29,7 @@ int uk_layout_present(const char *root);
 int uk_layout_init(const char *root, struct uk_error *err);
 
 /* Atomically replaces <root>/<name> (temp file in <root>/.tmp, fsync,
- * rename). */
+ * rename, fsync of the folder); errors name <root>/<name>. */
 int uk_layout_write_file(const char *root, const char *name, const void *buf,
 			 size_t len, struct uk_error *err);
 
@@ -44,7 +44,7 @@ int uk_layout_put_blob(const char *root, const void *buf, size_t len,
 /* A blob written piecewise (e.g. from the network), hashed as it is
  * written, and published by commit only if it has the expected digest. */
 struct uk_blob_writer {
-	int fd;
+	int fd, cleanup; /* cleanup: util/cleanup.h handle of tmp */
 	char *tmp, *root;
 	struct uk_sha256 h;
 };

@@ -1,5 +1,7 @@
 #include "util/path.h"
 
+#include "util/cleanup.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -140,44 +142,72 @@ int uk_read_file(const char *path, char **data, size_t *len, struct uk_error *er
 	return 0;
 }
 
+void uk_sync_parent(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path))
+			  : strdup(".");
+	int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+
+	/* The rename is done either way; a folder that cannot be synced (some
+	 * file systems refuse) loses nothing more than before. */
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
 int uk_write_file_atomic(const char *path, const void *data, size_t len, int mode,
 			 struct uk_error *err)
 {
 	char *tmp;
-	int fd;
+	int fd, id;
 	const char *p = data;
 
 	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
 		return uk_errorf(err, "out of memory");
-	fd = mkstemp(tmp);
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		uk_errorf(err, "cannot write '%s': %s", path, strerror(errno));
 		free(tmp);
 		return -1;
 	}
+	id = uk_cleanup_add(tmp);
 	while (len > 0) {
 		ssize_t w = write(fd, p, len);
 
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			uk_errorf(err, "cannot write '%s': %s", path, strerror(errno));
+			uk_errorf(err, "cannot write '%s': %s", path,
+				  w == 0 ? "nothing written" : strerror(errno));
 			close(fd);
-			unlink(tmp);
-			free(tmp);
-			return -1;
+			goto fail;
 		}
 		p += w;
 		len -= (size_t)w;
 	}
-	if (fchmod(fd, (mode_t)mode) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
+	/* The data reaches the disk before the name does, so a power loss
+	 * leaves the old file or the new one, never an empty one. */
+	if (fchmod(fd, (mode_t)mode) != 0 || fsync(fd) != 0) {
 		uk_errorf(err, "cannot write '%s': %s", path, strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		return -1;
+		close(fd);
+		goto fail;
 	}
+	if (close(fd) != 0 || rename(tmp, path) != 0) {
+		uk_errorf(err, "cannot write '%s': %s", path, strerror(errno));
+		goto fail;
+	}
+	uk_cleanup_remove(id);
+	uk_sync_parent(path);
 	free(tmp);
 	return 0;
+fail:
+	unlink(tmp);
+	uk_cleanup_remove(id);
+	free(tmp);
+	return -1;
 }
 
 int uk_file_exists(const char *path)

@@ -22,9 +22,14 @@ int uk_remove_tree(const char *path, struct uk_error *err);
 /* Reads a whole file (NUL-terminated for convenience; *len excludes it). */
 int uk_read_file(const char *path, char **data, size_t *len, struct uk_error *err);
 
-/* Writes a file atomically: a temporary file beside it, then rename. */
+/* Writes a file atomically: a temporary file beside it, synced, renamed,
+ * then its folder synced. Errors name path, never the temporary file, which
+ * is removed on failure and when uk is interrupted (util/cleanup.h). */
 int uk_write_file_atomic(const char *path, const void *data, size_t len,
 			 int mode, struct uk_error *err);
+
+/* fsync of the folder holding path (after a rename into it); best effort. */
+void uk_sync_parent(const char *path);
 
 int uk_file_exists(const char *path);
 int uk_is_dir(const char *path);

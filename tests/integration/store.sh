@@ -166,3 +166,64 @@ if [ -n "$unpacked" ]; then
 else
 	fail store-component-cflags-build-refused "no unpacked copy of evilish in $UK_HOME/unpacked"
 fi
+
+# A full disk: errors name the file being written (not uk's temporary file),
+# which is removed, and the store stays as it was. The disk is a 512 KiB
+# tmpfs in a private mount namespace; where user namespaces are not allowed,
+# a file-size limit of 0 makes writes fail the same way (EFBIG).
+full_disk() { # SCRIPT: run by bash with $1 a folder on the small disk, fill() filling it
+	local pre='fill() { if [ "$mode" = tmpfs ]; then head -c 2M /dev/zero >"$1/filler" 2>/dev/null; else trap "" XFSZ; ulimit -f 0; fi; }'
+	if unshare -rm true 2>/dev/null; then
+		unshare -rm bash -c "mount -t tmpfs -o size=512k none \"\$1\" || exit 99; mode=tmpfs; $pre; $2" _ "$1"
+	else
+		bash -c "mode=ulimit; $pre; $2" _ "$1"
+	fi
+}
+mkdir -p "$tmp/full"
+export TMPA=$tmp/a TMPB=$tmp/b
+out=$(full_disk "$tmp/full" '
+	export UK_HOME=$1/home
+	"$UK" pkg create "$TMPA" >/dev/null || exit 98
+	printf "{\"auths\":{\"h.example\":{\"auth\":\"dTpw\"}}}" >"$UK_HOME/auth.json"
+	fill "$1"
+	"$UK" rmi demo:1.2.0; echo "rmi=$?"
+	"$UK" pkg create "$TMPB"; echo "pkg=$?"
+	"$UK" login --logout h.example; echo "logout=$?"
+	echo "left: $(ls -A "$UK_HOME/.tmp") $(ls "$UK_HOME" | grep "\.tmp\.")"
+	"$UK" images | grep -c "^demo:1.2.0 .* user$"; grep -c h.example "$UK_HOME/auth.json"
+' 2>&1 | sed "s|$tmp/full|FULL|g")
+if grep -q "^rmi=1" <<<"$out" && grep -q "cannot write 'FULL/home/index.json': \(No space left on device\|File too large\)" <<<"$out" &&
+	grep -q "^pkg=1" <<<"$out" && grep -q "into the store 'FULL/home': \(No space left on device\|File too large\)" <<<"$out" &&
+	grep -q "^logout=1" <<<"$out" && grep -q "cannot write 'FULL/home/auth.json': " <<<"$out" &&
+	! grep -q "/\.tmp/\|auth.json.tmp" <<<"$out" && grep -q '^left:  *$' <<<"$out" &&
+	[ "$(tail -n 2 <<<"$out" | tr -d '\n')" = 11 ]; then
+	pass store-full-disk-names-the-file
+else
+	fail store-full-disk-names-the-file "$out"
+fi
+
+# Replaced files (index.json, auth.json) reach the disk before their new
+# name does, and the folder after it (strace shows the order; only where
+# strace is installed).
+if command -v strace >/dev/null 2>&1; then
+	synced() { # LOG FINAL: fsync of the file renamed to FINAL before the rename, of its folder after
+		local r rn src f d
+		r=$(grep -n "rename(\"[^\"]*\", \"$2\") = 0" "$1" | head -n 1)
+		[ -n "$r" ] || return 1
+		rn=${r%%:*}
+		src=$(sed 's/.*rename("\([^"]*\)".*/\1/' <<<"$r")
+		f=$(grep -n "fsync([0-9]*<$src>) = 0" "$1" | head -n 1 | cut -d: -f1)
+		d=$(grep -n "fsync([0-9]*<$(dirname "$2")>) = 0" "$1" | cut -d: -f1 | awk -v r="$rn" '$1 > r { print; exit }')
+		[ -n "$f" ] && [ "$f" -lt "$rn" ] && [ -n "$d" ]
+	}
+	export UK_HOME=$tmp/sync
+	"$UK" pkg create "$tmp/a" >/dev/null 2>&1
+	printf '{"auths":{"h.example":{"auth":"dTpw"},"g.example":{"auth":"dTpw"}}}' >"$UK_HOME/auth.json"
+	strace -f -qq -y -e trace=fsync,rename -o "$tmp/st1" "$UK" rmi demo:1.2.0 >/dev/null 2>&1
+	strace -f -qq -y -e trace=fsync,rename -o "$tmp/st2" "$UK" login --logout h.example >/dev/null 2>&1
+	if synced "$tmp/st1" "$UK_HOME/index.json" && synced "$tmp/st2" "$UK_HOME/auth.json"; then
+		pass store-atomic-writes-fsync-file-and-folder
+	else
+		fail store-atomic-writes-fsync-file-and-folder "$(cat "$tmp/st1" "$tmp/st2")"
+	fi
+fi
