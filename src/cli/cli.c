@@ -19,14 +19,65 @@ int cli_progress_enabled(void)
 	return isatty(STDERR_FILENO);
 }
 
+/* Length of the valid UTF-8 sequence at s that is not a C1 control, else 0. */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n, i;
+	unsigned cp;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if (cp < 0xa0 || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+/* Writes s with every control character (but newline and tab), C1 control
+ * and byte that is not UTF-8 shown as \xHH: messages quote what registries
+ * and files say, which must not drive the terminal (ESC]0;..., ESC[2J). */
+static void put_clean(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		size_t n;
+
+		if ((*p >= 0x20 && *p < 0x7f) || *p == '\n' || *p == '\t') {
+			fputc(*p++, f);
+		} else if (*p >= 0x80 && (n = utf8_len(p)) > 0) {
+			fwrite(p, 1, n, f);
+			p += n;
+		} else {
+			fprintf(f, "\\x%02x", *p++);
+		}
+	}
+}
+
 int cli_report(const struct uk_error *err)
 {
 	int color = cli_color(stderr);
 
-	fprintf(stderr, "uk: %serror:%s %s\n", color ? "\033[1;31m" : "",
-		color ? "\033[0m" : "", err->msg);
-	if (err->hint[0])
-		fprintf(stderr, "hint: %s\n", err->hint);
+	fprintf(stderr, "uk: %serror:%s ", color ? "\033[1;31m" : "",
+		color ? "\033[0m" : "");
+	put_clean(stderr, err->msg);
+	fputc('\n', stderr);
+	if (err->hint[0]) {
+		fputs("hint: ", stderr);
+		put_clean(stderr, err->hint);
+		fputc('\n', stderr);
+	}
 	return err->status ? err->status : UK_EXIT_FAIL;
 }
 
@@ -45,12 +96,14 @@ int cli_usage_error(const char *usage, const char *fmt, ...)
 
 void cli_notice(const char *fmt, ...)
 {
+	char buf[2048];
 	va_list ap;
 
-	fputs("uk: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	fputs("uk: ", stderr);
+	put_clean(stderr, buf);
 	fputc('\n', stderr);
 }
 

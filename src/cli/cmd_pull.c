@@ -6,9 +6,10 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "manifest/manifest.h"
 #include "registry/remote.h"
 
-static const char usage[] = "uk pull [--insecure] REF";
+static const char usage[] = "uk pull [--insecure] [--max-blob SIZE] REF";
 
 static void help(void)
 {
@@ -19,7 +20,10 @@ static void help(void)
 	       "it arrived intact. 'uk run REF' then boots a pulled image.\n\n"
 	       "  REF         [HOST[:PORT]/]REPO[:TAG][@sha256:DIGEST]; the default\n"
 	       "              registry is $UK_REGISTRY, else docker.io\n"
-	       "  --insecure  plain HTTP to a registry that is not on localhost\n",
+	       "  --insecure  plain HTTP to a registry that is not on localhost\n"
+	       "  --max-blob SIZE\n"
+	       "              refuse blobs larger than SIZE (e.g. 8G) before fetching\n"
+	       "              them; default $UK_MAX_BLOB, else 4G\n",
 	       usage);
 }
 
@@ -43,6 +47,7 @@ int cmd_pull(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"insecure", no_argument, NULL, 'k'},
+		{"max-blob", required_argument, NULL, 'M'},
 		{NULL, 0, NULL, 0},
 	};
 	struct uk_client_opts o = {0};
@@ -51,6 +56,7 @@ int cmd_pull(int argc, char **argv)
 	struct uk_client c;
 	struct uk_pulled p;
 	struct uk_ref r;
+	uint64_t max;
 	int ch, rc;
 
 	if (cli_wants_help(argc, argv)) {
@@ -59,9 +65,18 @@ int cmd_pull(int argc, char **argv)
 	}
 	opterr = 0;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+:", longopts, NULL)) != -1) {
 		if (ch == 'k')
 			o.insecure = 1;
+		else if (ch == 'M' && uk_parse_size(optarg, &max) == 0 && max > 0)
+			o.max_blob = max;
+		else if (ch == 'M')
+			return cli_usage_error(usage, "--max-blob '%s' is not a size "
+					       "(bytes, or a number with K, M, G or T)",
+					       optarg);
+		else if (ch == ':')
+			return cli_usage_error(usage, "option '%s' needs a value",
+					       argv[optind - 1]);
 		else
 			return cli_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
 	}

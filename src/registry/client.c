@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "manifest/manifest.h"
 #include "registry/client.h"
 #include "registry/client_http.h"
 
@@ -207,6 +208,18 @@ static struct curl_slist *headers(const struct uk_client *c,
 	return h;
 }
 
+/* SSL_CERT_FILE and SSL_CERT_DIR, as OpenSSL's tools read them, name the
+ * certificates a private registry's TLS is checked against. */
+static void ca_opts(CURL *h)
+{
+	const char *file = getenv("SSL_CERT_FILE"), *dir = getenv("SSL_CERT_DIR");
+
+	if (file && *file)
+		curl_easy_setopt(h, CURLOPT_CAINFO, file);
+	if (dir && *dir)
+		curl_easy_setopt(h, CURLOPT_CAPATH, dir);
+}
+
 static CURLcode perform(struct uk_client *c, const struct http_req *q,
 			struct xfer *x, char *curl_err)
 {
@@ -225,6 +238,7 @@ static CURLcode perform(struct uk_client *c, const struct http_req *q,
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 30L);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	ca_opts(h);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
@@ -259,6 +273,55 @@ static CURLcode perform(struct uk_client *c, const struct http_req *q,
 	return rc;
 }
 
+/* The "host[:port]" part of an http(s) URL, into buf. */
+static void url_host(const char *url, char *buf, size_t n)
+{
+	const char *h = strstr(url, "://");
+
+	h = h ? h + 3 : url;
+	snprintf(buf, n, "%.*s", (int)strcspn(h, "/?#"), h);
+}
+
+/* " (named by registry HOST)" when the realm is on another host than the
+ * registry, so that an error says who sent uk there; else "". */
+static const char *named_by(const struct uk_client *c, const char *realm,
+			    char *buf, size_t n)
+{
+	char rh[256], bh[256];
+
+	url_host(realm, rh, sizeof(rh));
+	url_host(c->base, bh, sizeof(bh));
+	if (!strcasecmp(rh, bh))
+		return "";
+	snprintf(buf, n, " (named by registry %s)", bh);
+	return buf;
+}
+
+/* Tokens (and the credentials that get them) travel over HTTPS when the
+ * registry does: a realm on plain HTTP would hand them to anyone on the
+ * path. */
+static int realm_ok(const struct uk_client *c, const char *realm,
+		    struct uk_error *err)
+{
+	char who[300];
+
+	if (strncmp(realm, "https://", 8) && strncmp(realm, "http://", 7)) {
+		uk_errorf(err, "registry %s names the token service '%s', which is "
+			       "not an http(s) URL", c->base, realm);
+		return 0;
+	}
+	if (!strncmp(c->base, "https://", 8) && !strncmp(realm, "http://", 7)) {
+		uk_errorf(err, "registry %s names the token service '%s'%s on plain "
+			       "HTTP; uk sends no credentials and asks for no token "
+			       "there for an HTTPS registry", c->base, realm,
+			  named_by(c, realm, who, sizeof(who)));
+		uk_hintf(err, "the registry's auth settings are wrong, or something "
+			      "between is changing its answers; tell its operator");
+		return 0;
+	}
+	return 1;
+}
+
 /* Asks realm for a token (with the user's credentials when known). */
 static int fetch_token(struct uk_client *c, const struct uk_challenge *ch,
 		       struct uk_error *err)
@@ -271,6 +334,9 @@ static int fetch_token(struct uk_client *c, const struct uk_challenge *ch,
 	char curl_err[CURL_ERROR_SIZE];
 	struct curl_slist *hd = NULL;
 	json_t *j = NULL, *t;
+	json_error_t je = {0};
+	char who[300], why[256] = "";
+	const char *by = named_by(c, ch->realm, who, sizeof(who));
 	CURLcode rc;
 	int ret = -1;
 
@@ -296,6 +362,7 @@ static int fetch_token(struct uk_client *c, const struct uk_challenge *ch,
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	ca_opts(h);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
 	if (c->userpass) {
@@ -308,26 +375,30 @@ static int fetch_token(struct uk_client *c, const struct uk_challenge *ch,
 	rc = curl_easy_perform(h);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r.status);
 	if (rc != CURLE_OK) {
-		uk_errorf(err, "cannot get a token from '%s': %s", ch->realm,
+		uk_errorf(err, "cannot get a token from '%s'%s: %s", ch->realm, by,
 			  curl_err[0] ? curl_err : curl_easy_strerror(rc));
 		goto out;
 	}
 	if (r.status == 401 || r.status == 403) {
-		uk_errorf(err, "the token service '%s' refused %s (HTTP %ld)",
-			  ch->realm, c->userpass ? "the credentials" : "anonymous access",
+		uk_errorf(err, "the token service '%s'%s refused %s (HTTP %ld)",
+			  ch->realm, by,
+			  c->userpass ? "the credentials" : "anonymous access",
 			  r.status);
 		uk_hintf(err, "log in with 'uk login %s'", c->host);
 		err->status = 1;
 		goto out;
 	}
-	j = r.body ? json_loadb(r.body, r.len, 0, NULL) : NULL;
+	j = r.body ? json_loadb(r.body, r.len, 0, &je) : NULL;
+	if (r.body && !j)
+		snprintf(why, sizeof(why), " (not valid JSON: line %d, column %d: %s)",
+			 je.line, je.column, je.text);
 	t = json_object_get(j, "token");
 	if (!json_is_string(t))
 		t = json_object_get(j, "access_token");
 	if (r.status != 200 || !json_is_string(t) || !*json_string_value(t) ||
 	    strpbrk(json_string_value(t), "\r\n")) {
-		uk_errorf(err, "the token service '%s' answered HTTP %ld without "
-			       "a token", ch->realm, r.status);
+		uk_errorf(err, "the token service '%s'%s answered HTTP %ld without "
+			       "a token%s", ch->realm, by, r.status, why);
 		goto out;
 	}
 	if (asprintf(&tok, "Authorization: Bearer %s", json_string_value(t)) < 0) {
@@ -373,10 +444,9 @@ static int authenticate(struct uk_client *c, const struct http_resp *r,
 			}
 			free(enc);
 		}
-	} else if (!strcmp(ch.scheme, "bearer") && ch.realm &&
-		   (!strncmp(ch.realm, "https://", 8) ||
-		    !strncmp(ch.realm, "http://", 7))) {
-		rc = fetch_token(c, &ch, err);
+	} else if (!strcmp(ch.scheme, "bearer") && ch.realm) {
+		if (realm_ok(c, ch.realm, err))
+			rc = fetch_token(c, &ch, err);
 	} else {
 		uk_errorf(err, "registry %s asks for '%s' authentication, which uk "
 			       "does not support (only Basic and Bearer)",
@@ -459,22 +529,34 @@ int http_do(struct uk_client *c, const struct http_req *q,
 	}
 }
 
+void uk_server_text(char *dst, size_t n, const char *src)
+{
+	size_t i;
+
+	for (i = 0; src && src[i] && i + 1 < n; i++)
+		dst[i] = src[i] == '\n' || src[i] == '\r' || src[i] == '\t' ? ' ' : src[i];
+	if (n)
+		dst[i] = '\0';
+}
+
 int http_status_error(const struct uk_client *c, const struct http_req *q,
 		      const struct http_resp *r, const char *what,
 		      struct uk_error *err)
 {
-	char detail[512] = "";
+	char detail[512] = "", code[64], msg[400];
 	size_t n = 0, i;
 	json_t *j = r->body ? json_loadb(r->body, r->len, 0, NULL) : NULL, *e;
 
 	json_array_foreach(json_object_get(j, "errors"), i, e) {
-		const char *code = json_string_value(json_object_get(e, "code"));
-		const char *msg = json_string_value(json_object_get(e, "message"));
+		const char *jc = json_string_value(json_object_get(e, "code"));
+		const char *jm = json_string_value(json_object_get(e, "message"));
 
+		uk_server_text(code, sizeof(code), jc);
+		uk_server_text(msg, sizeof(msg), jm);
 		if (n < sizeof(detail) - 1)
 			n += (size_t)snprintf(detail + n, sizeof(detail) - n, "%s%s%s%s",
-					      n ? "; " : ": ", code ? code : "",
-					      code && msg ? " " : "", msg ? msg : "");
+					      n ? "; " : ": ", jc ? code : "",
+					      jc && jm ? " " : "", jm ? msg : "");
 	}
 	json_decref(j);
 	/* Upload URLs carry long opaque state in their query: left out. */
@@ -513,6 +595,18 @@ int uk_client_open(struct uk_client *c, const struct uk_ref *r,
 		unsigned long long v = cs ? strtoull(cs, &end, 10) : 0;
 
 		c->o.chunk_size = cs && *cs && !*end && v >= 1024 ? (size_t)v : 32u << 20;
+	}
+	if (!c->o.max_blob) {
+		const char *mb = getenv("UK_MAX_BLOB");
+		uint64_t v = UK_MAX_BLOB_DEFAULT;
+
+		if (mb && *mb && (uk_parse_size(mb, &v) < 0 || v == 0)) {
+			uk_errorf(err, "UK_MAX_BLOB='%s' is not a size", mb);
+			uk_hintf(err, "give bytes, or a number with K, M, G or T (e.g. 8G)");
+			err->status = 2;
+			return -1;
+		}
+		c->o.max_blob = v;
 	}
 	if (uk_curl_load(err) != 0)
 		return -1;

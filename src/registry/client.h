@@ -21,11 +21,14 @@ typedef void (*uk_progress_fn)(void *ctx, const char *label,
 			       unsigned long long done,
 			       unsigned long long total, int finished);
 
+#define UK_MAX_BLOB_DEFAULT (4ull << 30)
+
 struct uk_client_opts {
 	int insecure;            /* plain HTTP to any host */
 	unsigned retries;        /* extra attempts (default 4) */
 	unsigned backoff_ms;     /* first wait, doubled each time (default 250) */
 	size_t chunk_size;       /* blobs over this go up in PATCH chunks (default 32 MiB, or $UK_CHUNK_SIZE) */
+	unsigned long long max_blob; /* larger blobs are refused before any download (default 4 GiB, or $UK_MAX_BLOB) */
 	uk_progress_fn progress;
 	void *progress_ctx;
 	const char *user, *password; /* overrides stored credentials (uk login) */
@@ -106,6 +109,11 @@ int uk_auth_lookup(const char *host, char **userpass, struct uk_error *err);
  * mode 0600. */
 int uk_auth_store(const char *host, const char *user, const char *password,
 		  struct uk_error *err);
+
+/* Text from a server for a message: at most n-1 bytes of src (NULL: ""),
+ * line breaks and tabs as spaces, so that it stays on its line (the CLI
+ * shows other control characters escaped). */
+void uk_server_text(char *dst, size_t n, const char *src);
 
 /* Base64 of n bytes (malloc'd), and the reverse (NULL if invalid). */
 char *uk_base64_encode(const void *buf, size_t n);

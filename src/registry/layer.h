@@ -19,10 +19,17 @@ int uk_layer_pack(const char *dir, const char *const *paths, size_t npaths,
 
 /* Unpacks the tar+gzip read from fd into the existing, empty folder dest.
  * Only regular files and folders with relative paths free of ".." are
- * accepted. The bytes read are hashed: unless they are exactly size bytes
+ * accepted (an error names the first other entry and what it is), and they
+ * may unpack to at most 100 times size bytes (64 MiB always, 16 GiB at
+ * most). The bytes read are hashed: unless they are exactly size bytes
  * with the given digest, it fails (dest may then hold partial output, which
  * the caller removes). */
 int uk_layer_unpack_fd(int fd, const char *dest, const char *digest,
 		       unsigned long long size, struct uk_error *err);
+
+/* The same checks, writing nothing: a pull refuses a layer that uk could
+ * not unpack. */
+int uk_layer_check_fd(int fd, const char *digest, unsigned long long size,
+		      struct uk_error *err);
 
 #endif

@@ -1,6 +1,8 @@
 /* Unpacking a tar+gzip layer from untrusted bytes: the digest is computed
- * over exactly what libarchive is fed, and every entry is checked before
- * anything is written. */
+ * over exactly what libarchive is fed, every entry is checked before
+ * anything is written, and the bytes it unpacks to are capped (a total, and
+ * a ratio to the compressed size, against gzip bombs). The same walk without
+ * writing checks a layer when it is pulled. */
 #include "registry/layer.h"
 
 #include "util/archive_lazy.h"
@@ -16,7 +18,21 @@
 #include "registry/digest.h"
 
 #define UNPACK_MAX_BYTES (16ULL << 30)
+/* gzip reaches about 1000:1 on zeros; real components and kernels stay
+ * under 10:1. Small layers may always unpack to UNPACK_MIN_CAP. */
+#define UNPACK_MAX_RATIO 100ULL
+#define UNPACK_MIN_CAP (64ULL << 20)
 #define UNPACK_MAX_ENTRIES 1000000
+
+/* How many bytes a layer of size compressed bytes may unpack to. */
+static unsigned long long unpack_cap(unsigned long long size)
+{
+	unsigned long long cap = size > UNPACK_MAX_BYTES / UNPACK_MAX_RATIO
+					 ? UNPACK_MAX_BYTES
+					 : size * UNPACK_MAX_RATIO;
+
+	return cap < UNPACK_MIN_CAP ? UNPACK_MIN_CAP : cap;
+}
 
 struct hashed_fd {
 	int fd;
@@ -127,32 +143,43 @@ static int make_dirs(const char *dest, const char *rel, int is_dir,
 	return 0;
 }
 
+/* Writes the entry's data under dest, or with dest NULL only counts it. */
 static int write_file(struct archive *a, struct archive_entry *e,
 		      const char *dest, const char *rel,
-		      unsigned long long *total, struct uk_error *err)
+		      unsigned long long *total, unsigned long long size,
+		      struct uk_error *err)
 {
 	char path[PATH_MAX], buf[65536];
 	mode_t mode = (archive_entry_perm(e) & 0111) ? 0755 : 0644;
-	int fd, rc = 0;
+	unsigned long long cap = unpack_cap(size);
+	int fd = -1, rc = 0;
 	la_ssize_t n;
 
-	if (make_dirs(dest, rel, 0, err) < 0)
-		return -1;
-	snprintf(path, sizeof(path), "%s/%s", dest, rel);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		  mode);
-	if (fd < 0)
-		return uk_errorf(err, "layer entry '%s': cannot create: %s",
-				 rel, errno == EEXIST ? "entry repeated"
-						      : strerror(errno));
+	if (dest) {
+		if (make_dirs(dest, rel, 0, err) < 0)
+			return -1;
+		snprintf(path, sizeof(path), "%s/%s", dest, rel);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			  mode);
+		if (fd < 0)
+			return uk_errorf(err, "layer entry '%s': cannot create: %s",
+					 rel, errno == EEXIST ? "entry repeated"
+							      : strerror(errno));
+	}
 	while ((n = archive_read_data(a, buf, sizeof(buf))) > 0) {
 		*total += (unsigned long long)n;
-		if (*total > UNPACK_MAX_BYTES) {
-			rc = uk_errorf(err, "layer unpacks to more than %llu bytes",
-				       UNPACK_MAX_BYTES);
+		if (*total > cap) {
+			if (cap == UNPACK_MAX_BYTES)
+				rc = uk_errorf(err, "layer unpacks to more than %llu "
+						    "bytes", cap);
+			else
+				rc = uk_errorf(err, "layer of %llu bytes unpacks to "
+						    "more than %llu bytes (at entry "
+						    "'%s'), over %llu times its size",
+					       size, cap, rel, UNPACK_MAX_RATIO);
 			break;
 		}
-		if (write(fd, buf, (size_t)n) != n) {
+		if (fd >= 0 && write(fd, buf, (size_t)n) != n) {
 			rc = uk_errorf(err, "cannot write '%s': %s", path,
 				       strerror(errno));
 			break;
@@ -161,14 +188,39 @@ static int write_file(struct archive *a, struct archive_entry *e,
 	if (n < 0 && rc == 0)
 		rc = uk_errorf(err, "layer entry '%s': %s", rel,
 			       archive_error_string(a));
-	if (close(fd) < 0 && rc == 0)
+	if (fd >= 0 && close(fd) < 0 && rc == 0)
 		rc = uk_errorf(err, "cannot write '%s': %s", path,
 			       strerror(errno));
 	return rc;
 }
 
+/* Why an entry that is neither a file nor a folder is refused. */
+static int bad_kind(struct archive_entry *e, const char *rel,
+		    struct uk_error *err)
+{
+	const char *hard = archive_entry_hardlink(e);
+	const char *soft = archive_entry_symlink(e);
+	mode_t type = archive_entry_filetype(e);
+
+	if (hard)
+		return uk_errorf(err, "layer entry '%s' is a hard link to '%s'; a "
+				      "layer may hold only files and folders",
+				 rel, hard);
+	if (type == AE_IFLNK)
+		return uk_errorf(err, "layer entry '%s' is a symbolic link to '%s'; "
+				      "a layer may hold only files and folders",
+				 rel, soft ? soft : "");
+	return uk_errorf(err, "layer entry '%s' is a %s; a layer may hold only "
+			      "files and folders", rel,
+			 type == AE_IFCHR || type == AE_IFBLK ? "device file"
+			 : type == AE_IFIFO		     ? "FIFO"
+			 : type == AE_IFSOCK		     ? "socket"
+							     : "special file");
+}
+
+/* With dest NULL, checks every entry (and the byte caps) writing nothing. */
 static int unpack_entries(struct archive *a, const char *dest,
-			  struct uk_error *err)
+			  unsigned long long size, struct uk_error *err)
 {
 	struct archive_entry *e;
 	unsigned long long total = 0;
@@ -187,12 +239,11 @@ static int unpack_entries(struct archive *a, const char *dest,
 			return uk_errorf(err, "layer entry '%s' has an unsafe path",
 					 name ? name : "");
 		if (archive_entry_hardlink(e) || (type != AE_IFREG && type != AE_IFDIR))
-			return uk_errorf(err, "layer entry '%s' is not a regular file or folder",
-					 rel);
+			return bad_kind(e, rel, err);
 		if (type == AE_IFDIR) {
-			if (make_dirs(dest, rel, 1, err) < 0)
+			if (dest && make_dirs(dest, rel, 1, err) < 0)
 				return -1;
-		} else if (write_file(a, e, dest, rel, &total, err) < 0) {
+		} else if (write_file(a, e, dest, rel, &total, size, err) < 0) {
 			return -1;
 		}
 	}
@@ -202,8 +253,9 @@ static int unpack_entries(struct archive *a, const char *dest,
 	return 0;
 }
 
-int uk_layer_unpack_fd(int fd, const char *dest, const char *digest,
-		       unsigned long long size, struct uk_error *err)
+/* Unpacks into dest, or with dest NULL only checks. */
+static int read_layer(int fd, const char *dest, const char *digest,
+		      unsigned long long size, struct uk_error *err)
 {
 	struct hashed_fd *r = calloc(1, sizeof(*r));
 	struct archive *a = archive_read_new();
@@ -224,7 +276,7 @@ int uk_layer_unpack_fd(int fd, const char *dest, const char *digest,
 		blame_corruption(r, digest, err);
 		goto out;
 	}
-	if (unpack_entries(a, dest, err) < 0) {
+	if (unpack_entries(a, dest, size, err) < 0) {
 		uk_error_wrap(err, "layer %s", digest);
 		blame_corruption(r, digest, err);
 		goto out;
@@ -254,4 +306,16 @@ out:
 		free(r);
 	}
 	return rc;
+}
+
+int uk_layer_unpack_fd(int fd, const char *dest, const char *digest,
+		       unsigned long long size, struct uk_error *err)
+{
+	return read_layer(fd, dest, digest, size, err);
+}
+
+int uk_layer_check_fd(int fd, const char *digest, unsigned long long size,
+		      struct uk_error *err)
+{
+	return read_layer(fd, NULL, digest, size, err);
 }

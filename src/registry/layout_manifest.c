@@ -72,7 +72,8 @@ int uk_oci_manifest_read(const char *root, const char *digest,
 	if (!m->json) {
 		char why[300];
 
-		snprintf(why, sizeof(why), "line %d: %s", je.line, je.text);
+		snprintf(why, sizeof(why), "not valid JSON: line %d, column %d: %s",
+			 je.line, je.column, je.text);
 		return bad(err, root, digest, why);
 	}
 	if (parse(m, root, digest, err) < 0) {

@@ -1,18 +1,28 @@
 /* Pulling an image or component into a layout: documents are fetched and
- * checked in memory, blobs stream into temporary files (digest checked as
- * they arrive), and everything is committed and tagged under the store
- * lock only when all of it is complete. */
+ * checked in memory, blobs no larger than the client's limit stream into
+ * temporary files (digest checked as they arrive, tar+gzip layers then
+ * walked as uk would unpack them), and everything is committed and tagged
+ * under the store lock only when all of it is complete. A blob skipped
+ * because the store had it is looked at again under that lock: if uk rmi
+ * or uk gc removed it meanwhile, it is fetched again before the tag. */
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "registry/layout.h"
 #include "registry/remote.h"
 
 #define MAX_MANIFESTS 64
 #define MAX_LAYERS 128
+/* Rounds of "fetch what is missing, commit" before giving up on a store
+ * that keeps losing blobs. */
+#define MAX_COMMITS 3
 
 struct doc {
 	char digest[UK_DIGEST_MAX];
@@ -24,7 +34,9 @@ struct fetch {
 	char digest[UK_DIGEST_MAX];
 	unsigned long long size;
 	struct uk_blob_writer w;
-	int open;
+	int open;    /* w holds the downloaded bytes, committed under the lock */
+	int skipped; /* the store had it: checked again under the lock */
+	int layer;   /* a tar+gzip layer: its entries are checked */
 	const char *root;
 };
 
@@ -39,8 +51,11 @@ struct pull {
 };
 
 static int unsupported(const struct uk_client *c, const char *what,
-		       const char *mt, struct uk_error *err)
+		       const char *type, struct uk_error *err)
 {
+	char mt[256];
+
+	uk_server_text(mt, sizeof(mt), type);
 	if (!strcmp(mt, UK_MT_DOCKER_MANIFEST) || !strcmp(mt, UK_MT_DOCKER_LIST)) {
 		uk_errorf(err, "%s on %s is a Docker manifest (%s); uk reads OCI "
 			       "images and artifacts only", what, c->base, mt);
@@ -61,37 +76,94 @@ static int bad_doc(const struct uk_client *c, const char *digest,
 			     "is broken, push it again");
 }
 
-static int add_blob(struct pull *p, const struct uk_descriptor *d,
-		    struct uk_error *err)
+/* "4 GiB" for the limit in messages. */
+static void human(char *buf, size_t n, unsigned long long v)
+{
+	static const char units[] = "KMGT";
+	int u = -1;
+
+	while (u < 3 && v >= 1024 && v % 1024 == 0) {
+		v /= 1024;
+		u++;
+	}
+	if (u < 0)
+		snprintf(buf, n, "%llu bytes", v);
+	else
+		snprintf(buf, n, "%llu %ciB", v, units[u]);
+}
+
+static int too_big(const struct pull *p, const char *doc,
+		   const struct uk_descriptor *d, struct uk_error *err)
+{
+	char lim[32];
+
+	human(lim, sizeof(lim), p->c->o.max_blob);
+	uk_errorf(err, "manifest %s from %s lists blob %s of %llu bytes, more than "
+		       "the %s uk pulls", doc, p->c->base, d->digest, d->size, lim);
+	return uk_hintf(err, "nothing was downloaded; if the blob is genuine, raise "
+			     "the limit with --max-blob SIZE or UK_MAX_BLOB=SIZE");
+}
+
+static int add_blob(struct pull *p, const char *doc, const struct uk_descriptor *d,
+		    int layer, struct uk_error *err)
 {
 	size_t i;
 	void *v;
 
+	if (d->size > p->c->o.max_blob)
+		return too_big(p, doc, d, err);
 	for (i = 0; i < p->nblobs; i++)
-		if (!strcmp(p->blobs[i].digest, d->digest))
+		if (!strcmp(p->blobs[i].digest, d->digest)) {
+			p->blobs[i].layer |= layer;
 			return 0;
+		}
 	if (!(v = realloc(p->blobs, (p->nblobs + 1) * sizeof(*p->blobs))))
 		return uk_errorf(err, "out of memory");
 	p->blobs = v;
 	memset(&p->blobs[p->nblobs], 0, sizeof(*p->blobs));
 	memcpy(p->blobs[p->nblobs].digest, d->digest, UK_DIGEST_MAX);
 	p->blobs[p->nblobs].size = d->size;
+	p->blobs[p->nblobs].layer = layer;
 	p->blobs[p->nblobs].root = p->root;
 	p->nblobs++;
 	return 0;
+}
+
+/* The document as JSON; NULL (err set, naming the parser's line, column and
+ * reason) when it is not. */
+static json_t *parse_doc(const struct pull *p, const struct doc *d,
+			 struct uk_error *err)
+{
+	json_error_t je;
+	json_t *j = json_loadb(d->body, d->len, JSON_REJECT_DUPLICATES, &je);
+	char why[300];
+
+	if (j)
+		return j;
+	snprintf(why, sizeof(why), "not valid JSON: line %d, column %d: %s", je.line,
+		 je.column, je.text);
+	bad_doc(p->c, d->digest, why, err);
+	return NULL;
+}
+
+static int is_layer(const struct uk_descriptor *d)
+{
+	return !strcmp(d->media_type, UK_MT_LAYER_TGZ);
 }
 
 /* An image manifest: its config and layers join the blobs to fetch. */
 static int take_manifest(struct pull *p, const struct doc *d, int top,
 			 struct uk_error *err)
 {
-	json_t *j = json_loadb(d->body, d->len, JSON_REJECT_DUPLICATES, NULL);
+	json_t *j = parse_doc(p, d, err);
 	json_t *layers = json_object_get(j, "layers"), *l, *at;
 	struct uk_descriptor desc;
 	char why[128], where[200];
 	size_t i;
 	int rc = 0;
 
+	if (!j)
+		return -1;
 	if (!json_is_object(j) || json_integer_value(json_object_get(j, "schemaVersion")) != 2)
 		rc = bad_doc(p->c, d->digest, "not a JSON object with schemaVersion 2", err);
 	else if (uk_descriptor_parse(json_object_get(j, "config"), &desc, why,
@@ -101,7 +173,7 @@ static int take_manifest(struct pull *p, const struct doc *d, int top,
 	} else if (!json_is_array(layers) || json_array_size(layers) > MAX_LAYERS) {
 		rc = bad_doc(p->c, d->digest, "layers is not an array of at most 128", err);
 	} else {
-		rc = add_blob(p, &desc, err);
+		rc = add_blob(p, d->digest, &desc, 0, err);
 	}
 	json_array_foreach(layers, i, l) {
 		if (rc < 0)
@@ -110,7 +182,7 @@ static int take_manifest(struct pull *p, const struct doc *d, int top,
 			snprintf(where, sizeof(where), "layers[%zu]: %s", i, why);
 			rc = bad_doc(p->c, d->digest, where, err);
 		} else {
-			rc = add_blob(p, &desc, err);
+			rc = add_blob(p, d->digest, &desc, is_layer(&desc), err);
 		}
 	}
 	at = json_object_get(j, "artifactType");
@@ -144,13 +216,15 @@ static int fetch_doc(struct pull *p, const struct uk_descriptor *d,
 
 static int take_index(struct pull *p, const struct doc *d, struct uk_error *err)
 {
-	json_t *j = json_loadb(d->body, d->len, JSON_REJECT_DUPLICATES, NULL);
+	json_t *j = parse_doc(p, d, err);
 	json_t *ms = json_object_get(j, "manifests"), *e;
 	struct uk_descriptor desc;
 	char why[128], where[200];
 	size_t i;
 	int rc = 0;
 
+	if (!j)
+		return -1;
 	if (!json_is_object(j) || json_integer_value(json_object_get(j, "schemaVersion")) != 2 ||
 	    !json_is_array(ms))
 		rc = bad_doc(p->c, d->digest, "not an index with schemaVersion 2 "
@@ -206,6 +280,26 @@ static int restart(void *ctx, struct uk_error *err)
 	return 0;
 }
 
+/* A downloaded layer, walked as uk would unpack it (entries, sizes). */
+static int check_layer(const struct pull *p, const struct fetch *f,
+		       struct uk_error *err)
+{
+	int fd = open(f->w.tmp, O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return uk_errorf(err, "cannot read back blob %s: %s", f->digest,
+				 strerror(errno));
+	rc = uk_layer_check_fd(fd, f->digest, f->size, err);
+	close(fd);
+	if (rc < 0) {
+		uk_error_wrap(err, "registry %s sent a layer uk cannot use", p->c->base);
+		uk_hintf(err, "nothing was stored; uk layers hold only files and "
+			      "folders with relative paths");
+	}
+	return rc;
+}
+
+/* Fetches every blob that is neither downloaded nor in the store. */
 static int fetch_blobs(struct pull *p, struct uk_pulled *out,
 		       struct uk_error *err)
 {
@@ -214,7 +308,10 @@ static int fetch_blobs(struct pull *p, struct uk_pulled *out,
 	for (i = 0; i < p->nblobs; i++) {
 		struct fetch *f = &p->blobs[i];
 
+		if (f->open || f->skipped)
+			continue;
 		if (blob_present(p->root, f)) {
+			f->skipped = 1;
 			out->blobs_present++;
 			continue;
 		}
@@ -224,12 +321,49 @@ static int fetch_blobs(struct pull *p, struct uk_pulled *out,
 		if (uk_client_get_blob(p->c, f->digest, f->size, sink, restart, f,
 				       err) < 0)
 			return -1;
+		if (f->layer && check_layer(p, f, err) < 0)
+			return -1;
 		out->blobs_fetched++;
 	}
 	return 0;
 }
 
-/* Under the lock: blobs, documents, then the tag. */
+/* For tests of the commit race: with UK_TEST_PULL_PAUSE=FILE, creates FILE
+ * once every blob is there and waits (at most a minute) until it is gone. */
+static void test_pause(void)
+{
+	const char *f = getenv("UK_TEST_PULL_PAUSE");
+	struct timespec ts = {0, 20 * 1000000L};
+	int fd, i;
+
+	if (!f || !*f || (fd = open(f, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) < 0)
+		return;
+	close(fd);
+	for (i = 0; i < 3000 && access(f, F_OK) == 0; i++)
+		nanosleep(&ts, NULL);
+}
+
+/* Skipped blobs that are no longer in the store become blobs to fetch;
+ * returns how many. Called under the lock. */
+static unsigned recheck_skipped(struct pull *p, struct uk_pulled *out)
+{
+	unsigned gone = 0;
+	size_t i;
+
+	for (i = 0; i < p->nblobs; i++) {
+		struct fetch *f = &p->blobs[i];
+
+		if (f->skipped && !blob_present(p->root, f)) {
+			f->skipped = 0;
+			out->blobs_present--;
+			gone++;
+		}
+	}
+	return gone;
+}
+
+/* Under the lock: blobs, documents, then the tag. Returns 1, committing
+ * nothing, when blobs that were skipped have gone meanwhile. */
 static int commit(struct pull *p, struct uk_pulled *out, struct uk_error *err)
 {
 	char d[UK_DIGEST_MAX];
@@ -238,6 +372,10 @@ static int commit(struct pull *p, struct uk_pulled *out, struct uk_error *err)
 
 	if (uk_layout_init(p->root, err) < 0 || (lock = uk_layout_lock(p->root, err)) < 0)
 		return -1;
+	if (recheck_skipped(p, out) > 0) {
+		uk_layout_unlock(lock);
+		return 1;
+	}
 	for (i = 0; i < p->nblobs && rc == 0; i++) {
 		if (!p->blobs[i].open)
 			continue;
@@ -251,6 +389,26 @@ static int commit(struct pull *p, struct uk_pulled *out, struct uk_error *err)
 					  p->artifact_type, out->digest, out->size, err);
 	uk_layout_unlock(lock);
 	return rc;
+}
+
+/* Fetch, commit; again while the store lost skipped blobs in between. */
+static int fetch_and_commit(struct pull *p, struct uk_pulled *out,
+			    struct uk_error *err)
+{
+	int round, rc = 0;
+
+	for (round = 0; round < MAX_COMMITS; round++) {
+		if (fetch_blobs(p, out, err) < 0)
+			return -1;
+		if (round == 0)
+			test_pause();
+		if ((rc = commit(p, out, err)) <= 0)
+			return rc;
+	}
+	uk_errorf(err, "blobs it found in the store '%s' were removed again %d "
+		       "times before it could tag them", p->root, MAX_COMMITS);
+	return uk_hintf(err, "something (uk rmi, uk gc) keeps removing them; "
+			     "nothing was tagged, run the pull again");
 }
 
 static void pull_free(struct pull *p)
@@ -292,9 +450,7 @@ int uk_pull(struct uk_client *c, const struct uk_ref *r, const char *root,
 	out->media_type = mt;
 	mt = NULL;
 	if (rc == 0)
-		rc = fetch_blobs(&p, out, err);
-	if (rc == 0)
-		rc = commit(&p, out, err);
+		rc = fetch_and_commit(&p, out, err);
 	if (rc == 0 && p.artifact_type &&
 	    !(out->artifact_type = strdup(p.artifact_type)))
 		rc = uk_errorf(err, "out of memory");

@@ -66,6 +66,7 @@ static int describe(const char *root, const char *digest,
 	char *buf = NULL;
 	size_t len;
 	json_t *j = NULL;
+	json_error_t je;
 	int rc = -1;
 
 	if (uk_oci_manifest_read(root, digest, (long long)size, &m, err) < 0)
@@ -73,8 +74,12 @@ static int describe(const char *root, const char *digest,
 	if (uk_layout_read_blob(root, m.config.digest, (long long)m.config.size,
 				UK_LAYOUT_DOC_MAX, &buf, &len, err) < 0)
 		goto out;
-	j = json_loadb(buf, len, 0, NULL);
-	if (json_is_string(json_object_get(j, "name")) &&
+	j = json_loadb(buf, len, 0, &je);
+	if (!j) {
+		rc = uk_errorf(err, "%s is not a uk component: its config is not valid "
+				    "JSON: line %d, column %d: %s", digest, je.line,
+			       je.column, je.text);
+	} else if (json_is_string(json_object_get(j, "name")) &&
 	    json_is_string(json_object_get(j, "version"))) {
 		out->name = strdup(json_string_value(json_object_get(j, "name")));
 		out->version = strdup(json_string_value(json_object_get(j, "version")));

@@ -39,6 +39,7 @@ static int check_config(const struct uk_oci_manifest *m, const char *root,
 	char *buf;
 	size_t len;
 	json_t *j;
+	json_error_t je;
 	int ok;
 
 	if (strcmp(m->config.media_type, UK_COMPONENT_CONFIG))
@@ -48,8 +49,13 @@ static int check_config(const struct uk_oci_manifest *m, const char *root,
 	if (uk_layout_read_blob(root, m->config.digest, (long long)m->config.size,
 				UK_LAYOUT_DOC_MAX, &buf, &len, err) < 0)
 		return -1;
-	j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, NULL);
+	j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
 	free(buf);
+	if (!j)
+		return uk_errorf(err, "the config %s of %s in the store '%s' is not "
+				      "valid JSON: line %d, column %d: %s",
+				 m->config.digest, digest, root, je.line, je.column,
+				 je.text);
 	ok = json_is_object(j) && json_is_string(json_object_get(j, "name")) &&
 	     json_is_string(json_object_get(j, "version"));
 	json_decref(j);

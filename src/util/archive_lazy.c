@@ -53,6 +53,7 @@ int uk_archive_load(struct uk_error *err)
 		"archive_write_add_filter_none",
 		"archive_write_set_bytes_per_block",
 		"archive_write_set_format_raw",
+		"archive_entry_symlink",
 	};
 	static int loaded;
 	/* The struct is the names' pointers in the same order. */

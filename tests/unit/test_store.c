@@ -11,9 +11,13 @@
 #include <unistd.h>
 #include <utime.h>
 
+#include <signal.h>
+
 #include "check.h"
+#include "registry/layer.h"
 #include "registry/layout.h"
 #include "registry/store.h"
+#include "util/cleanup.h"
 #include "util/path.h"
 
 static char tmpdir[256];
@@ -534,6 +538,111 @@ static void t_unsafe_layer(void)
 	}
 }
 
+/* A tar+gzip at path with one entry: a file of size zeros, or a link. */
+static void one_entry_tgz(const char *path, const char *name, mode_t type,
+			  const char *link, long long size)
+{
+	struct archive *a = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+	static char zeros[1 << 16];
+
+	archive_write_set_format_pax_restricted(a);
+	archive_write_add_filter_gzip(a);
+	CHECK_EQ_INT(archive_write_open_filename(a, path), ARCHIVE_OK);
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_filetype(e, type);
+	archive_entry_set_perm(e, 0644);
+	if (type == AE_IFLNK)
+		archive_entry_set_symlink(e, link);
+	else if (link)
+		archive_entry_set_hardlink(e, link);
+	archive_entry_set_size(e, type == AE_IFREG && !link ? size : 0);
+	archive_write_header(a, e);
+	for (; type == AE_IFREG && !link && size > 0; size -= (long long)sizeof(zeros))
+		archive_write_data(a, zeros, size < (long long)sizeof(zeros)
+						   ? (size_t)size : sizeof(zeros));
+	archive_write_close(a);
+	archive_write_free(a);
+	archive_entry_free(e);
+}
+
+/* The pull-time check: what uk cannot unpack is named, nothing written. */
+static void t_layer_check(void)
+{
+	static const struct {
+		const char *name;
+		mode_t type;
+		const char *link, *want;
+		long long size;
+	} cases[] = {
+		{"ok", AE_IFREG, NULL, NULL, 100},
+		{"/abs", AE_IFREG, NULL, "'/abs' has an unsafe path", 1},
+		{"l", AE_IFLNK, "../../etc/passwd", "'l' is a symbolic link to '../../etc/passwd'", 0},
+		{"h", AE_IFREG, "ok", "'h' is a hard link to 'ok'", 0},
+		{"dev", AE_IFBLK, NULL, "'dev' is a device file", 0},
+		{"zeros", AE_IFREG, NULL, "unpacks to more than 67108864 bytes (at entry 'zeros')",
+		 (65LL << 20)},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char n[8];
+		const char *path;
+
+		snprintf(n, sizeof(n), "%zu", i);
+		path = P("check-%s.tgz", n);
+		struct uk_error err = {0};
+		char d[UK_DIGEST_MAX], *buf;
+		size_t len;
+		int fd;
+
+		one_entry_tgz(path, cases[i].name, cases[i].type, cases[i].link,
+			      cases[i].size);
+		CHECK_EQ_INT(uk_read_file(path, &buf, &len, &err), 0);
+		CHECK_EQ_INT(uk_digest_buf(buf, len, d), 0);
+		free(buf);
+		fd = open(path, O_RDONLY);
+		CHECK(fd >= 0);
+		CHECK_EQ_INT(uk_layer_check_fd(fd, d, len, &err), cases[i].want ? -1 : 0);
+		close(fd);
+		if (cases[i].want)
+			CHECK_CONTAINS(err.msg, cases[i].want);
+		CHECK(!uk_file_exists(P("%s", cases[i].name)));
+	}
+}
+
+/* A registered temporary file is gone when uk dies of SIGTERM. */
+static void t_cleanup_on_signal(void)
+{
+	const char *path = P("cleanup-me", NULL);
+	int status;
+	pid_t pid;
+
+	write_text(path, "partial");
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		uk_cleanup_add(path);
+		raise(SIGTERM);
+		_exit(0);
+	}
+	CHECK_EQ_INT(waitpid(pid, &status, 0), pid);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+	CHECK(!uk_file_exists(path));
+	/* Forgotten, it stays. */
+	write_text(path, "kept");
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		uk_cleanup_remove(uk_cleanup_add(path));
+		raise(SIGTERM);
+		_exit(0);
+	}
+	CHECK_EQ_INT(waitpid(pid, &status, 0), pid);
+	CHECK(WIFSIGNALED(status));
+	CHECK(uk_file_exists(path));
+}
+
 static void t_blob_writer_checks_digest(void)
 {
 	struct uk_blob_writer w;
@@ -705,6 +814,8 @@ int main(void)
 	RUN(t_corrupt_manifest);
 	RUN(t_corrupt_index);
 	RUN(t_unsafe_layer);
+	RUN(t_layer_check);
+	RUN(t_cleanup_on_signal);
 	RUN(t_blob_writer_checks_digest);
 	RUN(t_concurrent_adds);
 	RUN(t_concurrent_unpack);
