@@ -88,6 +88,21 @@ static void t_location(void)
 	free(u);
 }
 
+/* Server text stays on its line and within its buffer. */
+static void t_server_text(void)
+{
+	char buf[16];
+
+	uk_server_text(buf, sizeof(buf), "a\nhint: b\r\tc");
+	CHECK_EQ_STR(buf, "a hint: b  c");
+	uk_server_text(buf, sizeof(buf), "0123456789abcdefghij");
+	CHECK_EQ_STR(buf, "0123456789abcde");
+	uk_server_text(buf, sizeof(buf), NULL);
+	CHECK_EQ_STR(buf, "");
+	uk_server_text(buf, sizeof(buf), "\033[2J");
+	CHECK_EQ_STR(buf, "\033[2J"); /* escaped when printed (cli.c) */
+}
+
 static void write_text(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -182,6 +197,7 @@ int main(void)
 	RUN(t_base64);
 	RUN(t_challenge);
 	RUN(t_location);
+	RUN(t_server_text);
 	RUN(t_credentials);
 	RUN(t_unreachable);
 	uk_remove_tree(home, &err);
