@@ -15,6 +15,7 @@
 #include "build/files.h"
 #include "build/imagemeta.h"
 #include "build/linkstep.h"
+#include "build/objcache.h"
 #include "build/plan.h"
 #include "imagefmt/image.h"
 #include "registry/store.h"
@@ -193,6 +194,10 @@ int uk_build(const struct uk_build_opts *o, struct uk_build_result *r, struct uk
 	struct uk_compile_result cr = { 0 };
 	struct uk_files_packed files = { 0 };
 	struct uk_strv objects = { 0 };
+	struct uk_objcache shared = { 0 };
+	struct uk_compile_prefix *prefixes = NULL;
+	char **labels = NULL;
+	size_t nprefixes = 0;
 	char *out = NULL, *cache = NULL;
 	double start = now();
 	unsigned targets;
@@ -233,8 +238,26 @@ int uk_build(const struct uk_build_opts *o, struct uk_build_result *r, struct uk
 		cache = uk_path_join(abs, ".cache");
 		free(abs);
 	}
+	/* Components are unpacked by digest and the compiler's headers go
+	 * with its identity: their folders are named, not hashed, in keys. */
+	prefixes = calloc(plan.ncomps + 1, sizeof(*prefixes));
+	labels = calloc(plan.ncomps + 1, sizeof(*labels));
+	for (size_t i = 0; i < plan.ncomps; i++) {
+		if (asprintf(&labels[i], "/uk/%s@%s", plan.comps[i].found.name,
+			     plan.comps[i].found.digest) < 0)
+			abort();
+		prefixes[nprefixes++] = (struct uk_compile_prefix){ plan.comps[i].found.dir,
+								     labels[i] };
+	}
+	prefixes[nprefixes++] = (struct uk_compile_prefix){ plan.tc.include_dir, "/cc" };
+	if (uk_objcache_open(&shared, store.user_root, err) != 0)
+		goto out;
 	co.project_dir = o->dir;
 	co.cache_dir = cache;
+	co.shared = &shared;
+	co.cc_id = plan.tc.id;
+	co.prefixes = prefixes;
+	co.nprefixes = nprefixes;
 	co.sources = &plan.sources;
 	co.cflags = &plan.cflags;
 	co.jobs = o->jobs ? o->jobs : default_jobs();
@@ -244,6 +267,9 @@ int uk_build(const struct uk_build_opts *o, struct uk_build_result *r, struct uk
 		goto out;
 	r->compiled = cr.compiled;
 	r->cached = cr.cached;
+	r->shared = cr.shared;
+	r->remote = cr.remote;
+	r->hashed = cr.hashed;
 	if (plan.man.nfiles && o->progress)
 		o->progress(o->progress_ctx, "pack %zu files: and zoneinfo: entries",
 			    plan.man.nfiles);
@@ -269,6 +295,11 @@ int uk_build(const struct uk_build_opts *o, struct uk_build_result *r, struct uk
 	rc = 0;
 out:
 	r->seconds = now() - start;
+	uk_objcache_close(&shared);
+	for (size_t i = 0; labels && i < plan.ncomps; i++)
+		free(labels[i]);
+	free(labels);
+	free(prefixes);
 	uk_compile_result_free(&cr);
 	uk_files_packed_free(&files);
 	uk_strv_free(&objects);

@@ -34,7 +34,9 @@ struct uk_build_image {
 struct uk_build_result {
 	struct uk_build_image images[3];
 	size_t nimages;
-	size_t compiled, cached; /* sources compiled now / taken from the cache */
+	size_t compiled, cached; /* sources compiled now / taken from a cache */
+	size_t shared, remote;   /* of the cached: from $UK_HOME/cache, from --cache */
+	size_t hashed;           /* files read to hash them (0 on a no-op) */
 	double seconds;
 	struct uk_diags diags;   /* manifest problems (err->status 2) */
 };

@@ -1,17 +1,26 @@
-/* Each source's object is stored under a key hashed from the compiler, the
- * flags, the source's path and the contents of every file it read last time
- * (from the dependency file). Same key, same object: nothing to compile. */
+/* A source's object is found by two keys. Its source key hashes the
+ * compiler's identity, the flags (store paths replaced by component names
+ * and digests, so keys are the same on every machine), the source's path
+ * and contents. Under it the caches keep the project files the source read
+ * last time; the object key hashes the source key with those files' paths
+ * and contents. Files under a prefix (build/compile.h) are not hashed:
+ * their folder's name is in the flags. Hashes come from the stat cache, so
+ * a no-op build reads no file it already hashed. */
 #include "build/compile.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "build/statcache.h"
 #include "build/toolchain.h"
-#include "registry/digest.h"
+#include "util/fasthash.h"
 #include "util/path.h"
 #include "util/spawn.h"
 
@@ -56,102 +65,245 @@ int uk_depfile_parse(const char *text, struct uk_strv *deps)
 	return 0;
 }
 
+
+struct ctx {
+	const struct uk_compile_opts *o;
+	struct uk_statcache sc;
+	struct uk_hashbuf base; /* the source key's parts common to every source */
+	struct uk_compile_result *r;
+};
+
+/* s with every prefix folder replaced by its label (malloc'd). */
+static char *normalize(const struct uk_compile_opts *o, const char *s)
+{
+	char *out = strdup(s);
+
+	for (size_t i = 0; i < o->nprefixes && out; i++) {
+		const char *dir = o->prefixes[i].dir, *hit;
+		size_t dn = strlen(dir);
+		char *n;
+
+		if (!dn || !(hit = strstr(out, dir)))
+			continue;
+		if (asprintf(&n, "%.*s%s%s", (int)(hit - out), out, o->prefixes[i].label,
+			     hit + dn) < 0)
+			abort();
+		free(out);
+		out = n;
+	}
+	if (!out)
+		abort();
+	return out;
+}
+
+static int under_prefix(const struct uk_compile_opts *o, const char *path)
+{
+	for (size_t i = 0; i < o->nprefixes; i++) {
+		size_t dn = strlen(o->prefixes[i].dir);
+
+		if (dn && !strncmp(path, o->prefixes[i].dir, dn) &&
+		    (path[dn] == '/' || path[dn] == '\0'))
+			return 1;
+	}
+	return 0;
+}
+
+/* Debug information names the folder the compiler ran in: with -g, the
+ * project's absolute path is part of the key (as ccache does). */
+static int wants_debug_info(const struct uk_strv *flags)
+{
+	int g = 0;
+
+	for (size_t i = 0; i < flags->n; i++)
+		if (!strncmp(flags->v[i], "-g", 2))
+			g = strcmp(flags->v[i], "-g0") != 0;
+	return g;
+}
+
+static void ctx_init(struct ctx *c, const struct uk_compile_opts *o,
+		     struct uk_compile_result *r)
+{
+	memset(c, 0, sizeof(*c));
+	c->o = o;
+	c->r = r;
+	uk_statcache_load(&c->sc, o->cache_dir);
+	uk_hashbuf_str(&c->base, "uk-compile-2");
+	uk_hashbuf_str(&c->base, o->cc_id ? o->cc_id : uk_toolchain_cc());
+	for (size_t i = 0; i < o->cflags->n; i++) {
+		char *f = normalize(o, o->cflags->v[i]);
+
+		uk_hashbuf_str(&c->base, f);
+		free(f);
+	}
+	if (wants_debug_info(o->cflags)) {
+		char buf[PATH_MAX];
+
+		uk_hashbuf_str(&c->base, realpath(o->project_dir, buf) ? buf : o->project_dir);
+	}
+}
+
+static void ctx_free(struct ctx *c)
+{
+	c->r->hashed = c->sc.hashed;
+	uk_statcache_save(&c->sc);
+	uk_statcache_free(&c->sc);
+	uk_hashbuf_free(&c->base);
+}
+
+static int source_key(struct ctx *c, const char *src, char key[UK_FASTHASH_HEX])
+{
+	struct uk_hashbuf hb = { 0 };
+	char h[UK_FASTHASH_HEX];
+
+	if (uk_statcache_hash(&c->sc, c->o->project_dir, src, h) != 0)
+		return -1;
+	uk_hashbuf_add(&hb, c->base.data, c->base.len);
+	uk_hashbuf_str(&hb, src);
+	uk_hashbuf_str(&hb, h);
+	uk_hashbuf_hex(&hb, key);
+	uk_hashbuf_free(&hb);
+	return 0;
+}
+
+/* From the dependency list (one path a line); -1 when a file is gone. */
+static int object_key(struct ctx *c, const char *skey, const char *deps,
+		      char key[UK_FASTHASH_HEX])
+{
+	struct uk_hashbuf hb = { 0 };
+	char h[UK_FASTHASH_HEX], *copy = strdup(deps), *save = NULL;
+	int rc = 0;
+
+	uk_hashbuf_str(&hb, "uk-object-2");
+	uk_hashbuf_str(&hb, skey);
+	for (char *l = strtok_r(copy, "\n", &save); l && rc == 0;
+	     l = strtok_r(NULL, "\n", &save)) {
+		rc = uk_statcache_hash(&c->sc, c->o->project_dir, l, h);
+		uk_hashbuf_str(&hb, l);
+		uk_hashbuf_str(&hb, h);
+	}
+	if (rc == 0)
+		uk_hashbuf_hex(&hb, key);
+	uk_hashbuf_free(&hb);
+	free(copy);
+	return rc;
+}
+
+static char *local_path(const struct uk_compile_opts *o, const char *kind, const char *name,
+			const char *ext)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s/%s%s", o->cache_dir, kind, name, ext) < 0)
+		abort();
+	return p;
+}
+
+/* The build's record of a source, named by the hash of its path:
+ * "SOURCE-KEY OBJECT-KEY\n" then its dependency list. */
+static char *record_path(const struct uk_compile_opts *o, const char *src)
+{
+	char h[UK_FASTHASH_HEX];
+
+	uk_fasthash_hex(src, strlen(src), h);
+	return local_path(o, "deps", h, "");
+}
+
+static void write_record(const struct uk_compile_opts *o, const char *src, const char *skey,
+			 const char *okey, const char *deps, const char *old)
+{
+	char *text, *p;
+
+	if (asprintf(&text, "%s %s\n%s", skey, okey, deps) < 0)
+		abort();
+	if (!old || strcmp(old, text)) {
+		p = record_path(o, src);
+		uk_write_file_atomic(p, text, strlen(text), 0644, NULL);
+		free(p);
+	}
+	free(text);
+}
+
+/* The build's own link to an object of the shared cache (a copy across
+ * file systems); the build links it from there. */
+static int link_local(const char *from, const char *to)
+{
+	char *data;
+	size_t len;
+	int rc;
+
+	if (link(from, to) == 0 || errno == EEXIST)
+		return 0;
+	if (uk_read_file(from, &data, &len, NULL) != 0)
+		return -1;
+	rc = uk_write_file_atomic(to, data, len, 0644, NULL);
+	free(data);
+	return rc;
+}
+
+/* An up-to-date object for src, or NULL (then it is compiled). */
+static char *cached_object(struct ctx *c, const char *src)
+{
+	const struct uk_compile_opts *o = c->o;
+	char skey[UK_FASTHASH_HEX], okey[UK_FASTHASH_HEX];
+	char *rp = record_path(o, src), *record = NULL, *deps = NULL, *obj = NULL, *shared;
+	int from_remote = 0, got_remote = 0;
+
+	if (source_key(c, src, skey) != 0)
+		goto out;
+	if (uk_read_file(rp, &record, NULL, NULL) == 0 && strlen(record) >= 66 &&
+	    !strncmp(record, skey, 32) && record[32] == ' ' && record[65] == '\n')
+		deps = strdup(record + 66);
+	if (!deps && o->shared)
+		deps = uk_objcache_deps(o->shared, skey);
+	if (!deps && o->remote && (deps = o->remote->deps(o->remote->ctx, skey)))
+		from_remote = 1;
+	if (!deps || object_key(c, skey, deps, okey) != 0)
+		goto out;
+	obj = local_path(o, "obj", okey, ".o");
+	if (uk_file_exists(obj)) {
+		c->r->cached++;
+		goto record;
+	}
+	shared = o->shared ? uk_objcache_obj(o->shared, okey) : NULL;
+	if (!shared && o->shared && o->remote) {
+		char *data;
+		size_t len;
+
+		if (o->remote->obj(o->remote->ctx, okey, &data, &len) == 0) {
+			shared = uk_objcache_put_obj_buf(o->shared, okey, data, len);
+			free(data);
+			got_remote = shared != NULL;
+		}
+	}
+	if (shared && link_local(shared, obj) == 0) {
+		c->r->cached++;
+		if (got_remote)
+			c->r->remote++;
+		else
+			c->r->shared++;
+		if (from_remote)
+			uk_objcache_put_deps(o->shared, skey, deps);
+		free(shared);
+		goto record;
+	}
+	free(shared);
+	free(obj);
+	obj = NULL;
+	goto out;
+record:
+	write_record(o, src, skey, okey, deps, record);
+out:
+	free(deps);
+	free(record);
+	free(rp);
+	return obj;
+}
+
 struct job {
 	size_t index;
 	char *tmp_obj, *tmp_dep;
 	pid_t pid;
 };
-
-static char *cache_path(const char *cache, const char *kind, const char *hex, const char *ext)
-{
-	char *p;
-
-	if (asprintf(&p, "%s/%s/%s%s", cache, kind, hex, ext) < 0)
-		abort();
-	return p;
-}
-
-/* The deps record of a source is named by the hash of its path. */
-static char *deps_path(const struct uk_compile_opts *o, const char *src)
-{
-	char d[UK_DIGEST_MAX];
-
-	uk_digest_buf(src, strlen(src), d);
-	return cache_path(o->cache_dir, "deps", uk_digest_hex(d), "");
-}
-
-static int hash_file(struct uk_sha256 *h, const char *dir, const char *path)
-{
-	char *full = path[0] == '/' ? strdup(path) : uk_path_join(dir, path);
-	FILE *f = fopen(full, "rb");
-	char buf[65536];
-	size_t n;
-
-	free(full);
-	if (!f)
-		return -1;
-	uk_sha256_update(h, path, strlen(path) + 1);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		uk_sha256_update(h, buf, n);
-	fclose(f);
-	uk_sha256_update(h, "", 1);
-	return 0;
-}
-
-/* Key from the recorded deps; -1 when there is no record or a file is gone. */
-static int object_key(const struct uk_compile_opts *o, const char *src,
-		      const struct uk_strv *deps, char key[UK_DIGEST_MAX])
-{
-	struct uk_sha256 h;
-	const char *cc = uk_toolchain_cc();
-
-	if (uk_sha256_init(&h) != 0)
-		return -1;
-	uk_sha256_update(&h, "uk-compile-1", 13);
-	uk_sha256_update(&h, cc, strlen(cc) + 1);
-	for (size_t i = 0; i < o->cflags->n; i++)
-		uk_sha256_update(&h, o->cflags->v[i], strlen(o->cflags->v[i]) + 1);
-	uk_sha256_update(&h, src, strlen(src) + 1);
-	for (size_t i = 0; i < deps->n; i++) {
-		if (hash_file(&h, o->project_dir, deps->v[i]) != 0) {
-			uk_sha256_free(&h);
-			return -1;
-		}
-	}
-	uk_sha256_final(&h, key);
-	return 0;
-}
-
-static int load_deps(const char *path, struct uk_strv *deps)
-{
-	char *text, *save = NULL;
-
-	if (uk_read_file(path, &text, NULL, NULL) != 0)
-		return -1;
-	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-		uk_strv_push(deps, l);
-	free(text);
-	return deps->n ? 0 : -1;
-}
-
-/* An up-to-date object for src, or NULL. */
-static char *cached_object(const struct uk_compile_opts *o, const char *src)
-{
-	struct uk_strv deps = { 0 };
-	char key[UK_DIGEST_MAX];
-	char *dp = deps_path(o, src), *obj = NULL;
-
-	if (load_deps(dp, &deps) == 0 && object_key(o, src, &deps, key) == 0) {
-		obj = cache_path(o->cache_dir, "obj", uk_digest_hex(key), ".o");
-		if (!uk_file_exists(obj)) {
-			free(obj);
-			obj = NULL;
-		}
-	}
-	uk_strv_free(&deps);
-	free(dp);
-	return obj;
-}
 
 static pid_t start_job(const struct uk_compile_opts *o, struct job *j, struct uk_error *err)
 {
@@ -176,14 +328,38 @@ static pid_t start_job(const struct uk_compile_opts *o, struct job *j, struct uk
 	return pid;
 }
 
-/* After a successful compile: record deps, move the object to its key. */
-static char *finish_job(const struct uk_compile_opts *o, struct job *j, struct uk_error *err)
+/* The project files the compiler read for src, one a line: not src
+ * itself, nothing under a prefix. */
+static char *deps_text(const struct uk_compile_opts *o, const char *src,
+		       const struct uk_strv *deps)
 {
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		abort();
+	for (size_t i = 0; i < deps->n; i++) {
+		const char *d = deps->v[i];
+
+		while (!strncmp(d, "./", 2))
+			d += 2;
+		if (strcmp(d, src) && !under_prefix(o, d) && !strchr(d, '\n'))
+			fprintf(f, "%s\n", d);
+	}
+	fclose(f);
+	return buf;
+}
+
+/* After a successful compile: store the object under its key (shared
+ * cache, then the build's link to it) and record the deps. */
+static char *finish_job(struct ctx *c, struct job *j, struct uk_error *err)
+{
+	const struct uk_compile_opts *o = c->o;
 	const char *src = o->sources->v[j->index];
 	struct uk_strv deps = { 0 };
-	char key[UK_DIGEST_MAX];
-	char *text = NULL, *record = NULL, *dp = NULL, *obj = NULL;
-	size_t len = 0;
+	char skey[UK_FASTHASH_HEX], okey[UK_FASTHASH_HEX];
+	char *text = NULL, *list = NULL, *obj = NULL, *shared = NULL;
 
 	if (uk_read_file(j->tmp_dep, &text, NULL, err) != 0)
 		goto out;
@@ -191,51 +367,86 @@ static char *finish_job(const struct uk_compile_opts *o, struct job *j, struct u
 		uk_errorf(err, "the compiler wrote no usable dependency file for '%s'", src);
 		goto out;
 	}
-	for (size_t i = 0; i < deps.n; i++)
-		len += strlen(deps.v[i]) + 1;
-	record = malloc(len + 1);
-	record[0] = '\0';
-	for (size_t i = 0; i < deps.n; i++) {
-		strcat(record, deps.v[i]);
-		strcat(record, "\n");
-	}
-	if (object_key(o, src, &deps, key) != 0) {
+	list = deps_text(o, src, &deps);
+	if (source_key(c, src, skey) != 0 || object_key(c, skey, list, okey) != 0) {
 		uk_errorf(err, "a file '%s' includes vanished while it compiled", src);
 		goto out;
 	}
-	obj = cache_path(o->cache_dir, "obj", uk_digest_hex(key), ".o");
-	if (rename(j->tmp_obj, obj) != 0) {
+	obj = local_path(o, "obj", okey, ".o");
+	if (o->shared && (shared = uk_objcache_put_obj(o->shared, okey, j->tmp_obj))) {
+		uk_objcache_put_deps(o->shared, skey, list);
+		if (link_local(shared, obj) != 0) {
+			uk_errorf(err, "cannot store '%s': %s", obj, strerror(errno));
+			goto fail;
+		}
+		if (o->remote)
+			o->remote->put(o->remote->ctx, skey, list, okey, shared);
+	} else if (rename(j->tmp_obj, obj) != 0) {
 		uk_errorf(err, "cannot store '%s': %s", obj, strerror(errno));
-		free(obj);
-		obj = NULL;
-		goto out;
+		goto fail;
 	}
-	dp = deps_path(o, src);
-	if (uk_write_file_atomic(dp, record, strlen(record), 0644, err) != 0) {
-		free(obj);
-		obj = NULL;
-	}
+	write_record(o, src, skey, okey, list, NULL);
+	goto out;
+fail:
+	free(obj);
+	obj = NULL;
 out:
 	unlink(j->tmp_dep);
 	unlink(j->tmp_obj);
 	uk_strv_free(&deps);
 	free(text);
-	free(record);
-	free(dp);
+	free(list);
+	free(shared);
 	return obj;
 }
 
 static int make_dirs(const char *cache, struct uk_error *err)
 {
 	char *d = uk_path_join(cache, "obj");
-	int rc = uk_mkdirs(d, err);
+	int rc = uk_is_dir(d) ? 0 : uk_mkdirs(d, err);
 
 	free(d);
 	d = uk_path_join(cache, "deps");
-	if (rc == 0)
+	if (rc == 0 && !uk_is_dir(d))
 		rc = uk_mkdirs(d, err);
 	free(d);
 	return rc;
+}
+
+/* Objects of the build's own folder that no source uses now go. */
+static void prune_local(const struct uk_compile_opts *o, const struct uk_strv *keep)
+{
+	char *dir = uk_path_join(o->cache_dir, "obj");
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		size_t n = strlen(e->d_name), i;
+		char *p;
+
+		if (n < 3 || strcmp(e->d_name + n - 2, ".o") || !strncmp(e->d_name, "tmp-", 4))
+			continue;
+		p = uk_path_join(dir, e->d_name);
+		for (i = 0; i < keep->n && strcmp(keep->v[i], p); i++)
+			;
+		if (i == keep->n)
+			unlink(p);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+}
+
+static char *tmp_path(const struct uk_compile_opts *o, size_t index, const char *ext)
+{
+	char *p;
+
+	if (o->shared)
+		return uk_objcache_tmp(o->shared, ext);
+	if (asprintf(&p, "%s/obj/tmp-%d-%zu%s", o->cache_dir, getpid(), index, ext) < 0)
+		abort();
+	return p;
 }
 
 int uk_compile(const struct uk_compile_opts *o, struct uk_compile_result *r,
@@ -245,16 +456,15 @@ int uk_compile(const struct uk_compile_opts *o, struct uk_compile_result *r,
 	char **objs = calloc(n ? n : 1, sizeof(char *));
 	struct job *jobs = calloc(o->jobs ? o->jobs : 1, sizeof(*jobs));
 	unsigned slots = o->jobs ? o->jobs : 1;
+	struct ctx c;
 	int failed = 0;
 
 	memset(r, 0, sizeof(*r));
+	ctx_init(&c, o, r);
 	if (make_dirs(o->cache_dir, err) != 0)
 		failed = 1;
-	for (size_t i = 0; i < n && !failed; i++) {
-		objs[i] = cached_object(o, o->sources->v[i]);
-		if (objs[i])
-			r->cached++;
-	}
+	for (size_t i = 0; i < n && !failed; i++)
+		objs[i] = cached_object(&c, o->sources->v[i]);
 	while (!failed || running) {
 		/* Start jobs while there are free slots. */
 		while (!failed && running < slots) {
@@ -270,11 +480,8 @@ int uk_compile(const struct uk_compile_opts *o, struct uk_compile_result *r,
 					break;
 				}
 			j->index = next++;
-			if (asprintf(&j->tmp_obj, "%s/obj/tmp-%d-%zu.o", o->cache_dir, getpid(),
-				     j->index) < 0 ||
-			    asprintf(&j->tmp_dep, "%s/obj/tmp-%d-%zu.d", o->cache_dir, getpid(),
-				     j->index) < 0)
-				abort();
+			j->tmp_obj = tmp_path(o, j->index, ".o");
+			j->tmp_dep = tmp_path(o, j->index, ".d");
 			if (o->progress)
 				o->progress(o->progress_ctx, "compile %s (%zu/%zu)",
 					    o->sources->v[j->index], ++done, n - r->cached);
@@ -304,7 +511,7 @@ int uk_compile(const struct uk_compile_opts *o, struct uk_compile_result *r,
 			running--;
 			j->pid = 0;
 			if (!failed && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
-				objs[j->index] = finish_job(o, j, err);
+				objs[j->index] = finish_job(&c, j, err);
 				if (objs[j->index])
 					r->compiled++;
 				else
@@ -327,6 +534,9 @@ int uk_compile(const struct uk_compile_opts *o, struct uk_compile_result *r,
 			uk_strv_push(&r->objects, objs[i]);
 		free(objs[i]);
 	}
+	if (!failed && (r->compiled || r->shared))
+		prune_local(o, &r->objects);
+	ctx_free(&c);
 	free(objs);
 	free(jobs);
 	if (failed)

@@ -1,16 +1,46 @@
-/* The compile driver: parallel compiler jobs, dependency files, and a
- * content-hash cache so an unchanged source is never compiled twice. */
+/* The compile driver: parallel compiler jobs, dependency files, and two
+ * caches so that an unchanged source is never compiled twice: the shared
+ * object cache of the user (build/objcache.h), which outlives `rm -rf
+ * build` and serves every project, and the build folder's own records
+ * (which object each source had, file hashes by stat) that make a no-op
+ * build read no source at all. */
 #ifndef UK_BUILD_COMPILE_H
 #define UK_BUILD_COMPILE_H
 
 #include <stddef.h>
 
+#include "build/objcache.h"
 #include "manifest/manifest.h"
 #include "util/error.h"
 
+/* A folder whose files cannot change without its name changing (a
+ * component unpacked by digest, the compiler's own headers): in keys it
+ * is its label, and the files under it are not hashed. */
+struct uk_compile_prefix {
+	const char *dir, *label;
+};
+
+/* Where a cache miss may still find an object before compiling it (a
+ * registry, build/remotecache.h); every call may fail quietly. */
+struct uk_compile_remote {
+	void *ctx;
+	/* the dependency list (malloc'd text) for source key, or NULL */
+	char *(*deps)(void *ctx, const char *key);
+	/* the object bytes for object key, or -1 */
+	int (*obj)(void *ctx, const char *key, char **data, size_t *len);
+	/* what was compiled here, offered back */
+	void (*put)(void *ctx, const char *src_key, const char *deps, const char *obj_key,
+		    const char *obj_path);
+};
+
 struct uk_compile_opts {
 	const char *project_dir;      /* the compiler runs here; sources are relative to it */
-	const char *cache_dir;        /* holds deps/ and obj/ */
+	const char *cache_dir;        /* the build's own: deps/, obj/, stat */
+	struct uk_objcache *shared;   /* NULL: only the build's own */
+	const char *cc_id;            /* the compiler's identity (build/toolchain.h) */
+	const struct uk_compile_prefix *prefixes;
+	size_t nprefixes;
+	const struct uk_compile_remote *remote; /* NULL: none */
 	const struct uk_strv *sources;
 	const struct uk_strv *cflags;
 	unsigned jobs;                /* at least 1 */
@@ -20,7 +50,9 @@ struct uk_compile_opts {
 
 struct uk_compile_result {
 	struct uk_strv objects;       /* one per source, same order */
-	size_t compiled, cached;
+	size_t compiled, cached;      /* cached: from any cache */
+	size_t shared, remote;        /* of those: from the user's cache, from the remote */
+	size_t hashed;                /* files whose contents were read to hash them */
 };
 
 /* A compiler error leaves the compiler's own messages on stderr and returns

@@ -122,8 +122,8 @@ int uk_image_meta_write(const char *image, const struct uk_image_meta *m,
 			struct uk_error *err)
 {
 	json_t *root = json_object(), *comps = json_array();
-	char *text, *path;
-	int rc;
+	char *text, *path, *old = NULL;
+	int rc = 0;
 
 	json_object_set_new(root, "name", json_string(m->name));
 	json_object_set_new(root, "target", json_string(m->target ? m->target : "kvm"));
@@ -146,7 +146,10 @@ int uk_image_meta_write(const char *image, const struct uk_image_meta *m,
 	text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
 	json_decref(root);
 	path = meta_path(image);
-	rc = uk_write_file_atomic(path, text, strlen(text), 0644, err);
+	/* a no-op build leaves an equal file alone (no write, no fsync) */
+	if (uk_read_file(path, &old, NULL, NULL) != 0 || strcmp(old, text))
+		rc = uk_write_file_atomic(path, text, strlen(text), 0644, err);
+	free(old);
 	free(path);
 	free(text);
 	return rc;

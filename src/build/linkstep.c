@@ -1,6 +1,7 @@
 /* Inputs are content-addressed (cached objects, components unpacked by
  * digest), so their paths plus the options identify a link: a stamp beside
- * the image records them, and an equal stamp means no relink. */
+ * the image records them (their hash: util/fasthash.h, no library to
+ * load), and an equal stamp means no relink. */
 #include "build/linkstep.h"
 
 #include <inttypes.h>
@@ -10,12 +11,12 @@
 #include <unistd.h>
 
 #include "linker/linker.h"
-#include "registry/digest.h"
+#include "util/fasthash.h"
 #include "util/path.h"
 
-static void hash_str(struct uk_sha256 *h, const char *s)
+static void hash_str(struct uk_hashbuf *h, const char *s)
 {
-	uk_sha256_update(h, s ? s : "", strlen(s ? s : "") + 1);
+	uk_hashbuf_str(h, s);
 }
 
 static char *stamp_path(const char *output)
@@ -32,12 +33,12 @@ static char *stamp_path(const char *output)
 static int up_to_date(struct uk_linkstep *ls, const char *stamp, const char *digest)
 {
 	char *text = NULL;
-	char want[UK_DIGEST_MAX + 1];
+	char want[UK_FASTHASH_HEX + 8];
 	int ok = 0;
 
 	if (!uk_file_exists(ls->output) || uk_read_file(stamp, &text, NULL, NULL) != 0)
 		return 0;
-	if (sscanf(text, "%72s %" SCNu64 " %" SCNu64 " %" SCNu64, want, &ls->file_bytes,
+	if (sscanf(text, "%39s %" SCNu64 " %" SCNu64 " %" SCNu64, want, &ls->file_bytes,
 		   &ls->load_bytes, &ls->removed_bytes) == 4 &&
 	    strcmp(want, digest) == 0)
 		ok = 1;
@@ -50,8 +51,8 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 	struct uk_strv inputs = { 0 }, keep = { 0 }, link_if = { 0 };
 	struct uk_link_opts lo = { 0 };
 	struct uk_link_result lr = { 0 };
-	struct uk_sha256 h;
-	char digest[UK_DIGEST_MAX], line[256];
+	struct uk_hashbuf h = { 0 };
+	char digest[UK_FASTHASH_HEX], line[256];
 	char *stamp = stamp_path(ls->output);
 	int rc = -1;
 
@@ -62,11 +63,7 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 	if (ls->plan->man.has_volumes && ls->target != UK_TARGET_XEN)
 		uk_strv_push(&keep, "uk_link_9p");
 	uk_plan_link_if(ls->plan, &link_if);
-	if (uk_sha256_init(&h) != 0) {
-		uk_errorf(err, "libcrypto cannot hash");
-		goto out;
-	}
-	hash_str(&h, "uk-link-1 " UK_VERSION);
+	hash_str(&h, "uk-link-2 " UK_VERSION);
 	hash_str(&h, ls->linker);
 	hash_str(&h, ls->plan->entry);
 	hash_str(&h, ls->report);
@@ -78,7 +75,8 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 	hash_str(&h, "--");
 	for (size_t i = 0; i < inputs.n; i++)
 		hash_str(&h, inputs.v[i]);
-	uk_sha256_final(&h, digest);
+	uk_hashbuf_hex(&h, digest);
+	uk_hashbuf_free(&h);
 	if (up_to_date(ls, stamp, digest)) {
 		ls->relinked = 0;
 		rc = 0;

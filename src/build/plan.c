@@ -106,7 +106,7 @@ static void pushf(struct uk_strv *v, const char *fmt, const char *a, const char 
 static int assemble_cflags(struct uk_plan *p, struct uk_error *err)
 {
 	struct uk_strv *f = &p->cflags;
-	char *gcc_inc;
+	const char *gcc_inc;
 
 	uk_strv_push(f, "-O2");
 	for (size_t i = 0; i < p->ncomps; i++) {
@@ -123,14 +123,11 @@ static int assemble_cflags(struct uk_plan *p, struct uk_error *err)
 		/* Paths into the store must not make objects differ by machine. */
 		pushf(f, "-ffile-prefix-map=%s=/uk/%s", c->found.dir, c->desc.name);
 	}
-	gcc_inc = uk_toolchain_include_dir(err);
-	if (!gcc_inc)
+	if (uk_toolchain_probe(p->cache_root, &p->tc, err) != 0)
 		return -1;
+	gcc_inc = p->tc.include_dir;
 	pushf(f, "-isystem%s%s", gcc_inc, "");
-	p->libgcc = uk_toolchain_libgcc(gcc_inc, err);
-	free(gcc_inc);
-	if (!p->libgcc)
-		return -1;
+	p->libgcc = strdup(p->tc.libgcc);
 	for (size_t i = 0; i < p->man.include.n; i++)
 		pushf(f, "-I%s%s", p->man.include.v[i], "");
 	for (size_t i = 0; i < p->man.defines.n; i++)
@@ -151,6 +148,7 @@ int uk_plan_make(const char *dir, struct uk_store *store, struct uk_plan *p,
 	int rc = -1;
 
 	memset(p, 0, sizeof(*p));
+	p->cache_root = uk_path_join(store->user_root, "cache");
 	if (!uk_file_exists(yaml)) {
 		uk_errorf(err, "no uk.yaml in '%s'", dir);
 		uk_hintf(err, "run 'uk init' to create a project, or -C DIR to name its folder");
@@ -233,6 +231,8 @@ void uk_plan_link_if(const struct uk_plan *p, struct uk_strv *rules)
 void uk_plan_free(struct uk_plan *p)
 {
 	free(p->libgcc);
+	free(p->cache_root);
+	uk_toolchain_free(&p->tc);
 	for (size_t i = 0; i < p->ncomps; i++) {
 		uk_store_component_free(&p->comps[i].found);
 		uk_component_free(&p->comps[i].desc);

@@ -3,6 +3,7 @@
 #define UK_BUILD_PLAN_H
 
 #include "manifest/manifest.h"
+#include "build/toolchain.h"
 #include "registry/store.h"
 #include "util/error.h"
 
@@ -20,6 +21,8 @@ struct uk_plan {
 	struct uk_strv cflags;           /* the whole compiler command after "cc" */
 	char *entry;                     /* entry symbol (from the runtime) */
 	char *libgcc;                    /* the compiler's runtime library, linked last */
+	struct uk_toolchain tc;          /* the compiler (its answers cached) */
+	char *cache_root;                /* $UK_HOME/cache */
 	int lock_changed;                /* uk.lock must be rewritten */
 };
 

@@ -4,10 +4,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+
 #include "build/compile.h"
 #include "build/imagemeta.h"
 #include "build/lock.h"
+#include "build/objcache.h"
+#include "build/statcache.h"
 #include "check.h"
+#include "util/fasthash.h"
 #include "util/path.h"
 
 static char dir[] = "/tmp/uk-test-build.XXXXXX";
@@ -167,6 +174,187 @@ static void t_compile_cache(void)
 	free(h);
 }
 
+static void put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Vectors from the xxHash specification's reference outputs. */
+static void t_fasthash(void)
+{
+	const char *s = "Nobody inspects the spammish repetition";
+	char a[UK_FASTHASH_HEX], b[UK_FASTHASH_HEX];
+
+	CHECK(uk_xxh64("", 0, 0) == 0xef46db3751d8e999ULL);
+	CHECK(uk_xxh64("a", 1, 0) == 0xd24ec4f1a98c6e5bULL);
+	CHECK(uk_xxh64("abc", 3, 0) == 0x44bc2cf5ad770999ULL);
+	CHECK(uk_xxh64(s, strlen(s), 0) == 0xfbcea83c8a378bf1ULL);
+	uk_fasthash_hex("ab\0c", 4, a);
+	uk_fasthash_hex("a\0bc", 4, b);
+	CHECK_EQ_INT(strlen(a), 32);
+	CHECK(strcmp(a, b) != 0);
+}
+
+/* A file is read again only when stat says it changed; the cache file
+ * survives a reload. Times are set in the past: entries changed in the
+ * last two seconds are not trusted across runs. */
+static void t_statcache(void)
+{
+	char *cache = in_dir("sc"), *f = in_dir("sc/x.h"), h1[UK_FASTHASH_HEX],
+	     h2[UK_FASTHASH_HEX];
+	struct timespec old[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+	struct uk_statcache c;
+	struct uk_error err = { 0 };
+
+	uk_mkdirs(cache, &err);
+	put(f, "one\n");
+	utimensat(AT_FDCWD, f, old, 0);
+	uk_statcache_load(&c, cache);
+	CHECK_EQ_INT(uk_statcache_hash(&c, cache, "x.h", h1), 0);
+	CHECK_EQ_INT(c.hashed, 1);
+	CHECK_EQ_INT(uk_statcache_hash(&c, cache, "x.h", h2), 0);
+	CHECK_EQ_INT(c.hashed, 1);
+	CHECK_EQ_STR(h1, h2);
+	CHECK_EQ_INT(uk_statcache_hash(&c, cache, "absent.h", h2), -1);
+	uk_statcache_save(&c);
+	uk_statcache_free(&c);
+	/* ctime moved (chmod, a rewrite): the next run rehashes */
+	uk_statcache_load(&c, cache);
+	CHECK_EQ_INT(uk_statcache_hash(&c, cache, "x.h", h2), 0);
+	CHECK_EQ_INT(c.hashed, 1); /* ctime is recent: not trusted */
+	uk_statcache_free(&c);
+	uk_remove_tree(cache, &err);
+	free(cache);
+	free(f);
+}
+
+/* The user's cache outlives the build folder and serves another project
+ * with the same source; the least recently used entries go first. */
+static void t_shared_cache(void)
+{
+	struct uk_strv src = { 0 }, flags = { 0 };
+	struct uk_compile_result r;
+	struct uk_error err = { 0 };
+	struct uk_compile_opts o = { 0 };
+	struct uk_objcache oc;
+	struct uk_objcache_stats st;
+	char *home = in_dir("home"), *p1 = in_dir("p1"), *p2 = in_dir("p2");
+	char *c1 = in_dir("p1/build"), *c2 = in_dir("p2/build"), *f;
+	char *croot = in_dir("home/cache");
+
+	uk_mkdirs(p1, &err);
+	uk_mkdirs(p2, &err);
+	f = in_dir("p1/m.c");
+	put(f, "#include \"m.h\"\nint m(void) { return M; }\n");
+	free(f);
+	f = in_dir("p1/m.h");
+	put(f, "#define M 3\n");
+	free(f);
+	f = in_dir("p2/m.c");
+	put(f, "#include \"m.h\"\nint m(void) { return M; }\n");
+	free(f);
+	f = in_dir("p2/m.h");
+	put(f, "#define M 3\n");
+	free(f);
+	uk_strv_push(&src, "m.c");
+	uk_strv_push(&flags, "-O2");
+	CHECK_EQ_INT(uk_objcache_open(&oc, home, &err), 0);
+	o.project_dir = p1;
+	o.cache_dir = c1;
+	o.shared = &oc;
+	o.cc_id = "test-cc";
+	o.sources = &src;
+	o.cflags = &flags;
+	o.jobs = 1;
+	CHECK_EQ_INT(uk_compile(&o, &r, &err), 0);
+	CHECK_EQ_INT(r.compiled, 1);
+	uk_compile_result_free(&r);
+	uk_remove_tree(c1, &err);
+	CHECK_EQ_INT(uk_compile(&o, &r, &err), 0);
+	CHECK_EQ_INT(r.compiled, 0);
+	CHECK_EQ_INT(r.shared, 1);
+	CHECK(uk_file_exists(r.objects.v[0]));
+	uk_compile_result_free(&r);
+	/* the same source and header in another folder */
+	o.project_dir = p2;
+	o.cache_dir = c2;
+	CHECK_EQ_INT(uk_compile(&o, &r, &err), 0);
+	CHECK_EQ_INT(r.compiled, 0);
+	CHECK_EQ_INT(r.shared, 1);
+	uk_compile_result_free(&r);
+	/* a different header there: compiled */
+	f = in_dir("p2/m.h");
+	put(f, "#define M 4\n");
+	free(f);
+	CHECK_EQ_INT(uk_compile(&o, &r, &err), 0);
+	CHECK_EQ_INT(r.compiled, 1);
+	uk_compile_result_free(&r);
+	uk_objcache_close(&oc);
+	/* two objects and one dependency list (both projects had the same
+	 * source); a bound of 1 byte leaves none,
+	 * and a build folder's link to an object outlives its eviction */
+	CHECK_EQ_INT(uk_objcache_trim(croot, 1ull << 30, &st, &err), 0);
+	CHECK_EQ_INT(st.entries, 0);
+	CHECK(st.kept > 0);
+	CHECK_EQ_INT(uk_objcache_trim(croot, 1, &st, &err), 0);
+	CHECK_EQ_INT(st.entries, 3);
+	CHECK_EQ_INT(st.kept, 0);
+	CHECK_EQ_INT(uk_objcache_open(&oc, home, &err), 0);
+	o.project_dir = p1;
+	o.cache_dir = c1;
+	CHECK_EQ_INT(uk_compile(&o, &r, &err), 0);
+	CHECK_EQ_INT(r.cached, 1);
+	CHECK_EQ_INT(r.shared, 0);
+	uk_compile_result_free(&r);
+	uk_objcache_close(&oc);
+	uk_strv_free(&src);
+	uk_strv_free(&flags);
+	free(home);
+	free(p1);
+	free(p2);
+	free(c1);
+	free(c2);
+	free(croot);
+}
+
+/* LRU: the entry used longest ago goes first. */
+static void t_objcache_lru(void)
+{
+	struct uk_objcache oc;
+	struct uk_objcache_stats st;
+	struct uk_error err = { 0 };
+	char *home = in_dir("lru"), *root = in_dir("lru/cache"), *a, *b;
+	struct timespec t[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+
+	setenv("UK_CACHE_SIZE", "6", 1);
+	CHECK(uk_objcache_limit() == 6);
+	setenv("UK_CACHE_SIZE", "3k", 1);
+	CHECK(uk_objcache_limit() == 3072);
+	unsetenv("UK_CACHE_SIZE");
+	CHECK(uk_objcache_limit() == 2ull << 30);
+	CHECK_EQ_INT(uk_objcache_open(&oc, home, &err), 0);
+	a = uk_objcache_put_obj_buf(&oc, "aaaa0000000000000000000000000000", "1234", 4);
+	b = uk_objcache_put_obj_buf(&oc, "bbbb0000000000000000000000000000", "5678", 4);
+	CHECK(a && b);
+	utimensat(AT_FDCWD, b, t, 0); /* b used long ago */
+	free(uk_objcache_obj(&oc, "aaaa0000000000000000000000000000"));
+	CHECK(uk_objcache_obj(&oc, "cccc0000000000000000000000000000") == NULL);
+	uk_objcache_close(&oc);
+	CHECK_EQ_INT(uk_objcache_trim(root, 5, &st, &err), 0);
+	CHECK_EQ_INT(st.entries, 1);
+	CHECK(uk_file_exists(a));
+	CHECK(!uk_file_exists(b));
+	/* an absent cache is an empty one */
+	CHECK_EQ_INT(uk_objcache_trim("/nonexistent/uk-cache", 0, &st, &err), 0);
+	free(a);
+	free(b);
+	free(home);
+	free(root);
+}
+
 int main(void)
 {
 	struct uk_error err = { 0 };
@@ -178,6 +366,10 @@ int main(void)
 	RUN(t_lock_missing_is_empty_broken_is_error);
 	RUN(t_imagemeta_roundtrip_and_defaults);
 	RUN(t_compile_cache);
+	RUN(t_fasthash);
+	RUN(t_statcache);
+	RUN(t_shared_cache);
+	RUN(t_objcache_lru);
 	uk_remove_tree(dir, &err);
 	return check_done();
 }
