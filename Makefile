@@ -1,5 +1,5 @@
-# uk: the unikernel build toolchain. `make` builds bin/uk, the runtime and
-# musl components and the built-in store; `make check` runs every test;
+# uk: the unikernel build toolchain. `make` builds bin/uk, the runtime, musl
+# and lwip components and the built-in store; `make check` runs every test;
 # `make demo` builds and boots a hello project. See README.md.
 
 CC        ?= gcc
@@ -49,7 +49,8 @@ GEN_SRCS  += build/gen/bootloader.c
 OBJ_REL   += build/obj/gen/bootloader.o
 OBJ_SANL  += build/san/gen/bootloader.o
 
-COMPONENTS := build/components/uk-runtime/component.yaml build/components/musl/component.yaml
+COMPONENTS := build/components/uk-runtime/component.yaml build/components/musl/component.yaml \
+	build/components/lwip/component.yaml
 STORE      := build/store/index.json
 
 .PHONY: all check demo install uninstall clean lint components unit-tests bench
@@ -98,11 +99,16 @@ build/components/uk-runtime/component.yaml: FORCE
 	$(Q)$(MAKE) $(if $(filter 1,$(V)),,-s) -C runtime O=$(CURDIR)/build/components/uk-runtime
 build/components/musl/component.yaml: FORCE
 	$(Q)$(MAKE) $(if $(filter 1,$(V)),,-s) -C recipes/musl O=$(CURDIR)/build/components/musl
+# lwIP from Debian's source package: downloaded once into
+# build/components/lwip.work/cache, offline after that (recipes/lwip/README.md)
+build/components/lwip/component.yaml: FORCE
+	$(Q)$(MAKE) $(if $(filter 1,$(V)),,-s) -C recipes/lwip O=$(CURDIR)/build/components/lwip
 
 $(STORE): bin/uk $(COMPONENTS)
 	@rm -rf build/store.tmp
 	$(call say,STORE,build/store)bin/uk pkg create --store build/store.tmp build/components/musl >/dev/null
 	$(Q)bin/uk pkg create --store build/store.tmp build/components/uk-runtime >/dev/null
+	$(Q)bin/uk pkg create --store build/store.tmp build/components/lwip >/dev/null
 	@rm -rf build/store && mv build/store.tmp build/store
 
 unit-tests: $(TEST_BINS) build/san/uk
