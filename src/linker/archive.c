@@ -1,13 +1,10 @@
-/* Inputs: plain objects are mapped and parsed directly. Archives: libbfd
- * checks the format and reads the symbol index (armap), which says which
- * member defines each symbol; members become lazy definitions, parsed by
- * input.c only when an undefined reference needs them, like ld does. The
- * member headers are walked here, over the mapped file and bounds-checked,
- * so every member is known to be ELF (a stray file in an archive is an
- * error, not silently ignored) and opening one costs no I/O. */
-#define PACKAGE "uk"
-#define PACKAGE_VERSION "0"
-#include <bfd.h>
+/* Inputs: plain objects are mapped and parsed directly. Archives (GNU ar
+ * format) are read here, over the mapped file and bounds-checked: the
+ * symbol index (the "/" or "/SYM64/" member) says which member defines
+ * each symbol; members become lazy definitions, parsed by input.c only
+ * when an undefined reference needs them, like ld does. Every member is
+ * checked to be ELF (a stray file in an archive is an error, not silently
+ * ignored); a member's name is formatted only when it is loaded. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,30 +21,19 @@ struct member {
 struct members {
 	struct member *v;
 	size_t n, cap;
+	const uint8_t *index;  /* the symbol index member's bytes, or NULL */
+	size_t index_size;
+	int index64;           /* "/SYM64/": 64-bit counts and offsets */
 };
 
-static struct lk_obj *new_obj(struct lk_ctx *c, const char *path,
-			      const char *member)
+static struct lk_obj *new_obj(struct lk_ctx *c, const char *path)
 {
 	struct lk_obj *o = lk_arena_alloc(&c->arena, sizeof(*o));
 
 	o->path = path;
-	if (member) {
-		o->member = lk_xstrdup(member);
-		o->display = lk_xasprintf("%s(%s)", path, member);
-	} else {
-		o->display = lk_xstrdup(path);
-	}
+	o->display = lk_xstrdup(path);
 	lk_push(&c->all, &c->nall, &c->capall, sizeof(o), &o);
 	return o;
-}
-
-static int bfd_fail(struct lk_ctx *c, const char *path, const char *what)
-{
-	uk_errorf(c->err, "%s: %s: %s", path, what,
-		  bfd_errmsg(bfd_get_error()));
-	return uk_hintf(c->err, "check that the archive is a complete ar file "
-				"made by 'ar rcs'");
 }
 
 /* The member's name: "name/" in the header, or "/N" for offset N in the
@@ -100,7 +86,14 @@ static int walk_members(struct lk_ctx *c, const char *path, const uint8_t *d,
 			return uk_errorf(c->err, "%s: malformed archive: member "
 					 "at offset %zu extends past the end",
 					 path, off);
-		if (h[0] == '/' && h[1] == '/' && h[2] == ' ') {
+		if (h[0] == '/' && h[1] == ' ' && !ms->index) {
+			ms->index = h + 60;
+			ms->index_size = len;
+		} else if (!memcmp(h, "/SYM64/ ", 8) && !ms->index) {
+			ms->index = h + 60;
+			ms->index_size = len;
+			ms->index64 = 1;
+		} else if (h[0] == '/' && h[1] == '/' && h[2] == ' ') {
 			longnames = (const char *)h + 60;
 			nlong = len;
 		} else if (h[0] != '/' || (h[1] >= '0' && h[1] <= '9')) {
@@ -138,26 +131,60 @@ static struct member *find_member(struct members *ms, uint64_t hdr)
 	return lo < ms->n && ms->v[lo].hdr == hdr ? &ms->v[lo] : NULL;
 }
 
-static int add_stubs(struct lk_ctx *c, const char *path, bfd *a,
-		     struct members *ms)
+static uint64_t be(const uint8_t *p, int w)
 {
-	struct lk_obj **stubs = lk_xcalloc(ms->n, sizeof(*stubs));
-	symindex i = BFD_NO_MORE_SYMBOLS;
-	carsym *cs;
-	int rc = 0;
+	uint64_t v = 0;
+	int i;
 
-	while ((i = bfd_get_next_mapent(a, i, &cs)) != BFD_NO_MORE_SYMBOLS) {
-		struct member *m = find_member(ms, cs->file_offset);
+	for (i = 0; i < w; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static int bad_index(struct lk_ctx *c, const char *path, const char *what)
+{
+	uk_errorf(c->err, "%s: malformed archive: symbol index %s", path, what);
+	return uk_hintf(c->err, "rebuild the index with 'ranlib %s'", path);
+}
+
+/* The index: a big-endian count N, N member header offsets, then N
+ * NUL-terminated names (4-byte fields, or 8-byte ones for /SYM64/). */
+static int add_stubs(struct lk_ctx *c, const char *path, struct members *ms)
+{
+	const int w = ms->index64 ? 8 : 4;
+	const uint8_t *ix = ms->index;
+	const char *names, *end;
+	struct lk_obj **stubs;
+	uint64_t n, i;
+
+	if (ms->index_size < (size_t)w)
+		return bad_index(c, path, "is truncated");
+	n = be(ix, w);
+	if (n > (ms->index_size - w) / w)
+		return bad_index(c, path, "is truncated");
+	names = (const char *)ix + w + n * w;
+	end = (const char *)ix + ms->index_size;
+	stubs = lk_xcalloc(ms->n, sizeof(*stubs));
+	for (i = 0; i < n; i++) {
+		struct member *m = find_member(ms, be(ix + w + i * w, w));
+		const char *nm = names;
 		struct lk_obj *o;
 
+		while (names < end && *names)
+			names++;
+		if (names >= end) {
+			free(stubs);
+			return bad_index(c, path, "names run past its end");
+		}
+		names++;
 		if (!m) {
-			rc = uk_errorf(c->err, "%s: malformed archive: symbol "
-				       "index names a member at offset %llu "
-				       "that does not exist", path,
-				       (unsigned long long)cs->file_offset);
-			uk_hintf(c->err, "rebuild the index with 'ranlib %s'",
-				 path);
-			break;
+			free(stubs);
+			uk_errorf(c->err, "%s: malformed archive: symbol index "
+				  "names a member at offset %llu that does not "
+				  "exist", path,
+				  (unsigned long long)be(ix + w + i * w, w));
+			return uk_hintf(c->err, "rebuild the index with "
+					"'ranlib %s'", path);
 		}
 		o = stubs[m - ms->v];
 		if (!o) {
@@ -166,51 +193,33 @@ static int add_stubs(struct lk_ctx *c, const char *path, bfd *a,
 			o->ar_member = 1;
 			o->data = m->data;
 			o->size = m->size;
-			o->member = lk_xasprintf("%.*s", (int)m->name_len,
-						 m->name);
+			o->member = m->name;
+			o->member_len = (uint32_t)m->name_len;
 			lk_push(&c->all, &c->nall, &c->capall, sizeof(o), &o);
 			stubs[m - ms->v] = o;
 		}
-		lk_add_lazy(c, o, cs->name);
+		lk_add_lazy(c, o, nm);
 	}
 	free(stubs);
-	return rc;
+	return 0;
 }
 
 static int read_archive(struct lk_ctx *c, const char *path,
 			const uint8_t *data, size_t size)
 {
-	static int inited;
 	struct members ms = { 0 };
-	bfd *a;
 	int rc;
 
-	if (!inited) {
-		bfd_init();
-		inited = 1;
-	}
 	if (!memcmp(data, "!<thin>\n", 8))
 		return uk_errorf(c->err, "%s: thin archives are not supported",
 				 path);
-	if (walk_members(c, path, data, size, &ms) < 0) {
-		free(ms.v);
-		return -1;
-	}
-	a = bfd_openr(path, "elf64-x86-64");
-	if (!a) {
-		free(ms.v);
-		return bfd_fail(c, path, "cannot open archive");
-	}
-	/* the armap's names live in the bfd: it stays open until the end */
-	lk_push(&c->bfds, &c->nbfds, &c->capbfds, sizeof(a), &a);
-	if (!bfd_check_format(a, bfd_archive)) {
-		rc = bfd_fail(c, path, "malformed archive");
-	} else if (!bfd_has_map(a)) {
+	rc = walk_members(c, path, data, size, &ms);
+	if (rc == 0 && !ms.index && ms.n) {
 		uk_errorf(c->err, "%s: archive has no symbol index", path);
 		rc = uk_hintf(c->err, "run 'ranlib %s' (or make it with "
 				      "'ar rcs')", path);
-	} else {
-		rc = add_stubs(c, path, a, &ms);
+	} else if (rc == 0 && ms.index) {
+		rc = add_stubs(c, path, &ms);
 	}
 	free(ms.v);
 	return rc;
@@ -219,7 +228,8 @@ static int read_archive(struct lk_ctx *c, const char *path,
 /* A lazy member is needed: parse it (a copy when ar left it misaligned) */
 int lk_member_open(struct lk_ctx *c, struct lk_obj *o)
 {
-	o->display = lk_xasprintf("%s(%s)", o->path, o->member);
+	o->display = lk_xasprintf("%s(%.*s)", o->path, (int)o->member_len,
+				  o->member);
 	if ((uintptr_t)o->data % 8) {
 		/* ar aligns members to 2 bytes; ELF structures need 8 */
 		uint8_t *copy = malloc(o->size ? o->size : 1);
@@ -234,17 +244,6 @@ int lk_member_open(struct lk_ctx *c, struct lk_obj *o)
 	return lk_obj_parse(c, o);
 }
 
-void lk_close_archives(struct lk_ctx *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->nbfds; i++)
-		bfd_close(c->bfds[i]);
-	free(c->bfds);
-	c->bfds = NULL;
-	c->nbfds = 0;
-}
-
 int lk_read_input(struct lk_ctx *c, const char *path)
 {
 	const uint8_t *data;
@@ -256,7 +255,7 @@ int lk_read_input(struct lk_ctx *c, const char *path)
 	if (size >= 8 && (!memcmp(data, "!<arch>\n", 8) ||
 			  !memcmp(data, "!<thin>\n", 8)))
 		return read_archive(c, path, data, size);
-	o = new_obj(c, path, NULL);
+	o = new_obj(c, path);
 	o->data = data;
 	o->size = size;
 	if (lk_obj_parse(c, o) < 0)

@@ -105,29 +105,12 @@ static int scan(struct gc *g, struct lk_sec *s)
 	return 0;
 }
 
-static int is_root_name(const char *n)
-{
-	static const char *const pre[] = { ".init_array", ".fini_array",
-					   ".preinit_array", ".ctors",
-					   ".dtors" };
-	size_t i;
-
-	if (!strcmp(n, ".init") || !strcmp(n, ".fini"))
-		return 1;
-	for (i = 0; i < sizeof(pre) / sizeof(pre[0]); i++) {
-		size_t l = strlen(pre[i]);
-		if (!strncmp(n, pre[i], l) && (n[l] == '\0' || n[l] == '.'))
-			return 1;
-	}
-	return 0;
-}
-
 static const char *section_root(const struct lk_sec *s)
 {
 	if (s->type == SHT_NOTE)
 		return "note section";
 	if (s->type == SHT_INIT_ARRAY || s->type == SHT_FINI_ARRAY ||
-	    s->type == SHT_PREINIT_ARRAY || is_root_name(s->name))
+	    s->type == SHT_PREINIT_ARRAY || (s->kind & LK_SK_ROOT))
 		return "init/fini section";
 	if (s->flags & SHF_GNU_RETAIN)
 		return "SHF_GNU_RETAIN section";

@@ -165,29 +165,75 @@ const char *lk_sym_name(const struct lk_obj *o, const Elf64_Sym *s)
 	return o->strtab + s->st_name;
 }
 
-static int drop_by_name(const char *n)
+/* What a section's name alone says, found in one pass over the name (this
+ * runs for every section of every loaded input): dropped from the output,
+ * an init/fini root, and the priority of .init_array.N-style names. */
+static int is_prefix(const char *n, const char *p, size_t l)
 {
-	return !strcmp(n, ".eh_frame") || !strcmp(n, ".note.GNU-stack") ||
-	       !strcmp(n, ".note.gnu.property") || !strncmp(n, ".debug", 6) ||
-	       !strcmp(n, ".comment");
+	return !strncmp(n, p, l);
 }
 
-static uint32_t init_prio(const char *n)
+/* ".init_array" + "" or "." + tail: a root; "." + digits: its priority */
+static uint8_t array_name(const char *rest, uint32_t *prio)
 {
-	static const char *const pre[] = { ".init_array.", ".fini_array.",
-					   ".ctors.", ".dtors.",
-					   ".preinit_array." };
-	size_t i;
+	unsigned long v = 0;
+	const char *p;
 
-	for (i = 0; i < sizeof(pre) / sizeof(pre[0]); i++) {
-		size_t l = strlen(pre[i]);
-		if (!strncmp(n, pre[i], l)) {
-			char *end;
-			unsigned long v = strtoul(n + l, &end, 10);
-			return *end || v > 65535 ? 65536 : (uint32_t)v;
-		}
+	if (*rest == '\0')
+		return LK_SK_ROOT;
+	if (*rest != '.')
+		return 0;
+	for (p = rest + 1; *p >= '0' && *p <= '9' && v <= 65535; p++)
+		v = v * 10 + (unsigned long)(*p - '0');
+	if (p > rest + 1 && !*p && v <= 65535)
+		*prio = (uint32_t)v;
+	return LK_SK_ROOT;
+}
+
+static uint8_t name_kind(const char *n, uint32_t *prio)
+{
+	*prio = 65536;
+	if (n[0] != '.')
+		return 0;
+	switch (n[1]) {
+	case 'c':
+		if (!strcmp(n, ".comment"))
+			return LK_SK_DROP;
+		if (is_prefix(n, ".ctors", 6))
+			return array_name(n + 6, prio);
+		return 0;
+	case 'd':
+		if (is_prefix(n, ".debug", 6))
+			return LK_SK_DROP;
+		if (is_prefix(n, ".dtors", 6))
+			return array_name(n + 6, prio);
+		return 0;
+	case 'e':
+		return !strcmp(n, ".eh_frame") ? LK_SK_DROP : 0;
+	case 'n':
+		return !strcmp(n, ".note.GNU-stack") ||
+				       !strcmp(n, ".note.gnu.property")
+			       ? LK_SK_DROP
+			       : 0;
+	case 'i':
+		if (!strcmp(n, ".init"))
+			return LK_SK_ROOT;
+		if (is_prefix(n, ".init_array", 11))
+			return array_name(n + 11, prio);
+		return 0;
+	case 'f':
+		if (!strcmp(n, ".fini"))
+			return LK_SK_ROOT;
+		if (is_prefix(n, ".fini_array", 11))
+			return array_name(n + 11, prio);
+		return 0;
+	case 'p':
+		if (is_prefix(n, ".preinit_array", 14))
+			return array_name(n + 14, prio);
+		return 0;
+	default:
+		return 0;
 	}
-	return 65536;
 }
 
 static int load_group(struct lk_ctx *c, struct lk_obj *o, uint32_t gi)
@@ -224,21 +270,29 @@ int lk_obj_load(struct lk_ctx *c, struct lk_obj *o)
 {
 	uint32_t i;
 
-	o->secs = lk_xcalloc(o->shnum, sizeof(*o->secs));
-	o->gsyms = lk_xcalloc(o->nsyms, sizeof(*o->gsyms));
+	/* not calloc: every field is set here, and clearing the arrays
+	 * first was a tenth of a big link's instructions */
+	o->secs = malloc((o->shnum ? o->shnum : 1) * sizeof(*o->secs));
+	o->gsyms = malloc((o->nsyms ? o->nsyms : 1) * sizeof(*o->gsyms));
+	if (!o->secs || !o->gsyms)
+		abort();
+	for (i = 0; i < o->nsyms; i++)
+		o->gsyms[i] = NULL;
 	for (i = 0; i < o->shnum; i++) {
 		struct lk_sec *s = &o->secs[i];
 		const Elf64_Shdr *h = &o->shdrs[i];
 
-		s->obj = o;
-		s->idx = i;
-		s->sh = h;
-		s->name = o->shstr + h->sh_name;
-		s->type = h->sh_type;
-		s->flags = h->sh_flags;
-		s->size = h->sh_size;
-		s->align = h->sh_addralign ? h->sh_addralign : 1;
-		s->prio = init_prio(s->name);
+		*s = (struct lk_sec){
+			.obj = o,
+			.idx = i,
+			.sh = h,
+			.name = o->shstr + h->sh_name,
+			.type = h->sh_type,
+			.flags = h->sh_flags,
+			.size = h->sh_size,
+			.align = h->sh_addralign ? h->sh_addralign : 1,
+		};
+		s->kind = name_kind(s->name, &s->prio);
 		if (i > 0 && h->sh_type != SHT_NOBITS)
 			s->data = o->data + h->sh_offset;
 	}
@@ -266,7 +320,7 @@ int lk_obj_load(struct lk_ctx *c, struct lk_obj *o)
 		struct lk_sec *s = &o->secs[i];
 
 		if ((s->flags & SHF_ALLOC) && !(s->flags & SHF_EXCLUDE) &&
-		    !s->discarded && !drop_by_name(s->name) &&
+		    !s->discarded && !(s->kind & LK_SK_DROP) &&
 		    s->type != SHT_GROUP)
 			s->gc_candidate = 1;
 		if ((s->flags & SHF_LINK_ORDER) && s->sh->sh_link >= o->shnum)

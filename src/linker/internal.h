@@ -24,6 +24,7 @@ struct lk_sec {
 	uint32_t rela;         /* index of its SHT_RELA section, or 0 */
 	uint32_t group;        /* index of its SHT_GROUP section, or 0 */
 	uint8_t live, discarded, gc_candidate;
+	uint8_t kind;          /* LK_SK_* from its name (input.c) */
 	struct lk_osec *osec;
 	uint64_t addr;         /* final virtual address */
 	uint32_t prio;         /* init_array sort key */
@@ -35,10 +36,16 @@ struct lk_sec {
 	struct lk_sec *next;   /* in its output section */
 };
 
+#define LK_SK_DROP 1 /* never output: .eh_frame, .comment, .debug*, ... */
+#define LK_SK_ROOT 2 /* .init, .fini, .init_array[.N], .ctors, ... */
+
 struct lk_obj {
 	const char *path;      /* file as given */
-	const char *member;    /* archive member name, or NULL */
-	char *display;         /* "libc.a(printf.lo)" or "hello.o" */
+	const char *member;    /* archive member name (member_len bytes, in
+				* the mapped archive), or NULL */
+	uint32_t member_len;
+	char *display;         /* "libc.a(printf.lo)" or "hello.o"; for a
+				* member, made when it is loaded */
 	const uint8_t *data;
 	size_t size;
 	const Elf64_Shdr *shdrs;
@@ -129,8 +136,6 @@ struct lk_ctx {
 	size_t nqueue, capqueue;
 	struct lk_obj **all;    /* every object and member seen, to free */
 	size_t nall, capall;
-	void **bfds;            /* open archives, closed at the end */
-	size_t nbfds, capbfds;
 	struct lk_map *maps;    /* mmapped inputs and heap copies */
 	size_t nmaps, capmaps;
 	struct lk_osec **osecs;
@@ -183,10 +188,9 @@ const char *lk_sym_name(const struct lk_obj *o, const Elf64_Sym *s);
 int lk_rela_get(struct lk_ctx *c, const struct lk_sec *s,
 		const Elf64_Rela **rel, size_t *n);
 
-/* archive.c: archives through libbfd */
+/* archive.c: objects and archives */
 int lk_read_input(struct lk_ctx *c, const char *path);
 int lk_member_open(struct lk_ctx *c, struct lk_obj *m); /* lazy -> parsed */
-void lk_close_archives(struct lk_ctx *c);
 
 /* symbols.c */
 struct lk_sym *lk_sym_find(struct lk_symtab *t, const char *name);

@@ -53,11 +53,9 @@ static void cleanup(struct lk_ctx *c)
 {
 	size_t i;
 
-	lk_close_archives(c);
 	for (i = 0; i < c->nall; i++) {
 		struct lk_obj *o = c->all[i];
 		free(o->display);
-		free((char *)o->member);
 		free(o->secs);
 		free(o->gsyms);
 	}

@@ -1,7 +1,11 @@
 /* --report FILE: the link as JSON (inputs, entry, kept and removed
- * sections with sizes, totals, link time), written atomically. */
+ * sections with sizes, totals, link time), written atomically. The whole
+ * report, streamed: compact JSON with one section a line, formatted here
+ * into one buffer and written once (a tree of JSON values, indented, cost
+ * seven times the link itself at SQLite's size). */
 #include <errno.h>
-#include <jansson.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,36 +13,163 @@
 
 #include "linker/internal.h"
 
-static json_t *sec_json(const struct lk_sec *s)
-{
-	json_t *j = json_object();
+struct out {
+	char *p;
+	size_t n, cap;
+};
 
-	json_object_set_new(j, "input", json_string(s->obj->display));
-	json_object_set_new(j, "section", json_string(s->name));
-	json_object_set_new(j, "size", json_integer((json_int_t)s->size));
-	if (s->live) {
-		json_object_set_new(j, "output", json_string(s->osec->name));
-		json_object_set_new(j, "address",
-				    json_integer((json_int_t)s->addr));
-	}
-	return j;
+static void reserve(struct out *b, size_t more)
+{
+	if (b->n + more <= b->cap)
+		return;
+	while (b->n + more > b->cap)
+		b->cap = b->cap ? b->cap * 2 : 65536;
+	b->p = realloc(b->p, b->cap);
+	if (!b->p)
+		abort();
 }
 
-static void sections(struct lk_ctx *c, json_t *kept, json_t *removed)
+/* The _u writers assume room was reserved: sec() reserves once for all
+ * it writes, so a section costs a few copies and no checks. */
+static void raw_u(struct out *b, const char *s, size_t len)
 {
+	memcpy(b->p + b->n, s, len);
+	b->n += len;
+}
+
+static void raw(struct out *b, const char *s, size_t len)
+{
+	reserve(b, len);
+	raw_u(b, s, len);
+}
+
+#define LIT_U(b, s) raw_u(b, s, sizeof(s) - 1)
+#define LIT(b, s) raw(b, s, sizeof(s) - 1)
+
+static void num_u(struct out *b, uint64_t v)
+{
+	char t[24];
+	size_t k = sizeof(t);
+
+	do {
+		t[--k] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	raw_u(b, t + k, sizeof(t) - k);
+}
+
+static void num(struct out *b, uint64_t v)
+{
+	reserve(b, 24);
+	num_u(b, v);
+}
+
+/* printable ASCII but '"' (0x22) and '\\' (0x5c) */
+static const uint8_t plain[256] = {
+	[0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
+};
+
+/* A JSON string, at most 6 * strlen(s) + 2 bytes; bytes that are not
+ * printable ASCII become \u00XX, so the report stays valid UTF-8 whatever
+ * the inputs' names hold. */
+static void str_u(struct out *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+
+	b->p[b->n++] = '"';
+	for (;;) {
+		const unsigned char *q = p;
+
+		while (plain[*q])
+			q++;
+		raw_u(b, (const char *)p, (size_t)(q - p));
+		if (!*q)
+			break;
+		if (*q == '"' || *q == '\\') {
+			b->p[b->n++] = '\\';
+			b->p[b->n++] = (char)*q;
+		} else {
+			memcpy(b->p + b->n, "\\u00", 4);
+			b->p[b->n + 4] = hex[*q >> 4];
+			b->p[b->n + 5] = hex[*q & 15];
+			b->n += 6;
+		}
+		p = q + 1;
+	}
+	b->p[b->n++] = '"';
+}
+
+static void str(struct out *b, const char *s)
+{
+	reserve(b, 6 * strlen(s) + 2);
+	str_u(b, s);
+}
+
+static void key_num(struct out *b, const char *k, uint64_t v, int comma)
+{
+	str(b, k);
+	LIT(b, ":");
+	num(b, v);
+	if (comma)
+		LIT(b, ",");
+}
+
+/* in: the section's input, already a JSON string (one per object); outs:
+ * each output section's name as one, by section header index */
+static void sec(struct out *b, const struct lk_sec *s, const struct out *in,
+		const struct out *outs, int *first)
+{
+	const struct out *on = s->live ? &outs[s->osec->shndx] : NULL;
+
+	reserve(b, in->n + 6 * strlen(s->name) + (on ? on->n : 0) + 128);
+	if (!*first)
+		LIT_U(b, ",");
+	*first = 0;
+	LIT_U(b, "\n{\"input\":");
+	raw_u(b, in->p, in->n);
+	LIT_U(b, ",\"section\":");
+	str_u(b, s->name);
+	LIT_U(b, ",\"size\":");
+	num_u(b, s->size);
+	if (s->live) {
+		LIT_U(b, ",\"output\":");
+		raw_u(b, on->p, on->n);
+		LIT_U(b, ",\"address\":");
+		num_u(b, s->addr);
+	}
+	LIT_U(b, "}");
+}
+
+static void sections(struct lk_ctx *c, struct out *b, int live)
+{
+	struct out in = { 0 }, *outs = lk_xcalloc(c->nosecs + 1, sizeof(*outs));
 	struct lk_obj *o;
 	uint32_t i;
 	size_t k;
+	int first = 1;
 
-	for (o = c->objs; o; o = o->next)
+	for (k = 0; k < c->nosecs; k++) /* shndx: k + 1 (write_elf.c) */
+		str(&outs[c->osecs[k]->shndx], c->osecs[k]->name);
+	LIT(b, "[");
+	for (o = c->objs; o; o = o->next) {
+		in.n = 0;
+		str(&in, o->display);
 		for (i = 1; i < o->shnum; i++)
-			if (o->secs[i].gc_candidate)
-				json_array_append_new(o->secs[i].live ? kept
-								      : removed,
-						      sec_json(&o->secs[i]));
+			if (o->secs[i].gc_candidate && o->secs[i].live == live)
+				sec(b, &o->secs[i], &in, outs, &first);
+	}
 	for (k = 0; k < c->nextra; k++)
-		json_array_append_new(c->extra[k]->live ? kept : removed,
-				      sec_json(c->extra[k]));
+		if (c->extra[k]->live == live) {
+			in.n = 0;
+			str(&in, c->extra[k]->obj->display);
+			sec(b, c->extra[k], &in, outs, &first);
+		}
+	free(in.p);
+	for (k = 0; k <= c->nosecs; k++)
+		free(outs[k].p);
+	free(outs);
+	LIT(b, "]");
 }
 
 /* The image's own files (uk build's section uk_files), 0 when none. */
@@ -52,60 +183,87 @@ static uint64_t files_bytes(const struct lk_ctx *c)
 	return 0;
 }
 
-int lk_write_report(struct lk_ctx *c, const struct uk_link_result *res)
+static void render(struct lk_ctx *c, const struct uk_link_result *res,
+		   struct out *b)
 {
 	const struct uk_link_opts *op = c->opts;
-	json_t *root = json_object(), *in = json_array(), *loaded = json_array();
-	json_t *kept = json_array(), *removed = json_array(), *tot, *entry;
 	struct lk_obj *o;
-	char *tmp;
+	char t[64];
 	size_t i;
-	int rc = 0;
 
-	for (i = 0; i < op->ninputs; i++)
-		json_array_append_new(in, json_string(op->inputs[i]));
-	for (o = c->objs; o; o = o->next)
-		json_array_append_new(loaded, json_string(o->display));
-	sections(c, kept, removed);
-	entry = json_object();
-	json_object_set_new(entry, "symbol",
-			    json_string(op->entry ? op->entry : "_start"));
-	json_object_set_new(entry, "address",
-			    json_integer((json_int_t)c->entry_addr));
-	tot = json_object();
-	json_object_set_new(tot, "kept_sections",
-			    json_integer((json_int_t)res->kept_sections));
-	json_object_set_new(tot, "kept_bytes",
-			    json_integer((json_int_t)res->kept_bytes));
-	json_object_set_new(tot, "removed_sections",
-			    json_integer((json_int_t)res->removed_sections));
-	json_object_set_new(tot, "removed_bytes",
-			    json_integer((json_int_t)res->removed_bytes));
-	json_object_set_new(tot, "load_bytes",
-			    json_integer((json_int_t)res->load_bytes));
-	json_object_set_new(tot, "file_bytes",
-			    json_integer((json_int_t)res->file_bytes));
-	json_object_set_new(tot, "files_bytes",
-			    json_integer((json_int_t)files_bytes(c)));
-	json_object_set_new(root, "output", json_string(op->output));
-	json_object_set_new(root, "base", json_integer((json_int_t)c->base));
-	json_object_set_new(root, "entry", entry);
-	json_object_set_new(root, "inputs", in);
-	json_object_set_new(root, "loaded", loaded);
-	json_object_set_new(root, "kept", kept);
-	json_object_set_new(root, "removed", removed);
-	json_object_set_new(root, "totals", tot);
-	json_object_set_new(root, "link_seconds", json_real(res->seconds));
+	LIT(b, "{\"output\":");
+	str(b, op->output);
+	LIT(b, ",\"base\":");
+	num(b, c->base);
+	LIT(b, ",\"entry\":{\"symbol\":");
+	str(b, op->entry ? op->entry : "_start");
+	LIT(b, ",\"address\":");
+	num(b, c->entry_addr);
+	LIT(b, "},\n\"inputs\":[");
+	for (i = 0; i < op->ninputs; i++) {
+		if (i)
+			LIT(b, ",");
+		str(b, op->inputs[i]);
+	}
+	LIT(b, "],\n\"loaded\":[");
+	for (o = c->objs; o; o = o->next) {
+		if (o != c->objs)
+			LIT(b, ",\n");
+		str(b, o->display);
+	}
+	LIT(b, "],\n\"kept\":");
+	sections(c, b, 1);
+	LIT(b, ",\n\"removed\":");
+	sections(c, b, 0);
+	LIT(b, ",\n\"totals\":{");
+	key_num(b, "kept_sections", res->kept_sections, 1);
+	key_num(b, "kept_bytes", res->kept_bytes, 1);
+	key_num(b, "removed_sections", res->removed_sections, 1);
+	key_num(b, "removed_bytes", res->removed_bytes, 1);
+	key_num(b, "load_bytes", res->load_bytes, 1);
+	key_num(b, "file_bytes", res->file_bytes, 1);
+	key_num(b, "files_bytes", files_bytes(c), 0);
+	LIT(b, "},\n\"link_seconds\":");
+	snprintf(t, sizeof(t), "%.6f", res->seconds);
+	raw(b, t, strlen(t));
+	LIT(b, "}\n");
+}
 
-	tmp = lk_xasprintf("%s.tmp%ld", op->report_path, (long)getpid());
-	if (json_dump_file(root, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0)
-		rc = uk_errorf(c->err, "cannot write report '%s'", tmp);
-	else if (rename(tmp, op->report_path) < 0)
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int lk_write_report(struct lk_ctx *c, const struct uk_link_result *res)
+{
+	const char *path = c->opts->report_path;
+	char *tmp = lk_xasprintf("%s.tmp%ld", path, (long)getpid());
+	struct out b = { 0 };
+	int fd, rc = 0;
+
+	render(c, res, &b);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write_all(fd, b.p, b.n) < 0)
+		rc = uk_errorf(c->err, "cannot write report '%s': %s", tmp,
+			       strerror(errno));
+	if (fd >= 0 && close(fd) < 0 && rc == 0)
+		rc = uk_errorf(c->err, "cannot write report '%s': %s", tmp,
+			       strerror(errno));
+	if (rc == 0 && rename(tmp, path) < 0)
 		rc = uk_errorf(c->err, "cannot rename '%s' to '%s': %s", tmp,
-			       op->report_path, strerror(errno));
+			       path, strerror(errno));
 	if (rc < 0)
 		unlink(tmp);
 	free(tmp);
-	json_decref(root);
+	free(b.p);
 	return rc;
 }
