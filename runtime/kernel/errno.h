@@ -33,6 +33,7 @@
 #define EROFS        30
 #define EMLINK       31
 #define EPIPE        32
+#define EDOM         33
 #define ERANGE       34
 #define EDEADLK      35
 #define ENAMETOOLONG 36
@@ -44,7 +45,28 @@
 #define EOVERFLOW    75
 #define EBADFD       77
 #define ENOTSOCK     88
-#define EOPNOTSUPP   95
-#define ETIMEDOUT    110
+#define EDESTADDRREQ    89
+#define EMSGSIZE        90
+#define EPROTOTYPE      91
+#define ENOPROTOOPT     92
+#define EPROTONOSUPPORT 93
+#define ESOCKTNOSUPPORT 94
+#define EOPNOTSUPP      95
+#define EAFNOSUPPORT    97
+#define EADDRINUSE      98
+#define EADDRNOTAVAIL   99
+#define ENETDOWN        100
+#define ENETUNREACH     101
+#define ECONNABORTED    103
+#define ECONNRESET      104
+#define ENOBUFS         105
+#define EISCONN         106
+#define ENOTCONN        107
+#define ESHUTDOWN       108
+#define ETIMEDOUT       110
+#define ECONNREFUSED    111
+#define EHOSTUNREACH    113
+#define EALREADY        114
+#define EINPROGRESS     115
 
 #endif

@@ -63,7 +63,8 @@ long uk_file_read(struct uk_file *f, void *buf, size_t n, const uint64_t *off)
 		n = 0x7ffff000ul;
 	uint64_t pos = off ? *off : f->pos;
 	long r;
-	while ((r = f->ops->read(f, buf, n, pos)) == -EAGAIN && !(f->flags & UK_O_NONBLOCK))
+	while ((r = f->ops->read(f, buf, n, pos)) == -EAGAIN && !(f->flags & UK_O_NONBLOCK) &&
+	       !(f->ops->flags & UK_FILE_WAITS))
 		uk_wait_file(f, UK_POLLIN, UK_FOREVER);
 	if (r > 0 && !off && (f->ops->flags & UK_FILE_SEEKABLE))
 		f->pos += (uint64_t)r;
@@ -84,7 +85,8 @@ long uk_file_write(struct uk_file *f, const void *buf, size_t n, const uint64_t 
 			pos = (uint64_t)st.size;
 	}
 	long r;
-	while ((r = f->ops->write(f, buf, n, pos)) == -EAGAIN && !(f->flags & UK_O_NONBLOCK))
+	while ((r = f->ops->write(f, buf, n, pos)) == -EAGAIN && !(f->flags & UK_O_NONBLOCK) &&
+	       !(f->ops->flags & UK_FILE_WAITS))
 		uk_wait_file(f, UK_POLLOUT, UK_FOREVER);
 	if (r > 0 && !off && seekable)
 		f->pos = pos + (uint64_t)r;

@@ -91,6 +91,10 @@ struct uk_file_ops {
 	const char *anon_name;
 };
 #define UK_FILE_SEEKABLE 1 /* has a position; lseek works */
+#define UK_FILE_SOCKET   2 /* ops is a struct uk_sock_ops (socket.h) */
+/* read and write wait themselves (sockets' SO_RCVTIMEO): -EAGAIN from
+ * them is final, uk_file_read/uk_file_write do not wait again */
+#define UK_FILE_WAITS    4
 
 /* Told when a file's readiness may have changed (epoll, later sockets and
  * sleeping threads). Called with the events that became true. */

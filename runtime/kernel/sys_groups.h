@@ -6,7 +6,8 @@
 #include "sys_fd.h"
 #include "sys_fs.h"
 #include "sys_event.h"
+#include "sys_net.h"
 
-#define SYS_GROUPS(X) SYS_FD_LIST(X) SYS_FS_LIST(X) SYS_EVENT_LIST(X)
+#define SYS_GROUPS(X) SYS_FD_LIST(X) SYS_FS_LIST(X) SYS_EVENT_LIST(X) SYS_NET_LIST(X)
 
 #endif

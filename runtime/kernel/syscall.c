@@ -12,8 +12,9 @@ static const struct uk_sys_group core = {core_table, ARRAY_SIZE(core_table),
 extern const struct uk_sys_group uk_link_fd __attribute__((weak));
 extern const struct uk_sys_group uk_link_fs __attribute__((weak));
 extern const struct uk_sys_group uk_link_event __attribute__((weak));
+extern const struct uk_sys_group uk_link_net __attribute__((weak));
 static const struct uk_sys_group *const groups[] = {&core, &uk_link_fd, &uk_link_fs,
-						    &uk_link_event};
+						    &uk_link_event, &uk_link_net};
 
 static const struct sys *search(const struct sys *t, unsigned n, long nr)
 {
