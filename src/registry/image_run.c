@@ -51,14 +51,17 @@ static int pick(const char *root, const struct uk_layout_ref *r,
 	return 0;
 }
 
-/* "/unikernel/NAME" with NAME a plain file name. */
+/* "/unikernel/NAME" with NAME of [A-Za-z0-9._-] only: the name of a pulled
+ * image's kernel reaches file paths and QEMU's command line. */
 static const char *binary_of(const struct uk_oci_manifest *m)
 {
 	json_t *an = json_object_get(m->json, "annotations");
 	const char *b = json_string_value(json_object_get(an, UK_URUNC_BINARY));
 
-	if (!b || strncmp(b, "/unikernel/", 11) || !b[11] || strchr(b + 11, '/') ||
-	    !strcmp(b + 11, "..") || !strcmp(b + 11, "."))
+	if (!b || strncmp(b, "/unikernel/", 11) || !b[11] || !strcmp(b + 11, "..") ||
+	    !strcmp(b + 11, ".") || strspn(b + 11, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+						   "abcdefghijklmnopqrstuvwxyz0123456789._-") !=
+					       strlen(b + 11))
 		return NULL;
 	return b;
 }
@@ -125,7 +128,8 @@ int uk_image_resolve(const char *root, const char *ref, const char *target,
 	if (m.nlayers != 1 || strcmp(m.layers[0].media_type, UK_MT_LAYER_TGZ) ||
 	    !(bin = binary_of(&m))) {
 		uk_errorf(err, "%s is not a uk image (one tar+gzip layer and a %s "
-			       "annotation '/unikernel/NAME')", ref, UK_URUNC_BINARY);
+			       "annotation '/unikernel/NAME', NAME of letters, digits, "
+			       "'.', '_' and '-')", ref, UK_URUNC_BINARY);
 		goto out;
 	}
 	snprintf(final, sizeof(final), "%s/unpacked/%s", root, uk_digest_hex(d.digest));

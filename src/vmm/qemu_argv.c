@@ -24,12 +24,32 @@ static void push(struct argv_builder *b, const char *s)
 	b->v[b->n] = NULL;
 }
 
+/* QEMU reads "-drive file=X,...", "-qmp unix:X,..." and the like as
+ * option lists, where a comma in X starts another option unless doubled:
+ * a path under "a,b/" would otherwise add options of its own. */
+static char *qemu_escape(const char *s)
+{
+	char *out = malloc(2 * strlen(s) + 1), *p = out;
+
+	if (!out)
+		abort();
+	for (; *s; s++) {
+		*p++ = *s;
+		if (*s == ',')
+			*p++ = ',';
+	}
+	*p = '\0';
+	return out;
+}
+
+/* fmt with one %s, filled with the path a escaped for QEMU */
 static void pushf(struct argv_builder *b, const char *fmt, const char *a)
 {
-	char *s;
+	char *s, *e = qemu_escape(a);
 
-	if (asprintf(&s, fmt, a) < 0)
+	if (asprintf(&s, fmt, e) < 0)
 		abort();
+	free(e);
 	push(b, s);
 	free(s);
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,10 +38,31 @@ void uk_vm_decode_exit(int qemu_status, const unsigned char *dbg, size_t ndbg,
 	}
 }
 
+/* The guest's debugcon port (0xe9) goes into a FIFO that uk run drains
+ * as it waits, keeping only the last byte: the exit protocol's status is
+ * the last byte written before the exit device (uk/exit.h), whatever came
+ * before it, and a guest writing without end fills nothing on the host. */
+struct status_fifo {
+	int fd;
+	unsigned char last;
+	int seen;
+};
+
+static void status_drain(struct status_fifo *sf)
+{
+	unsigned char buf[4096];
+	ssize_t n;
+
+	while (sf->fd >= 0 && (n = read(sf->fd, buf, sizeof(buf))) > 0) {
+		sf->last = buf[n - 1];
+		sf->seen = 1;
+	}
+}
+
 /* Waits for pid until deadline (0: none). Returns its wait status; sets
  * flags in res when it had to be stopped. */
 static int wait_child(pid_t pid, double deadline, struct uk_qmp *qmp,
-		      struct uk_vm_result *res)
+		      struct status_fifo *sf, struct uk_vm_result *res)
 {
 	sigset_t set;
 	int wstatus = 0, stopping = 0;
@@ -55,6 +77,7 @@ static int wait_child(pid_t pid, double deadline, struct uk_qmp *qmp,
 		int sig;
 		pid_t w = waitpid(pid, &wstatus, WNOHANG);
 
+		status_drain(sf);
 		if (w == pid)
 			return wstatus;
 		sig = sigtimedwait(&set, NULL, &ts);
@@ -83,16 +106,32 @@ static int wait_child(pid_t pid, double deadline, struct uk_qmp *qmp,
 	}
 }
 
-static size_t read_status_bytes(const char *path, unsigned char *buf, size_t cap)
+/* A FIFO in a folder of its own, open for reading before QEMU opens it to
+ * write (so QEMU does not wait for a reader). */
+static int status_open(char *dir, char *path, size_t len, struct status_fifo *sf)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	sf->fd = -1;
+	sf->seen = 0;
+	sf->last = 0;
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, len, "%s/status", dir);
+	if (mkfifo(path, 0600) < 0 ||
+	    (sf->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+		unlink(path);
+		rmdir(dir);
+		return -1;
+	}
+	return 0;
+}
 
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, cap);
-	close(fd);
-	return n > 0 ? (size_t)n : 0;
+static void status_close(const char *dir, const char *path, struct status_fifo *sf)
+{
+	if (sf->fd >= 0)
+		close(sf->fd);
+	sf->fd = -1;
+	unlink(path);
+	rmdir(dir);
 }
 
 /* The relay ends with QEMU, even while it waits to read or to write. */
@@ -127,17 +166,16 @@ static int console_setup(const struct uk_vm_opts *o, struct uk_vm_opts *vo, char
 
 int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_error *err)
 {
-	char status_path[] = "/tmp/uk-status.XXXXXX";
+	char status_dir[] = "/tmp/uk-status.XXXXXX", status_path[sizeof(status_dir) + 8];
+	struct status_fifo sf = { -1, 0, 0 };
 	struct uk_qmp qmp;
 	struct uk_vm_opts vo;
 	char **argv;
 	char *qemu, *line, *disk;
 	sigset_t block, old;
 	pid_t pid, relay = -1;
-	int fd, wstatus, qemu_stdin = -1;
+	int wstatus, qemu_stdin = -1;
 	double start;
-	unsigned char dbg[64];
-	size_t ndbg;
 
 	memset(res, 0, sizeof(*res));
 	if (console_setup(o, &vo, &line, &disk, err) != 0) {
@@ -148,20 +186,18 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_er
 		uk_errorf(err, "cannot create a temporary folder: %s", strerror(errno));
 		goto fail_early;
 	}
-	fd = mkstemp(status_path);
-	if (fd < 0) {
+	if (status_open(status_dir, status_path, sizeof(status_path), &sf) < 0) {
 		uk_qmp_close(&qmp);
-		uk_errorf(err, "cannot create a temporary file: %s", strerror(errno));
+		uk_errorf(err, "cannot create a FIFO in /tmp: %s", strerror(errno));
 		goto fail_early;
 	}
-	close(fd);
 	argv = uk_vm_argv(&vo, status_path, qmp.path);
 	qemu = uk_which(argv[0]);
 	if (!qemu) {
 		uk_errorf(err, "'%s' not found", argv[0]);
 		uk_hintf(err, "install QEMU: apt-get install qemu-system-x86 (or set UK_QEMU)");
 		uk_vm_argv_free(argv);
-		unlink(status_path);
+		status_close(status_dir, status_path, &sf);
 		uk_qmp_close(&qmp);
 		goto fail_early;
 	}
@@ -192,20 +228,20 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_er
 
 		relay_stop(relay);
 		sigprocmask(SIG_SETMASK, &old, NULL);
-		unlink(status_path);
+		status_close(status_dir, status_path, &sf);
 		uk_qmp_close(&qmp);
 		uk_vm_argv_free(argv);
 		free(qemu);
 		uk_errorf(err, "cannot start QEMU: %s", strerror(e));
 		goto fail_early;
 	}
-	wstatus = wait_child(pid, o->timeout_s ? start + o->timeout_s : 0, &qmp, res);
+	wstatus = wait_child(pid, o->timeout_s ? start + o->timeout_s : 0, &qmp, &sf, res);
 	relay_stop(relay);
 	uk_qmp_close(&qmp);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	res->seconds = now() - start;
-	ndbg = read_status_bytes(status_path, dbg, sizeof(dbg));
-	unlink(status_path);
+	status_drain(&sf);
+	status_close(status_dir, status_path, &sf);
 	uk_vm_argv_free(argv);
 	free(qemu);
 	if (disk)
@@ -224,7 +260,7 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_er
 	}
 	if (!WIFEXITED(wstatus))
 		return uk_errorf(err, "QEMU was killed by signal %d", WTERMSIG(wstatus));
-	uk_vm_decode_exit(WEXITSTATUS(wstatus), dbg, ndbg, res);
+	uk_vm_decode_exit(WEXITSTATUS(wstatus), &sf.last, sf.seen ? 1 : 0, res);
 	if (res->exited)
 		return 0;
 	if (WEXITSTATUS(wstatus) == 0) {

@@ -670,3 +670,21 @@ if openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -da
 else
 	fail https_registry_setup "openssl cannot make a test certificate"
 fi
+
+# A pulled image whose kernel name would reach QEMU's command line with
+# options in it (com.urunc.unikernel.binary "x,file=hostsecret") is refused.
+rm -rf "$tmp/evilname"
+cp -r "$tmp/good" "$tmp/evilname"
+if jq -e .layers "$tmp/good/tags/1" >/dev/null 2>&1; then
+	man=$tmp/good/tags/1
+else
+	mdg=$(jq -r '.manifests[0].digest' "$tmp/good/tags/1")
+	man=$tmp/good/blobs/sha256/${mdg#sha256:}
+fi
+jq -c '.annotations["com.urunc.unikernel.binary"] = "/unikernel/x,file=hostsecret"' "$man" >"$tmp/evilname/tags/1"
+export UK_HOME=$tmp/home-evilname
+faults "$tmp/evilname"
+"$UK" pull "$F/x:1" >/dev/null 2>&1
+out=$(timeout 60 "$UK" run "$F/x:1" --accel tcg 2>&1 </dev/null); rc=$?
+[ $rc -ne 0 ] && grep -q "is not a uk image" <<<"$out" && grep -q "NAME of letters, digits" <<<"$out" &&
+	pass run_refuses_binary_name_with_options || fail run_refuses_binary_name_with_options "rc=$rc: $out"

@@ -93,3 +93,39 @@ if [ $rc -eq 5 ] && [ "$qemu_says" = "$uk_says" ]; then
 else
 	fail run-kvm-probe-agrees "qemu: $qemu_says, uk: $uk_says (rc=$rc: $out)"
 fi
+
+# A guest that floods the debugcon port (the exit protocol's status byte)
+# fills nothing on the host and still gets its own status: uk run keeps
+# only the last byte before the exit device, however many came before.
+"$UK" init "$tmp/flood" >/dev/null
+cat >"$tmp/flood/src/main.c" <<'C'
+#include <stdio.h>
+int main(void)
+{
+	for (long i = 0; i < 300000; i++)
+		__asm__ volatile("outb %0, $0xe9" : : "a"((unsigned char)'x'));
+	puts("flooded");
+	return 7;
+}
+C
+if "$UK" build -C "$tmp/flood" >/dev/null 2>&1; then
+	out=$(timeout 200 "$UK" run -C "$tmp/flood" --timeout 180 2>/dev/null); rc=$?
+	[ $rc -eq 7 ] && [ "$out" = flooded ] && pass run-debugcon-flood-status ||
+		fail run-debugcon-flood-status "rc=$rc out=$out"
+else
+	fail run-debugcon-flood-status "build failed"
+fi
+
+# A comma in a path must not become QEMU options ("-drive file=a,b..."):
+# a raw disk under a folder with commas boots, and a file named like the
+# rest of the option is never opened as the disk.
+mkdir -p "$tmp/we,file=x"
+"$UK" init "$tmp/we,file=x/p" >/dev/null
+if "$UK" build -C "$tmp/we,file=x/p" -t raw >/dev/null 2>&1; then
+	img=$(ls "$tmp/we,file=x/p/build/raw/"*.img 2>/dev/null | head -n 1)
+	out=$(cd "$tmp" && timeout 200 "$UK" run --timeout 180 "$img" 2>&1); rc=$?
+	[ $rc -eq 0 ] && printf '%s' "$out" | grep -q '^Hello from p' && pass run-comma-in-path ||
+		fail run-comma-in-path "rc=$rc: $(printf '%s' "$out" | tail -n 5)"
+else
+	fail run-comma-in-path "build of the raw target failed"
+fi
