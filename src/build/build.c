@@ -208,20 +208,8 @@ int uk_build(const struct uk_build_opts *o, struct uk_build_result *r, struct uk
 		return -1;
 	if (uk_plan_make(o->dir, &store, &plan, &r->diags, err) != 0)
 		goto out;
+	/* the manifest's targets are the default, not a fence: -t builds any */
 	targets = o->targets ? o->targets : plan.man.targets;
-	if (o->targets & ~plan.man.targets) {
-		for (size_t i = 0; i < 3; i++) {
-			enum uk_target t = 1u << i;
-
-			if ((o->targets & t) && !(plan.man.targets & t)) {
-				uk_errorf(err, "'%s' is not among the targets in %s",
-					  uk_target_name(t), plan.man.path);
-				uk_hintf(err, "add it to 'targets:' in uk.yaml");
-				err->status = 2;
-				goto out;
-			}
-		}
-	}
 	if (o->gce && !(targets & UK_TARGET_RAW)) {
 		uk_errorf(err, "--gce packs the raw disk, but 'raw' is not being built");
 		uk_hintf(err, "add raw to 'targets:' in uk.yaml, or pass '-t raw'");
@@ -280,8 +268,16 @@ int uk_build(const struct uk_build_opts *o, struct uk_build_result *r, struct uk
 		uk_strv_push(&objects, cr.objects.v[i]);
 	if (files.object)
 		uk_strv_push(&objects, files.object);
-	for (size_t i = 0; i < plan.man.ntargets; i++) {
-		enum uk_target t = plan.man.target_order[i];
+	/* the manifest's order, then what -t adds beyond it */
+	enum uk_target order[6];
+	size_t norder = 0;
+	for (size_t i = 0; i < plan.man.ntargets; i++)
+		order[norder++] = plan.man.target_order[i];
+	for (unsigned k = 0; k < 3; k++)
+		if (!(plan.man.targets & (1u << k)))
+			order[norder++] = (enum uk_target)(1u << k);
+	for (size_t i = 0; i < norder; i++) {
+		enum uk_target t = order[i];
 		struct uk_build_image *img = &r->images[r->nimages];
 
 		if (!(targets & t))

@@ -121,17 +121,22 @@ out=$("$UK" build -C "$r" 2>&1); rc=$?
 	pass build-link-error || fail build-link-error "rc=$rc: $out"
 
 # A component nobody has: where uk looked and how to get it.
-sed -i 's/^version: 0.1.0$/version: 0.1.0\nlibraries: [lwip]/' "$r/uk.yaml"
+sed -i 's/^version: 0.1.0$/version: 0.1.0\nlibraries: [nosuchlib]/' "$r/uk.yaml"
 out=$("$UK" build -C "$r" 2>&1); rc=$?
-[ $rc -eq 1 ] && printf '%s' "$out" | grep -q "component 'lwip' not found" &&
+[ $rc -eq 1 ] && printf '%s' "$out" | grep -q "component 'nosuchlib' not found" &&
 	printf '%s' "$out" | grep -q "^hint: .*uk pkg create" && pass build-missing-component ||
 	fail build-missing-component "rc=$rc: $out"
 
 out=$("$UK" build -C "$tmp" 2>&1); rc=$?
 [ $rc -eq 2 ] && printf '%s' "$out" | grep -q "no uk.yaml in" && pass build-no-manifest ||
 	fail build-no-manifest "rc=$rc: $out"
+# the manifest's targets are a default, not a fence: -t builds another one,
+# and uk run -t finds it; one never built is said to be so
+out=$("$UK" run -C "$p" -t raw --timeout 5 2>&1); rc=$?
+[ $rc -ne 0 ] && printf '%s' "$out" | grep -q "'raw' is not among the targets .* and was not built" &&
+	pass build-run-target-not-built || fail build-run-target-not-built "rc=$rc: $out"
 out=$("$UK" build -C "$p" -t xen 2>&1); rc=$?
-[ $rc -eq 2 ] && printf '%s' "$out" | grep -q "'xen' is not among the targets" && pass build-target-not-in-manifest ||
+[ $rc -eq 0 ] && [ -f "$p/build/xen/$(basename "$p")" ] && pass build-target-not-in-manifest ||
 	fail build-target-not-in-manifest "rc=$rc: $out"
 
 # uk inspect reads the image back.
