@@ -17,9 +17,14 @@ echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror
 	>"$apt/sources.list"
 set -- -o "Dir::Etc::sourcelist=$apt/sources.list" -o Dir::Etc::sourceparts=- \
 	-o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache" -o APT::Sandbox::User=root
-apt-get "$@" update -qq
-(cd "$work/pkg" && apt-get "$@" source --download-only -qq lwip >/dev/null)
-ls "$work/pkg"/lwip_*.dsc >/dev/null
+if ! apt-get "$@" update -qq ||
+	! (cd "$work/pkg" && apt-get "$@" source --download-only -qq lwip >/dev/null) ||
+	! ls "$work/pkg"/lwip_*.dsc >/dev/null 2>&1; then
+	echo "lwip: cannot download Debian's source package lwip from $mirror ($suite)" >&2
+	echo "hint: this needs the network once; or put lwip_*.dsc and its files in $cache" \
+		"with an empty $cache/.downloaded" >&2
+	exit 1
+fi
 touch "$work/pkg/.downloaded"
 # a rename is atomic: CACHE appears complete or not at all
 mv -T "$work/pkg" "$cache" 2>/dev/null || [ -f "$cache/.downloaded" ]

@@ -4,7 +4,18 @@
  * layer (uk-net) calls it from thread context only, never from an interrupt
  * handler, feeds it received frames, and calls sys_check_timeouts() and
  * netif_poll_all() from its wait loop. Every option not named here keeps
- * lwIP's default (src/include/lwip/opt.h). */
+ * lwIP's default (src/include/lwip/opt.h).
+ *
+ * What liblwip.a needs from outside (tests/integration/lwip.sh checks it):
+ *   sys_now                                the socket layer: milliseconds
+ *   uk_lwip_malloc, uk_lwip_calloc,        the socket layer, over the
+ *   uk_lwip_free                           runtime's heap (below)
+ *   uk_lwip_rand                           the socket layer (arch/cc.h)
+ *   uk_lwip_dhcp_option                    the socket layer (below)
+ *   uk_lwip_assert                         the runtime (arch/cc.h)
+ *   memcpy memmove memset memcmp strlen    the C library (musl), in every
+ *   strncmp atoi                           image
+ * and uk_lwip_diag only when built with LWIP_DEBUG. */
 #ifndef UK_LWIPOPTS_H
 #define UK_LWIPOPTS_H
 
