@@ -6,9 +6,7 @@
  * descriptors 1 and 2 write. All output goes to the platform console as
  * written (a terminal's output processing is the host's).
  *
- * Input waits in the platform (the UART's FIFO) until a reader or poll
- * takes it: when it raises an interrupt the halted CPU wakes for it,
- * otherwise a poller looks every millisecond while someone waits. */
+ * Input (console_in.c, tty.c) is linked only into programs that read.*/
 #include <uk/cmdline.h>
 
 #include "console.h"
@@ -21,88 +19,8 @@
 struct uk_console_in uk_in;
 
 static struct uk_file tty_file, in_file;
-
-/* One input byte; under uk.relay, after its escapes are undone. */
-static void receive(uint8_t c)
-{
-	if (uk_opt.relay) {
-		if (uk_in.esc) {
-			uk_in.esc = 0;
-			if (c == UK_RELAY_SYNC)
-				uk_in.synced = 1;
-			if (c == UK_RELAY_EOF && uk_in.synced) {
-				if (uk_in.tty)
-					uk_tty_push();
-				else
-					uk_in.eof = 1;
-			}
-			if (c != UK_RELAY_ESC)
-				return;
-		} else if (c == UK_RELAY_ESC) {
-			uk_in.esc = 1;
-			return;
-		}
-		if (!uk_in.synced || uk_in.eof)
-			return;
-	}
-	if (uk_in.tty)
-		uk_tty_receive(c);
-	else
-		uk_in_put((char)c);
-}
-
-static void console_poll_input(void)
-{
-	uk_console_pull();
-}
-
-static struct uk_poller input_poller = {.poll = console_poll_input};
-
-/* The first reader: where input is kept, and how it is noticed. */
-__uk_cold static int start(void)
-{
-	if (!(uk_in.buf = uk_malloc(UK_IN_SIZE)))
-		return 0;
-	uk_in.started = 1;
-	uk_in.synced = !uk_opt.relay;
-	if (!uk_plat_console_input(uk_opt.relay))
-		uk_poller_add(&input_poller);
-	return 1;
-}
-
-void uk_console_pull(void)
-{
-	if (uk_in.pulling || (!uk_in.started && !start()))
-		return;
-	uk_in.pulling = 1;
-	int c, got = 0;
-	while (uk_in_used() < UK_IN_SIZE && (c = uk_plat_console_getc()) >= 0) {
-		receive((uint8_t)c);
-		got = 1;
-	}
-	if (got) { /* watchers (epoll) of either file */
-		uk_file_notify(&in_file);
-		uk_file_notify(&tty_file);
-	}
-	uk_in.pulling = 0;
-}
-
-static long pipe_read(struct uk_file *f, void *buf, size_t n, uint64_t off)
-{
-	(void)f, (void)off;
-	uk_console_pull();
-	size_t i = 0;
-	for (char *s = buf; i < n && uk_in_used(); i++)
-		s[i] = uk_in.buf[uk_in.head++ % UK_IN_SIZE];
-	return i || !n || uk_in.eof ? (long)i : -EAGAIN;
-}
-
-static unsigned pipe_in_poll(struct uk_file *f)
-{
-	(void)f;
-	uk_console_pull();
-	return (uk_in_used() ? UK_POLLIN : 0) | (uk_in.eof ? UK_POLLHUP : 0);
-}
+/* console_in.c tells their watchers when input arrives */
+struct uk_file *const uk_console_tty_file = &tty_file, *const uk_console_in_file = &in_file;
 
 static unsigned out_poll(struct uk_file *f)
 {
@@ -123,27 +41,43 @@ static long pipe_ioctl(struct uk_file *f, unsigned long cmd, long arg)
 		return -ENOTTY;
 	if (uk_bad_user(arg, sizeof(int)))
 		return -EFAULT;
-	if (f == &in_file)
+	if (f == uk_console_in_file && uk_console_pull)
 		uk_console_pull();
-	*(int *)arg = f == &in_file ? (int)uk_in_used() : 0;
+	*(int *)arg = f == uk_console_in_file ? (int)uk_in_used() : 0;
 	return 0;
 }
 
 static long pipe_stat(struct uk_file *f, struct uk_stat *s)
 {
-	uk_stat_anon(s, UK_S_IFIFO | 0600, f == &in_file ? 4 : 5);
+	uk_stat_anon(s, UK_S_IFIFO | 0600, f == uk_console_in_file ? 4 : 5);
 	return 0;
+}
+
+/* Input is linked only into programs that read (console_in.c, tty.c:
+ * runtime/link-if/console-in); without it there is nothing to read. */
+static long pipe_read(struct uk_file *f, void *buf, size_t n, uint64_t off)
+{
+	return uk_console_in_read ? uk_console_in_read(f, buf, n, off) : 0;
+}
+
+static unsigned pipe_in_poll(struct uk_file *f)
+{
+	return uk_console_in_poll ? uk_console_in_poll(f) : UK_POLLHUP;
 }
 
 static long tty_read(struct uk_file *f, void *buf, size_t n, uint64_t off)
 {
-	return uk_in.tty ? uk_tty_read(f, buf, n, off) : pipe_read(f, buf, n, off);
+	if (!uk_in.tty)
+		return pipe_read(f, buf, n, off);
+	return uk_tty_read ? uk_tty_read(f, buf, n, off) : 0;
 }
 
 static unsigned tty_poll(struct uk_file *f)
 {
 	if (!uk_in.tty)
 		return pipe_in_poll(f) | UK_POLLOUT;
+	if (!uk_console_pull)
+		return UK_POLLOUT;
 	uk_console_pull();
 	return UK_POLLOUT | (uk_tty_readable() ? UK_POLLIN : 0);
 }

@@ -41,14 +41,23 @@ static inline void uk_in_put(char c)
 		uk_in.buf[uk_in.tail++ % UK_IN_SIZE] = c;
 }
 
-/* console.c: takes what the platform has received */
-void uk_console_pull(void);
+/* console.c: the open files behind 0-2 */
+extern struct uk_file *const uk_console_tty_file, *const uk_console_in_file;
 
-/* tty.c */
+/* The input side, linked only into programs that read: weak here, so
+ * that always-linked code calls it only when it is there. */
+#define UK_INPUT __attribute__((weak))
+/* console_in.c: takes what the platform has received */
+UK_INPUT void uk_console_pull(void);
+UK_INPUT long uk_console_in_read(struct uk_file *f, void *buf, size_t n, uint64_t off);
+UK_INPUT unsigned uk_console_in_poll(struct uk_file *f);
+/* tty.c: the line discipline */
 void uk_tty_receive(uint8_t c);
 void uk_tty_push(void);  /* ^D, or the relay's end of file */
-unsigned uk_tty_readable(void);
-long uk_tty_read(struct uk_file *f, void *buf, size_t n, uint64_t off);
+UK_INPUT unsigned uk_tty_readable(void);
+UK_INPUT long uk_tty_read(struct uk_file *f, void *buf, size_t n, uint64_t off);
+UK_INPUT void uk_tty_flush(void);
+/* tty_ioctl.c: termios and ioctls, always linked */
 long uk_tty_ioctl(struct uk_file *f, unsigned long cmd, long arg);
 void uk_tty_init(int echo);
 

@@ -11,59 +11,8 @@
 #include "syscall.h"
 #include "wait.h"
 
-#define TCGETS     0x5401
-#define TCSETS     0x5402
-#define TCSETSW    0x5403
-#define TCSETSF    0x5404
-#define TCSBRK     0x5409
-#define TCXONC     0x540a
-#define TCFLSH     0x540b
-#define TIOCGPGRP  0x540f
-#define TIOCSPGRP  0x5410
-#define TIOCOUTQ   0x5411
-#define TIOCGWINSZ 0x5413
-#define TIOCSWINSZ 0x5414
-#define FIONREAD   0x541b
-#define TCSBRKP    0x5425
-#define TIOCGSID   0x5429
+#include "termbits.h"
 
-#define ISTRIP  0000040
-#define INLCR   0000100
-#define IGNCR   0000200
-#define ICRNL   0000400
-#define IUTF8   0040000
-#define OPOST   0000001
-#define ONLCR   0000004
-#define B38400  0000017
-#define CS8     0000060
-#define CREAD   0000200
-#define HUPCL   0002000
-#define ISIG    0000001
-#define ICANON  0000002
-#define ECHO    0000010
-#define ECHOE   0000020
-#define ECHOK   0000040
-#define ECHONL  0000100
-#define ECHOCTL 0001000
-#define ECHOKE  0004000
-#define IEXTEN  0100000
-
-enum { VINTR, VQUIT, VERASE, VKILL, VEOF, VTIME, VMIN, VSWTC, VSTART, VSTOP, VSUSP, VEOL,
-       VREPRINT, VDISCARD, VWERASE, VLNEXT, VEOL2 };
-
-#define L(flag)  (uk_in.tio.lflag & (flag))
-#define I(flag)  (uk_in.tio.iflag & (flag))
-#define IS(c, v) ((c) == uk_in.tio.cc[v] && uk_in.tio.cc[v]) /* 0 disables */
-
-__uk_cold void uk_tty_init(int echo)
-{
-	static const uint8_t cc[] = {3, 034, 0177, 025, 4, 0, 1, 0, 021, 023, 032, 0, 022, 017, 027, 026, 0};
-	uk_in.tio.iflag = ICRNL | IUTF8;
-	uk_in.tio.oflag = OPOST | ONLCR;
-	uk_in.tio.cflag = B38400 | CS8 | CREAD | HUPCL;
-	uk_in.tio.lflag = ISIG | ICANON | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN | (echo ? ECHO : 0);
-	uk_memcpy(uk_in.tio.cc, cc, sizeof(cc));
-}
 
 __uk_cold static void out(const char *s, size_t n)
 {
@@ -242,81 +191,11 @@ __uk_cold long uk_tty_read(struct uk_file *f, void *buf, size_t n, uint64_t off)
 	return L(ICANON) ? canon_read(buf, n) : raw_read(buf, n, f->flags & UK_O_NONBLOCK);
 }
 
-__uk_cold static void flush_input(void)
+/* TCFLSH, TCSETSF: what was typed and not read is dropped. */
+__uk_cold void uk_tty_flush(void)
 {
 	uk_console_pull();
 	uk_in.head = uk_in.commit = uk_in.tail;
 	uk_in.nmarks = 0;
 	uk_in.lnext = 0;
-}
-
-__uk_cold static long set_termios(const void *arg, int flush)
-{
-	if (uk_bad_user((long)arg, sizeof(uk_in.tio)))
-		return -EFAULT;
-	uint32_t was = uk_in.tio.lflag;
-	uk_memcpy(&uk_in.tio, arg, sizeof(uk_in.tio));
-	if ((was ^ uk_in.tio.lflag) & ICANON) { /* what is there becomes readable */
-		uk_in.commit = uk_in.tail;
-		uk_in.nmarks = 0;
-	}
-	if (flush)
-		flush_input();
-	return 0;
-}
-
-__uk_cold static long put_int(long arg, int v)
-{
-	if (uk_bad_user(arg, sizeof(int)))
-		return -EFAULT;
-	*(int *)arg = v;
-	return 0;
-}
-
-__uk_cold long uk_tty_ioctl(struct uk_file *f, unsigned long cmd, long arg)
-{
-	(void)f;
-	switch (cmd) {
-	case TCGETS:
-		if (uk_bad_user(arg, sizeof(uk_in.tio)))
-			return -EFAULT;
-		uk_memcpy((void *)arg, &uk_in.tio, sizeof(uk_in.tio));
-		return 0;
-	case TCSETS:
-	case TCSETSW: /* output is never queued: nothing to wait for */
-	case TCSETSF:
-		return set_termios((const void *)arg, cmd == TCSETSF);
-	case TIOCGWINSZ:
-	case TIOCSWINSZ:
-		if (uk_bad_user(arg, sizeof(uk_in.winsize)))
-			return -EFAULT;
-		if (cmd == TIOCGWINSZ)
-			uk_memcpy((void *)arg, uk_in.winsize, sizeof(uk_in.winsize));
-		else
-			uk_memcpy(uk_in.winsize, (const void *)arg, sizeof(uk_in.winsize));
-		return 0;
-	case TCFLSH: /* TCIFLUSH, TCOFLUSH, TCIOFLUSH */
-		if (arg < 0 || arg > 2)
-			return -EINVAL;
-		if (arg != 1)
-			flush_input();
-		return 0;
-	case TCXONC:
-		return arg < 0 || arg > 3 ? -EINVAL : 0;
-	case TCSBRK:
-	case TCSBRKP:
-		return 0;
-	case FIONREAD:
-		uk_console_pull();
-		return put_int(arg, (int)(L(ICANON) ? uk_in.commit - uk_in.head : uk_in_used()));
-	case TIOCOUTQ:
-		return put_int(arg, 0);
-	case TIOCGPGRP:
-	case TIOCGSID:
-		return put_int(arg, 1); /* the one process leads its session */
-	case TIOCSPGRP:
-		return uk_bad_user(arg, sizeof(int)) ? -EFAULT : 0;
-	default:
-		return -ENOTTY;
-	}
 }

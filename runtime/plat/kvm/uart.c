@@ -57,7 +57,8 @@ void uk_plat_console_write(const char *s, size_t n)
 static void uart_rx(void *arg)
 {
 	(void)arg;
-	uk_console_pull();
+	if (uk_console_pull) /* registered by the input side, which has it */
+		uk_console_pull();
 }
 
 __uk_cold int uk_plat_console_input(int resync)
