@@ -7,10 +7,13 @@ PREFIX    ?= /usr/local
 VERSION   := $(shell cat VERSION)
 # Tests read what uk wrote with libarchive itself, independently of uk.
 TESTLIBS  := -larchive
-# libcurl, libarchive and libcrypto are not linked: uk loads them when a command first
-# needs them (src/util/dynlib.h), which saves ~9 ms on every start.
-PKGS      := yaml-0.1 jansson
-DEPLIBS   := -lbfd $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyaml -ljansson) -ldl -lpthread
+# libcurl, libarchive, libcrypto, libbfd and libyaml are not linked: uk loads them when
+# a command first needs them (src/util/dynlib.h), which saves ~9 ms on every start and
+# keeps `uk run IMAGE` from loading libbfd and libyaml at all.
+PKGS      := jansson
+DEPLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson) -ldl -lpthread
+# The name libbfd's package installs (libbfd.so itself is only in binutils-dev).
+BFD_SONAME := $(notdir $(realpath $(shell $(CC) -print-file-name=libbfd.so)))
 # V=1 shows every command; by default one short line a step.
 ifeq ($(V),1)
 say =
@@ -67,6 +70,8 @@ build/obj/%.o: %.c
 build/san/%.o: %.c
 	@mkdir -p $(@D)
 	$(call say,CC,$@)$(CC) $(BASEFLAGS) $(SANFLAGS) -c -o $@ $<
+
+build/obj/src/util/lazy_libs.o build/san/src/util/lazy_libs.o: BASEFLAGS += $(if $(BFD_SONAME),-DUK_BFD_SONAME='"$(BFD_SONAME)"')
 
 build/gen/templates.c: scripts/embed-templates $(TEMPLATES)
 	@mkdir -p $(@D)
