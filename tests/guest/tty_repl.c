@@ -1,5 +1,8 @@
 /* A prompt and read(2), the way a REPL reads: on a terminal each read is
- * one edited line (or what ^D pushed), and ^D at a line's start ends it. */
+ * one edited line (or what ^D pushed), and ^D at a line's start ends it.
+ * From a pipe or file (the guest harness), reads return what is there at
+ * the moment, which depends on timing: then what arrived is printed once,
+ * at the end of file. */
 #include <stdio.h>
 #include <unistd.h>
 
@@ -8,15 +11,29 @@ int main(void)
 	char buf[256];
 	long n;
 	setvbuf(stdout, 0, _IONBF, 0);
+	int tty = isatty(0);
+	long have = 0;
 	for (;;) {
-		printf("> ");
-		if ((n = read(0, buf, sizeof buf)) <= 0)
+		printf(tty || !have ? "> " : "");
+		if (!tty) {
+			while (have < (long)sizeof buf && (n = read(0, buf + have, sizeof buf - have)) > 0)
+				have += n;
+			if (!have)
+				break;
+			n = have;
+			have = -1;
+		} else if ((n = read(0, buf, sizeof buf)) <= 0) {
 			break;
+		}
 		printf("got %ld [", n);
 		for (long i = 0; i < n; i++)
 			printf(buf[i] == '\n' ? "\\n" : (unsigned char)buf[i] < 32 ? "^%c" : "%c",
 			       buf[i] < 32 ? buf[i] + 64 : buf[i]);
 		printf("]\n");
+		if (have < 0) {
+			n = 0;
+			break;
+		}
 	}
 	printf("bye %ld\n", n);
 	return 0;
