@@ -1,6 +1,8 @@
 /* Address -> function name, from the image's own `uk_symtab` section
- * (format in uk/symtab.h). Every offset is checked: a truncated or absent
- * table gives raw addresses, never a second fault. */
+ * (format in uk/symtab.h): a walk over the entries, rebuilding each name
+ * from the one before. Every read is checked: a truncated or absent table
+ * gives raw addresses, never a second fault. The name is returned in a
+ * static buffer (crash reports run on one CPU, one at a time). */
 #include <uk/symtab.h>
 
 #include "kernel.h"
@@ -8,40 +10,62 @@
 extern const char __start_uk_symtab[] __attribute__((weak));
 extern const char __stop_uk_symtab[] __attribute__((weak));
 
+static char uk_symtab_name[UK_SYMTAB_NAME_MAX + 1];
+
+__uk_cold static int uleb(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+	*v = 0;
+	for (unsigned shift = 0; *p < end && shift < 64; shift += 7) {
+		uint8_t b = *(*p)++;
+		*v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return 0;
+	}
+	return -1;
+}
+
 __uk_cold const char *uk_symbolize(uint64_t addr, uint64_t *off)
 {
-	const char *base = __start_uk_symtab;
 	uint64_t start = (uint64_t)__start_uk_symtab, stop = (uint64_t)__stop_uk_symtab;
-	if (!base || stop < start || stop - start < sizeof(struct uk_symtab_header))
+	if (!__start_uk_symtab || stop < start ||
+	    stop - start < sizeof(struct uk_symtab_header))
 		return 0;
-	uint64_t size = stop - start;
-	const struct uk_symtab_header *h = (const void *)base;
+	const struct uk_symtab_header *h = (const void *)__start_uk_symtab;
 	if (h->magic != UK_SYMTAB_MAGIC || h->version != UK_SYMTAB_VERSION ||
-	    h->count > (size - sizeof(*h)) / sizeof(struct uk_symtab_entry))
+	    h->size > stop - start - sizeof(*h))
 		return 0;
-	const struct uk_symtab_entry *e = (const void *)(h + 1);
-	const char *strs = (const char *)(e + h->count);
-	uint64_t strsize = size - (uint64_t)(strs - base);
+	const uint8_t *p = (const uint8_t *)(h + 1), *end = p + h->size;
+	char *name = uk_symtab_name;
+	uint64_t at = 0, fn = 0;
+	unsigned len = 0;
+	int named = 0; /* the last entry at or below addr has a name */
 
-	uint32_t lo = 0, hi = h->count; /* find the last entry with addr <= addr */
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (e[mid].addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!lo)
-		return 0;
-	const struct uk_symtab_entry *s = &e[lo - 1];
-	if (s->name >= strsize || !strs[s->name] || addr > 0xffffffffu)
-		return 0;
-	/* the name must end inside the table */
-	for (uint64_t i = s->name; i < strsize; i++) {
-		if (!strs[i]) {
-			*off = addr - s->addr;
-			return strs + s->name;
+	for (uint32_t i = 0; i < h->count; i++) {
+		uint64_t d;
+		if (uleb(&p, end, &d) < 0 || p >= end || d > UINT64_MAX - at)
+			return 0;
+		if (at + d > addr)
+			break;
+		at += d;
+		uint8_t keep = *p++;
+		if (keep == UK_SYMTAB_GAP) {
+			named = 0;
+			continue;
 		}
+		if (keep > len)
+			return 0;
+		len = keep;
+		while (p < end && *p && len < UK_SYMTAB_NAME_MAX)
+			name[len++] = (char)*p++;
+		if (p >= end || *p)
+			return 0; /* runs off the table, or too long */
+		p++;
+		name[len] = 0;
+		named = len > 0;
+		fn = at;
 	}
-	return 0;
+	if (!named)
+		return 0;
+	*off = addr - fn;
+	return name;
 }

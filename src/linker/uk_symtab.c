@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "linker/internal.h"
-
-#define UKST_MAGIC 0x54534b55u /* "UKST" */
+/* the format, shared with the runtime's reader */
+#include "../../runtime/include/uk/symtab.h"
 
 struct fsym {
 	uint64_t addr, size;
@@ -83,10 +83,53 @@ static void put32(uint8_t *p, uint64_t v)
 	p[3] = (uint8_t)(v >> 24);
 }
 
+static size_t put_uleb(uint8_t *p, uint64_t v)
+{
+	size_t n = 0;
+
+	do {
+		p[n++] = (uint8_t)((v & 0x7f) | (v >= 0x80 ? 0x80 : 0));
+		v >>= 7;
+	} while (v);
+	return n;
+}
+
+/* Version 2: address deltas as uleb128, each name front-coded against the
+ * previous one (runtime/include/uk/symtab.h). */
+static size_t encode(uint8_t *out, const uint64_t *addr, const char **name,
+		     size_t ne)
+{
+	const char *prev = "";
+	size_t at = 16, i, plen = 0;
+	uint64_t last = 0;
+
+	for (i = 0; i < ne; i++) {
+		size_t len = strlen(name[i]), keep = 0;
+
+		at += put_uleb(out + at, addr[i] - last);
+		last = addr[i];
+		if (!len) {
+			out[at++] = UK_SYMTAB_GAP;
+			continue;
+		}
+		if (len > UK_SYMTAB_NAME_MAX)
+			len = UK_SYMTAB_NAME_MAX;
+		while (keep < len && keep < plen && name[i][keep] == prev[keep])
+			keep++;
+		out[at++] = (uint8_t)keep;
+		memcpy(out + at, name[i] + keep, len - keep);
+		at += len - keep;
+		out[at++] = 0;
+		prev = name[i];
+		plen = len;
+	}
+	return at;
+}
+
 void lk_ukst_build(struct lk_ctx *c)
 {
 	struct fsym *v = NULL;
-	size_t n = 0, i, ne = 0, strsz = 1, at;
+	size_t n = 0, i, ne = 0, room = 16;
 	uint64_t *addr, end = 0;
 	const char **name;
 	int known = 0;
@@ -103,7 +146,6 @@ void lk_ukst_build(struct lk_ctx *c)
 		}
 		addr[ne] = v[i].addr;
 		name[ne++] = v[i].name;
-		strsz += strlen(v[i].name) + 1;
 		known = v[i].size != 0;
 		end = v[i].addr + v[i].size;
 	}
@@ -111,22 +153,14 @@ void lk_ukst_build(struct lk_ctx *c)
 		addr[ne] = end;
 		name[ne++] = "";
 	}
-	c->ukst_size = 16 + 8 * ne + strsz;
-	c->ukst = lk_xcalloc(1, c->ukst_size);
-	put32(c->ukst, UKST_MAGIC);
-	put32(c->ukst + 4, 1);
+	for (i = 0; i < ne; i++) /* delta, keep byte, name, NUL */
+		room += 10 + 1 + strlen(name[i]) + 1;
+	c->ukst = lk_xcalloc(1, room);
+	c->ukst_size = encode(c->ukst, addr, name, ne);
+	put32(c->ukst, UK_SYMTAB_MAGIC);
+	put32(c->ukst + 4, UK_SYMTAB_VERSION);
 	put32(c->ukst + 8, ne);
-	at = 1; /* offset 0: the empty name */
-	for (i = 0; i < ne; i++) {
-		uint8_t *e = c->ukst + 16 + 8 * i;
-		put32(e, addr[i]);
-		if (*name[i]) {
-			put32(e + 4, at);
-			memcpy(c->ukst + 16 + 8 * ne + at, name[i],
-			       strlen(name[i]) + 1);
-			at += strlen(name[i]) + 1;
-		}
-	}
+	put32(c->ukst + 12, c->ukst_size - 16);
 	free(addr);
 	free(name);
 	free(v);

@@ -122,15 +122,23 @@ sh = [struct.unpack_from("<IIQQQQIIQQ", d, shoff + 64 * i) for i in range(shn)]
 names = sh[shstr][4]
 secs = {d[names + s[0]:d.index(b"\0", names + s[0])].decode(): s for s in sh}
 st = secs["uk_symtab"]; off = st[4]
-magic, ver, n, _ = struct.unpack_from("<4I", d, off)
-assert magic == 0x54534b55 and ver == 1 and n > 10, (hex(magic), ver, n)
-strs = off + 16 + 8 * n
-found = set()
-prev = 0
+magic, ver, n, size = struct.unpack_from("<4I", d, off)
+assert magic == 0x54534b55 and ver == 2 and n > 10 and 16 + size <= st[5], (hex(magic), ver, n, size)
+# version 2: uleb128 address deltas, names front-coded (uk/symtab.h)
+p, end, addr, name, found = off + 16, off + 16 + size, 0, b"", set()
 for i in range(n):
-    a, o = struct.unpack_from("<II", d, off + 16 + 8 * i)
-    assert a >= prev; prev = a
-    found.add(d[strs + o:d.index(b"\0", strs + o)].decode())
+    shift = delta = 0
+    while True:
+        b = d[p]; p += 1; delta |= (b & 0x7f) << shift; shift += 7
+        if b < 0x80: break
+    addr += delta
+    keep = d[p]; p += 1
+    if keep == 255: continue
+    assert keep <= len(name)
+    z = d.index(b"\0", p)
+    name = name[:keep] + d[p:z]; p = z + 1
+    found.add(name.decode())
+assert p == end, (p, end)
 assert {"main", "uk_pvh_start", "printf"} <= found, sorted(found)[:20]
 PY
 	then pass uk-symtab-written; else fail uk-symtab-written "bad uk_symtab in $tmp/khello.uk"; fi

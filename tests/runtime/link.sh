@@ -20,8 +20,10 @@ link1() { ld -static -nostdlib -T "$here/uk.ld" --gc-sections -z max-page-size=4
 		"$musl/lib/libc.a" --end-group; }
 
 # symtab.S from "addr size name" lines (function symbols, sorted by
-# address): entries are 32-bit address + name offset; an empty name ends
-# the previous function where the next one does not start right after it.
+# address), format version 2: each entry a uleb128 address delta, then 255
+# for a gap (an end where the next function does not start right after the
+# previous one) or the length of the prefix shared with the previous name
+# and the rest of the name; names are cut to 254 bytes.
 gen() {
 	awk 'function hex(s,   i, v) {
 		v = 0; s = tolower(s)
@@ -31,21 +33,27 @@ gen() {
 	BEGIN { print "\t.section uk_symtab, \"a\", @progbits"; print "\t.balign 16" }
 	{
 		a = hex($1); s = hex($2)
+		if (n && a == addr[n]) next   # an alias: the first name is enough
 		if (n && a > end) { addr[++n] = end; name[n] = "" }
-		addr[++n] = a; name[n] = $3
+		addr[++n] = a; name[n] = substr($3, 1, 254)
 		end = s ? a + s : a
 		if (end < a) end = a
 	}
 	END {
 		if (n && end > addr[n]) { addr[++n] = end; name[n] = "" }
-		print "\t.long 0x54534b55, 1, " n + 0 ", 0"
-		off = 1  # offset 0 is the empty name
+		print "\t.long 0x54534b55, 2, " n + 0 ", 2f - 1f"
+		print "1:"
+		prev = ""; last = 0
 		for (i = 1; i <= n; i++) {
-			printf "\t.long 0x%x, %d\n", addr[i], name[i] == "" ? 0 : off
-			if (name[i] != "") off += length(name[i]) + 1
+			printf "\t.uleb128 %d\n", addr[i] - last; last = addr[i]
+			if (name[i] == "") { print "\t.byte 255"; continue }
+			k = 0
+			while (k < length(name[i]) && k < length(prev) &&
+			       substr(name[i], k + 1, 1) == substr(prev, k + 1, 1)) k++
+			printf "\t.byte %d\n\t.asciz \"%s\"\n", k, substr(name[i], k + 1)
+			prev = name[i]
 		}
-		print "\t.byte 0"
-		for (i = 1; i <= n; i++) if (name[i] != "") printf "\t.asciz \"%s\"\n", name[i]
+		print "2:"
 	}'
 }
 syms() {

@@ -165,44 +165,58 @@ static void test_cmdline(void)
 }
 
 /* --- symbol table reader ---------------------------------------------------- */
-/* header claiming count entries, then nent entries and the strings */
-static void put_table(uint32_t count, const uint32_t (*ent)[2], uint32_t nent, const char *strs,
-		      size_t slen)
+/* header claiming count entries in size bytes, then the entries' bytes */
+static void put_table(uint32_t count, uint32_t size, const uint8_t *ent, size_t len)
 {
 	memset(__start_uk_symtab, 0, 4096);
-	struct uk_symtab_header h = {UK_SYMTAB_MAGIC, UK_SYMTAB_VERSION, count, 0};
+	struct uk_symtab_header h = {UK_SYMTAB_MAGIC, UK_SYMTAB_VERSION, count, size};
 	memcpy(__start_uk_symtab, &h, sizeof h);
-	memcpy(__start_uk_symtab + 16, ent, 8 * nent);
-	memcpy(__start_uk_symtab + 16 + 8 * nent, strs, slen);
+	memcpy(__start_uk_symtab + 16, ent, len);
 }
 
 static void test_symtab(void)
 {
 	int before = failures;
 	uint64_t off;
-	const uint32_t ent[4][2] = {{0x1000, 1}, {0x1010, 7}, {0x1040, 0}, {0x2000, 12}};
-	const char strs[] = "\0alpha\0beta\0gamma";
-	put_table(4, ent, 4, strs, sizeof strs);
+	/* alpha at 0x1000, alphabet (5 bytes shared) at 0x1010, a gap from
+	 * 0x1040, gamma at 0x2000 */
+	static const uint8_t ent[] = {0x80, 0x20, 0, 'a', 'l', 'p', 'h', 'a', 0,
+				      0x10, 5, 'b', 'e', 't', 0,
+				      0x30, UK_SYMTAB_GAP,
+				      0xc0, 0x1f, 0, 'g', 'a', 'm', 'm', 'a', 0};
+	put_table(4, sizeof ent, ent, sizeof ent);
 	const char *s = uk_symbolize(0x1002, &off);
 	CHECK(s && !strcmp(s, "alpha") && off == 2);
 	s = uk_symbolize(0x1010, &off);
-	CHECK(s && !strcmp(s, "beta") && off == 0);
-	CHECK(!uk_symbolize(0x1040, &off)); /* a gap (empty name) */
+	CHECK(s && !strcmp(s, "alphabet") && off == 0);
+	CHECK(!uk_symbolize(0x1040, &off)); /* a gap */
 	CHECK(!uk_symbolize(0xfff, &off));  /* before the first entry */
 	s = uk_symbolize(0x2345, &off);
 	CHECK(s && !strcmp(s, "gamma") && off == 0x345);
 
-	put_table(1000000, ent, 4, strs, sizeof strs); /* count beyond the section */
-	CHECK(!uk_symbolize(0x1012, &off));
-	const uint32_t bad[1][2] = {{0x1000, 5000}}; /* name outside the strings */
-	put_table(1, bad, 1, strs, sizeof strs);
+	put_table(1000000, sizeof ent, ent, sizeof ent); /* count beyond the entries */
+	CHECK(!uk_symbolize(0x3000, &off));
+	put_table(4, 4096, ent, sizeof ent); /* size beyond the section */
+	CHECK(!uk_symbolize(0x1002, &off));
+	static const uint8_t keep[] = {0x80, 0x20, 3, 'a', 0}; /* shares more than there is */
+	put_table(1, sizeof keep, keep, sizeof keep);
 	CHECK(!uk_symbolize(0x1000, &off));
-	const uint32_t last[1][2] = {{0x1000, 4096 - 16 - 8 - 3}}; /* name runs off the end */
-	put_table(1, last, 1, "", 0);
-	memset(__start_uk_symtab + 4096 - 3, 'x', 3);
+	static const uint8_t cut[] = {0x80, 0x20, 0, 'a', 'b'}; /* name runs off the end */
+	put_table(1, sizeof cut, cut, sizeof cut);
 	CHECK(!uk_symbolize(0x1000, &off));
-	put_table(4, ent, 4, strs, sizeof strs);
+	static uint8_t big[300];
+	big[0] = 0x80, big[1] = 0x20, big[2] = 0;
+	memset(big + 3, 'x', sizeof big - 4); /* longer than UK_SYMTAB_NAME_MAX */
+	put_table(1, sizeof big, big, sizeof big);
+	CHECK(!uk_symbolize(0x1000, &off));
+	static const uint8_t delta[] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01};
+	put_table(1, sizeof delta, delta, sizeof delta); /* a uleb128 past 64 bits */
+	CHECK(!uk_symbolize(0x1000, &off));
+	put_table(4, sizeof ent, ent, sizeof ent);
 	__start_uk_symtab[0] ^= 1; /* wrong magic */
+	CHECK(!uk_symbolize(0x1012, &off));
+	__start_uk_symtab[0] ^= 1;
+	__start_uk_symtab[4] = 1; /* the old format */
 	CHECK(!uk_symbolize(0x1012, &off));
 	result("symtab", before);
 }
