@@ -53,10 +53,10 @@ OBJ_REL   += build/obj/gen/bootloader.o
 OBJ_SANL  += build/san/gen/bootloader.o
 
 COMPONENTS := build/components/uk-runtime/component.yaml build/components/musl/component.yaml \
-	build/components/lwip/component.yaml
+	build/components/lwip/component.yaml build/components/uk-net/component.yaml
 STORE      := build/store/index.json
 
-.PHONY: all check demo install uninstall clean lint components unit-tests bench
+.PHONY: all check demo install uninstall clean lint components unit-tests bench fuzz
 all: bin/uk $(STORE)
 
 bin/uk: $(OBJ_REL)
@@ -108,12 +108,17 @@ build/components/musl/component.yaml: FORCE
 # build/components/lwip.work/cache, offline after that (recipes/lwip/README.md)
 build/components/lwip/component.yaml: FORCE
 	$(Q)$(MAKE) $(if $(filter 1,$(V)),,-s) -C recipes/lwip O=$(CURDIR)/build/components/lwip
+# sockets and virtio-net (runtime/net/), over lwip's headers
+build/components/uk-net/component.yaml: build/components/lwip/component.yaml FORCE
+	$(Q)$(MAKE) $(if $(filter 1,$(V)),,-s) -C runtime net O=$(CURDIR)/build/components/uk-runtime \
+	  NET_O=$(CURDIR)/build/components/uk-net LWIP=$(CURDIR)/build/components/lwip
 
 $(STORE): bin/uk $(COMPONENTS)
 	@rm -rf build/store.tmp
 	$(call say,STORE,build/store)bin/uk pkg create --store build/store.tmp build/components/musl >/dev/null
 	$(Q)bin/uk pkg create --store build/store.tmp build/components/uk-runtime >/dev/null
 	$(Q)bin/uk pkg create --store build/store.tmp build/components/lwip >/dev/null
+	$(Q)bin/uk pkg create --store build/store.tmp build/components/uk-net >/dev/null
 	@rm -rf build/store && mv build/store.tmp build/store
 
 unit-tests: $(TEST_BINS) build/san/uk
@@ -126,6 +131,10 @@ demo:
 
 bench: all
 	bench/run
+
+# every fuzz target for FUZZ_SECONDS each (default 600)
+fuzz: all
+	scripts/fuzz
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/uk $(DESTDIR)$(PREFIX)/share/man/man1 \
