@@ -36,6 +36,10 @@ __uk_cold static void write_file(struct uk_node *etc, const char *name, const ch
 	uk_node_put(n);
 }
 
+/* the network's name servers, when the uk-net component is linked
+ * (runtime/net/stack.c): the text of resolv.conf, or 0 for none */
+const char *uk_net_resolv_conf(void) __attribute__((weak));
+
 __uk_cold void uk_etcfs_init(void)
 {
 	struct uk_node *etc, *n;
@@ -50,6 +54,9 @@ __uk_cold void uk_etcfs_init(void)
 		const char *text = files[i].text;
 		if (!text)
 			text = uk_imagefs_has_dir("root") ? passwd_root : passwd_slash;
+		if (!uk_strncmp(files[i].name, "resolv.conf", 12) && uk_net_resolv_conf &&
+		    uk_net_resolv_conf())
+			text = uk_net_resolv_conf();
 		if (!etc->ops->lookup(etc, files[i].name, &n)) {
 			uk_node_put(n); /* the image's own */
 			continue;

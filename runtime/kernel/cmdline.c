@@ -114,6 +114,8 @@ __uk_cold static char option(char *w)
 		return 'e';
 	else if (starts(w, UK_OPT_VOLUME))
 		return 'm'; /* drivers/virtio/link_9p.c mounts it */
+	else if (starts(w, UK_OPT_NET))
+		return 'n'; /* the uk-net component's (runtime/net/stack.c) */
 	else
 		uk_printk("uk: unknown option '%s' ignored\n", w);
 	return 'o';

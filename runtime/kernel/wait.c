@@ -61,10 +61,15 @@ void uk_poller_remove(struct uk_poller *p)
 		}
 }
 
-static void run_pollers(void)
+/* runs them; 1 if one of them has no interrupt */
+static int run_pollers(void)
 {
-	for (struct uk_poller *p = pollers; p; p = p->next)
+	int polled = 0;
+	for (struct uk_poller *p = pollers; p; p = p->next) {
 		p->poll();
+		polled |= !p->irq;
+	}
+	return polled;
 }
 
 long uk_wait(int (*ready)(void *arg), void *arg, uint64_t deadline)
@@ -72,7 +77,7 @@ long uk_wait(int (*ready)(void *arg), void *arg, uint64_t deadline)
 	for (;;) {
 		uint64_t now = uk_monotonic_ns();
 		run_timers(now);
-		run_pollers();
+		int polled = run_pollers();
 		if (ready && ready(arg))
 			return 0;
 		if (now >= deadline)
@@ -80,7 +85,7 @@ long uk_wait(int (*ready)(void *arg), void *arg, uint64_t deadline)
 		uint64_t wake = deadline;
 		if (timers && timers->when < wake)
 			wake = timers->when;
-		if (pollers && now + POLL_QUANTUM_NS < wake)
+		if (polled && now + POLL_QUANTUM_NS < wake)
 			wake = now + POLL_QUANTUM_NS;
 		uk_halt_until(wake);
 	}

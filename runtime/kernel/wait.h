@@ -28,11 +28,14 @@ void uk_timer_arm(struct uk_timer *t, uint64_t when);
 void uk_timer_cancel(struct uk_timer *t);
 
 /* Input that raises no interrupt: poll() runs on every wake-up, and
- * while a poller is registered the CPU wakes at least every millisecond. */
+ * while a poller is registered the CPU wakes at least every millisecond,
+ * unless it says irq: its source interrupts, so that waking on the
+ * interrupt is enough (poll() then only takes the work in). */
 struct uk_poller {
 	void (*poll)(void);
 	struct uk_poller *next;
 	int added;
+	int irq;
 };
 void uk_poller_add(struct uk_poller *p);
 void uk_poller_remove(struct uk_poller *p);

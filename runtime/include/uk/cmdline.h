@@ -21,6 +21,13 @@
 /* A host folder over virtio-9p: TAG:GUESTPATH[:ro], repeatable; the
  * device whose mount tag is TAG is mounted at GUESTPATH. */
 #define UK_OPT_VOLUME    "uk.volume="
+/* The network (the uk-net component, runtime/net/stack.c): without
+ * uk.net.ip= the address comes from DHCP. IP/PREFIX, gateway, name server
+ * (repeatable; also /etc/resolv.conf). */
+#define UK_OPT_NET       "uk.net."
+#define UK_OPT_NET_IP    "uk.net.ip="
+#define UK_OPT_NET_GW    "uk.net.gw="
+#define UK_OPT_NET_DNS   "uk.net.dns="
 /* Not an option: a virtio-mmio device, SIZE@ADDR:GSI, that QEMU microvm
  * (acpi=off) and Firecracker add to the command line. */
 #define UK_VIRTIO_MMIO_WORD "virtio_mmio.device="

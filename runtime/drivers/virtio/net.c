@@ -1,0 +1,215 @@
+/* virtio-net (virtio 1.x, 5.1) as an lwIP netif, in the uk-net component.
+ * Queue 0 receives, queue 1 transmits; every buffer is one descriptor
+ * holding the virtio-net header and one Ethernet frame, so descriptor k
+ * always owns buffer k of its queue. Received frames are copied into a
+ * pool pbuf and the buffer goes straight back to the device; sent frames
+ * are copied behind a header (the device is done with them when the call
+ * returns, most often). Interrupts wake the CPU; the stack's poller
+ * (runtime/net/stack.c) takes the frames in, never the handler.
+ *
+ * Only the first device is used; a second would be a second netif,
+ * "en1", from a second call. Checksum offload is asked for when the
+ * device offers it (a tap backend; QEMU's user network offers none): the
+ * device then fills TCP and UDP checksums, and lwIP leaves them to it. */
+#include "errno.h"
+#include "virtio.h"
+
+#include "lwip/etharp.h"
+#include "lwip/ethip6.h"
+#include "lwip/netif.h"
+#include "lwip/pbuf.h"
+#include "lwip/prot/ethernet.h"
+#include "lwip/prot/ip4.h"
+#include "lwip/prot/ip6.h"
+#include "net.h"
+
+#define F_CSUM      (1ull << 0)
+#define F_MAC       (1ull << 5)
+#define F_MRG_RXBUF (1ull << 15)
+
+#define HDR_F_NEEDS_CSUM 1
+
+#define QUEUE_MAX 256
+#define BUF_SIZE  2048 /* header + a 1514-byte frame, rounded */
+#define MTU       1500
+#define TX_SPINS  100000
+
+struct hdr {
+	uint8_t flags, gso_type;
+	uint16_t hdr_len, gso_size, csum_start, csum_offset;
+	uint16_t num_buffers; /* modern and MRG_RXBUF only */
+};
+
+struct vnet {
+	struct uk_virtio_dev *dev;
+	struct uk_virtq rx, tx;
+	uint8_t *rxbuf, *txbuf;
+	unsigned hdr_len;
+	int csum;
+};
+
+static struct vnet vn;
+
+static void rx_give(struct vnet *v)
+{
+	while (v->rx.nfree) {
+		uint16_t k = v->rx.free_head;
+		struct uk_vq_buf b = {v->rxbuf + (size_t)k * BUF_SIZE, BUF_SIZE, 1};
+		if (uk_virtq_submit(&v->rx, &b, 1) < 0)
+			break;
+	}
+}
+
+void uk_virtio_net_poll(struct netif *nif)
+{
+	struct vnet *v = nif->state;
+	uint32_t len;
+	long k;
+	int got = 0;
+	while ((k = uk_virtq_reap(&v->rx, &len)) >= 0) {
+		got = 1;
+		if (len <= v->hdr_len || len > BUF_SIZE)
+			continue;
+		const uint8_t *frame = v->rxbuf + (size_t)k * BUF_SIZE + v->hdr_len;
+		u16_t n = (u16_t)(len - v->hdr_len);
+		struct pbuf *p = pbuf_alloc(PBUF_RAW, n, PBUF_POOL);
+		if (!p)
+			continue; /* dropped, as a full ring would */
+		pbuf_take(p, frame, n);
+		if (nif->input(p, nif) != ERR_OK)
+			pbuf_free(p);
+	}
+	if (got)
+		rx_give(v);
+}
+
+/* The checksum the device completes: csum_start/offset from the frame's
+ * IPv4 or IPv6 header, and the pseudo-header's sum in the field, as the
+ * virtio spec wants for NEEDS_CSUM. 0 when there is nothing to do. */
+static int offload(uint8_t *frame, unsigned len, struct hdr *h)
+{
+	if (len < SIZEOF_ETH_HDR + 20)
+		return 0;
+	uint16_t type = (uint16_t)(frame[12] << 8 | frame[13]);
+	uint8_t *ip = frame + SIZEOF_ETH_HDR;
+	unsigned l3, proto;
+	uint32_t sum = 0;
+	uint16_t l4len;
+	if (type == ETHTYPE_IP) {
+		l3 = (ip[0] & 0xf) * 4u;
+		proto = ip[9];
+		if ((ip[6] & 0x3f) || ip[7])
+			return 0; /* a fragment */
+		l4len = (uint16_t)((ip[2] << 8 | ip[3]) - l3);
+		for (unsigned i = 12; i < 20; i += 2)
+			sum += (uint32_t)(ip[i] << 8 | ip[i + 1]);
+	} else if (type == ETHTYPE_IPV6) {
+		l3 = 40;
+		proto = ip[6];
+		l4len = (uint16_t)(ip[4] << 8 | ip[5]);
+		for (unsigned i = 8; i < 40; i += 2)
+			sum += (uint32_t)(ip[i] << 8 | ip[i + 1]);
+	} else {
+		return 0;
+	}
+	unsigned off = proto == 6 ? 16 : proto == 17 ? 6 : 0;
+	if (!off || SIZEOF_ETH_HDR + l3 + off + 2 > len)
+		return 0;
+	sum += proto + l4len;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	uint8_t *field = ip + l3 + off;
+	field[0] = (uint8_t)(sum >> 8);
+	field[1] = (uint8_t)sum;
+	h->flags = HDR_F_NEEDS_CSUM;
+	h->csum_start = (uint16_t)(SIZEOF_ETH_HDR + l3);
+	h->csum_offset = (uint16_t)off;
+	return 1;
+}
+
+static err_t output(struct netif *nif, struct pbuf *p)
+{
+	struct vnet *v = nif->state;
+	while (uk_virtq_reap(&v->tx, 0) >= 0)
+		;
+	for (unsigned i = 0; !v->tx.nfree && i < TX_SPINS; i++) {
+		__asm__ volatile("pause");
+		while (uk_virtq_reap(&v->tx, 0) >= 0)
+			;
+	}
+	if (!v->tx.nfree || p->tot_len > BUF_SIZE - v->hdr_len)
+		return ERR_MEM;
+	uint16_t k = v->tx.free_head;
+	uint8_t *buf = v->txbuf + (size_t)k * BUF_SIZE;
+	struct hdr *h = (struct hdr *)buf;
+	uk_memset(h, 0, v->hdr_len);
+	pbuf_copy_partial(p, buf + v->hdr_len, p->tot_len, 0);
+	if (v->csum)
+		offload(buf + v->hdr_len, p->tot_len, h);
+	struct uk_vq_buf b = {buf, v->hdr_len + p->tot_len, 0};
+	return uk_virtq_submit(&v->tx, &b, 1) < 0 ? ERR_MEM : ERR_OK;
+}
+
+__uk_cold static err_t init(struct netif *nif)
+{
+	struct vnet *v = nif->state;
+	nif->name[0] = 'e';
+	nif->name[1] = 'n';
+	nif->mtu = MTU;
+	nif->hwaddr_len = 6;
+	nif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET |
+		     NETIF_FLAG_MLD6 | NETIF_FLAG_LINK_UP;
+	nif->output = etharp_output;
+	nif->output_ip6 = ethip6_output;
+	nif->linkoutput = output;
+	if (v->csum)
+		NETIF_SET_CHECKSUM_CTRL(nif, NETIF_CHECKSUM_ENABLE_ALL & ~(NETIF_CHECKSUM_GEN_TCP |
+									 NETIF_CHECKSUM_GEN_UDP));
+	return ERR_OK;
+}
+
+__uk_cold long uk_virtio_net_attach(struct netif *nif)
+{
+	struct vnet *v = &vn;
+	struct uk_virtio_dev *d = 0;
+	while ((d = uk_virtio_find(UK_VIRTIO_ID_NET, d)) && d->claimed)
+		;
+	if (!d)
+		return -ENODEV;
+	uint64_t got;
+	if (uk_virtio_start(d, F_MAC | F_CSUM, &got))
+		return -EIO;
+	v->dev = d;
+	v->csum = (got & F_CSUM) != 0;
+	v->hdr_len = d->legacy && !(got & F_MRG_RXBUF) ? 10 : 12;
+	if (uk_virtq_init(&v->rx, d, 0, QUEUE_MAX) || uk_virtq_init(&v->tx, d, 1, QUEUE_MAX)) {
+		uk_virtio_fail(d);
+		return -EIO;
+	}
+	v->rxbuf = (uint8_t *)uk_pmem_alloc((uint64_t)v->rx.num * BUF_SIZE, ~0ull);
+	v->txbuf = (uint8_t *)uk_pmem_alloc((uint64_t)v->tx.num * BUF_SIZE, ~0ull);
+	if (!v->rxbuf || !v->txbuf) {
+		uk_virtio_fail(d);
+		return -ENOMEM;
+	}
+	v->tx.avail[0] = 1; /* VRING_AVAIL_F_NO_INTERRUPT: sent frames need no wake-up */
+	if (!netif_add_noaddr(nif, v, init, netif_input)) {
+		uk_virtio_fail(d);
+		return -EIO;
+	}
+	if (got & F_MAC)
+		d->ops->config(d, 0, nif->hwaddr, 6);
+	else {
+		uk_random_fill(nif->hwaddr, 6);
+		nif->hwaddr[0] = (uint8_t)((nif->hwaddr[0] & 0xfe) | 0x02); /* local, unicast */
+	}
+	uk_virtio_ready(d);
+	rx_give(v);
+	d->ops->irq(d);
+	if (uk_opt.verbose)
+		uk_printk("uk: virtio-net: mac %02x:%02x:%02x:%02x:%02x:%02x, %u+%u buffers%s\n",
+			  nif->hwaddr[0], nif->hwaddr[1], nif->hwaddr[2], nif->hwaddr[3],
+			  nif->hwaddr[4], nif->hwaddr[5], v->rx.num, v->tx.num,
+			  v->csum ? ", checksum offload" : "");
+	return 0;
+}

@@ -1,0 +1,29 @@
+/* Anchor of the uk-net component: its component.yaml keeps uk_link_uknet,
+ * so an image that asks for networking links this file, whose constructor
+ * registers AF_INET with the core's socket calls (kernel/socket.h) and
+ * brings the interface up before main. */
+#include "net.h"
+
+static long inet_socket(int type, int protocol, unsigned flags, struct uk_file **f)
+{
+	if (type == UK_SOCK_STREAM && (!protocol || protocol == IPPROTO_TCP_))
+		return uk_tcp_socket(flags, f);
+	if (type == UK_SOCK_DGRAM && (!protocol || protocol == IPPROTO_UDP_))
+		return uk_udp_socket(flags, f);
+	if (type == UK_SOCK_STREAM || type == UK_SOCK_DGRAM)
+		return -EPROTONOSUPPORT;
+	if (type == UK_SOCK_RAW)
+		return -EPROTONOSUPPORT; /* no raw sockets (lwipopts.h: LWIP_RAW 0) */
+	return -ESOCKTNOSUPPORT;
+}
+
+static const struct uk_sock_family inet = {UK_AF_INET, inet_socket, 0};
+
+__attribute__((constructor(101))) __uk_cold static void net_start(void)
+{
+	uk_sock_register(&inet);
+	uk_net_up();
+}
+
+/* what the component's keep: names; the constructor comes with it */
+const void *const uk_link_uknet[] = {(const void *)net_start};

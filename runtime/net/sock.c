@@ -1,0 +1,303 @@
+/* What TCP and UDP sockets share: the socket object behind the open
+ * file, waiting with the socket's timeouts, addresses, the SOL_SOCKET
+ * options and lwIP's errors as Linux's. */
+#include "net.h"
+
+#include "lwip/ip.h"
+#include "lwip/netif.h"
+
+#define NS 1000000000ull
+#define MIN_RCVBUF 2304 /* Linux's SOCK_MIN_RCVBUF, SOCK_MIN_SNDBUF */
+#define MIN_SNDBUF 4608
+#define MAX_BUF    212992 /* net.core.rmem_max, wmem_max */
+
+static uint64_t next_ino = 1;
+
+struct sock *uk_sock_new(int type, const struct uk_sock_ops *ops, unsigned flags)
+{
+	struct sock *s = uk_zalloc(sizeof(*s));
+	if (!s)
+		return 0;
+	s->file = uk_file_new(&ops->file, UK_O_RDWR | (flags & UK_O_NONBLOCK), s);
+	if (!s->file) {
+		uk_free(s);
+		return 0;
+	}
+	s->type = type;
+	s->domain = UK_AF_INET;
+	s->accq_tail = &s->accq;
+	s->dq_tail = &s->dq;
+	s->rcvbuf = type == UK_SOCK_STREAM ? 131072 : MAX_BUF;
+	s->sndbuf = type == UK_SOCK_STREAM ? 16384 : MAX_BUF;
+	(void)next_ino;
+	return s;
+}
+
+void uk_sock_free(struct sock *s)
+{
+	uk_free(s);
+}
+
+void uk_sock_notify(struct sock *s)
+{
+	if (s->file)
+		uk_file_notify(s->file);
+}
+
+long uk_sock_wait(struct sock *s, int (*ready)(void *s), int dontwait, uint64_t timeo)
+{
+	if (ready(s))
+		return 0;
+	if (dontwait || (s->file->flags & UK_O_NONBLOCK))
+		return -EAGAIN;
+	uint64_t deadline = timeo ? uk_monotonic_ns() + timeo : UK_FOREVER;
+	return uk_net_wait(ready, s, deadline) ? -EAGAIN : 0;
+}
+
+long uk_sock_addr_in(const void *sa, uint32_t len, ip_addr_t *ip, uint16_t *port)
+{
+	const struct uk_sockaddr_in *in = sa;
+	if (len < sizeof(*in))
+		return -EINVAL;
+	if (in->family != UK_AF_INET)
+		return -EAFNOSUPPORT;
+	ip_addr_set_ip4_u32(ip, in->addr);
+	*port = lwip_htons(in->port);
+	return 0;
+}
+
+void uk_sock_addr_out(const ip_addr_t *ip, uint16_t port, void *sa, uint32_t *len)
+{
+	struct uk_sockaddr_in in = {UK_AF_INET, lwip_htons(port), 0, {0}};
+	if (ip && IP_IS_V4(ip))
+		in.addr = ip4_addr_get_u32(ip_2_ip4(ip));
+	uint32_t n = *len < sizeof(in) ? *len : (uint32_t)sizeof(in);
+	uk_memcpy(sa, &in, n);
+	*len = sizeof(in);
+}
+
+long uk_sock_local_ok(const ip_addr_t *ip)
+{
+	if (ip_addr_isany(ip) || ip_addr_isloopback(ip) || ip_addr_ismulticast(ip))
+		return 0;
+	struct netif *n;
+	NETIF_FOREACH(n)
+	{
+		if (ip_addr_cmp(ip, netif_ip_addr4(n)))
+			return 0;
+	}
+	/* the interface's broadcast: Linux takes it for UDP; not worth more */
+	return -EADDRNOTAVAIL;
+}
+
+size_t uk_msg_len(const struct uk_sock_msg *m)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->iovlen; i++)
+		n += m->iov[i].len;
+	return n;
+}
+
+long uk_sock_errno(int e)
+{
+	switch (e) {
+	case ERR_OK:
+		return 0;
+	case ERR_MEM:
+	case ERR_BUF:
+		return -ENOMEM;
+	case ERR_TIMEOUT:
+		return -ETIMEDOUT;
+	case ERR_RTE:
+		return -ENETUNREACH;
+	case ERR_INPROGRESS:
+		return -EINPROGRESS;
+	case ERR_WOULDBLOCK:
+		return -EAGAIN;
+	case ERR_USE:
+		return -EADDRINUSE;
+	case ERR_ALREADY:
+		return -EALREADY;
+	case ERR_ISCONN:
+		return -EISCONN;
+	case ERR_CONN:
+		return -ENOTCONN;
+	case ERR_IF:
+		return -ENETDOWN;
+	case ERR_ABRT:
+		return -ECONNABORTED;
+	case ERR_RST:
+		return -ECONNRESET;
+	case ERR_CLSD:
+		return -ENOTCONN;
+	default:
+		return -EINVAL;
+	}
+}
+
+long uk_sock_stat(struct uk_file *f, struct uk_stat *st)
+{
+	uk_stat_anon(st, UK_S_IFSOCK | 0777, (uint64_t)(uintptr_t)f >> 4);
+	return 0;
+}
+
+struct timeval_ {
+	int64_t sec, usec;
+};
+struct linger_ {
+	int onoff, linger;
+};
+
+static struct ip_pcb *ip_pcb(struct sock *s)
+{
+	return s->type == UK_SOCK_STREAM ? (struct ip_pcb *)s->pcb.tcp : (struct ip_pcb *)s->pcb.udp;
+}
+
+static void set_sof(struct sock *s, unsigned sof, int on)
+{
+	struct ip_pcb *p = ip_pcb(s);
+	if (!p)
+		return;
+	if (on)
+		ip_set_option(p, sof);
+	else
+		ip_reset_option(p, sof);
+}
+
+/* an int option's value out (Linux copies as much as the room holds) */
+static long int_out(int v, void *val, uint32_t *len)
+{
+	if (*len > sizeof(int))
+		*len = sizeof(int);
+	uk_memcpy(val, &v, *len);
+	return 0;
+}
+
+long uk_sock_getsockopt(struct sock *s, int level, int opt, void *val, uint32_t *len)
+{
+	if (level != SOL_SOCKET_)
+		return -ENOPROTOOPT;
+	switch (opt) {
+	case SO_TYPE_:
+		return int_out(s->type, val, len);
+	case SO_DOMAIN_:
+		return int_out(s->domain, val, len);
+	case SO_PROTOCOL_:
+		return int_out(s->type == UK_SOCK_STREAM ? IPPROTO_TCP_ : IPPROTO_UDP_, val, len);
+	case SO_ERROR_: {
+		int e = -s->err;
+		s->err = 0;
+		return int_out(e, val, len);
+	}
+	case SO_ACCEPTCONN_:
+		return int_out(s->listening, val, len);
+	case SO_REUSEADDR_:
+		return int_out(s->reuseaddr, val, len);
+	case SO_REUSEPORT_:
+		return int_out(s->reuseport, val, len);
+	case SO_KEEPALIVE_:
+		return int_out(s->keepalive, val, len);
+	case SO_BROADCAST_: {
+		struct ip_pcb *p = ip_pcb(s);
+		return int_out(p && ip_get_option(p, SOF_BROADCAST) ? 1 : 0, val, len);
+	}
+	case SO_RCVBUF_:
+		return int_out(s->rcvbuf, val, len);
+	case SO_SNDBUF_:
+		return int_out(s->sndbuf, val, len);
+	case SO_RCVLOWAT_:
+	case SO_SNDLOWAT_:
+		return int_out(1, val, len);
+	case SO_LINGER_: {
+		struct linger_ l = {s->linger_on, s->linger};
+		if (*len > sizeof(l))
+			*len = sizeof(l);
+		uk_memcpy(val, &l, *len);
+		return 0;
+	}
+	case SO_RCVTIMEO_:
+	case SO_SNDTIMEO_: {
+		uint64_t t = opt == SO_RCVTIMEO_ ? s->rcvtimeo : s->sndtimeo;
+		struct timeval_ tv = {(int64_t)(t / NS), (int64_t)(t % NS / 1000)};
+		if (*len > sizeof(tv))
+			*len = sizeof(tv);
+		uk_memcpy(val, &tv, *len);
+		return 0;
+	}
+	default:
+		return -ENOPROTOOPT;
+	}
+}
+
+static int clamp_buf(int v, int min)
+{
+	uint32_t u = (uint32_t)v;
+	if (u > MAX_BUF)
+		u = MAX_BUF;
+	return (int)(2 * u) < min ? min : (int)(2 * u);
+}
+
+long uk_sock_setsockopt(struct sock *s, int level, int opt, const void *val, uint32_t len)
+{
+	if (level != SOL_SOCKET_)
+		return -ENOPROTOOPT;
+	if (opt == SO_RCVTIMEO_ || opt == SO_SNDTIMEO_) {
+		struct timeval_ tv;
+		if (len < sizeof(tv))
+			return -EINVAL;
+		if (!val)
+			return -EFAULT;
+		uk_memcpy(&tv, val, sizeof(tv));
+		if (tv.usec < 0 || tv.usec >= 1000000)
+			return -EDOM;
+		uint64_t t = tv.sec < 0 ? 0 : (uint64_t)tv.sec * NS + (uint64_t)tv.usec * 1000;
+		*(opt == SO_RCVTIMEO_ ? &s->rcvtimeo : &s->sndtimeo) = t;
+		return 0;
+	}
+	if (opt == SO_LINGER_) {
+		struct linger_ l;
+		if (len < sizeof(l))
+			return -EINVAL;
+		if (!val)
+			return -EFAULT;
+		uk_memcpy(&l, val, sizeof(l));
+		s->linger_on = l.onoff != 0;
+		s->linger = l.linger;
+		return 0;
+	}
+	if (len < sizeof(int))
+		return -EINVAL;
+	if (!val)
+		return -EFAULT;
+	int v;
+	uk_memcpy(&v, val, sizeof(v));
+	switch (opt) {
+	case SO_REUSEADDR_:
+		s->reuseaddr = v != 0;
+		set_sof(s, SOF_REUSEADDR, v);
+		return 0;
+	case SO_REUSEPORT_:
+		s->reuseport = v != 0;
+		return 0;
+	case SO_KEEPALIVE_:
+		s->keepalive = v != 0;
+		set_sof(s, SOF_KEEPALIVE, v);
+		return 0;
+	case SO_BROADCAST_:
+		set_sof(s, SOF_BROADCAST, v);
+		return 0;
+	case SO_RCVBUF_:
+		s->rcvbuf = clamp_buf(v, MIN_RCVBUF);
+		return 0;
+	case SO_SNDBUF_:
+		s->sndbuf = clamp_buf(v, MIN_SNDBUF);
+		return 0;
+	case SO_RCVLOWAT_:
+	case SO_DEBUG_:
+	case SO_DONTROUTE_:
+	case SO_OOBINLINE_:
+		return 0;
+	default:
+		return -ENOPROTOOPT;
+	}
+}
