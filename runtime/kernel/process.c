@@ -113,6 +113,19 @@ __uk_cold static const char *default_env(unsigned i)
 	return d;
 }
 
+/* A uk.env= word that a later one overrides (the same KEY): left out, so
+ * that the last setting wins, as with docker's -e and a shell's export. */
+__uk_cold static int overridden(const char *w)
+{
+	size_t key = 0;
+	while (w[key] && w[key] != '=')
+		key++;
+	for (const char *l = w; (l = uk_cmdline_next(l, 'e'));)
+		if (!uk_strncmp(l, w, key + 1))
+			return 1;
+	return 0;
+}
+
 __uk_cold void uk_process_start(void)
 {
 	char *sp = (char *)uk_main_stack.top;
@@ -141,7 +154,8 @@ __uk_cold void uk_process_start(void)
 		if (*w)
 			words[k++] = (uint64_t)push_str(&sp, w);
 	for (w = 0; (w = uk_cmdline_next(w, 'e'));)
-		words[k++] = (uint64_t)push_str(&sp, w);
+		if (!overridden(w))
+			words[k++] = (uint64_t)push_str(&sp, w);
 	words[k++] = 0;
 
 	uint32_t r[4];
