@@ -3,6 +3,7 @@
  * registers AF_INET with the core's socket calls (kernel/socket.h) and
  * brings the interface up before main. */
 #include "net.h"
+#include "virtio.h"
 
 static long inet_socket(int type, int protocol, unsigned flags, struct uk_file **f)
 {
@@ -25,5 +26,10 @@ __attribute__((constructor(101))) __uk_cold static void net_start(void)
 	uk_net_up();
 }
 
-/* what the component's keep: names; the constructor comes with it */
-const void *const uk_link_uknet[] = {(const void *)net_start};
+/* what the component's keep: names: the constructor comes with it, and
+ * the virtio transports the core refers to weakly */
+const void *const uk_link_uknet[] = {
+	(const void *)net_start,
+	(const void *)uk_virtio_mmio_probe,
+	(const void *)uk_virtio_pci_probe,
+};

@@ -10,9 +10,11 @@
 #include "lwip/dhcp.h"
 #include "lwip/init.h"
 #include "lwip/netif.h"
+#include "lwip/priv/tcp_priv.h"
 #include "lwip/timeouts.h"
 
 #define DHCP_WAIT_NS (5 * 1000000000ull) /* at boot, for an address */
+#define DRAIN_NS     (2 * 1000000000ull) /* at exit, for data still in flight */
 
 static struct netif nif;
 static int up, have_nif, in_stack;
@@ -237,4 +239,21 @@ __uk_cold const char *uk_net_resolv_conf(void)
 	}
 	resolv[n] = 0;
 	return resolv;
+}
+
+static int drained(void *arg)
+{
+	(void)arg;
+	for (struct tcp_pcb *p = tcp_active_pcbs; p; p = p->next)
+		if (p->unsent || p->unacked || (p->flags & TF_CLOSEPEND))
+			return 0;
+	return 1;
+}
+
+/* At exit, what the program wrote but TCP has not delivered yet still
+ * goes out (Linux sends it after the process is gone), for a while. */
+__attribute__((destructor)) __uk_cold static void drain(void)
+{
+	if (up)
+		uk_wait(drained, 0, uk_monotonic_ns() + DRAIN_NS);
 }

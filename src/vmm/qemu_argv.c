@@ -65,7 +65,9 @@ char **uk_vm_argv(const struct uk_vm_opts *o, const char *status_path,
 	push(&b, "-M");
 	/* microvm lists virtio-mmio devices on the kernel command line only
 	 * without ACPI */
-	push(&b, o->is_disk ? "q35" : o->nvolumes ? "microvm,acpi=off" : "microvm");
+	push(&b, o->is_disk		       ? "q35"
+		 : o->nvolumes || o->net ? "microvm,acpi=off"
+					 : "microvm");
 	push(&b, "-accel");
 	push(&b, o->accel == UK_ACCEL_KVM ? "kvm" : "tcg");
 	push(&b, "-cpu");
@@ -118,6 +120,16 @@ char **uk_vm_argv(const struct uk_vm_opts *o, const char *status_path,
 		push(&b, dev);
 		free(fsdev);
 		free(dev);
+	}
+	if (o->net) {
+		char *netdev = uk_vm_netdev(o);
+
+		push(&b, "-netdev");
+		push(&b, netdev);
+		push(&b, "-device");
+		push(&b, o->is_disk ? "virtio-net-pci,netdev=" UK_VM_NETDEV_ID
+				    : "virtio-net-device,netdev=" UK_VM_NETDEV_ID);
+		free(netdev);
 	}
 	return b.v;
 }

@@ -26,6 +26,16 @@ struct uk_vm_volume {
 char *uk_vm_volume_fsdev(const struct uk_vm_volume *v, size_t i);
 char *uk_vm_volume_device(const struct uk_vm_volume *v, size_t i, int pci);
 
+/* A host forward (uk run -p [HOSTIP:]HOSTPORT:GUESTPORT[/udp]) on QEMU's
+ * user network, whose netdev is UK_VM_NETDEV_ID (net.c). */
+#define UK_VM_NETDEV_ID "uknet0"
+struct uk_vm_port {
+	char host_ip[16]; /* 127.0.0.1 unless given */
+	unsigned host_port, guest_port;
+	int udp;
+};
+int uk_vm_port_parse(const char *spec, struct uk_vm_port *p, const char **why);
+
 struct uk_vm_opts {
 	const char *image;   /* PVH ELF kernel, or a raw disk when is_disk */
 	int is_disk;
@@ -37,7 +47,12 @@ struct uk_vm_opts {
 	int stdin_null;      /* give the guest no input */
 	const struct uk_vm_volume *volumes; /* virtio-9p devices (microvm: acpi=off) */
 	size_t nvolumes;
+	int net;             /* a virtio-net device on QEMU's user network */
+	const struct uk_vm_port *ports; /* its host forwards */
+	size_t nports;
 };
+/* The -netdev value for o's user network and forwards (caller frees). */
+char *uk_vm_netdev(const struct uk_vm_opts *o);
 
 struct uk_vm_result {
 	int status;      /* the guest's exit status (0..255) when exited */
