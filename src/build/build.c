@@ -17,6 +17,7 @@
 #include "build/linkstep.h"
 #include "build/objcache.h"
 #include "build/plan.h"
+#include "build/remotecache.h"
 #include "imagefmt/image.h"
 #include "registry/store.h"
 #include "util/path.h"
@@ -195,6 +196,9 @@ int uk_build(const struct uk_build_opts *o, struct uk_build_result *r, struct uk
 	struct uk_files_packed files = { 0 };
 	struct uk_strv objects = { 0 };
 	struct uk_objcache shared = { 0 };
+	struct uk_remotecache *remote = NULL;
+	struct uk_compile_remote hooks;
+	const char *cache_ref;
 	struct uk_compile_prefix *prefixes = NULL;
 	char **labels = NULL;
 	size_t nprefixes = 0;
@@ -246,6 +250,17 @@ int uk_build(const struct uk_build_opts *o, struct uk_build_result *r, struct uk
 	co.cc_id = plan.tc.id;
 	co.prefixes = prefixes;
 	co.nprefixes = nprefixes;
+	/* --cache, then $UK_BUILD_CACHE, then uk.yaml's cache: ("" is none) */
+	cache_ref = o->cache_ref ? o->cache_ref : getenv("UK_BUILD_CACHE");
+	if (!cache_ref)
+		cache_ref = plan.man.cache;
+	if (cache_ref && *cache_ref) {
+		remote = uk_remotecache_open(cache_ref, o->notice, o->progress_ctx, err);
+		if (!remote)
+			goto out;
+		uk_remotecache_hooks(remote, &hooks);
+		co.remote = &hooks;
+	}
 	co.sources = &plan.sources;
 	co.cflags = &plan.cflags;
 	co.jobs = o->jobs ? o->jobs : default_jobs();
@@ -258,6 +273,8 @@ int uk_build(const struct uk_build_opts *o, struct uk_build_result *r, struct uk
 	r->shared = cr.shared;
 	r->remote = cr.remote;
 	r->hashed = cr.hashed;
+	if (remote)
+		uk_remotecache_counts(remote, &r->pushed, &r->fetched, &r->cache_gave_up);
 	if (plan.man.nfiles && o->progress)
 		o->progress(o->progress_ctx, "pack %zu files: and zoneinfo: entries",
 			    plan.man.nfiles);
@@ -292,6 +309,7 @@ int uk_build(const struct uk_build_opts *o, struct uk_build_result *r, struct uk
 out:
 	r->seconds = now() - start;
 	uk_objcache_close(&shared);
+	uk_remotecache_close(remote);
 	for (size_t i = 0; labels && i < plan.ncomps; i++)
 		free(labels[i]);
 	free(labels);

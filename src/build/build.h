@@ -16,8 +16,11 @@ struct uk_build_opts {
 	unsigned jobs;          /* parallel compiler jobs; 0: number of CPUs */
 	const char *linker;     /* "uk" (default) or "bfd" (GNU ld reference) */
 	int gce;                /* raw: also <name>.tar.gz for Google Compute Engine */
+	const char *cache_ref;  /* --cache HOST/REPO ("": none); NULL: $UK_BUILD_CACHE, uk.yaml cache: */
 	void (*progress)(void *ctx, const char *fmt, ...);
-	void *progress_ctx;
+	/* said once when the --cache registry is given up (the build goes on) */
+	void (*notice)(void *ctx, const char *msg);
+	void *progress_ctx;             /* for both */
 };
 
 struct uk_build_image {
@@ -37,6 +40,8 @@ struct uk_build_result {
 	size_t compiled, cached; /* sources compiled now / taken from a cache */
 	size_t shared, remote;   /* of the cached: from $UK_HOME/cache, from --cache */
 	size_t hashed;           /* files read to hash them (0 on a no-op) */
+	unsigned pushed, fetched; /* objects sent to / found in the --cache registry */
+	int cache_gave_up;       /* the registry failed: the rest was compiled */
 	double seconds;
 	struct uk_diags diags;   /* manifest problems (err->status 2) */
 };

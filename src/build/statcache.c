@@ -114,9 +114,11 @@ int uk_statcache_hash(struct uk_statcache *c, const char *dir, const char *path,
 	e->ctime_ns = ns(st.st_ctim);
 	/* A file changed in the same clock tick as it was hashed could change
 	 * again without its times moving: such entries are not trusted next
-	 * time (git's "racy" files). */
+	 * time (git's "racy" files). The kernel's file times move in ticks of
+	 * a few ms; a file system with whole-second times gets two seconds. */
 	clock_gettime(CLOCK_REALTIME, &now);
-	e->racy = ns(now) - e->mtime_ns < 2000000000LL || ns(now) - e->ctime_ns < 2000000000LL;
+	int64_t window = st.st_mtim.tv_nsec || st.st_ctim.tv_nsec ? 100000000LL : 2000000000LL;
+	e->racy = ns(now) - e->mtime_ns < window || ns(now) - e->ctime_ns < window;
 	c->changed = 1;
 	return 0;
 }

@@ -12,7 +12,7 @@
 
 static const char usage[] =
 	"uk build [-C DIR] [-t TARGET]... [-j N] [--json] [--out DIR] [--linker uk|bfd]\n"
-	"                [--gce]";
+	"                [--gce] [--cache HOST/REPO]";
 
 static void help(void)
 {
@@ -27,7 +27,11 @@ static void help(void)
 	       "  --json          print the summary as one JSON object\n"
 	       "  --out DIR       write images here instead of DIR/build\n"
 	       "  --linker L      uk (default) or bfd (GNU ld, the reference linker)\n"
-	       "  --gce           raw: also <name>.tar.gz (disk.raw) for Google Compute Engine\n\n"
+	       "  --gce           raw: also <name>.tar.gz (disk.raw) for Google Compute Engine\n"
+	       "  --cache REPO    share compiled objects through this OCI repository\n"
+	       "                  (default: $UK_BUILD_CACHE, else uk.yaml's cache:; '' for none)\n\n"
+	       "Objects are cached in $UK_HOME/cache for every project (bounded by\n"
+	       "$UK_CACHE_SIZE, default 2G; uk gc trims it).\n\n"
 	       "Exit status: 0 built; 1 a compile or link error; 2 a bad command line\n"
 	       "or an invalid uk.yaml.\n",
 	       usage);
@@ -43,6 +47,13 @@ static void progress(void *ctx, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+/* The --cache registry was given up: said whatever the verbosity. */
+static void notice(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "uk: notice: %s\n", msg);
 }
 
 static void human(double bytes, char *buf, size_t len)
@@ -97,6 +108,10 @@ static void print_json(const struct uk_build_result *r)
 	json_object_set_new(root, "images", imgs);
 	json_object_set_new(root, "compiled", json_integer((json_int_t)r->compiled));
 	json_object_set_new(root, "cached", json_integer((json_int_t)r->cached));
+	json_object_set_new(root, "shared", json_integer((json_int_t)r->shared));
+	json_object_set_new(root, "fetched", json_integer((json_int_t)r->fetched));
+	json_object_set_new(root, "pushed", json_integer((json_int_t)r->pushed));
+	json_object_set_new(root, "hashed", json_integer((json_int_t)r->hashed));
 	json_object_set_new(root, "seconds", json_real(r->seconds));
 	text = json_dumps(root, JSON_COMPACT);
 	puts(text);
@@ -131,6 +146,7 @@ int cmd_build(int argc, char **argv)
 		{ "target", required_argument, NULL, 't' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "gce", no_argument, NULL, 'G' },
+		{ "cache", required_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct uk_build_opts o = { .dir = NULL };
@@ -153,6 +169,7 @@ int cmd_build(int argc, char **argv)
 		case 'o': o.out = optarg; break;
 		case 'J': json = 1; break;
 		case 'G': o.gce = 1; break;
+		case 'K': o.cache_ref = optarg; break;
 		case 'L':
 			if (strcmp(optarg, "uk") && strcmp(optarg, "bfd"))
 				return cli_usage_error(usage, "unknown linker '%s'; use uk or bfd",
@@ -185,6 +202,7 @@ int cmd_build(int argc, char **argv)
 	o.dir = dir;
 	if (cli_progress_enabled() && !json)
 		o.progress = progress;
+	o.notice = notice;
 	rc = uk_build(&o, &r, &err);
 	if (rc != 0) {
 		rc = report_diags(&r, &err);

@@ -58,6 +58,7 @@ struct uk_manifest {
 	char *name;           /* required; [a-z0-9][a-z0-9._-]* */
 	char *version;        /* default "0.0.0" */
 	char *runtime;        /* component reference, default "uk-runtime" */
+	char *cache;          /* shared object cache HOST/REPO (uk build --cache), or NULL */
 	struct uk_strv libraries;  /* component references */
 	struct uk_strv sources;    /* globs, as written */
 	struct uk_strv include;    /* folders */

@@ -341,6 +341,7 @@ static const struct mf_field fields[] = {
 	{ .key = "files", .required = false, .kind = MF_CUSTOM, .set = mf_set_files },
 	{ .key = "zoneinfo", .required = false, .kind = MF_CUSTOM, .set = mf_set_zoneinfo },
 	{ .key = "volumes", .required = false, .kind = MF_CUSTOM, .set = mf_set_volumes },
+	{ FIELD("cache", false, MF_STR, cache) },
 };
 
 static const struct mf_synonym synonyms[] = {
@@ -402,6 +403,7 @@ void uk_manifest_free(struct uk_manifest *m)
 	free(m->name);
 	free(m->version);
 	free(m->runtime);
+	free(m->cache);
 	uk_strv_free(&m->libraries);
 	uk_strv_free(&m->sources);
 	uk_strv_free(&m->include);
