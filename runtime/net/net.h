@@ -60,6 +60,7 @@ struct sock {
 	uint16_t rx_off;
 	size_t rx_bytes;
 	uint8_t conn_failed; /* a connect failed: the next one reports it */
+	uint8_t conn_report; /* a non-blocking connect: the next one says 0 */
 	ip_addr_t peer;      /* TCP: kept after the connection is gone */
 	uint16_t peer_port;
 	/* listening TCP: connections not yet accepted, oldest first */

@@ -15,11 +15,13 @@ static const struct uk_sock_ops tcp_ops;
 static void pcb_detach(struct tcp_pcb *p)
 {
 	tcp_arg(p, 0);
+	if (p->state == LISTEN) { /* a listening pcb has only these two */
+		tcp_accept(p, 0);
+		return;
+	}
 	tcp_recv(p, 0);
 	tcp_sent(p, 0);
 	tcp_err(p, 0);
-	if (p->state == LISTEN)
-		tcp_accept(p, 0);
 }
 
 static err_t on_recv(void *arg, struct tcp_pcb *p, struct pbuf *pb, err_t err)
@@ -61,6 +63,7 @@ static void on_err(void *arg, err_t err)
 	if (s->connecting) {
 		s->err = err == ERR_RST ? -ECONNREFUSED : -ETIMEDOUT;
 		s->conn_failed = 1;
+		s->conn_report = 0;
 	} else if (err == ERR_RST) {
 		s->err = -ECONNRESET;
 	} else if (err == ERR_ABRT) {
@@ -257,8 +260,11 @@ static int connect_done(void *arg)
 static long tcp_connect_(struct uk_file *f, const void *sa, uint32_t len)
 {
 	struct sock *s = uk_sock(f);
-	if (s->connected)
-		return -EISCONN;
+	if (s->connected) { /* Linux: the first connect after it completed is 0 */
+		long e = s->conn_report ? 0 : -EISCONN;
+		s->conn_report = 0;
+		return e;
+	}
 	if (s->connecting)
 		return -EALREADY;
 	if (s->conn_failed) { /* Linux's sock_error after a failed attempt */
@@ -285,8 +291,10 @@ static long tcp_connect_(struct uk_file *f, const void *sa, uint32_t len)
 	}
 	s->bound = 1;
 	uk_net_kick();
-	if (f->flags & UK_O_NONBLOCK)
+	if (f->flags & UK_O_NONBLOCK) {
+		s->conn_report = 1;
 		return -EINPROGRESS;
+	}
 	if (uk_net_wait(connect_done, s, s->sndtimeo ? uk_monotonic_ns() + s->sndtimeo : UK_FOREVER))
 		return -EINPROGRESS;
 	if (s->connected)

@@ -1,0 +1,13 @@
+# A UDP echo server on 127.0.0.1:PORT for tests/integration/net.sh; ends
+# after SECONDS.
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.settimeout(1.0)
+end = time.time() + float(sys.argv[2])
+while time.time() < end:
+    try:
+        data, addr = s.recvfrom(65535)
+    except socket.timeout:
+        continue
+    s.sendto(data, addr)
