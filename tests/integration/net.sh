@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Networking (uk-net: sockets over lwIP, virtio-net, uk run -p), with real
+# peers on this host's loopback only:
+#   - tests/net/peer.c, built as a static musl Linux program talking to
+#     127.0.0.1 and as a uk image talking to 10.0.2.2 (QEMU's user-net
+#     gateway, which is this host): the same output (TCP and UDP errno
+#     cases, options, readiness; an HTTP GET from a host server; UDP echo)
+#   - tests/net/server.c, an epoll HTTP server in a guest, answering curl
+#     through uk run -p 127.0.0.1:PORT:8080 (one by one, keep-alive, in
+#     parallel), on microvm (virtio-mmio) and on a raw disk (q35, pci)
+#   - without uk-net, socket() is EAFNOSUPPORT and no lwIP is linked
+. "$(dirname "$0")/lib.sh"
+for t in musl-gcc curl python3; do
+	if ! command -v $t >/dev/null; then
+		fail net-setup "$t is missing"
+		exit 0
+	fi
+done
+accel=tcg
+[[ " $accels " == *" kvm "* ]] && accel=kvm
+net=$UK_ROOT/tests/net
+base=$((20000 + ($$ % 2000) * 10))
+http_port=$base udp_port=$((base + 1)) closed_port=$((base + 2)) fwd_port=$((base + 3))
+fwd_port2=$((base + 4))
+
+mkdir -p "$tmp/www"
+echo "hello from the host" >"$tmp/www/hello.txt"
+(cd "$tmp/www" && exec timeout 600 python3 -m http.server --bind 127.0.0.1 "$http_port") \
+	>/dev/null 2>&1 &
+http_pid=$!
+timeout 600 python3 "$net/udp_echo.py" "$udp_port" 590 >/dev/null 2>&1 &
+udp_pid=$!
+trap 'kill $http_pid $udp_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+for i in $(seq 50); do
+	curl -s -m 1 -o /dev/null "http://127.0.0.1:$http_port/hello.txt" && break
+	sleep 0.1
+done
+
+project() { # DIR NAME SOURCE [uk.yaml lines...]
+	local d=$1 name=$2 src=$3
+	shift 3
+	mkdir -p "$d/src"
+	cp "$src" "$d/src/main.c"
+	{
+		printf 'spec: 1\nname: %s\nversion: 0.1.0\nsources: [src/main.c]\nmemory: 128M\n' "$name"
+		for l in "$@"; do printf '%s\n' "$l"; done
+	} >"$d/uk.yaml"
+	"$UK" build -C "$d" >"$d/build.log" 2>&1
+}
+
+# --- the socket behaviour program against Linux
+mkdir -p "$tmp/linux"
+if ! out=$(musl-gcc -static -O1 -Wall -o "$tmp/linux/peer" "$net/peer.c" 2>&1); then
+	fail net-peer "musl-gcc: $out"
+else
+	timeout 60 "$tmp/linux/peer" 127.0.0.1 $http_port $udp_port $closed_port >"$tmp/peer.want" 2>&1
+	want_rc=$?
+	if ! project "$tmp/peer" peer "$net/peer.c" 'libraries: [uk-net]'; then
+		fail net-peer "uk build: $(tail -n 5 "$tmp/peer/build.log")"
+	else
+		timeout 300 "$UK" run -C "$tmp/peer" --no-build --accel $accel --timeout 240 -- \
+			10.0.2.2 $http_port $udp_port $closed_port >"$tmp/peer.got" 2>"$tmp/peer.err" </dev/null
+		got_rc=$?
+		if [ $got_rc = $want_rc ] && cmp -s "$tmp/peer.want" "$tmp/peer.got"; then
+			pass net-peer
+		else
+			fail net-peer "status $got_rc (Linux $want_rc); diff Linux uk:
+$(diff "$tmp/peer.want" "$tmp/peer.got" | head -n 30)
+$(tail -n 5 "$tmp/peer.err")"
+		fi
+	fi
+fi
+
+# --- the epoll server, answering curl through -p
+serve() { # NAME PROJECT PORT [uk run options...]
+	local name=$1 d=$2 port=$3
+	shift 3
+	timeout 300 "$UK" run -C "$d" --no-build --accel $accel --timeout 240 "$@" \
+		-p 127.0.0.1:$port:8080 </dev/null >"$d/out" 2>"$d/err" &
+	local vm=$!
+	local up=
+	for i in $(seq 600); do
+		if curl -s -m 2 -o "$d/first" "http://127.0.0.1:$port/first"; then
+			up=1
+			break
+		fi
+		kill -0 $vm 2>/dev/null || break
+		sleep 0.1
+	done
+	if [ -z "$up" ]; then
+		kill $vm 2>/dev/null
+		wait $vm
+		fail "$name" "no answer on 127.0.0.1:$port: $(tail -n 5 "$d/err" "$d/out")"
+		return
+	fi
+	local bad=
+	for i in 1 2 3; do
+		[ "$(curl -s -m 10 "http://127.0.0.1:$port/one$i")" = "hello from uk: /one$i" ] || bad="one$i"
+	done
+	# keep-alive: three requests on one connection
+	got=$(curl -s -m 10 "http://127.0.0.1:$port/k1" "http://127.0.0.1:$port/k2" \
+		"http://127.0.0.1:$port/k3" -w '%{num_connects}\n')
+	[ "$got" = "hello from uk: /k1
+hello from uk: /k2
+0hello from uk: /k3
+0" ] || [ "$(printf '%s' "$got" | grep -c 'hello from uk')" = 3 ] || bad="$bad keep-alive"
+	# 40 requests, 8 at a time
+	seq 40 | xargs -P 8 -I{} curl -s -m 20 -o "$d/p{}" "http://127.0.0.1:$port/p{}"
+	for i in $(seq 40); do
+		[ "$(cat "$d/p$i" 2>/dev/null)" = "hello from uk: /p$i" ] || bad="$bad p$i"
+	done
+	curl -s -m 10 -o /dev/null "http://127.0.0.1:$port/quit"
+	wait $vm
+	local rc=$?
+	if [ -z "$bad" ] && [ $rc = 0 ] && grep -q '^48 requests$' "$d/out"; then
+		pass "$name"
+	else
+		fail "$name" "status $rc, wrong: ${bad:-none}; $(tail -n 3 "$d/out") $(tail -n 3 "$d/err")"
+	fi
+}
+if project "$tmp/server" server "$net/server.c" 'libraries: [uk-net]'; then
+	serve net-server-curl "$tmp/server" $fwd_port
+else
+	fail net-server-curl "uk build: $(tail -n 5 "$tmp/server/build.log")"
+fi
+if project "$tmp/server-raw" server "$net/server.c" 'libraries: [uk-net]' 'targets: [raw]'; then
+	serve net-server-curl-q35 "$tmp/server-raw" $fwd_port2
+else
+	fail net-server-curl-q35 "uk build: $(tail -n 5 "$tmp/server-raw/build.log")"
+fi
+
+# --- without uk-net
+cat >"$tmp/nonet.c" <<'C'
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+int main(void)
+{
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	printf("socket = %d %s\n", s, s < 0 ? strerror(errno) : "");
+	return 0;
+}
+C
+if project "$tmp/nonet" nonet "$tmp/nonet.c"; then
+	got=$(timeout 120 "$UK" run -C "$tmp/nonet" --no-build --accel $accel --timeout 100 </dev/null 2>&1)
+	if [ "$got" = "socket = -1 Address family not supported by protocol" ] &&
+		! nm "$tmp/nonet/build/kvm/nonet" 2>/dev/null | grep -q -e ' lwip_init$' -e ' tcp_input$'; then
+		pass net-without-uk-net
+	else
+		fail net-without-uk-net "$got; $(nm "$tmp/nonet/build/kvm/nonet" | grep -c -e lwip -e tcp_) lwIP symbols"
+	fi
+else
+	fail net-without-uk-net "uk build: $(tail -n 5 "$tmp/nonet/build.log")"
+fi
