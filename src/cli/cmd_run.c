@@ -21,7 +21,7 @@
 static const char usage[] =
 	"uk run [-C DIR] [-t TARGET | IMAGE] [-m MEM] [--accel auto|kvm|tcg]\n"
 	"              [--timeout S] [--bootstats] [--strace] [-v HOST[:GUEST][:ro]]...\n"
-	"              [-- ARGS...]";
+	"              [-p [HOSTIP:]HOSTPORT:GUESTPORT[/udp]]... [--net user|none] [-- ARGS...]";
 
 static void help(void)
 {
@@ -39,6 +39,11 @@ static void help(void)
 	       "  -v HOST[:GUEST][:ro]  mount the host folder HOST at GUEST (default\n"
 	       "                   /mnt/NAME) over virtio-9p, read-only with :ro; repeatable;\n"
 	       "                   the image needs 'volumes:' in uk.yaml\n"
+	       "  -p [HOSTIP:]HOSTPORT:GUESTPORT[/udp]  forward HOSTIP (default 127.0.0.1)\n"
+	       "                   HOSTPORT to the guest's GUESTPORT; repeatable\n"
+	       "  --net user|none  QEMU's user network (the default when the image has\n"
+	       "                   networking or -p is given: the guest is 10.0.2.15 by DHCP\n"
+	       "                   and reaches this host as 10.0.2.2), or no network device\n"
 	       "  -- ARGS...       the program's arguments (default: the manifest's cmdline)\n\n"
 	       "Exit status: the guest's (0-255); 124 on --timeout; 130 when interrupted;\n"
 	       "139 or 134 when the guest crashed; 1 when QEMU could not run it.\n",
@@ -81,6 +86,9 @@ struct run_args {
 	int nargs, have_args;
 	struct uk_volume *vols; /* -v, then the image's own (uk.yaml volumes:) */
 	size_t nvols;
+	struct uk_vm_port *ports; /* -p */
+	size_t nports;
+	const char *net;          /* --net: "user", "none" or NULL */
 };
 
 static char *build_cmdline(const struct run_args *a, const struct uk_image_meta *meta)
@@ -160,6 +168,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{ "strace", no_argument, NULL, 's' },
 		{ "memory", required_argument, NULL, 'm' },
 		{ "target", required_argument, NULL, 't' },
+		{ "net", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -177,7 +186,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		}
 	}
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "C:t:m:v:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:t:m:v:p:", longopts, NULL)) != -1) {
 		char *end;
 
 		switch (c) {
@@ -197,6 +206,23 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 			a->nvols++;
 			break;
 		}
+		case 'p': {
+			const char *why;
+
+			a->ports = realloc(a->ports, (a->nports + 1) * sizeof(*a->ports));
+			if (!a->ports)
+				abort();
+			if (uk_vm_port_parse(optarg, &a->ports[a->nports], &why) != 0)
+				return cli_usage_error(usage, "bad port forward '%s': %s", optarg, why);
+			a->nports++;
+			break;
+		}
+		case 'n':
+			if (strcmp(optarg, "user") && strcmp(optarg, "none"))
+				return cli_usage_error(usage, "unknown network '%s'; use user or none",
+						       optarg);
+			a->net = optarg;
+			break;
 		case 'm':
 			if (uk_parse_size(optarg, &a->memory) != 0 || a->memory < (1u << 20))
 				return cli_usage_error(usage, "bad memory size '%s'; use a size like 64M",
@@ -313,6 +339,15 @@ static int check_volumes(struct run_args *a, const struct uk_image_meta *meta,
 	return 0;
 }
 
+/* built with the uk-net component (uk.yaml libraries: [uk-net]) */
+static int image_has_net(const struct uk_image_meta *meta)
+{
+	for (size_t i = 0; i < meta->ncomponents; i++)
+		if (meta->components[i].name && !strcmp(meta->components[i].name, "uk-net"))
+			return 1;
+	return 0;
+}
+
 static int run(int argc, char **argv, struct run_args *a)
 {
 	struct uk_image_meta meta = { 0 };
@@ -380,6 +415,15 @@ static int run(int argc, char **argv, struct run_args *a)
 	o.timeout_s = a->timeout;
 	o.volumes = vm_vols;
 	o.nvolumes = a->nvols;
+	o.net = a->net ? !strcmp(a->net, "user") : a->nports > 0 || image_has_net(&meta);
+	o.ports = a->ports;
+	o.nports = o.net ? a->nports : 0;
+	if (o.net && isatty(2))
+		for (size_t i = 0; i < o.nports; i++)
+			if (!o.ports[i].udp)
+				cli_notice("guest port %u answers at http://%s:%u/",
+					   o.ports[i].guest_port, o.ports[i].host_ip,
+					   o.ports[i].host_port);
 	for (size_t i = 0; i < a->nvols; i++)
 		vm_vols[i] = (struct uk_vm_volume){ a->vols[i].host, a->vols[i].ro };
 	/* a raw disk's command line is baked in: other arguments or options go
@@ -421,5 +465,6 @@ int cmd_run(int argc, char **argv)
 	for (size_t i = 0; i < a.nvols; i++)
 		uk_volume_free(&a.vols[i]);
 	free(a.vols);
+	free(a.ports);
 	return rc;
 }
