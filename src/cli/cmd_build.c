@@ -119,7 +119,7 @@ static void print_json(const struct uk_build_result *r)
 	json_decref(root);
 }
 
-static int report_diags(const struct uk_build_result *r, const struct uk_error *err)
+int cli_build_report(const struct uk_build_result *r, const struct uk_error *err)
 {
 	if (r->diags.n == 0)
 		return cli_report(err);
@@ -205,7 +205,7 @@ int cmd_build(int argc, char **argv)
 	o.notice = notice;
 	rc = uk_build(&o, &r, &err);
 	if (rc != 0) {
-		rc = report_diags(&r, &err);
+		rc = cli_build_report(&r, &err);
 		uk_build_result_free(&r);
 		return rc;
 	}

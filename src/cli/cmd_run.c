@@ -1,5 +1,6 @@
 /* uk run: boot an image in QEMU with the console on this terminal and exit
  * with the guest's status. */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -8,7 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "build/build.h"
 #include "build/imagemeta.h"
+#include "imagefmt/elfinfo.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "manifest/manifest.h"
@@ -21,6 +24,7 @@
 static const char usage[] =
 	"uk run [-C DIR] [-t TARGET | IMAGE] [-m MEM] [--accel auto|kvm|tcg]\n"
 	"              [--timeout S] [--bootstats] [--strace] [-v HOST[:GUEST][:ro]]...\n"
+	"              [-e KEY=VALUE]... [--env-file FILE] [--no-build]\n"
 	"              [-p [HOSTIP:]HOSTPORT:GUESTPORT[/udp]]... [--net user|none] [-- ARGS...]";
 
 static void help(void)
@@ -28,11 +32,18 @@ static void help(void)
 	printf("usage: %s\n\n"
 	       "Boots an image in QEMU (microvm for kernels, q35 for disks), with its\n"
 	       "console on this terminal, and exits with the guest's exit status.\n\n"
-	       "  -C DIR           the project folder (default: .)\n"
+	       "  -C DIR           the project folder (default: the nearest upward with a\n"
+	       "                   uk.yaml); the project is rebuilt first when it changed\n"
+	       "  --no-build       run the image as it is, without rebuilding\n"
 	       "  -t TARGET        which built image of the project (default: the first target)\n"
 	       "  IMAGE            an image file to boot instead of the project's\n"
-	       "  -m MEM           guest memory, like 64M (default: the manifest's memory)\n"
-	       "  --accel A        auto (KVM when usable, else TCG), kvm or tcg\n"
+	       "  -m MEM           guest memory: bytes or a size like 64M, at least 2M (default:\n"
+	       "                   the manifest's memory)\n"
+	       "  --accel A        auto (KVM when usable, else TCG), kvm or tcg (default: $UK_ACCEL,\n"
+	       "                   else auto)\n"
+	       "  -e KEY=VALUE     an environment variable for the program, over the image's;\n"
+	       "                   repeatable\n"
+	       "  --env-file FILE  KEY=VALUE lines ('#' comments and blank lines skipped)\n"
 	       "  --timeout S      stop the VM after S seconds (exit status 124)\n"
 	       "  --bootstats      print the guest's entry-to-main time\n"
 	       "  --strace         log every system call the guest makes\n"
@@ -81,7 +92,9 @@ struct run_args {
 	const char *dir, *target, *image, *accel;
 	uint64_t memory;
 	unsigned timeout;
-	int bootstats, strace;
+	int bootstats, strace, no_build;
+	char **env;             /* -e and --env-file, in order */
+	size_t nenv;
 	char **args;
 	int nargs, have_args;
 	struct uk_volume *vols; /* -v, then the image's own (uk.yaml volumes:) */
@@ -108,6 +121,12 @@ static char *build_cmdline(const struct run_args *a, const struct uk_image_meta 
 		append_word(&line, &len, "uk.strace");
 	for (size_t i = 0; i < meta->nenv; i++) {
 		if (asprintf(&opt, "uk.env=%s", meta->env[i]) < 0)
+			abort();
+		append_word(&line, &len, opt);
+		free(opt);
+	}
+	for (size_t i = 0; i < a->nenv; i++) { /* after the image's: they win */
+		if (asprintf(&opt, "uk.env=%s", a->env[i]) < 0)
 			abort();
 		append_word(&line, &len, opt);
 		free(opt);
@@ -151,11 +170,89 @@ static int resolve_accel(const char *want, enum uk_accel *out)
 		struct uk_error err = { .status = 1 };
 
 		uk_errorf(&err, "KVM is not usable: %s", why);
-		uk_hintf(&err, "use '--accel tcg', or give this user access to /dev/kvm");
+		if (access("/dev/kvm", R_OK | W_OK) != 0)
+			uk_hintf(&err, "use '--accel tcg', or give this user access to /dev/kvm");
+		else
+			uk_hintf(&err, "use '--accel tcg': this host's KVM cannot run the guest");
 		return cli_report(&err);
 	}
-	cli_notice("KVM is not usable: %s; using TCG, which is slower", why);
+	cli_notice("KVM cannot run this guest here, using TCG (--accel tcg or UK_ACCEL=tcg "
+		   "silences this)");
 	*out = UK_ACCEL_TCG;
+	return 0;
+}
+
+static int valid_env(const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+
+	if (!eq || eq == kv || (kv[0] >= '0' && kv[0] <= '9'))
+		return 0;
+	for (const char *p = kv; p < eq; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_'))
+			return 0;
+	return 1;
+}
+
+static void add_env(struct run_args *a, const char *kv)
+{
+	a->env = realloc(a->env, (a->nenv + 1) * sizeof(*a->env));
+	if (!a->env || !(a->env[a->nenv] = strdup(kv)))
+		abort();
+	a->nenv++;
+}
+
+/* docker's --env-file: KEY=VALUE a line, '#' comments and blank lines
+ * skipped, the value as it is (no quotes removed). */
+static int read_env_file(struct run_args *a, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned no = 0;
+	ssize_t n;
+
+	if (!f) {
+		struct uk_error err = { .status = UK_EXIT_USAGE };
+		uk_errorf(&err, "--env-file '%s': %s", path, strerror(errno));
+		return cli_report(&err);
+	}
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		no++;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		const char *p = line + strspn(line, " \t");
+		if (!*p || *p == '#')
+			continue;
+		if (!valid_env(p)) {
+			int rc = cli_usage_error(usage, "%s:%u: not KEY=VALUE: '%s'", path, no, p);
+			free(line);
+			fclose(f);
+			return rc;
+		}
+		add_env(a, p);
+	}
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+/* -m like the manifest's memory: bytes or a size; the VM needs 2 MiB, and
+ * more than the host has cannot start. */
+static int check_memory(const char *s, uint64_t *out)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+	uint64_t host = pages > 0 && psize > 0 ? (uint64_t)pages * (uint64_t)psize : 0;
+
+	if (uk_parse_size(s, out) != 0)
+		return cli_usage_error(usage, "bad memory size '%s'; use bytes or a size like 64M",
+				       s);
+	if (*out < (2u << 20))
+		return cli_usage_error(usage, "memory '%s' is below the 2M a guest needs", s);
+	if (host && *out > host)
+		return cli_usage_error(usage, "memory '%s' is more than this host's %" PRIu64
+				       " MiB", s, host >> 20);
 	return 0;
 }
 
@@ -169,12 +266,16 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{ "memory", required_argument, NULL, 'm' },
 		{ "target", required_argument, NULL, 't' },
 		{ "net", required_argument, NULL, 'n' },
+		{ "env", required_argument, NULL, 'e' },
+		{ "env-file", required_argument, NULL, 'E' },
+		{ "no-build", no_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
+	const char *acc = getenv("UK_ACCEL");
 
-	a->dir = ".";
-	a->accel = "auto";
+	a->dir = NULL;
+	a->accel = acc && acc[0] ? acc : "auto";
 	/* Everything after the first "--" is the program's, untouched. */
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
@@ -186,10 +287,21 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		}
 	}
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "C:t:m:v:p:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:t:m:v:p:e:", longopts, NULL)) != -1) {
 		char *end;
 
 		switch (c) {
+		case 'e':
+			if (!valid_env(optarg))
+				return cli_usage_error(usage, "bad -e '%s'; use KEY=VALUE with KEY of "
+						       "letters, digits and '_'", optarg);
+			add_env(a, optarg);
+			break;
+		case 'E':
+			if (read_env_file(a, optarg) != 0)
+				return UK_EXIT_USAGE;
+			break;
+		case 'N': a->no_build = 1; break;
 		case 'C': a->dir = optarg; break;
 		case 't': a->target = optarg; break;
 		case 'a': a->accel = optarg; break;
@@ -224,9 +336,8 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 			a->net = optarg;
 			break;
 		case 'm':
-			if (uk_parse_size(optarg, &a->memory) != 0 || a->memory < (1u << 20))
-				return cli_usage_error(usage, "bad memory size '%s'; use a size like 64M",
-						       optarg);
+			if (check_memory(optarg, &a->memory) != 0)
+				return UK_EXIT_USAGE;
 			break;
 		case 'T': {
 			unsigned long t = strtoul(optarg, &end, 10);
@@ -238,7 +349,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 			break;
 		}
 		default:
-			return cli_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+			return cli_unknown_option(usage, argv[optind - 1], longopts);
 		}
 	}
 	for (int i = optind; i < argc; i++) {
@@ -348,6 +459,51 @@ static int image_has_net(const struct uk_image_meta *meta)
 	return 0;
 }
 
+/* `uk run` in a project builds it first, as `cargo run` does: nothing is
+ * said when it was up to date; when something changed, the build's line. */
+static int rebuild(const struct run_args *a)
+{
+	struct uk_build_opts bo = { .dir = a->dir };
+	struct uk_build_result r = { 0 };
+	struct uk_error err = { 0 };
+	enum uk_target t;
+	int rc;
+
+	if (a->target && uk_target_parse(a->target, &t) == 0)
+		bo.targets = t;
+	rc = uk_build(&bo, &r, &err);
+	if (rc != 0) {
+		rc = cli_build_report(&r, &err);
+		uk_build_result_free(&r);
+		return rc;
+	}
+	for (size_t i = 0; i < r.nimages; i++)
+		if (r.images[i].relinked)
+			cli_notice("built %s first (the project changed; --no-build skips this)",
+				   r.images[i].path);
+	uk_build_result_free(&r);
+	return 0;
+}
+
+/* An image file: a PVH kernel (ELF with its entry note) unless the meta
+ * says it is a disk; anything else is named as uk inspect would. */
+static int not_an_image(const char *path, const struct uk_image_meta *meta,
+			struct uk_error *err)
+{
+	struct uk_elf_info e;
+
+	if (meta->is_disk)
+		return 0;
+	if (uk_elf_info_load(path, &e, err) != 0)
+		return -1;
+	if (!e.has_pvh_entry) {
+		uk_errorf(err, "'%s' is an ELF file but not a uk image (no PVH entry note)", path);
+		uk_hintf(err, "give the path of an image that 'uk build' wrote");
+		return -1;
+	}
+	return 0;
+}
+
 static int run(int argc, char **argv, struct run_args *a)
 {
 	struct uk_image_meta meta = { 0 };
@@ -356,6 +512,7 @@ static int run(int argc, char **argv, struct run_args *a)
 	struct uk_error err = { 0 };
 	char *image = NULL, *cmdline = NULL, *disk_copy = NULL;
 	struct uk_vm_volume vm_vols[UK_RUN_MAX_VOLUMES];
+	char dir[4096];
 	int rc;
 
 	if (cli_wants_help(argc, argv)) {
@@ -365,6 +522,13 @@ static int run(int argc, char **argv, struct run_args *a)
 	rc = parse_args(argc, argv, a);
 	if (rc)
 		return rc;
+	if (!a->image) {
+		if (cli_project_dir(a->dir, dir, sizeof(dir), &err) != 0)
+			return cli_report(&err);
+		a->dir = dir;
+		if (!a->no_build && (rc = rebuild(a)) != 0)
+			return rc;
+	}
 	if (a->image)
 		image = strdup(a->image);
 	else if (uk_image_locate(a->dir, a->target, &image, &err) != 0)
@@ -384,7 +548,8 @@ static int run(int argc, char **argv, struct run_args *a)
 		free(image);
 		return cli_report(&err);
 	}
-	if (uk_image_meta_load(image, &meta, &err) != 0) {
+	if (uk_image_meta_load(image, &meta, &err) != 0 || not_an_image(image, &meta, &err)) {
+		uk_image_meta_free(&meta);
 		free(image);
 		return cli_report(&err);
 	}
@@ -401,6 +566,19 @@ static int run(int argc, char **argv, struct run_args *a)
 		free(image);
 		return rc ? cli_report(&err) : res.status;
 	}
+	/* QEMU first: a KVM notice is no use when nothing can run */
+	char *qemu = uk_which(getenv("UK_QEMU") && getenv("UK_QEMU")[0] ? getenv("UK_QEMU")
+								     : "qemu-system-x86_64");
+	if (!qemu) {
+		uk_errorf(&err, "'%s' not found", getenv("UK_QEMU") && getenv("UK_QEMU")[0]
+							 ? getenv("UK_QEMU")
+							 : "qemu-system-x86_64");
+		uk_hintf(&err, "install QEMU: apt-get install qemu-system-x86 (or set UK_QEMU)");
+		uk_image_meta_free(&meta);
+		free(image);
+		return cli_report(&err);
+	}
+	free(qemu);
 	rc = resolve_accel(a->accel, &o.accel);
 	if (rc) {
 		uk_image_meta_free(&meta);

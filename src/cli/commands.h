@@ -17,6 +17,11 @@ int cmd_rmi(int argc, char **argv);
 int cmd_gc(int argc, char **argv);
 int cmd_completion(int argc, char **argv);
 
+/* cmd_build.c: a failed build's diagnostics (uk build, uk run's rebuild) */
+struct uk_build_result;
+struct uk_error;
+int cli_build_report(const struct uk_build_result *r, const struct uk_error *err);
+
 /* Shared by the registry commands (cmd_pull.c, cmd_gc.c). */
 struct uk_gc_stats;
 void cli_registry_progress(void *ctx, const char *label, unsigned long long done,

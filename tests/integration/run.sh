@@ -87,7 +87,7 @@ timeout 15 qemu-system-x86_64 -M microvm -accel kvm -cpu host,-arch-capabilities
 	-device isa-debug-exit,iobase=0xf4,iosize=4 -kernel "$tmp/sse-stub" </dev/null >/dev/null 2>&1
 qemu_says=$([ $? -eq 11 ] && echo usable || echo unusable)
 out=$("$UK" run --accel auto "$tmp/sse-stub" 2>&1); rc=$?
-uk_says=$(printf '%s' "$out" | grep -q 'KVM is not usable' && echo unusable || echo usable)
+uk_says=$(printf '%s' "$out" | grep -q 'KVM cannot run this guest here' && echo unusable || echo usable)
 if [ $rc -eq 5 ] && [ "$qemu_says" = "$uk_says" ]; then
 	pass "run-kvm-probe-agrees-$uk_says"
 else
@@ -129,3 +129,50 @@ if "$UK" build -C "$tmp/we,file=x/p" -t raw >/dev/null 2>&1; then
 else
 	fail run-comma-in-path "build of the raw target failed"
 fi
+
+# uk run in a project rebuilds it first when it changed (cargo run), says
+# so, and not when nothing changed; --no-build runs what is there.
+"$UK" init "$tmp/rb" >/dev/null
+cat >"$tmp/rb/src/main.c" <<'C'
+#include <stdio.h>
+#include <stdlib.h>
+int main(void) { printf("v1 [%s] [%s]\n", getenv("GREETING"), getenv("B")); return 0; }
+C
+out=$(cd "$tmp/rb/src" && timeout 200 "$UK" run --accel tcg --timeout 180 2>"$tmp/rb.err"); rc=$?
+"$UK" build -C "$tmp/rb" >/dev/null 2>&1 # the link key knows the project as -C names it
+[ $rc -eq 0 ] && [ "$out" = "v1 [(null)] [(null)]" ] && grep -q "^uk: built \.\./build/kvm/rb first" "$tmp/rb.err" &&
+	pass run-builds-first || fail run-builds-first "rc=$rc out=$out err=$(cat "$tmp/rb.err")"
+out=$(timeout 200 "$UK" run -C "$tmp/rb" --accel tcg --timeout 180 2>"$tmp/rb.err"); rc=$?
+[ $rc -eq 0 ] && ! grep -q "built" "$tmp/rb.err" && pass run-up-to-date-says-nothing ||
+	fail run-up-to-date-says-nothing "rc=$rc err=$(cat "$tmp/rb.err")"
+sed -i 's/v1/v2/' "$tmp/rb/src/main.c"
+out=$(timeout 200 "$UK" run -C "$tmp/rb" --no-build --accel tcg --timeout 180 2>/dev/null)
+[ "$out" = "v1 [(null)] [(null)]" ] && pass run-no-build || fail run-no-build "out=$out"
+# -e and --env-file, like docker's: over the image's environment
+printf '# a comment\n\nGREETING=hey there\nB=1\n' >"$tmp/rb/env"
+out=$(timeout 200 "$UK" run -C "$tmp/rb" --accel tcg --timeout 180 --env-file "$tmp/rb/env" -e B=2 2>/dev/null)
+[ "$out" = "v2 [hey there] [2]" ] && pass run-env || fail run-env "out=$out"
+printf 'not a pair\n' >"$tmp/rb/bad.env"
+out=$("$UK" run -C "$tmp/rb" --env-file "$tmp/rb/bad.env" 2>&1); rc=$?
+[ $rc -eq 2 ] && printf '%s' "$out" | grep -q "bad.env:1: not KEY=VALUE" && pass run-env-file-bad ||
+	fail run-env-file-bad "rc=$rc: $out"
+# -m as the manifest's memory: bytes accepted; too small or more than the host refused
+for m in 1M 1000; do
+	out=$("$UK" run -C "$tmp/rb" --no-build -m "$m" 2>&1); rc=$?
+	[ $rc -eq 2 ] && printf '%s' "$out" | grep -q "below the 2M a guest needs" && pass "run-memory-small-$m" ||
+		fail "run-memory-small-$m" "rc=$rc: $out"
+done
+out=$("$UK" run -C "$tmp/rb" --no-build -m 100T 2>&1); rc=$?
+[ $rc -eq 2 ] && printf '%s' "$out" | grep -q "more than this host's [0-9]* MiB" && pass run-memory-too-big ||
+	fail run-memory-too-big "rc=$rc: $out"
+out=$(timeout 200 "$UK" run -C "$tmp/rb" --no-build -m 33554432 --accel tcg --timeout 180 2>/dev/null); rc=$?
+[ $rc -eq 0 ] && [ -n "$out" ] && pass run-memory-bytes || fail run-memory-bytes "rc=$rc: $out"
+# a file that is not an image says what it is, not QEMU's error
+echo hello >"$tmp/not-an-image"
+out=$("$UK" run "$tmp/not-an-image" 2>&1); rc=$?
+[ $rc -ne 0 ] && printf '%s' "$out" | grep -q "is not an ELF file" && ! printf '%s' "$out" | grep -qi qemu &&
+	pass run-not-an-image || fail run-not-an-image "rc=$rc: $out"
+cp /bin/true "$tmp/elf-not-image"
+out=$("$UK" run "$tmp/elf-not-image" 2>&1); rc=$?
+[ $rc -ne 0 ] && printf '%s' "$out" | grep -q "not a uk image (no PVH entry note)" && pass run-elf-not-an-image ||
+	fail run-elf-not-an-image "rc=$rc: $out"
