@@ -128,7 +128,8 @@ void uk_halt_until(uint64_t deadline);
 void uk_bootstats_print(uint64_t tsc_main);
 
 /* symbolize.c */
-const char *uk_symbolize(uint64_t addr, uint64_t *off);
+/* name: UK_SYMTAB_NAME_MAX + 1 bytes (uk/symtab.h), which it returns */
+const char *uk_symbolize(uint64_t addr, uint64_t *off, char *name);
 
 /* arch/x86_64/trap.c: crash report, then exit with 128 + sig */
 __attribute__((noreturn)) void uk_die_signal(int sig, const char *why);

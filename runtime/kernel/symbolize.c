@@ -1,16 +1,14 @@
 /* Address -> function name, from the image's own `uk_symtab` section
  * (format in uk/symtab.h): a walk over the entries, rebuilding each name
  * from the one before. Every read is checked: a truncated or absent table
- * gives raw addresses, never a second fault. The name is returned in a
- * static buffer (crash reports run on one CPU, one at a time). */
+ * gives raw addresses, never a second fault. The name is built in the
+ * caller's buffer (on the crash report's stack: none in the image's bss). */
 #include <uk/symtab.h>
 
 #include "kernel.h"
 
 extern const char __start_uk_symtab[] __attribute__((weak));
 extern const char __stop_uk_symtab[] __attribute__((weak));
-
-static char uk_symtab_name[UK_SYMTAB_NAME_MAX + 1];
 
 __uk_cold static int uleb(const uint8_t **p, const uint8_t *end, uint64_t *v)
 {
@@ -24,7 +22,8 @@ __uk_cold static int uleb(const uint8_t **p, const uint8_t *end, uint64_t *v)
 	return -1;
 }
 
-__uk_cold const char *uk_symbolize(uint64_t addr, uint64_t *off)
+__uk_cold const char *uk_symbolize(uint64_t addr, uint64_t *off,
+				   char *name)
 {
 	uint64_t start = (uint64_t)__start_uk_symtab, stop = (uint64_t)__stop_uk_symtab;
 	if (!__start_uk_symtab || stop < start ||
@@ -35,7 +34,6 @@ __uk_cold const char *uk_symbolize(uint64_t addr, uint64_t *off)
 	    h->size > stop - start - sizeof(*h))
 		return 0;
 	const uint8_t *p = (const uint8_t *)(h + 1), *end = p + h->size;
-	char *name = uk_symtab_name;
 	uint64_t at = 0, fn = 0;
 	unsigned len = 0;
 	int named = 0; /* the last entry at or below addr has a name */

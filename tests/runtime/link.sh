@@ -13,11 +13,36 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/uk-link.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 objs=("$@")
+undefs=()
 link1() { ld -static -nostdlib -T "$here/uk.ld" --gc-sections -z max-page-size=4096 \
-		-z noexecstack --build-id=none -e uk_pvh_start -o "$2" \
+		-z noexecstack --build-id=none -e uk_pvh_start -o "$2" "${undefs[@]}" \
 		"$musl/lib/crt1.o" "${objs[@]}" "$1" \
 		--start-group "$rt/lib/libukcore.a" "$rt/lib/libukplat-kvm.a" \
 		"$musl/lib/libc.a" --end-group; }
+
+# The runtime component's link_if rules ("  ANCHOR: [SYM, ...]"), as uk's
+# linker applies them: an anchor is linked when the image has one of its
+# symbols, to a fixed point (GNU ld has no such rule: -u each one found).
+link_if() { # EMPTY_SYMTAB_OBJ
+	local round added anchor syms have
+	for round in 1 2 3 4; do
+		link1 "$1" "$work/probe"
+		have=$(nm --defined-only "$work/probe" | awk '{ print $NF }' | sort -u)
+		added=0
+		while read -r anchor syms; do
+			anchor=${anchor%:}
+			[[ " ${undefs[*]} " == *" $anchor "* ]] && continue
+			for s in $(printf '%s' "$syms" | tr -d '[],'); do
+				if grep -qx -- "$s" <<<"$have"; then
+					undefs+=(-u "$anchor")
+					added=1
+					break
+				fi
+			done
+		done < <(sed -n '/^link_if:/,/^[^ ]/s/^  \([A-Za-z_][A-Za-z0-9_]*:\) *\(.*\)$/\1 \2/p' "$rt/component.yaml")
+		[ $added = 0 ] && return 0
+	done
+}
 
 # symtab.S from "addr size name" lines (function symbols, sorted by
 # address), format version 2: each entry a uleb128 address delta, then 255
@@ -63,6 +88,7 @@ syms() {
 }
 : | gen >"$work/empty.S"
 gcc -c -o "$work/empty.o" "$work/empty.S"
+link_if "$work/empty.o"
 link1 "$work/empty.o" "$work/pass1"
 if [ -n "${UK_NO_SYMTAB:-}" ]; then
 	mv "$work/pass1" "$out"

@@ -14,6 +14,9 @@
 #include "imagefs_check.h"
 #include "kernel.h"
 
+/* the name buffer uk_symbolize fills */
+static char nb[UK_SYMTAB_NAME_MAX + 1];
+
 /* --- what the tested files need from the rest of the runtime ------------ */
 void uk_printk(const char *fmt, ...)
 {
@@ -185,39 +188,39 @@ static void test_symtab(void)
 				      0x30, UK_SYMTAB_GAP,
 				      0xc0, 0x1f, 0, 'g', 'a', 'm', 'm', 'a', 0};
 	put_table(4, sizeof ent, ent, sizeof ent);
-	const char *s = uk_symbolize(0x1002, &off);
+	const char *s = uk_symbolize(0x1002, &off, nb);
 	CHECK(s && !strcmp(s, "alpha") && off == 2);
-	s = uk_symbolize(0x1010, &off);
+	s = uk_symbolize(0x1010, &off, nb);
 	CHECK(s && !strcmp(s, "alphabet") && off == 0);
-	CHECK(!uk_symbolize(0x1040, &off)); /* a gap */
-	CHECK(!uk_symbolize(0xfff, &off));  /* before the first entry */
-	s = uk_symbolize(0x2345, &off);
+	CHECK(!uk_symbolize(0x1040, &off, nb)); /* a gap */
+	CHECK(!uk_symbolize(0xfff, &off, nb));  /* before the first entry */
+	s = uk_symbolize(0x2345, &off, nb);
 	CHECK(s && !strcmp(s, "gamma") && off == 0x345);
 
 	put_table(1000000, sizeof ent, ent, sizeof ent); /* count beyond the entries */
-	CHECK(!uk_symbolize(0x3000, &off));
+	CHECK(!uk_symbolize(0x3000, &off, nb));
 	put_table(4, 4096, ent, sizeof ent); /* size beyond the section */
-	CHECK(!uk_symbolize(0x1002, &off));
+	CHECK(!uk_symbolize(0x1002, &off, nb));
 	static const uint8_t keep[] = {0x80, 0x20, 3, 'a', 0}; /* shares more than there is */
 	put_table(1, sizeof keep, keep, sizeof keep);
-	CHECK(!uk_symbolize(0x1000, &off));
+	CHECK(!uk_symbolize(0x1000, &off, nb));
 	static const uint8_t cut[] = {0x80, 0x20, 0, 'a', 'b'}; /* name runs off the end */
 	put_table(1, sizeof cut, cut, sizeof cut);
-	CHECK(!uk_symbolize(0x1000, &off));
+	CHECK(!uk_symbolize(0x1000, &off, nb));
 	static uint8_t big[300];
 	big[0] = 0x80, big[1] = 0x20, big[2] = 0;
 	memset(big + 3, 'x', sizeof big - 4); /* longer than UK_SYMTAB_NAME_MAX */
 	put_table(1, sizeof big, big, sizeof big);
-	CHECK(!uk_symbolize(0x1000, &off));
+	CHECK(!uk_symbolize(0x1000, &off, nb));
 	static const uint8_t delta[] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01};
 	put_table(1, sizeof delta, delta, sizeof delta); /* a uleb128 past 64 bits */
-	CHECK(!uk_symbolize(0x1000, &off));
+	CHECK(!uk_symbolize(0x1000, &off, nb));
 	put_table(4, sizeof ent, ent, sizeof ent);
 	__start_uk_symtab[0] ^= 1; /* wrong magic */
-	CHECK(!uk_symbolize(0x1012, &off));
+	CHECK(!uk_symbolize(0x1012, &off, nb));
 	__start_uk_symtab[0] ^= 1;
 	__start_uk_symtab[4] = 1; /* the old format */
-	CHECK(!uk_symbolize(0x1012, &off));
+	CHECK(!uk_symbolize(0x1012, &off, nb));
 	result("symtab", before);
 }
 

@@ -2,6 +2,7 @@
  * RIP as symbol+offset, registers, frame-pointer backtrace symbolized from
  * the image's own table) and end the VM with 128 + the Linux signal. */
 #include <uk/exit.h>
+#include <uk/symtab.h>
 
 #include "cpu.h"
 #include "kernel.h"
@@ -27,7 +28,8 @@ static int crashing;
 __uk_cold static void print_addr(const char *label, uint64_t a)
 {
 	uint64_t off;
-	const char *s = uk_symbolize(a, &off);
+	char name[UK_SYMTAB_NAME_MAX + 1];
+	const char *s = uk_symbolize(a, &off, name);
 	if (s)
 		uk_printk("%s0x%lx <%s+0x%lx>\n", label, a, s, off);
 	else
@@ -144,7 +146,8 @@ __uk_cold static void scan_stack(uint64_t sp)
 					     found < 8;
 	     p += 8) {
 		uint64_t v = *(uint64_t *)p, off;
-		if (in_text(v) && uk_symbolize(v, &off) && off) {
+		char name[UK_SYMTAB_NAME_MAX + 1];
+		if (in_text(v) && uk_symbolize(v, &off, name) && off) {
 			print_addr("  ", v);
 			found++;
 		}
