@@ -95,6 +95,8 @@ static int write_meta(const struct uk_plan *p, enum uk_target t, const char *ima
 	m.has_9p = p->man.has_volumes && t != UK_TARGET_XEN;
 	m.volumes = volumes_abs(&p->man);
 	m.nvolumes = p->man.volumes.n;
+	m.ports = p->man.ports.v;
+	m.nports = p->man.ports.n;
 	rc = uk_image_meta_write(image, &m, err);
 	for (size_t i = 0; i < m.nvolumes; i++)
 		free(m.volumes[i]);

@@ -93,6 +93,7 @@ int uk_image_meta_load(const char *image, struct uk_image_meta *m, struct uk_err
 	m->env = strings_from(json_object_get(root, "env"), &m->nenv);
 	m->has_9p = json_is_true(json_object_get(root, "9p"));
 	m->volumes = strings_from(json_object_get(root, "volumes"), &m->nvolumes);
+	m->ports = strings_from(json_object_get(root, "ports"), &m->nports);
 	comps = json_object_get(root, "components");
 	if (json_is_array(comps) && json_array_size(comps)) {
 		m->components = calloc(json_array_size(comps), sizeof(*m->components));
@@ -136,6 +137,8 @@ int uk_image_meta_write(const char *image, const struct uk_image_meta *m,
 		json_object_set_new(root, "9p", json_true());
 		json_object_set_new(root, "volumes", strings_to(m->volumes, m->nvolumes));
 	}
+	if (m->nports)
+		json_object_set_new(root, "ports", strings_to(m->ports, m->nports));
 	for (size_t i = 0; i < m->ncomponents; i++) {
 		const struct uk_image_component *c = &m->components[i];
 
@@ -170,6 +173,7 @@ void uk_image_meta_free(struct uk_image_meta *m)
 	free_strings(m->args, m->nargs);
 	free_strings(m->env, m->nenv);
 	free_strings(m->volumes, m->nvolumes);
+	free_strings(m->ports, m->nports);
 	for (size_t i = 0; i < m->ncomponents; i++) {
 		free(m->components[i].name);
 		free(m->components[i].version);

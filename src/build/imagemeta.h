@@ -26,6 +26,8 @@ struct uk_image_meta {
 	int has_9p;     /* built with volumes: (uk run -v works) */
 	char **volumes; /* the manifest's volumes, HOST absolute */
 	size_t nvolumes;
+	char **ports;   /* the manifest's ports, "HOSTPORT:GUESTPORT[/udp]" */
+	size_t nports;
 };
 
 /* Reads <image>.json; when absent, fills defaults from the file itself

@@ -51,7 +51,8 @@ static void help(void)
 	       "                   /mnt/NAME) over virtio-9p, read-only with :ro; repeatable;\n"
 	       "                   the image needs 'volumes:' in uk.yaml\n"
 	       "  -p [HOSTIP:]HOSTPORT:GUESTPORT[/udp]  forward HOSTIP (default 127.0.0.1)\n"
-	       "                   HOSTPORT to the guest's GUESTPORT; repeatable\n"
+	       "                   HOSTPORT to the guest's GUESTPORT; repeatable; the image's\n"
+	       "                   ports: (uk.yaml) are forwarded from 127.0.0.1 too\n"
 	       "  --net user|none  QEMU's user network (the default when the image has\n"
 	       "                   networking or -p is given: the guest is 10.0.2.15 by DHCP\n"
 	       "                   and reaches this host as 10.0.2.2), or no network device\n"
@@ -459,6 +460,31 @@ static int image_has_net(const struct uk_image_meta *meta)
 	return 0;
 }
 
+/* The image's own forwards (uk.yaml ports:) after those of -p, each from
+ * 127.0.0.1; one that -p already gives (the same host port, or the same
+ * guest port, and protocol) is left to -p. */
+static void add_image_ports(struct run_args *a, const struct uk_image_meta *meta)
+{
+	for (size_t i = 0; i < meta->nports; i++) {
+		struct uk_vm_port p;
+		const char *why;
+		size_t k;
+
+		if (uk_vm_port_parse(meta->ports[i], &p, &why) != 0)
+			continue; /* uk build wrote it; a hand-edited .json is ignored */
+		for (k = 0; k < a->nports; k++)
+			if (a->ports[k].udp == p.udp && (a->ports[k].host_port == p.host_port ||
+							 a->ports[k].guest_port == p.guest_port))
+				break;
+		if (k < a->nports)
+			continue;
+		a->ports = realloc(a->ports, (a->nports + 1) * sizeof(*a->ports));
+		if (!a->ports)
+			abort();
+		a->ports[a->nports++] = p;
+	}
+}
+
 /* `uk run` in a project builds it first, as `cargo run` does: nothing is
  * said when it was up to date; when something changed, the build's line. */
 static int rebuild(const struct run_args *a)
@@ -593,6 +619,7 @@ static int run(int argc, char **argv, struct run_args *a)
 	o.timeout_s = a->timeout;
 	o.volumes = vm_vols;
 	o.nvolumes = a->nvols;
+	add_image_ports(a, &meta);
 	o.net = a->net ? !strcmp(a->net, "user") : a->nports > 0 || image_has_net(&meta);
 	o.ports = a->ports;
 	o.nports = o.net ? a->nports : 0;

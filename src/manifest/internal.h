@@ -156,6 +156,12 @@ void mf_set_zoneinfo(struct mctx *c, const struct ynode *key,
 		     const struct ynode *val, void *obj);
 void mf_check_guest_paths(struct mctx *c, struct uk_manifest *m);
 
+/* ports.c: network: and ports:, and what they imply once all is read */
+void mf_set_ports(struct mctx *c, const struct ynode *key, const struct ynode *val, void *obj);
+void mf_set_network(struct mctx *c, const struct ynode *key, const struct ynode *val,
+		    void *obj);
+void mf_check_network(struct mctx *c, struct uk_manifest *m);
+
 /* volumes.c */
 void mf_set_volumes(struct mctx *c, const struct ynode *key, const struct ynode *val,
 		    void *obj);

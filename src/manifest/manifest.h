@@ -76,6 +76,11 @@ struct uk_manifest {
 	struct uk_strv zoneinfo;   /* zone names, as written */
 	int has_volumes;           /* volumes: is there (links the 9p client) */
 	struct uk_strv volumes;    /* HOST[:GUEST][:ro], as written */
+	int network;               /* 1: uk-net is linked (network: true, ports:
+				    * or libraries: [uk-net], which then holds
+				    * it); 0: network: false; -1: neither */
+	struct uk_strv ports;      /* "HOSTPORT:GUESTPORT[/udp]", normalized */
+	unsigned network_line, network_col, ports_line, ports_col;
 };
 
 /* component.yaml: how to compile against and link a component. Paths are
@@ -128,6 +133,11 @@ struct uk_volume {
 };
 int uk_volume_parse(const char *spec, struct uk_volume *v, const char **why);
 void uk_volume_free(struct uk_volume *v);
+
+/* A port of uk.yaml's ports:, PORT or HOSTPORT:GUESTPORT, then optionally
+ * /tcp or /udp. Returns 0, or -1 with *why saying what is wrong. */
+int uk_port_parse(const char *spec, unsigned *host, unsigned *guest, int *udp,
+		  const char **why);
 
 void uk_manifest_free(struct uk_manifest *m);
 void uk_component_free(struct uk_component *c);

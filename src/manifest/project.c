@@ -342,6 +342,8 @@ static const struct mf_field fields[] = {
 	{ .key = "zoneinfo", .required = false, .kind = MF_CUSTOM, .set = mf_set_zoneinfo },
 	{ .key = "volumes", .required = false, .kind = MF_CUSTOM, .set = mf_set_volumes },
 	{ FIELD("cache", false, MF_STR, cache) },
+	{ .key = "network", .required = false, .kind = MF_CUSTOM, .set = mf_set_network },
+	{ .key = "ports", .required = false, .kind = MF_CUSTOM, .set = mf_set_ports },
 };
 
 static const struct mf_synonym synonyms[] = {
@@ -359,7 +361,9 @@ static const struct mf_synonym synonyms[] = {
 	{ "include_dirs", "include" }, { "project", "name" },
 	{ "assets", "files" },	    { "rootfs", "files" },
 	{ "zones", "zoneinfo" },    { "timezones", "zoneinfo" },
-	{ "tzdata", "zoneinfo" },
+	{ "tzdata", "zoneinfo" },   { "net", "network" },
+	{ "networking", "network" }, { "expose", "ports" },
+	{ "publish", "ports" },
 };
 
 int uk_manifest_load(const char *path, struct uk_manifest *m,
@@ -376,11 +380,14 @@ int uk_manifest_load(const char *path, struct uk_manifest *m,
 	m->version = mf_strdup("0.0.0");
 	m->runtime = mf_strdup("uk-runtime");
 	m->memory = MEM_DEFAULT;
+	m->network = -1;
 	c.dir = m->dir;
 
 	mf_read(&c, fields, sizeof(fields) / sizeof(fields[0]), synonyms,
 		sizeof(synonyms) / sizeof(synonyms[0]), m, &io);
 	mf_check_guest_paths(&c, m);
+	if (c.diags->n == before)
+		mf_check_network(&c, m);
 	if (c.diags->n == before && m->ntargets == 0) {
 		m->targets = UK_TARGET_KVM;
 		m->target_order[0] = UK_TARGET_KVM;
@@ -423,5 +430,6 @@ void uk_manifest_free(struct uk_manifest *m)
 	free(m->files);
 	uk_strv_free(&m->zoneinfo);
 	uk_strv_free(&m->volumes);
+	uk_strv_free(&m->ports);
 	memset(m, 0, sizeof(*m));
 }

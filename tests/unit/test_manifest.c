@@ -114,6 +114,12 @@ static void dump_manifest(struct buf *b, const struct uk_manifest *m)
 	bstrv(b, "zoneinfo", &m->zoneinfo);
 	if (m->has_volumes)
 		bstrv(b, "volumes", &m->volumes);
+	if (m->network >= 0) {
+		snprintf(num, sizeof(num), "%d", m->network);
+		bkv(b, "network", num);
+	}
+	if (m->ports.n)
+		bstrv(b, "ports", &m->ports);
 }
 
 static void dump_component(struct buf *b, const struct uk_component *c)
