@@ -63,6 +63,7 @@ void uk_pmem_reserve(uint64_t start, uint64_t end);
 /* Highest free run of size bytes below limit, aligned; 0 if none. */
 uint64_t uk_pmem_alloc(uint64_t size, uint64_t limit);
 int uk_pmem_claim(uint64_t start, uint64_t size); /* 0 if it was all free */
+int uk_pmem_is_free(uint64_t start, uint64_t end);
 void uk_pmem_free(uint64_t start, uint64_t size);
 void uk_pmem_neighbours(uint64_t start, uint64_t end, uint64_t *lo, uint64_t *hi);
 uint64_t uk_pmem_free_bytes(void);
@@ -74,6 +75,19 @@ void uk_paging_map_ram_high(void);
 void uk_paging_unmap(uint64_t va);
 void uk_paging_map_mmio(uint64_t pa);
 int uk_paging_is_guard(uint64_t va);
+/* Rights of [start, end), pages of RAM, as PROT_READ 1 | PROT_WRITE 2 |
+ * PROT_EXEC 4 (0: no access); the TLB is flushed. -1 when out of memory
+ * for a page table. Read-write (3) needs no table. */
+int uk_paging_protect(uint64_t start, uint64_t end, unsigned prot);
+unsigned uk_paging_prot(uint64_t va); /* what the page at va allows */
+
+/* usermem.c: which pages of RAM are the program's (mmap, brk), a bit
+ * each. Only those may have rights other than read-write. */
+int uk_umem_init(void); /* 0, or -1 when out of memory; once */
+/* From start, the run of pages that are all (*owned = 1) or all not the
+ * program's: returns where it ends, at most end. */
+uint64_t uk_umem_run(uint64_t start, uint64_t end, int *owned);
+void uk_umem_mark(uint64_t start, uint64_t end, int owned); /* after init */
 
 /* image.c: the loaded ELF image, through __ehdr_start */
 struct uk_segment {

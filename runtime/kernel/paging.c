@@ -3,7 +3,10 @@
  *  - RAM only, never executable, except the image's PF_X segments;
  *  - the image mapped per segment with 4 KiB pages (text read-only,
  *    rodata read-only, data read-write), page 0 left out (NULL faults);
- *  - RAM above 1 GiB added; guard pages unmapped; MMIO uncached. */
+ *  - RAM above 1 GiB added; guard pages unmapped; MMIO uncached;
+ *  - the program's pages (usermem.c) with the rights mprotect/mmap give
+ *    them, 4 KiB each: every other page of RAM, free or the runtime's,
+ *    stays read-write and not executable, most of it in 2 MiB pages. */
 #include <uk/exit.h>
 
 #include "cpu.h"
@@ -29,14 +32,21 @@ static uint64_t *table(uint64_t e)
 	return (uint64_t *)(e & PTE_ADDR);
 }
 
-static uint64_t new_table(void)
+static uint64_t alloc_table(void)
 {
 	uint64_t t = uk_pmem_alloc(PAGE_SIZE, PT_LOW_LIMIT);
+	if (t)
+		uk_memset((void *)t, 0, PAGE_SIZE);
+	return t;
+}
+
+__uk_cold static uint64_t new_table(void)
+{
+	uint64_t t = alloc_table();
 	if (!t) {
 		uk_printk("uk: out of memory for page tables\n");
 		uk_plat_exit(UK_EXIT_PANIC);
 	}
-	uk_memset((void *)t, 0, PAGE_SIZE);
 	return t;
 }
 
@@ -51,20 +61,28 @@ static uint64_t *pde(uint64_t va)
 	return &table(*e)[(va >> 21) & 511];
 }
 
+/* A 2 MiB page as 512 equal 4 KiB ones (the same translations, so no
+ * flush); -1 when there is no memory for the table. */
+static int split(uint64_t *d, uint64_t t)
+{
+	if (!t)
+		return -1;
+	uint64_t *pt = (uint64_t *)t, base = *d & PTE_ADDR & ~(SZ_2M - 1);
+	uint64_t flags = *d & (PTE_NX | 0x1f);
+	for (unsigned i = 0; i < 512; i++)
+		pt[i] = (base + i * PAGE_SIZE) | flags;
+	*d = t | PTE_P | PTE_RW;
+	return 0;
+}
+
 /* The 4 KiB entry for va, splitting a 2 MiB page into 512 equal ones. */
 static uint64_t *pte(uint64_t va)
 {
 	uint64_t *d = pde(va);
-	if (!(*d & PTE_P)) {
+	if (!(*d & PTE_P))
 		*d = new_table() | PTE_P | PTE_RW;
-	} else if (*d & PTE_PS) {
-		uint64_t t = new_table(), *pt = (uint64_t *)t;
-		uint64_t base = *d & PTE_ADDR & ~(SZ_2M - 1);
-		uint64_t flags = *d & (PTE_NX | 0x1f);
-		for (unsigned i = 0; i < 512; i++)
-			pt[i] = (base + i * PAGE_SIZE) | flags;
-		*d = t | PTE_P | PTE_RW;
-	}
+	else if (*d & PTE_PS)
+		split(d, new_table());
 	return &table(*d)[(va >> 12) & 511];
 }
 
@@ -160,4 +178,51 @@ void uk_paging_map_mmio(uint64_t pa)
 {
 	*pte(pa) = pa | PTE_P | PTE_RW | PTE_PCD | PTE_PWT | nx;
 	__asm__ volatile("invlpg (%0)" : : "r"(pa) : "memory");
+}
+
+#define RIGHTS (PTE_P | PTE_RW | PTE_NX)
+
+/* PROT_NONE is "not present" (the address stays in the entry); x86 has
+ * no write-only or execute-only pages: both are readable, as on Linux. */
+static uint64_t rights(unsigned prot)
+{
+	if (!(prot & 7))
+		return 0;
+	return PTE_P | (prot & 2 ? PTE_RW : 0) | (prot & 4 ? 0 : nx);
+}
+
+int uk_paging_protect(uint64_t start, uint64_t end, unsigned prot)
+{
+	uint64_t want = rights(prot), rw = PTE_P | PTE_RW | nx, changed = 0;
+	for (uint64_t va = start; va < end;) {
+		uint64_t *d = pde(va), next = ALIGN_DOWN(va, SZ_2M) + SZ_2M;
+		if ((*d & PTE_PS) && want == rw) { /* read-write already */
+			va = next;
+			continue;
+		}
+		if ((*d & PTE_PS) && split(d, alloc_table()))
+			return -1;
+		uint64_t *pt = table(*d);
+		for (; va < end && va < next; va += PAGE_SIZE) {
+			uint64_t *e = &pt[(va >> 12) & 511];
+			if ((*e & RIGHTS) == want)
+				continue;
+			*e = va | want; /* identity-mapped */
+			if (++changed <= 32)
+				__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+		}
+	}
+	if (changed > 32) /* cheaper than one invlpg per page */
+		flush_tlb();
+	return 0;
+}
+
+__uk_cold unsigned uk_paging_prot(uint64_t va)
+{
+	uint64_t e = *pde(va);
+	if ((e & PTE_P) && !(e & PTE_PS))
+		e = table(e)[(va >> 12) & 511];
+	if (!(e & PTE_P))
+		return 0;
+	return 1 | (e & PTE_RW ? 2 : 0) | (nx && !(e & PTE_NX) ? 4 : 0);
 }

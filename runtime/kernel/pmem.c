@@ -103,17 +103,24 @@ uint64_t uk_pmem_alloc(uint64_t size, uint64_t limit)
 	return best;
 }
 
+/* Free runs touching each other are always merged: a free range is inside
+ * one run. */
+int uk_pmem_is_free(uint64_t start, uint64_t end)
+{
+	for (struct run *r = free_list; r && (uint64_t)r <= start; r = r->next)
+		if (end <= end_of(r))
+			return 1;
+	return 0;
+}
+
 int uk_pmem_claim(uint64_t start, uint64_t size)
 {
 	uint64_t end = ALIGN_UP(start + size, PAGE_SIZE);
 	start = ALIGN_DOWN(start, PAGE_SIZE);
-	for (struct run *r = free_list; r; r = r->next) {
-		if ((uint64_t)r <= start && end <= end_of(r)) {
-			uk_pmem_reserve(start, end);
-			return 0;
-		}
-	}
-	return -1;
+	if (!uk_pmem_is_free(start, end))
+		return -1;
+	uk_pmem_reserve(start, end);
+	return 0;
 }
 
 uint64_t uk_pmem_free_bytes(void)

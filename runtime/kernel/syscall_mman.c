@@ -1,16 +1,19 @@
 /* Memory system calls over the identity-mapped page allocator: anonymous
  * mappings are physical runs, zeroed on allocation; brk grows up from the
  * end of the image (the allocator hands out memory from the top down).
- * A file mapping is an anonymous one filled with the file's bytes
- * (mman_file.c, linked with the file systems). */
+ * usermem.c says which pages are the program's, and only those are ever
+ * freed, replaced or given other rights than read-write (paging.c), so a
+ * call on memory the program never mapped does what Linux does with an
+ * unmapped range and nothing else. A file mapping is an anonymous one
+ * filled with the file's bytes (mman_file.c, linked with the file
+ * systems). */
 #include "file.h"
-#include "syscall.h"
+#include "mman.h"
 
+#define MAP_TYPE      0x0f
 #define MAP_FIXED     0x10
 #define MAP_ANONYMOUS 0x20
 #define MAP_FIXED_NOREPLACE 0x100000
-#define MREMAP_MAYMOVE 1
-#define MADV_DONTNEED 4
 
 static uint64_t brk_start, brk_cur;
 
@@ -20,121 +23,154 @@ static uint64_t brk_start, brk_cur;
 __attribute__((weak)) long uk_mmap_file_check(struct uk_file *f, long prot, long flags);
 __attribute__((weak)) long uk_mmap_file_fill(struct uk_file *f, uint64_t addr, uint64_t len,
 					     long prot, long flags, uint64_t off);
-__attribute__((weak)) void uk_munmap_file(uint64_t addr, uint64_t len);
+/* link_wx.c, linked when the manifest allows writable-and-executable memory */
+extern const char uk_link_wx[] __attribute__((weak));
 
-/* Memory that never belongs to the program's mappings. */
-static int bad_range(uint64_t p, uint64_t len)
+int uk_mman_wx_refused(long prot)
 {
-	return (p & (PAGE_SIZE - 1)) || p < 0x100000 || p + len < p ||
-	       (p < uk_image_end() && p + len > 0x100000);
+	return (prot & PROT_WX) == PROT_WX && !uk_link_wx;
+}
+
+/* Gives back the program's pages in [p, end): rights back to read-write
+ * (what free memory has), shared file mappings written back first. */
+void uk_mman_unmap(uint64_t p, uint64_t end)
+{
+	for (uint64_t q; p < end; p = q) {
+		int owned;
+		q = uk_umem_run(p, end, &owned);
+		if (!owned)
+			continue;
+		uk_paging_protect(p, q, PROT_RW); /* never needs a table */
+		if (uk_munmap_file)
+			uk_munmap_file(p, q - p);
+		uk_umem_mark(p, q, 0);
+		uk_pmem_free(p, q - p);
+	}
+}
+
+int uk_mman_owned_all(uint64_t p, uint64_t end)
+{
+	int owned;
+	return p == end || (uk_umem_run(p, end, &owned) == end && owned);
+}
+
+/* New pages of the program: its own, zeroed, then given their rights. */
+int uk_mman_take(uint64_t p, uint64_t end, unsigned prot)
+{
+	uk_umem_mark(p, end, 1);
+	uk_memset((void *)p, 0, end - p);
+	if (prot != PROT_RW && uk_paging_protect(p, end, prot)) {
+		uk_mman_unmap(p, end);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* MAP_FIXED: what the program has there is replaced, the rest must be
+ * free memory (an identity-mapped address space has nothing else to give). */
+__uk_cold static long place_fixed(uint64_t p, uint64_t end, int noreplace)
+{
+	for (uint64_t q, s = p; s < end; s = q) {
+		int owned;
+		q = uk_umem_run(s, end, &owned);
+		if (owned && noreplace)
+			return -EEXIST;
+		if (!owned && !uk_pmem_is_free(s, q))
+			return -ENOMEM;
+	}
+	uk_mman_unmap(p, end);
+	return uk_pmem_claim(p, end - p) ? -ENOMEM : 0;
+}
+
+/* The file's bytes in new pages of the program, then their rights. */
+__uk_cold static long map_file(struct uk_file *f, uint64_t addr, uint64_t len, long prot,
+			       long flags, uint64_t off)
+{
+	long r = uk_mman_take(addr, addr + len, PROT_RW);
+	if (!r && (r = uk_mmap_file_fill(f, addr, len, prot, flags, off)) >= 0 &&
+	    prot != PROT_RW && uk_paging_protect(addr, addr + len, (unsigned)prot))
+		r = -ENOMEM;
+	if (r < 0) {
+		uk_mman_unmap(addr, addr + len);
+		return r;
+	}
+	return (long)addr;
 }
 
 SYSCALL(mmap)
 {
 	uint64_t addr = (uint64_t)a[0], len = ALIGN_UP((uint64_t)a[1], PAGE_SIZE);
-	long flags = a[3];
+	long prot = a[2] & 7, flags = a[3]; /* other bits mean nothing to mmap */
 	uint64_t off = (uint64_t)a[5];
 	struct uk_file *f = 0;
-	if (!(flags & MAP_ANONYMOUS)) { /* in Linux's order of checks */
-		if (off & (PAGE_SIZE - 1))
-			return -EINVAL;
-		if (!(f = uk_fd_get(a[4])) || (f->flags & UK_O_PATH))
-			return -EBADF;
-	}
-	if (!a[1] || !len)
+	if (off & (PAGE_SIZE - 1)) /* in Linux's order of checks */
 		return -EINVAL;
+	if (!(flags & MAP_ANONYMOUS) && (!(f = uk_fd_get(a[4])) || (f->flags & UK_O_PATH)))
+		return -EBADF;
+	if (uk_mman_wx_refused(prot))
+		return -EACCES;
+	if (!a[1])
+		return -EINVAL;
+	if (!len)
+		return -ENOMEM;
 	if (f) {
 		if (off + len < off)
 			return -EOVERFLOW;
-		long r = uk_mmap_file_check ? uk_mmap_file_check(f, a[2], flags) : -ENODEV;
+		long r = uk_mmap_file_check ? uk_mmap_file_check(f, prot, flags) : -ENODEV;
 		if (r < 0)
 			return r;
 		if (r == 1) /* /dev/zero */
 			f = 0;
+	} else if ((flags & MAP_TYPE) != 1 && (flags & MAP_TYPE) != 2) {
+		return -EINVAL; /* neither MAP_SHARED nor MAP_PRIVATE */
 	}
+	if (uk_umem_init())
+		return -ENOMEM;
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-		if (bad_range(addr, len) || uk_pmem_claim(addr, len))
+		if (addr & (PAGE_SIZE - 1))
+			return -EINVAL;
+		if (len > TASK_SIZE || addr > TASK_SIZE - len)
 			return -ENOMEM;
+		long r = place_fixed(addr, addr + len, !!(flags & MAP_FIXED_NOREPLACE));
+		if (r < 0)
+			return r;
 	} else if (!(addr = uk_pmem_alloc(len, ~0ull))) {
 		return -ENOMEM;
 	}
-	uk_memset((void *)addr, 0, len);
-	if (f) {
-		long r = uk_mmap_file_fill(f, addr, len, a[2], flags, off);
-		if (r < 0) {
-			uk_pmem_free(addr, len);
-			return r;
-		}
-	}
-	return (long)addr;
+	if (f)
+		return map_file(f, addr, len, prot, flags, off);
+	return uk_mman_take(addr, addr + len, (unsigned)prot) ?: (long)addr;
 }
 
 SYSCALL(munmap)
 {
-	uint64_t p = (uint64_t)a[0], len = ALIGN_UP((uint64_t)a[1], PAGE_SIZE);
-	if (!len || bad_range(p, len))
+	uint64_t p = (uint64_t)a[0], len = (uint64_t)a[1];
+	if ((p & (PAGE_SIZE - 1)) || !len || p > TASK_SIZE || len > TASK_SIZE - p)
 		return -EINVAL;
-	if (uk_munmap_file)
-		uk_munmap_file(p, len); /* shared file mappings are written back */
-	uk_pmem_reserve(p, p + len); /* parts already free are not freed twice */
-	uk_pmem_free(p, len);
+	uk_mman_unmap(p, p + ALIGN_UP(len, PAGE_SIZE));
 	return 0;
+}
+
+/* The rest, linked with uk_link_mman (link_mman.c) when the program has
+ * musl's mprotect, mremap or madvise (runtime/link-if/mman): hello has
+ * none of them. */
+__attribute__((weak)) long uk_sys_mprotect(const long *a);
+__attribute__((weak)) long uk_sys_mremap(const long *a);
+__attribute__((weak)) long uk_sys_madvise(const long *a);
+
+SYSCALL(mprotect)
+{
+	return uk_sys_mprotect ? uk_sys_mprotect(a) : -ENOSYS;
 }
 
 SYSCALL(mremap)
 {
-	uint64_t old = (uint64_t)a[0];
-	uint64_t oldlen = ALIGN_UP((uint64_t)a[1], PAGE_SIZE);
-	uint64_t newlen = ALIGN_UP((uint64_t)a[2], PAGE_SIZE);
-	if (!newlen || bad_range(old, oldlen))
-		return -EINVAL;
-	if (uk_munmap_file) /* written back: the new mapping is a private copy */
-		uk_munmap_file(old, oldlen);
-	if (newlen <= oldlen) {
-		if (newlen < oldlen)
-			uk_pmem_free(old + newlen, oldlen - newlen);
-		return (long)old;
-	}
-	uint64_t lo, hi;
-	uk_pmem_neighbours(old, old + oldlen, &lo, &hi);
-	if (old + newlen <= hi) { /* grows in place */
-		uk_pmem_claim(old + oldlen, newlen - oldlen);
-		uk_memset((void *)(old + oldlen), 0, newlen - oldlen);
-		return (long)old;
-	}
-	if ((a[3] & MREMAP_MAYMOVE) && hi - lo >= newlen) {
-		/* slides down over the free run below: big blocks that keep
-		 * growing stay at one end of memory instead of cutting it up */
-		uint64_t p = hi - newlen;
-		uk_pmem_claim(p, old - p);
-		if (hi > old + oldlen)
-			uk_pmem_claim(old + oldlen, hi - (old + oldlen));
-		uk_memcpy((void *)p, (void *)old, oldlen); /* forward copy, p < old */
-		uk_memset((void *)(p + oldlen), 0, newlen - oldlen);
-		return (long)p;
-	}
-	if (!(a[3] & MREMAP_MAYMOVE))
-		return -ENOMEM;
-	uint64_t p = uk_pmem_alloc(newlen, ~0ull);
-	if (!p)
-		return -ENOMEM;
-	uk_memcpy((void *)p, (void *)old, oldlen);
-	uk_memset((void *)(p + oldlen), 0, newlen - oldlen);
-	uk_pmem_free(old, oldlen);
-	return (long)p;
-}
-
-SYSCALL(mprotect)
-{
-	(void)a; /* accepted: every mapping stays read-write */
-	return 0;
+	return uk_sys_mremap ? uk_sys_mremap(a) : -ENOSYS;
 }
 
 SYSCALL(madvise)
 {
-	if (a[2] == MADV_DONTNEED && !bad_range((uint64_t)a[0], (uint64_t)a[1]))
-		uk_memset((void *)a[0], 0, ALIGN_UP((uint64_t)a[1], PAGE_SIZE));
-	return 0;
+	return uk_sys_madvise ? uk_sys_madvise(a) : -ENOSYS;
 }
 
 SYSCALL(brk)
@@ -146,11 +182,11 @@ SYSCALL(brk)
 		return (long)brk_cur;
 	uint64_t have_end = ALIGN_UP(brk_cur, PAGE_SIZE), want_end = ALIGN_UP(want, PAGE_SIZE);
 	if (want_end > have_end) {
-		if (uk_pmem_claim(have_end, want_end - have_end))
+		if (uk_umem_init() || uk_pmem_claim(have_end, want_end - have_end) ||
+		    uk_mman_take(have_end, want_end, PROT_RW))
 			return (long)brk_cur;
-		uk_memset((void *)have_end, 0, want_end - have_end);
 	} else if (want_end < have_end) {
-		uk_pmem_free(want_end, have_end - want_end);
+		uk_mman_unmap(want_end, have_end);
 	}
 	brk_cur = want;
 	return (long)brk_cur;
