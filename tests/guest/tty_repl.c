@@ -6,33 +6,36 @@
 #include <stdio.h>
 #include <unistd.h>
 
+static void show(const char *buf, long n)
+{
+	printf("got %ld [", n);
+	for (long i = 0; i < n; i++)
+		printf(buf[i] == '\n' ? "\\n" : (unsigned char)buf[i] < 32 ? "^%c" : "%c",
+		       buf[i] < 32 ? buf[i] + 64 : buf[i]);
+	printf("]\n");
+}
+
 int main(void)
 {
 	char buf[256];
 	long n;
 	setvbuf(stdout, 0, _IONBF, 0);
-	int tty = isatty(0);
-	long have = 0;
-	for (;;) {
-		printf(tty || !have ? "> " : "");
-		if (!tty) {
-			while (have < (long)sizeof buf && (n = read(0, buf + have, sizeof buf - have)) > 0)
-				have += n;
-			if (!have)
-				break;
-			n = have;
-			have = -1;
-		} else if ((n = read(0, buf, sizeof buf)) <= 0) {
-			break;
+	if (!isatty(0)) {
+		long have = 0;
+		while (have < (long)sizeof buf && (n = read(0, buf + have, sizeof buf - have)) > 0)
+			have += n;
+		printf("> ");
+		if (have) {
+			show(buf, have);
+			printf("> ");
 		}
-		printf("got %ld [", n);
-		for (long i = 0; i < n; i++)
-			printf(buf[i] == '\n' ? "\\n" : (unsigned char)buf[i] < 32 ? "^%c" : "%c",
-			       buf[i] < 32 ? buf[i] + 64 : buf[i]);
-		printf("]\n");
-		if (have < 0) {
-			n = 0;
-			break;
+		n = n < 0 ? n : 0;
+	} else {
+		for (;;) {
+			printf("> ");
+			if ((n = read(0, buf, sizeof buf)) <= 0)
+				break;
+			show(buf, n);
 		}
 	}
 	printf("bye %ld\n", n);
