@@ -671,5 +671,8 @@ int cmd_run(int argc, char **argv)
 		uk_volume_free(&a.vols[i]);
 	free(a.vols);
 	free(a.ports);
+	for (size_t i = 0; i < a.nenv; i++)
+		free(a.env[i]);
+	free(a.env);
 	return rc;
 }
