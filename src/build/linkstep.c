@@ -62,6 +62,10 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 	 * Xen has no virtio */
 	if (ls->plan->man.has_volumes && ls->target != UK_TARGET_XEN)
 		uk_strv_push(&keep, "uk_link_9p");
+	/* allow_wx: the anchor that lets memory be writable and executable
+	 * (runtime/kernel/link_wx.c) */
+	if (ls->plan->man.allow_wx)
+		uk_strv_push(&keep, "uk_link_wx");
 	uk_plan_link_if(ls->plan, &link_if);
 	hash_str(&h, "uk-link-2 " UK_VERSION);
 	hash_str(&h, ls->linker);

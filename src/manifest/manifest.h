@@ -81,6 +81,7 @@ struct uk_manifest {
 				    * it); 0: network: false; -1: neither */
 	struct uk_strv ports;      /* "HOSTPORT:GUESTPORT[/udp]", normalized */
 	unsigned network_line, network_col, ports_line, ports_col;
+	int allow_wx;              /* allow_wx: true (links runtime/kernel/link_wx.c) */
 };
 
 /* component.yaml: how to compile against and link a component. Paths are

@@ -217,6 +217,30 @@ static void set_memory(struct mctx *c, const struct ynode *key,
 		m->memory = v;
 }
 
+/* allow_wx: true or false, unquoted (a quoted "true" is a string), as
+ * network: */
+static void set_allow_wx(struct mctx *c, const struct ynode *key,
+			 const struct ynode *val, void *obj)
+{
+	struct uk_manifest *m = obj;
+	char q[MF_QBUF];
+
+	(void)key;
+	if (val->kind == YN_SCALAR && val->plain &&
+	    (!strcmp(val->s, "true") || !strcmp(val->s, "false"))) {
+		m->allow_wx = !strcmp(val->s, "true");
+		return;
+	}
+	if (val->kind != YN_SCALAR) {
+		mf_diag_at(c, val, "'allow_wx' must be true or false, not %s", mf_kind(val));
+		return;
+	}
+	mf_q(val->s, q, sizeof(q));
+	mf_hint(mf_diag_at(c, val, "'allow_wx' must be true or false, not '%s'", q),
+		"write it without quotes; true lets the program have memory that is "
+		"writable and executable at once (a JIT)");
+}
+
 struct keyref {
 	const struct ynode *k;
 	size_t idx; /* pair number in the mapping */
@@ -344,6 +368,7 @@ static const struct mf_field fields[] = {
 	{ FIELD("cache", false, MF_STR, cache) },
 	{ .key = "network", .required = false, .kind = MF_CUSTOM, .set = mf_set_network },
 	{ .key = "ports", .required = false, .kind = MF_CUSTOM, .set = mf_set_ports },
+	{ .key = "allow_wx", .required = false, .kind = MF_CUSTOM, .set = set_allow_wx },
 };
 
 static const struct mf_synonym synonyms[] = {
@@ -364,6 +389,8 @@ static const struct mf_synonym synonyms[] = {
 	{ "tzdata", "zoneinfo" },   { "net", "network" },
 	{ "networking", "network" }, { "expose", "ports" },
 	{ "publish", "ports" },
+	{ "wx", "allow_wx" },	    { "allow_rwx", "allow_wx" },
+	{ "jit", "allow_wx" },	    { "execmem", "allow_wx" },
 };
 
 int uk_manifest_load(const char *path, struct uk_manifest *m,

@@ -5,7 +5,7 @@
 # 139, as SIGSEGV does on Linux (the same program run here as a static
 # musl Linux program must end with 139 too, after the same output); a JIT
 # (read-write, code written, read-execute) works; W^X: PROT_WRITE|PROT_EXEC
-# is EACCES; musl's malloc gets the
+# is EACCES unless uk.yaml says allow_wx: true; musl's malloc gets the
 # guard page it maps over the program break; munmap of memory the program
 # never mapped does nothing.
 . "$(dirname "$0")/lib.sh"
@@ -18,8 +18,9 @@ project() { # DIR EXTRA-YAML
 		printf 'spec: 1\nname: memprot\nversion: 0.1.0\nsources: [src/main.c]\nmemory: 64M\n%s' \
 			"$2" >"$1/uk.yaml" && "$UK" build -C "$1" >/dev/null
 }
-if ! out=$(project "$tmp/p" "" 2>&1); then
-	fail memprot-build "$out"
+if ! out=$(project "$tmp/p" "" 2>&1) || ! out2=$(project "$tmp/wx" "allow_wx: true
+" 2>&1); then
+	fail memprot-build "$out ${out2:-}"
 	exit 0
 fi
 linux=
@@ -82,6 +83,15 @@ returned 42'
 run wx-refused "$tmp/p" wx 'mmap rwx: Permission denied
 mprotect wx: Permission denied
 mprotect rx: ok'
+run wx-allowed "$tmp/wx" wx 'mmap rwx: ok
+returned 42
+mprotect wx: ok
+mprotect rx: ok'
+for d in p wx; do
+	grep -Eq '"section": ?".rodata.uk_link_wx"' "$tmp/$d/build/kvm/memprot.report.json"
+	echo $? >"$tmp/kept.$d"
+done
+check memprot-wx-linked test "$(cat "$tmp/kept.p") $(cat "$tmp/kept.wx")" = "1 0"
 run munmap-unmapped "$tmp/p" munmap-all 'munmap 0
 mprotect -1 Out of memory
 still here'

@@ -120,6 +120,8 @@ static void dump_manifest(struct buf *b, const struct uk_manifest *m)
 	}
 	if (m->ports.n)
 		bstrv(b, "ports", &m->ports);
+	if (m->allow_wx)
+		bkv(b, "allow_wx", "true");
 }
 
 static void dump_component(struct buf *b, const struct uk_component *c)
