@@ -19,7 +19,8 @@ done
 accel=tcg
 [[ " $accels " == *" kvm "* ]] && accel=kvm
 net=$UK_ROOT/tests/net
-base=$((20000 + ($$ % 2000) * 10))
+# below 32768, where Linux picks ephemeral ports (a forward must not meet one)
+base=$((20000 + ($$ % 1200) * 10))
 http_port=$base udp_port=$((base + 1)) closed_port=$((base + 2)) fwd_port=$((base + 3))
 fwd_port2=$((base + 4))
 
