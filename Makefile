@@ -14,15 +14,7 @@ PKGS      := jansson
 DEPLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson) -ldl -lpthread
 # The name libbfd's package installs (libbfd.so itself is only in binutils-dev).
 BFD_SONAME := $(notdir $(realpath $(shell $(CC) -print-file-name=libbfd.so)))
-# V=1 shows every command; by default one short line a step.
-ifeq ($(V),1)
-say =
-Q :=
-else
-say = @printf '  %-7s %s\n' '$(1)' '$(2)';
-Q := @
-MAKEFLAGS += --no-print-directory
-endif
+include mk/quiet.mk
 WARN      := -Wall -Wextra -Werror
 BASEFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -g -Isrc -MMD -MP \
              -DUK_VERSION='"$(VERSION)"'
