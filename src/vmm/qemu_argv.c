@@ -27,7 +27,7 @@ static void push(struct argv_builder *b, const char *s)
 /* QEMU reads "-drive file=X,...", "-qmp unix:X,..." and the like as
  * option lists, where a comma in X starts another option unless doubled:
  * a path under "a,b/" would otherwise add options of its own. */
-static char *qemu_escape(const char *s)
+char *uk_vm_qemu_escape(const char *s)
 {
 	char *out = malloc(2 * strlen(s) + 1), *p = out;
 
@@ -45,7 +45,7 @@ static char *qemu_escape(const char *s)
 /* fmt with one %s, filled with the path a escaped for QEMU */
 static void pushf(struct argv_builder *b, const char *fmt, const char *a)
 {
-	char *s, *e = qemu_escape(a);
+	char *s, *e = uk_vm_qemu_escape(a);
 
 	if (asprintf(&s, fmt, e) < 0)
 		abort();

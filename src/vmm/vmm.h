@@ -104,4 +104,8 @@ int uk_vm_disk_copy(const char *disk, const char *cmdline, char **copy,
  * status. -1 with a hint on booting by hand when xl is not installed. */
 int uk_vm_run_xl(const char *image, int *status, struct uk_error *err);
 
+/* A value for one of QEMU's option lists ("-drive file=X,..."): commas
+ * doubled, as QEMU requires (malloc'd). */
+char *uk_vm_qemu_escape(const char *s);
+
 #endif

@@ -10,25 +10,9 @@
 
 #include "vmm/vmm.h"
 
-/* QEMU's option syntax doubles a comma inside a value. */
-static char *escape_commas(const char *s)
-{
-	char *out = malloc(2 * strlen(s) + 1), *p = out;
-
-	if (!out)
-		abort();
-	for (; *s; s++) {
-		*p++ = *s;
-		if (*s == ',')
-			*p++ = ',';
-	}
-	*p = '\0';
-	return out;
-}
-
 char *uk_vm_volume_fsdev(const struct uk_vm_volume *v, size_t i)
 {
-	char *path = escape_commas(v->host), *s;
+	char *path = uk_vm_qemu_escape(v->host), *s;
 
 	if (asprintf(&s, "local,id=ukfs%zu,path=%s,security_model=none%s", i, path,
 		     v->ro ? ",readonly=on" : "") < 0)
