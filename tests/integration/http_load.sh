@@ -6,9 +6,10 @@
 #   - a client that connects and never sends while 20 others are served
 #   - a peer that resets (SO_LINGER 0) in the middle of an 8 MiB download
 # and after each, the server's open descriptors (HTTP_STATS's /.stats) back
-# to what they were before.
+# to what they were before; then tests/net/bulk.c in a guest: 256 MiB each
+# way over one connection, checksummed at both ends.
 . "$(dirname "$0")/lib.sh"
-for t in curl wrk python3; do
+for t in curl wrk python3 gcc; do
 	if ! command -v $t >/dev/null; then
 		fail http-load-setup "$t is missing (scripts/install-deps)"
 		exit 0
@@ -136,3 +137,34 @@ wait $vm
 rc=$?
 vm=
 [ $rc = 0 ] && pass http-load-exit || fail http-load-exit "status $rc: $(tail -n 5 web/out web/err)"
+
+# --- 256 MiB each way, checksummed
+bport=$((port + 2000))
+mkdir -p bulk/src
+cp "$UK_ROOT/tests/net/bulk.c" bulk/src/main.c
+printf 'spec: 1\nname: bulk\nsources: [src/main.c]\nmemory: 128M\nports: ["%s:8080"]\ncmdline: [serve, "8080"]\n' \
+	$bport >bulk/uk.yaml
+if ! "$UK" build -C bulk >bulk/build.log 2>&1 || ! gcc -O2 -o bulk/host "$UK_ROOT/tests/net/bulk.c" 2>bulk/gcc.log; then
+	fail http-load-bulk "build: $(tail -n 5 bulk/build.log bulk/gcc.log)"
+else
+	timeout 300 "$UK" run -C bulk --no-build --accel $accel --timeout 280 </dev/null >bulk/out 2>bulk/err &
+	vm=$!
+	for i in $(seq 600); do
+		grep -q '^listening$' bulk/out && break
+		kill -0 $vm 2>/dev/null || break
+		sleep 0.1
+	done
+	start=$(date +%s.%N)
+	got=$(timeout 250 bulk/host send 127.0.0.1 $bport $((256 << 20)) 2>&1)
+	secs=$(echo "$(date +%s.%N) - $start" | bc 2>/dev/null)
+	wait $vm
+	rc=$?
+	vm=
+	if [ "$got" = "to the peer: checksum ok; from the peer: checksum ok" ] && [ $rc = 0 ] &&
+		grep -q '^served 268435456 bytes each way$' bulk/out; then
+		pass http-load-bulk
+		echo "bulk: 256 MiB each way in ${secs:-?} s ($accel)"
+	else
+		fail http-load-bulk "$got; status $rc; $(tail -n 3 bulk/out bulk/err)"
+	fi
+fi
