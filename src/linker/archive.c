@@ -1,10 +1,15 @@
-/* Inputs: plain objects are mapped and parsed directly. Archives (GNU ar
- * format) are read here, over the mapped file and bounds-checked: the
- * symbol index (the "/" or "/SYM64/" member) says which member defines
- * each symbol; members become lazy definitions, parsed by input.c only
- * when an undefined reference needs them, like ld does. Every member is
- * checked to be ELF (a stray file in an archive is an error, not silently
- * ignored); a member's name is formatted only when it is loaded. */
+/* Inputs: plain objects are mapped and parsed directly. Archives: libbfd
+ * (the project's chosen reader of archives) checks the format and reads
+ * the symbol index (armap), which says which member defines each symbol;
+ * members become lazy definitions, parsed by input.c only when an
+ * undefined reference needs them, like ld does. The member headers are
+ * walked here, over the mapped file and bounds-checked, so every member is
+ * known to be ELF (a stray file in an archive is an error, not silently
+ * ignored) and opening one costs no I/O; a member's name is formatted
+ * only when it is loaded. */
+#define PACKAGE "uk"
+#define PACKAGE_VERSION "0"
+#include <bfd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,9 +26,6 @@ struct member {
 struct members {
 	struct member *v;
 	size_t n, cap;
-	const uint8_t *index;  /* the symbol index member's bytes, or NULL */
-	size_t index_size;
-	int index64;           /* "/SYM64/": 64-bit counts and offsets */
 };
 
 static struct lk_obj *new_obj(struct lk_ctx *c, const char *path)
@@ -86,14 +88,7 @@ static int walk_members(struct lk_ctx *c, const char *path, const uint8_t *d,
 			return uk_errorf(c->err, "%s: malformed archive: member "
 					 "at offset %zu extends past the end",
 					 path, off);
-		if (h[0] == '/' && h[1] == ' ' && !ms->index) {
-			ms->index = h + 60;
-			ms->index_size = len;
-		} else if (!memcmp(h, "/SYM64/ ", 8) && !ms->index) {
-			ms->index = h + 60;
-			ms->index_size = len;
-			ms->index64 = 1;
-		} else if (h[0] == '/' && h[1] == '/' && h[2] == ' ') {
+		if (h[0] == '/' && h[1] == '/' && h[2] == ' ') {
 			longnames = (const char *)h + 60;
 			nlong = len;
 		} else if (h[0] != '/' || (h[1] >= '0' && h[1] <= '9')) {
@@ -131,58 +126,27 @@ static struct member *find_member(struct members *ms, uint64_t hdr)
 	return lo < ms->n && ms->v[lo].hdr == hdr ? &ms->v[lo] : NULL;
 }
 
-static uint64_t be(const uint8_t *p, int w)
+static int bfd_fail(struct lk_ctx *c, const char *path, const char *what)
 {
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < w; i++)
-		v = v << 8 | p[i];
-	return v;
+	uk_errorf(c->err, "%s: %s: %s", path, what, bfd_errmsg(bfd_get_error()));
+	return uk_hintf(c->err, "check that the archive is a complete ar file made by 'ar rcs'");
 }
 
-static int bad_index(struct lk_ctx *c, const char *path, const char *what)
+static int add_stubs(struct lk_ctx *c, const char *path, bfd *a, struct members *ms)
 {
-	uk_errorf(c->err, "%s: malformed archive: symbol index %s", path, what);
-	return uk_hintf(c->err, "rebuild the index with 'ranlib %s'", path);
-}
+	struct lk_obj **stubs = lk_xcalloc(ms->n, sizeof(*stubs));
+	symindex i = BFD_NO_MORE_SYMBOLS;
+	carsym *cs;
 
-/* The index: a big-endian count N, N member header offsets, then N
- * NUL-terminated names (4-byte fields, or 8-byte ones for /SYM64/). */
-static int add_stubs(struct lk_ctx *c, const char *path, struct members *ms)
-{
-	const int w = ms->index64 ? 8 : 4;
-	const uint8_t *ix = ms->index;
-	const char *names, *end;
-	struct lk_obj **stubs;
-	uint64_t n, i;
-
-	if (ms->index_size < (size_t)w)
-		return bad_index(c, path, "is truncated");
-	n = be(ix, w);
-	if (n > (ms->index_size - w) / w)
-		return bad_index(c, path, "is truncated");
-	names = (const char *)ix + w + n * w;
-	end = (const char *)ix + ms->index_size;
-	stubs = lk_xcalloc(ms->n, sizeof(*stubs));
-	for (i = 0; i < n; i++) {
-		struct member *m = find_member(ms, be(ix + w + i * w, w));
-		const char *nm = names;
+	while ((i = bfd_get_next_mapent(a, i, &cs)) != BFD_NO_MORE_SYMBOLS) {
+		struct member *m = find_member(ms, cs->file_offset);
 		struct lk_obj *o;
 
-		while (names < end && *names)
-			names++;
-		if (names >= end) {
-			free(stubs);
-			return bad_index(c, path, "names run past its end");
-		}
-		names++;
 		if (!m) {
 			free(stubs);
 			uk_errorf(c->err, "%s: malformed archive: symbol index "
 				  "names a member at offset %llu that does not "
-				  "exist", path,
-				  (unsigned long long)be(ix + w + i * w, w));
+				  "exist", path, (unsigned long long)cs->file_offset);
 			return uk_hintf(c->err, "rebuild the index with "
 					"'ranlib %s'", path);
 		}
@@ -198,7 +162,7 @@ static int add_stubs(struct lk_ctx *c, const char *path, struct members *ms)
 			lk_push(&c->all, &c->nall, &c->capall, sizeof(o), &o);
 			stubs[m - ms->v] = o;
 		}
-		lk_add_lazy(c, o, nm);
+		lk_add_lazy(c, o, cs->name);
 	}
 	free(stubs);
 	return 0;
@@ -207,22 +171,53 @@ static int add_stubs(struct lk_ctx *c, const char *path, struct members *ms)
 static int read_archive(struct lk_ctx *c, const char *path,
 			const uint8_t *data, size_t size)
 {
+	static int inited;
 	struct members ms = { 0 };
+	bfd *a;
 	int rc;
 
+	if (!inited) {
+		bfd_init();
+		inited = 1;
+	}
 	if (!memcmp(data, "!<thin>\n", 8))
 		return uk_errorf(c->err, "%s: thin archives are not supported",
 				 path);
-	rc = walk_members(c, path, data, size, &ms);
-	if (rc == 0 && !ms.index && ms.n) {
-		uk_errorf(c->err, "%s: archive has no symbol index", path);
-		rc = uk_hintf(c->err, "run 'ranlib %s' (or make it with "
-				      "'ar rcs')", path);
-	} else if (rc == 0 && ms.index) {
-		rc = add_stubs(c, path, &ms);
+	if (walk_members(c, path, data, size, &ms) < 0) {
+		free(ms.v);
+		return -1;
+	}
+	a = bfd_openr(path, "elf64-x86-64");
+	if (!a) {
+		free(ms.v);
+		return bfd_fail(c, path, "cannot open archive");
+	}
+	/* the armap's names live in the bfd: it stays open until the end */
+	lk_push(&c->bfds, &c->nbfds, &c->capbfds, sizeof(a), &a);
+	if (!bfd_check_format(a, bfd_archive)) {
+		rc = bfd_fail(c, path, "malformed archive");
+	} else if (!bfd_has_map(a)) {
+		if (ms.n) {
+			uk_errorf(c->err, "%s: archive has no symbol index", path);
+			rc = uk_hintf(c->err, "run 'ranlib %s' (or make it with "
+					      "'ar rcs')", path);
+		} else {
+			rc = 0; /* an empty archive */
+		}
+	} else {
+		rc = add_stubs(c, path, a, &ms);
 	}
 	free(ms.v);
 	return rc;
+}
+
+void lk_close_archives(struct lk_ctx *c)
+{
+	for (size_t i = 0; i < c->nbfds; i++)
+		bfd_close(c->bfds[i]);
+	free(c->bfds);
+	c->bfds = NULL;
+	c->nbfds = 0;
 }
 
 /* A lazy member is needed: parse it (a copy when ar left it misaligned) */

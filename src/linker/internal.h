@@ -132,6 +132,8 @@ struct lk_ctx {
 	struct lk_symtab syms;
 	struct lk_symtab groups; /* COMDAT signatures seen */
 	struct lk_obj *objs, *objs_last; /* loaded, in order */
+	void **bfds;            /* open archives (libbfd), closed at the end */
+	size_t nbfds, capbfds;
 	struct lk_obj **queue;  /* members to extract */
 	size_t nqueue, capqueue;
 	struct lk_obj **all;    /* every object and member seen, to free */
@@ -188,8 +190,9 @@ const char *lk_sym_name(const struct lk_obj *o, const Elf64_Sym *s);
 int lk_rela_get(struct lk_ctx *c, const struct lk_sec *s,
 		const Elf64_Rela **rel, size_t *n);
 
-/* archive.c: objects and archives */
+/* archive.c: objects, and archives through libbfd */
 int lk_read_input(struct lk_ctx *c, const char *path);
+void lk_close_archives(struct lk_ctx *c);
 int lk_member_open(struct lk_ctx *c, struct lk_obj *m); /* lazy -> parsed */
 
 /* symbols.c */

@@ -51,6 +51,7 @@ static void stats(struct lk_ctx *c, struct uk_link_result *res)
 
 static void cleanup(struct lk_ctx *c)
 {
+	lk_close_archives(c);
 	size_t i;
 
 	for (i = 0; i < c->nall; i++) {
