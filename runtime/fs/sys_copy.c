@@ -34,6 +34,8 @@ static long copy(struct uk_file *in, uint64_t *in_off, struct uk_file *out, uint
 		}
 		long w = uk_file_write(out, buf, (size_t)r, out_off);
 		if (w < 0) {
+			if (!in_off) /* nothing of it was written: give it all back */
+				in->pos -= (uint64_t)r;
 			if (!done)
 				done = w;
 			break;
