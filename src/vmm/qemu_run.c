@@ -59,6 +59,14 @@ static void status_drain(struct status_fifo *sf)
 	}
 }
 
+/* Ends QEMU: through QMP when it listens (QEMU then quits quietly), else
+ * SIGTERM (after which QEMU prints "terminating on signal 15"). */
+static void stop(pid_t pid, struct uk_qmp *qmp)
+{
+	if (uk_qmp_quit(qmp) != 0)
+		kill(pid, SIGTERM);
+}
+
 /* Waits for pid until deadline (0: none). Returns its wait status; sets
  * flags in res when it had to be stopped. */
 static int wait_child(pid_t pid, double deadline, struct uk_qmp *qmp,
@@ -84,20 +92,20 @@ static int wait_child(pid_t pid, double deadline, struct uk_qmp *qmp,
 		if (sig == SIGINT || sig == SIGTERM) {
 			res->interrupted = 1;
 			if (!stopping) {
-				kill(pid, SIGTERM);
+				stop(pid, qmp);
 				stopping = 1;
 				kill_at = now() + 3;
 			}
 		}
 		if (!stopping && qmp->fd != -2 && uk_qmp_poll(qmp)) {
 			res->stalled = 1;
-			kill(pid, SIGTERM);
+			stop(pid, qmp);
 			stopping = 1;
 			kill_at = now() + 3;
 		}
 		if (!stopping && deadline > 0 && now() >= deadline) {
 			res->timed_out = 1;
-			kill(pid, SIGTERM);
+			stop(pid, qmp);
 			stopping = 1;
 			kill_at = now() + 3;
 		}

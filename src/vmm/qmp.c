@@ -91,6 +91,16 @@ int uk_qmp_poll(struct uk_qmp *q)
 	}
 }
 
+int uk_qmp_quit(struct uk_qmp *q)
+{
+	static const char quit[] = "{\"execute\":\"quit\"}\n";
+
+	if (q->fd < 0 || !q->greeted)
+		return -1;
+	return send(q->fd, quit, sizeof(quit) - 1, MSG_NOSIGNAL) == (ssize_t)sizeof(quit) - 1 ? 0
+												: -1;
+}
+
 void uk_qmp_close(struct uk_qmp *q)
 {
 	if (q->fd >= 0)

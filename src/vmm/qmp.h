@@ -18,6 +18,9 @@ int uk_qmp_prepare(struct uk_qmp *q);
 /* Connects when QEMU is ready (call repeatedly; cheap when not yet). Then
  * reads what QEMU said: returns 1 once a STOP event arrived, 0 otherwise. */
 int uk_qmp_poll(struct uk_qmp *q);
+/* Asks QEMU to end (QMP "quit"): it exits as at a power-off, restoring
+ * the terminal and printing nothing. 0 when asked; -1 when not connected. */
+int uk_qmp_quit(struct uk_qmp *q);
 void uk_qmp_close(struct uk_qmp *q);
 
 #endif
