@@ -534,7 +534,7 @@ int uk_compile(const struct uk_compile_opts *o, struct uk_compile_result *r,
 			uk_strv_push(&r->objects, objs[i]);
 		free(objs[i]);
 	}
-	if (!failed && (r->compiled || r->shared))
+	if (!failed && (r->compiled || r->shared || r->remote))
 		prune_local(o, &r->objects);
 	ctx_free(&c);
 	free(objs);

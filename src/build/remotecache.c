@@ -116,8 +116,8 @@ static int do_get(struct uk_remotecache *rc, struct op *o)
 		return -1;
 	if (uk_client_get_manifest(&rc->client, o->tag, &body, &len, &mt, digest, &o->err) !=
 	    0)
-		/* the client says 404 in its message; anything else is a failure */
-		return strstr(o->err.msg, "404") ? 1 : -1;
+		/* the client says "answered 404)" for a missing tag; the rest fails */
+		return strstr(o->err.msg, "answered 404)") ? 1 : -1;
 	j = json_loadb(body, len, 0, NULL);
 	layer = json_array_get(json_object_get(j, "layers"), 0);
 	ld = json_string_value(json_object_get(layer, "digest"));
