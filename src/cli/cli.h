@@ -44,6 +44,11 @@ int cli_unknown_option(const char *usage, const char *arg, const struct option *
  * ("." when there is none). Returns 0, or -1 with err set (status 2). */
 int cli_project_dir(const char *given, char *out, size_t len, struct uk_error *err);
 
+/* image_ref.c: *path, when it is no file but a pulled image's reference,
+ * becomes that image's kernel (0); 1 when it is no such reference; -1
+ * with err on an error. */
+int cli_resolve_pulled(char **path, struct uk_error *err);
+
 /* Finds "--help"/"-h" in argv (before any "--"); prints usage to stdout. */
 int cli_wants_help(int argc, char **argv);
 

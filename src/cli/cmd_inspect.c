@@ -12,8 +12,9 @@
 #include "cli/commands.h"
 #include "imagefmt/elfinfo.h"
 #include "imagefmt/imagefs.h"
+#include "util/path.h"
 
-static const char usage[] = "uk inspect [--json] IMAGE";
+static const char usage[] = "uk inspect [--json] [-C DIR] [-t TARGET] [IMAGE | REF]";
 
 static const char *seg_type(uint32_t t)
 {
@@ -174,13 +175,24 @@ int cmd_inspect(int argc, char **argv)
 		printf("usage: %s\n\nShows an image's name, target, entry points, sizes, "
 		       "segments, ELF notes,\nthe components (with versions and digests) "
 		       "it was built from and the files\npacked into it (uk.yaml files: and "
-		       "zoneinfo:).\n\n  --json  print one JSON object\n",
+		       "zoneinfo:).\n\n"
+		       "  IMAGE      an image file; REF, an image pulled with 'uk pull'\n"
+		       "  -C DIR     without IMAGE: the project's image (default: the nearest\n"
+		       "             folder upward with a uk.yaml)\n"
+		       "  -t TARGET  which of the project's images (default: its first target)\n"
+		       "  --json     print one JSON object\n",
 		       usage);
 		return 0;
 	}
+	const char *cdir = NULL, *target = NULL;
+	char *path = NULL, dir[4096];
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
 			json = 1;
+		else if (!strcmp(argv[i], "-C") && i + 1 < argc)
+			cdir = argv[++i];
+		else if (!strcmp(argv[i], "-t") && i + 1 < argc)
+			target = argv[++i];
 		else if (argv[i][0] == '-')
 			return cli_usage_error(usage, "unknown option '%s'", argv[i]);
 		else if (image)
@@ -188,10 +200,24 @@ int cmd_inspect(int argc, char **argv)
 		else
 			image = argv[i];
 	}
-	if (!image)
-		return cli_usage_error(usage, "name the image to inspect");
-	if (uk_image_meta_load(image, &m, &err) != 0)
+	if (image && (cdir || target))
+		return cli_usage_error(usage, "give either IMAGE or -C/-t, not both");
+	if (!image) { /* the project's image, as uk run finds it */
+		if (cli_project_dir(cdir, dir, sizeof(dir), &err) != 0 ||
+		    uk_image_locate(dir, target, &path, &err) != 0)
+			return cli_report(&err);
+	} else {
+		path = strdup(image);
+		if (!uk_file_exists(path) && cli_resolve_pulled(&path, &err) < 0) {
+			free(path);
+			return cli_report(&err);
+		}
+	}
+	image = path;
+	if (uk_image_meta_load(image, &m, &err) != 0) {
+		free(path);
 		return cli_report(&err);
+	}
 	/* A raw disk holds the kernel uk build left beside it as NAME. */
 	char *kernel = strdup(image);
 	size_t n = strlen(kernel);
@@ -202,11 +228,13 @@ int cmd_inspect(int argc, char **argv)
 		uk_hintf(&err, "give the path of an image that 'uk build' wrote");
 		free(kernel);
 		uk_image_meta_free(&m);
+		free(path);
 		return cli_report(&err);
 	}
 	if (ukf_image_load(kernel, &f, &err) != 0) {
 		free(kernel);
 		uk_image_meta_free(&m);
+		free(path);
 		return cli_report(&err);
 	}
 	if (json)
@@ -216,5 +244,6 @@ int cmd_inspect(int argc, char **argv)
 	ukf_image_free(&f);
 	free(kernel);
 	uk_image_meta_free(&m);
+	free(path);
 	return 0;
 }

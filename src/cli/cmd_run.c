@@ -364,35 +364,6 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 	return 0;
 }
 
-/* `uk run REF`: an IMAGE that is not a file but names an image pulled into
- * the user store (uk pull) runs that image's kvm kernel. 0 and *path
- * replaced when it does; 1 when it is no such reference; -1 on an error. */
-static int resolve_pulled(char **path, struct uk_error *err)
-{
-	struct uk_error ignored = { 0 };
-	struct uk_store s;
-	struct uk_ref r;
-	char *name, *kernel = NULL;
-	int rc = 1;
-
-	if (uk_ref_parse(*path, &r, &ignored) < 0)
-		return 1;
-	name = uk_ref_store_name(&r);
-	uk_ref_free(&r);
-	if (name && uk_store_open(&s, err) == 0) {
-		rc = uk_image_resolve(s.user_root, name, NULL, &kernel, err);
-		uk_store_close(&s);
-	} else {
-		rc = -1;
-	}
-	free(name);
-	if (rc == 0) {
-		free(*path);
-		*path = kernel;
-	}
-	return rc;
-}
-
 #define UK_RUN_MAX_VOLUMES 16
 
 /* The image's own volumes (uk.yaml) after -v's, but for a guest path -v
@@ -559,7 +530,7 @@ static int run(int argc, char **argv, struct run_args *a)
 		image = strdup(a->image);
 	else if (uk_image_locate(a->dir, a->target, &image, &err) != 0)
 		return cli_report(&err);
-	if (a->image && !uk_file_exists(image) && resolve_pulled(&image, &err) < 0) {
+	if (a->image && !uk_file_exists(image) && cli_resolve_pulled(&image, &err) < 0) {
 		free(image);
 		return cli_report(&err);
 	}

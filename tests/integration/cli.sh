@@ -121,3 +121,10 @@ fi
 out=$("$UK" completion fish 2>&1); rc=$?
 [ $rc -eq 2 ] && printf '%s' "$out" | grep -q "unknown shell 'fish'" && pass cli-completion-unknown-shell ||
 	fail cli-completion-unknown-shell "rc=$rc: $out"
+
+# uk inspect in a project inspects its image (found upward, -t picks one)
+out=$(cd "$tmp/up/src" && "$UK" inspect 2>&1); rc=$?
+[ $rc -eq 0 ] && printf '%s' "$out" | grep -q '^image: *\.\./build/kvm/up$' && pass cli-inspect-project ||
+	fail cli-inspect-project "rc=$rc: $out"
+out=$("$UK" inspect -C "$tmp/up" some-image 2>&1); rc=$?
+[ $rc -eq 2 ] && pass cli-inspect-image-and-C-refused || fail cli-inspect-image-and-C-refused "rc=$rc: $out"

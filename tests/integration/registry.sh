@@ -152,6 +152,8 @@ out=$("$UK" pull "$A/team/hello:1" 2>&1)
 if [ $? -eq 0 ] && grep -q "$d1" <<<"$out"; then pass pull_image; else fail pull_image "$out"; fi
 out=$(timeout 120 "$UK" run "$A/team/hello:1" --accel tcg 2>&1 </dev/null)
 if grep -q 'Hello from p' <<<"$out"; then pass run_pulled_image; else fail run_pulled_image "$out"; fi
+out=$("$UK" inspect "$A/team/hello:1" 2>&1)
+if printf '%s' "$out" | grep -q '^target: *kvm'; then pass inspect_pulled_ref; else fail inspect_pulled_ref "$out"; fi
 out=$("$UK" run "$A/team/other:1" --accel tcg 2>&1 </dev/null)
 if [ $? -ne 0 ] && grep -q "uk pull $A/team/other:1" <<<"$out"; then pass run_unpulled_ref_hints_pull; else fail run_unpulled_ref_hints_pull "$out"; fi
 out=$("$UK" images 2>&1)
