@@ -19,7 +19,7 @@
 #include "build/plan.h"
 #include "build/remotecache.h"
 #include "imagefmt/image.h"
-#include "registry/store.h"
+#include "store/store.h"
 #include "util/path.h"
 
 static double now(void)

@@ -15,7 +15,7 @@
 
 #include "imagefmt/imagefs.h"
 #include "imagefmt/secobj.h"
-#include "registry/digest.h"
+#include "store/digest.h"
 #include "util/epoch.h"
 #include "util/path.h"
 

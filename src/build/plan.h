@@ -4,7 +4,7 @@
 
 #include "manifest/manifest.h"
 #include "build/toolchain.h"
-#include "registry/store.h"
+#include "store/store.h"
 #include "util/error.h"
 
 struct uk_plan_component {

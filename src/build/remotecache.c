@@ -13,8 +13,8 @@
 #include <time.h>
 
 #include "registry/client.h"
-#include "registry/digest.h"
 #include "registry/ref.h"
+#include "store/digest.h"
 #include "util/path.h"
 
 #define MT_CONFIG "application/vnd.uk.cache.config.v1+json"

@@ -6,7 +6,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
-#include "registry/store.h"
+#include "store/store.h"
 
 static const char usage[] = "uk images [--json]";
 

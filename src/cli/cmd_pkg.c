@@ -7,9 +7,9 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "manifest/manifest.h"
-#include "registry/layout.h"
 #include "registry/remote.h"
-#include "registry/store.h"
+#include "store/layout.h"
+#include "store/store.h"
 #include "util/path.h"
 
 static const char usage[] = "uk pkg create [--store DIR] COMPONENT_DIR\n"

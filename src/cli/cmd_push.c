@@ -9,9 +9,9 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "manifest/manifest.h"
-#include "registry/image.h"
-#include "registry/layout.h"
 #include "registry/remote.h"
+#include "store/image.h"
+#include "store/layout.h"
 #include "util/path.h"
 
 static const char usage[] = "uk push [-C DIR] [--insecure] [IMAGE] REF";

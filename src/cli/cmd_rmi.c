@@ -5,9 +5,9 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
-#include "registry/layout.h"
 #include "registry/ref.h"
 #include "registry/remote.h"
+#include "store/layout.h"
 
 static const char usage[] = "uk rmi REF...";
 

@@ -15,9 +15,9 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "manifest/manifest.h"
-#include "registry/image.h"
+#include "store/image.h"
 #include "registry/ref.h"
-#include "registry/store.h"
+#include "store/store.h"
 #include "util/path.h"
 #include "vmm/vmm.h"
 

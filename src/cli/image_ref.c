@@ -3,9 +3,9 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
-#include "registry/image.h"
 #include "registry/ref.h"
-#include "registry/store.h"
+#include "store/image.h"
+#include "store/store.h"
 
 /* `uk run REF`, `uk inspect REF`: an IMAGE that is not a file but names an
  * image pulled into the user store (uk pull) means that image's kvm

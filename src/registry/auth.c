@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "registry/client.h"
-#include "registry/store.h"
+#include "store/store.h"
 #include "util/path.h"
 
 static const char b64[] =

@@ -8,8 +8,8 @@
 
 #include <stddef.h>
 
-#include "registry/digest.h"
 #include "registry/ref.h"
+#include "store/digest.h"
 #include "util/error.h"
 
 #define UK_MT_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"

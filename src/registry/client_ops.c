@@ -9,7 +9,7 @@
 
 #include "registry/client.h"
 #include "registry/client_http.h"
-#include "registry/layout.h"
+#include "store/layout.h"
 
 #define ACCEPT_MANIFESTS                                                       \
 	UK_MT_INDEX ", " UK_MT_MANIFEST ", " UK_MT_DOCKER_MANIFEST ", "        \

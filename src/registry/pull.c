@@ -15,8 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "registry/layout.h"
 #include "registry/remote.h"
+#include "store/layout.h"
 
 #define MAX_MANIFESTS 64
 #define MAX_LAYERS 128

@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "registry/layout.h"
 #include "registry/remote.h"
+#include "store/layout.h"
 #include "util/path.h"
 
 #define BLOB_MAX (4ull << 30)

@@ -4,7 +4,7 @@
 #ifndef UK_REGISTRY_REF_H
 #define UK_REGISTRY_REF_H
 
-#include "registry/digest.h"
+#include "store/digest.h"
 #include "util/error.h"
 
 #define UK_DEFAULT_REGISTRY "docker.io"

@@ -5,7 +5,7 @@
 #define UK_REGISTRY_REMOTE_H
 
 #include "registry/client.h"
-#include "registry/store.h"
+#include "store/store.h"
 
 /* Pushes the manifest or index digest (read from the layout at root) and
  * everything it references, children before parents, then tags it as tag

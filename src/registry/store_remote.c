@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "registry/layout.h"
 #include "registry/remote.h"
-#include "registry/store.h"
+#include "store/layout.h"
+#include "store/store.h"
 
 /* The tagged entry called name (or, with pin, any entry of the same
  * repository with that digest). */

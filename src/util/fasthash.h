@@ -1,7 +1,7 @@
 /* A fast non-cryptographic 128-bit hash for cache keys (object cache,
  * link stamps): two XXH64 passes (the public xxHash specification) with
  * different seeds. It needs no library, so a no-op build never loads
- * libcrypto; OCI digests stay SHA-256 (registry/digest.h). */
+ * libcrypto; OCI digests stay SHA-256 (store/digest.h). */
 #ifndef UK_UTIL_FASTHASH_H
 #define UK_UTIL_FASTHASH_H
 

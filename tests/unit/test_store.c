@@ -14,9 +14,9 @@
 #include <signal.h>
 
 #include "check.h"
-#include "registry/layer.h"
-#include "registry/layout.h"
-#include "registry/store.h"
+#include "store/layer.h"
+#include "store/layout.h"
+#include "store/store.h"
 #include "util/cleanup.h"
 #include "util/path.h"
 

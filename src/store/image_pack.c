@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "build/imagemeta.h"
-#include "registry/image.h"
-#include "registry/layout.h"
+#include "store/image.h"
+#include "store/layout.h"
 #include "util/epoch.h"
 #include "util/path.h"
 

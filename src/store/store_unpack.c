@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "registry/layout.h"
-#include "registry/store.h"
+#include "store/layout.h"
+#include "store/store.h"
 #include "util/path.h"
 
 /* The manifest must be a component: our artifactType and one tar+gzip. */

@@ -1,4 +1,4 @@
-#include "registry/digest.h"
+#include "store/digest.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>

@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "registry/image.h"
-#include "registry/layout.h"
+#include "store/image.h"
+#include "store/layout.h"
 #include "util/path.h"
 
 /* The manifest of the index for target (else kvm, else the first). */

@@ -2,12 +2,12 @@
  * target, each with an image config (amd64, linux, rootfs.diff_ids, Cmd,
  * Env) and one reproducible tar+gzip layer holding unikernel/NAME and its
  * metadata unikernel/NAME.json, annotated for urunc. */
-#ifndef UK_REGISTRY_IMAGE_H
-#define UK_REGISTRY_IMAGE_H
+#ifndef UK_STORE_IMAGE_H
+#define UK_STORE_IMAGE_H
 
 #include <stddef.h>
 
-#include "registry/digest.h"
+#include "store/digest.h"
 #include "util/error.h"
 
 #define UK_MT_IMAGE_CONFIG "application/vnd.oci.image.config.v1+json"

@@ -2,7 +2,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "registry/store.h"
+#include "store/store.h"
 
 static int all_digits(const char *s, size_t n)
 {

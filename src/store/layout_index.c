@@ -1,6 +1,6 @@
 /* index.json: read with its shape checked, rewritten atomically under the
  * store lock. */
-#include "registry/layout.h"
+#include "store/layout.h"
 
 #include <errno.h>
 #include <fcntl.h>

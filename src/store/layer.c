@@ -1,5 +1,5 @@
 /* Reproducible tar+gzip packing. */
-#include "registry/layer.h"
+#include "store/layer.h"
 
 #include "util/archive_lazy.h"
 #include "util/epoch.h"

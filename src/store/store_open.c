@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "registry/store.h"
+#include "store/store.h"
 #include "util/path.h"
 
 static char *user_root(struct uk_error *err)

@@ -1,5 +1,5 @@
 /* Blobs and files of an OCI image layout. */
-#include "registry/layout.h"
+#include "store/layout.h"
 
 #include "util/cleanup.h"
 #include "util/path.h"

@@ -9,8 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "registry/layout.h"
 #include "registry/remote.h"
+#include "store/layout.h"
 #include "util/path.h"
 
 struct marks {

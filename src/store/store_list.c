@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "registry/layout.h"
-#include "registry/store.h"
+#include "store/layout.h"
+#include "store/store.h"
 
 static int total_size(const char *root, const struct uk_descriptor *d,
 		      int depth, unsigned long long *total,

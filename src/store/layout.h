@@ -3,14 +3,14 @@
  * file and renamed once their digest is known; index.json is rewritten
  * atomically under flock(<root>/.lock); every read is checked (digest and
  * size of blobs, shape of JSON documents). */
-#ifndef UK_REGISTRY_LAYOUT_H
-#define UK_REGISTRY_LAYOUT_H
+#ifndef UK_STORE_LAYOUT_H
+#define UK_STORE_LAYOUT_H
 
 #include <jansson.h>
 #include <stddef.h>
 
-#include "registry/digest.h"
-#include "registry/layer.h"
+#include "store/digest.h"
+#include "store/layer.h"
 #include "util/error.h"
 
 #define UK_MT_INDEX "application/vnd.oci.image.index.v1+json"

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "registry/layout.h"
 #include "registry/ref.h"
 #include "registry/remote.h"
-#include "registry/store.h"
+#include "store/layout.h"
+#include "store/store.h"
 #include "util/path.h"
 
 struct candidate {

@@ -1,11 +1,11 @@
 /* Layers: reproducible tar+gzip (libarchive) from a folder, and the reverse,
  * checked against the layer's digest while it is read. */
-#ifndef UK_REGISTRY_LAYER_H
-#define UK_REGISTRY_LAYER_H
+#ifndef UK_STORE_LAYER_H
+#define UK_STORE_LAYER_H
 
 #include <stddef.h>
 
-#include "registry/digest.h"
+#include "store/digest.h"
 #include "util/error.h"
 
 /* Packs the files and folders named by paths (relative to dir; folders are

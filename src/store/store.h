@@ -2,8 +2,8 @@
  * blobs/sha256/) holding components and images. Two roots are searched: the
  * user's ($UK_HOME, default ~/.local/share/uk, writable) and the built-in one
  * that `make` builds and `make install` installs (read-only). */
-#ifndef UK_REGISTRY_STORE_H
-#define UK_REGISTRY_STORE_H
+#ifndef UK_STORE_STORE_H
+#define UK_STORE_STORE_H
 
 #include <stddef.h>
 

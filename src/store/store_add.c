@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "manifest/manifest.h"
-#include "registry/layout.h"
-#include "registry/store.h"
+#include "store/layout.h"
+#include "store/store.h"
 #include "util/epoch.h"
 #include "util/path.h"
 

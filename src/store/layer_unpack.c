@@ -3,7 +3,7 @@
  * anything is written, and the bytes it unpacks to are capped (a total, and
  * a ratio to the compressed size, against gzip bombs). The same walk without
  * writing checks a layer when it is pulled. */
-#include "registry/layer.h"
+#include "store/layer.h"
 
 #include "util/archive_lazy.h"
 #include <errno.h>
@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "registry/digest.h"
+#include "store/digest.h"
 
 #define UNPACK_MAX_BYTES (16ULL << 30)
 /* gzip reaches about 1000:1 on zeros; real components and kernels stay

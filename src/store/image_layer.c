@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "registry/image.h"
+#include "store/image.h"
 #include "util/path.h"
 
 #define SAMPLE (1u << 20)

@@ -1,6 +1,6 @@
 /* Reading an OCI image manifest from a layout: digest, size and shape
  * checked before anything in it is used. */
-#include "registry/layout.h"
+#include "store/layout.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* sha256 digests in the OCI form "sha256:<64 lowercase hex>" (libcrypto). */
-#ifndef UK_REGISTRY_DIGEST_H
-#define UK_REGISTRY_DIGEST_H
+#ifndef UK_STORE_DIGEST_H
+#define UK_STORE_DIGEST_H
 
 #include <stddef.h>
 

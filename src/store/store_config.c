@@ -3,7 +3,7 @@
 #include <jansson.h>
 
 #include "manifest/manifest.h"
-#include "registry/store.h"
+#include "store/store.h"
 
 static json_t *strv(const struct uk_strv *sv)
 {
