@@ -5,7 +5,7 @@
 #include "build/objcache.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
-#include "registry/remote.h"
+#include "store/store.h"
 
 static const char usage[] = "uk gc";
 

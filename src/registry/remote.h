@@ -1,6 +1,7 @@
 /* Moving artifacts between the local store and a registry: push a tree
- * (index -> manifests -> config and layers) from a layout, pull one into
- * the user store, and drop what nothing references. */
+ * (index -> manifests -> config and layers) from a layout, and pull one into
+ * the user store (uk_store_gc, which drops what nothing references, is the
+ * store's own). */
 #ifndef UK_REGISTRY_REMOTE_H
 #define UK_REGISTRY_REMOTE_H
 
@@ -32,17 +33,6 @@ struct uk_pulled {
 int uk_pull(struct uk_client *c, const struct uk_ref *r, const char *root,
 	    struct uk_pulled *out, struct uk_error *err);
 void uk_pulled_free(struct uk_pulled *p);
-
-/* Removes, under the store lock, blobs and unpacked folders that no tagged
- * entry of index.json reaches (nor, for unpacked folders, a tagged entry
- * of the built-in store, which may be NULL), temporary files older than an
- * hour, and uk push's caches about removed blobs. */
-struct uk_gc_stats {
-	unsigned blobs, dirs, tmp;
-	unsigned long long bytes;
-};
-int uk_store_gc(const char *root, const char *builtin, struct uk_gc_stats *st,
-		struct uk_error *err);
 
 /* Finds a component named by registry reference (host/repo:tag), pulling
  * it into the user store when missing (or when the pinned digest is not

@@ -9,8 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "registry/remote.h"
 #include "store/layout.h"
+#include "store/store.h"
 #include "util/path.h"
 
 struct marks {

@@ -77,6 +77,17 @@ int uk_store_unpack(const char *root, const char *digest, long long size,
 		    const char *dest_root, char **dir_out,
 		    struct uk_error *err);
 
+/* Removes, under the store lock, blobs and unpacked folders that no tagged
+ * entry of index.json reaches (nor, for unpacked folders, a tagged entry
+ * of the built-in store, which may be NULL), temporary files older than an
+ * hour, and uk push's caches about removed blobs. */
+struct uk_gc_stats {
+	unsigned blobs, dirs, tmp;
+	unsigned long long bytes;
+};
+int uk_store_gc(const char *root, const char *builtin, struct uk_gc_stats *st,
+		struct uk_error *err);
+
 /* Orders versions the semver way: numeric fields compared as numbers,
  * "1.0.0-rc1" < "1.0.0"; <0, 0 or >0. */
 int uk_store_version_cmp(const char *a, const char *b);
