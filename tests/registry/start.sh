@@ -1,6 +1,6 @@
 # Sourced by tests that need Debian's docker-registry on 127.0.0.1 (uses
 # $tmp): free_port, wait_http URL, start_registry NAME PORT [htpasswd],
-# stop_registry NAME. The same start-up as tests/integration/registry.sh.
+# stop_registry NAME (registry.sh, cache.sh).
 free_port() {
 	local p
 	for _ in $(seq 50); do
