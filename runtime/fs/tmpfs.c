@@ -481,3 +481,10 @@ long uk_tmpfs_anon(struct uk_node *dir, uint32_t mode, struct uk_node **out)
 	*out = uk_node_get(&t->n);
 	return 0;
 }
+
+struct tfile *uk_tmpfs_file(struct uk_node *n)
+{
+	if (!n || n->ops != &tmpfs_ops || (n->mode & UK_S_IFMT) != UK_S_IFREG)
+		return 0;
+	return &T(n)->file;
+}

@@ -12,6 +12,7 @@ struct tfile {
 	void *root;     /* page, or table of 512 slots */
 	unsigned depth; /* 0 empty, 1 root is the page of index 0, ... */
 	uint64_t size;
+	struct uk_vmap *maps; /* its MAP_SHARED mappings (vmap.c), 0 when none */
 };
 
 struct tdirent {
@@ -45,5 +46,10 @@ long uk_tmpfs_truncate(struct tfile *f, uint64_t size);
 long uk_tmpfs_alloc(struct tfile *f, uint64_t off, uint64_t len);
 uint64_t uk_tmpfs_pages(struct tfile *f);
 void uk_tmpfs_free_data(struct tfile *f);
+/* Page idx of f for a shared mapping (vmap.c): made if it is a hole inside
+ * the file's size; 0 past the end or when memory is out. */
+void *uk_tmpfs_map_page(struct tfile *f, uint64_t idx);
+/* The data of a tmpfs regular file, or 0 for any other node (tmpfs.c). */
+struct tfile *uk_tmpfs_file(struct uk_node *n);
 
 #endif

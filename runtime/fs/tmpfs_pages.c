@@ -1,8 +1,12 @@
 /* tmpfs file data: a radix tree of 4 KiB pages (512 slots per table page),
  * as deep as the highest page written needs, so a sparse file costs only
  * the pages written. Holes read as zeros; bytes past the size are kept
- * zero. Pages come from the page allocator; a few freed ones are cached. */
+ * zero. Pages come from the page allocator; a few freed ones are cached.
+ * A file with MAP_SHARED mappings (vmap.c) has every page inside its size
+ * that a mapping covers, and the mappings are told when pages come inside
+ * or go outside the size, before any is freed. */
 #include "tmpfs.h"
+#include "vmap.h"
 
 #define SLOTS 512
 #define CACHE_MAX 256
@@ -65,6 +69,12 @@ static void **slot(struct tfile *f, uint64_t idx, int alloc)
 	return s;
 }
 
+/* Pages a size covers. */
+static uint64_t pages(uint64_t size)
+{
+	return size / PAGE_SIZE + !!(size % PAGE_SIZE);
+}
+
 long uk_tmpfs_read(struct tfile *f, void *buf, size_t n, uint64_t off)
 {
 	if (off >= f->size)
@@ -102,8 +112,12 @@ long uk_tmpfs_write(struct tfile *f, const void *buf, size_t n, uint64_t off)
 		uk_memcpy((char *)*s + in, src + done, k);
 		done += k;
 	}
-	if (off + done > f->size)
+	if (off + done > f->size) {
+		uint64_t old = f->size;
 		f->size = off + done;
+		if (f->maps)
+			uk_vmap_sync(f, pages(old), pages(f->size));
+	}
 	return done || !n ? (long)done : -ENOSPC;
 }
 
@@ -146,13 +160,16 @@ long uk_tmpfs_truncate(struct tfile *f, uint64_t size)
 {
 	if (size > TMPFS_MAX_SIZE)
 		return -EFBIG;
-	if (size < f->size) {
+	uint64_t old = f->size;
+	f->size = size;
+	if (f->maps && pages(old) != pages(size)) /* unmapped before they are freed */
+		uk_vmap_sync(f, pages(old < size ? old : size), pages(old < size ? size : old));
+	if (size < old) {
 		cut(&f->root, f->depth, 0, ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE);
 		void **s = size % PAGE_SIZE ? slot(f, size / PAGE_SIZE, 0) : 0;
 		if (s && *s)
 			uk_memset((char *)*s + size % PAGE_SIZE, 0, PAGE_SIZE - size % PAGE_SIZE);
 	}
-	f->size = size;
 	return 0;
 }
 
@@ -194,4 +211,14 @@ long uk_tmpfs_alloc(struct tfile *f, uint64_t off, uint64_t len)
 			return -ENOSPC;
 	}
 	return 0;
+}
+
+void *uk_tmpfs_map_page(struct tfile *f, uint64_t idx)
+{
+	if (idx >= pages(f->size))
+		return 0;
+	void **s = slot(f, idx, 1);
+	if (!s || (!*s && !(*s = page_new())))
+		return 0;
+	return *s;
 }

@@ -80,6 +80,11 @@ int uk_paging_is_guard(uint64_t va);
  * for a page table. Read-write (3) needs no table. */
 int uk_paging_protect(uint64_t start, uint64_t end, unsigned prot);
 unsigned uk_paging_prot(uint64_t va); /* what the page at va allows */
+/* Outside RAM only (vmap.c's window): page va shows physical page pa with
+ * prot (pa 0 or prot 0: no access); -1 when out of memory for a table. */
+int uk_paging_map_page(uint64_t va, uint64_t pa, unsigned prot);
+/* The physical page behind va when it is present, else 0. */
+uint64_t uk_paging_present(uint64_t va);
 
 /* usermem.c: which pages of RAM are the program's (mmap, brk), a bit
  * each. Only those may have rights other than read-write. */

@@ -1,13 +1,21 @@
 /* File mappings (mmap of a descriptor, msync), linked with the file
- * systems. Memory is identity-mapped and cannot alias a file's pages, so
- * every mapping is a copy of the bytes: exact for MAP_PRIVATE. A writable
- * MAP_SHARED mapping is remembered and written back to the file by msync
- * and munmap (never past the file's size, as Linux never extends a file
- * through a mapping); until then read() does not see what was stored in
- * the mapping, nor the mapping what write() changed. */
+ * systems. A MAP_SHARED mapping of a tmpfs file (/tmp, memfd_create,
+ * O_TMPFILE) shows the file's own pages (vmap.c's window above RAM): it
+ * is the file, and msync has nothing to do. Everything else is a copy of
+ * the bytes in the program's RAM, identity-mapped, which cannot alias a
+ * file's pages: MAP_PRIVATE is copied at map time (not on the first
+ * write: later changes of the file are not seen), and a writable
+ * MAP_SHARED mapping of another file system (9p folders) is remembered
+ * and written back to the file by msync and munmap (never past the
+ * file's size, as Linux never extends a file through a mapping); until
+ * then read() does not see what was stored in the mapping, nor the
+ * mapping what write() changed. So is a MAP_FIXED shared mapping of a
+ * tmpfs file placed in RAM (only the window can show its pages). */
 #include "errno.h"
 #include "file.h"
 #include "syscall.h"
+#include "tmpfs.h"
+#include "vmap.h"
 
 #define PROT_READ  1
 #define PROT_WRITE 2
@@ -15,6 +23,8 @@
 #define MAP_PRIVATE 0x02
 #define MAP_SHARED_VALIDATE 0x03
 #define MAP_TYPE    0x0f
+#define MAP_FIXED   0x10
+#define MAP_FIXED_NOREPLACE 0x100000
 #define MS_ASYNC      1
 #define MS_INVALIDATE 2
 #define MS_SYNC       4
@@ -46,7 +56,21 @@ long uk_mmap_file_check(struct uk_file *f, long prot, long flags)
 		return 1; /* /dev/zero: anonymous memory */
 	if (ftype != UK_S_IFREG || !f->ops->read)
 		return -ENODEV;
-	return 0;
+	return type != MAP_PRIVATE && uk_tmpfs_file(uk_file_node(f)) ? 2 : 0;
+}
+
+/* mmap's arguments a, len rounded up: the mapping in the window, or 0 to
+ * make a copy (MAP_FIXED outside the window). */
+long uk_mmap_window(struct uk_file *f, const long *a, uint64_t len)
+{
+	uint64_t addr = (uint64_t)a[0];
+	int fixed = !!(a[3] & (MAP_FIXED | MAP_FIXED_NOREPLACE));
+	if (fixed && (addr & (PAGE_SIZE - 1)))
+		return -EINVAL;
+	if (fixed && !uk_vmap_in(addr, len))
+		return 0;
+	return uk_vmap_map(f, uk_tmpfs_file(uk_file_node(f)), addr, fixed,
+			   !!(a[3] & MAP_FIXED_NOREPLACE), len, (unsigned)a[2] & 7, (uint64_t)a[5]);
 }
 
 long uk_mmap_file_fill(struct uk_file *f, uint64_t addr, uint64_t len, long prot, long flags,
@@ -144,7 +168,11 @@ SYSCALL(msync)
 	if ((addr & (PAGE_SIZE - 1)) || (flags & ~(long)(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
 	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
 		return -EINVAL;
-	if (addr + len < addr || (len && uk_bad_user((long)addr, len)))
+	if (addr + len < addr)
+		return -ENOMEM;
+	if (uk_vmap_in(addr, len)) /* the file itself: nothing to write back */
+		return uk_vmap_covered(addr, addr + len) ? 0 : -ENOMEM;
+	if (len && uk_bad_user((long)addr, len))
 		return -ENOMEM;
 	for (struct shared *s = shared; s; s = s->next) {
 		uint64_t lo, hi;

@@ -226,3 +226,49 @@ __uk_cold unsigned uk_paging_prot(uint64_t va)
 		return 0;
 	return 1 | (e & PTE_RW ? 2 : 0) | (nx && !(e & PTE_NX) ? 4 : 0);
 }
+
+/* The 4 KiB entry of va, tables made on the way; 0 when memory is out.
+ * Only for addresses outside RAM (vmap.c's window): no 2 MiB pages there. */
+static uint64_t *pte_new(uint64_t va)
+{
+	uint64_t *e = &table(read_cr3())[(va >> 39) & 511], t;
+	for (unsigned shift = 30; shift >= 21; shift -= 9) {
+		if (!(*e & PTE_P)) {
+			if (!(t = alloc_table()))
+				return 0;
+			*e = t | PTE_P | PTE_RW;
+		}
+		e = &table(*e)[(va >> shift) & 511];
+	}
+	if (!(*e & PTE_P)) {
+		if (!(t = alloc_table()))
+			return 0;
+		*e = t | PTE_P | PTE_RW;
+	}
+	return &table(*e)[(va >> 12) & 511];
+}
+
+int uk_paging_map_page(uint64_t va, uint64_t pa, unsigned prot)
+{
+	uint64_t *e = pte_new(va), want = pa ? rights(prot) : 0;
+	if (!e)
+		return -1;
+	uint64_t old = *e;
+	*e = want ? pa | want : 0;
+	if (old & PTE_P) /* a new translation needs no flush (P was 0) */
+		__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+	return 0;
+}
+
+uint64_t uk_paging_present(uint64_t va)
+{
+	uint64_t e = table(read_cr3())[(va >> 39) & 511];
+	for (unsigned shift = 30; shift >= 12; shift -= 9) {
+		if (!(e & PTE_P))
+			return 0;
+		if (shift == 12 && (e & PTE_PS)) /* a 2 MiB page (RAM) */
+			return (e & PTE_ADDR & ~(SZ_2M - 1)) + (va & (SZ_2M - 1) & ~(PAGE_SIZE - 1));
+		e = table(e)[(va >> shift) & 511];
+	}
+	return e & PTE_P ? e & PTE_ADDR : 0;
+}

@@ -7,13 +7,11 @@
 
 #include "errno.h"
 
-/* A buffer the program passed: inside RAM and not in page 0. Pages that
- * are not mapped (guards, holes below 1 MiB) are not looked up. */
-static inline int uk_bad_user(long p, uint64_t len)
-{
-	uint64_t a = (uint64_t)p;
-	return a < PAGE_SIZE || a + len < a || a + len > uk_ram_top;
-}
+/* A buffer the program passed (usermem.c): inside RAM and not in page 0,
+ * or all present pages of shared file mappings (vmap.c's window above
+ * RAM). Pages of RAM that are not mapped (guards, holes below 1 MiB) are
+ * not looked up. */
+int uk_bad_user(long p, uint64_t len);
 
 #define SYSCALL(name) long sys_##name(const long *a)
 typedef long (*uk_sys_fn)(const long *a);

@@ -6,9 +6,11 @@
  * call on memory the program never mapped does what Linux does with an
  * unmapped range and nothing else. A file mapping is an anonymous one
  * filled with the file's bytes (mman_file.c, linked with the file
- * systems). */
+ * systems), but for a MAP_SHARED one of a tmpfs file, which shows the
+ * file's pages in a window above RAM (vmap.c). */
 #include "file.h"
 #include "mman.h"
+#include "vmap.h"
 
 #define MAP_TYPE      0x0f
 #define MAP_FIXED     0x10
@@ -19,10 +21,13 @@ static uint64_t brk_start, brk_cur;
 
 /* mman_file.c, weak: without the file systems no descriptor can be
  * mapped (ENODEV). check: 0, 1 for a file that maps as anonymous memory
- * (/dev/zero), or -errno; fill: the bytes, once the memory is there. */
+ * (/dev/zero), 2 for one that maps in the window (uk_mmap_window), or
+ * -errno; fill: the bytes, once the memory is there. */
 __attribute__((weak)) long uk_mmap_file_check(struct uk_file *f, long prot, long flags);
 __attribute__((weak)) long uk_mmap_file_fill(struct uk_file *f, uint64_t addr, uint64_t len,
 					     long prot, long flags, uint64_t off);
+/* 2: the mapping in the window, or 0 when MAP_FIXED puts it in RAM */
+__attribute__((weak)) long uk_mmap_window(struct uk_file *f, const long *a, uint64_t len);
 /* link_wx.c, linked when the manifest allows writable-and-executable memory */
 extern const char uk_link_wx[] __attribute__((weak));
 
@@ -121,6 +126,8 @@ SYSCALL(mmap)
 			return r;
 		if (r == 1) /* /dev/zero */
 			f = 0;
+		if (r == 2 && (r = uk_mmap_window(f, a, len)))
+			return r;
 	} else if ((flags & MAP_TYPE) != 1 && (flags & MAP_TYPE) != 2) {
 		return -EINVAL; /* neither MAP_SHARED nor MAP_PRIVATE */
 	}
@@ -148,6 +155,8 @@ SYSCALL(munmap)
 	if ((p & (PAGE_SIZE - 1)) || !len || p > TASK_SIZE || len > TASK_SIZE - p)
 		return -EINVAL;
 	uk_mman_unmap(p, p + ALIGN_UP(len, PAGE_SIZE));
+	if (uk_vmap_unmap)
+		uk_vmap_unmap(p, p + ALIGN_UP(len, PAGE_SIZE));
 	return 0;
 }
 

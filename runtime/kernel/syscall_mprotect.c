@@ -1,6 +1,7 @@
 /* mprotect and madvise (linked with uk_link_mman, link_mman.c) over the
  * program's pages (usermem.c) and their rights (paging.c). */
 #include "mman.h"
+#include "vmap.h"
 
 #define PROT_SEM       8
 #define PROT_GROWSDOWN 0x01000000
@@ -20,6 +21,8 @@ long uk_sys_mprotect(const long *a)
 		return -ENOMEM;
 	if (prot & ~(long)(7 | PROT_SEM))
 		return -EINVAL;
+	if (uk_vmap_protect && uk_vmap_in(p, len) && !grows) /* shared file pages */
+		return uk_vmap_protect(p, p + len, (unsigned)prot & 7);
 	int owned = 0;
 	if (!uk_mman_owned_all(p, p + len) || grows) { /* no mapping here grows */
 		if (grows)
@@ -49,6 +52,8 @@ long uk_sys_madvise(const long *a)
 	uint64_t p = (uint64_t)a[0], len = ALIGN_UP((uint64_t)a[1], PAGE_SIZE);
 	if ((p & (PAGE_SIZE - 1)) || (a[1] && !len) || p + len < p)
 		return -EINVAL;
+	if (uk_vmap_advise && len && uk_vmap_in(p, len))
+		return uk_vmap_advise(p, p + len);
 	long r = 0;
 	for (uint64_t q, end = p + len; p < end; p = q) {
 		int owned;

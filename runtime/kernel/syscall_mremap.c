@@ -2,6 +2,7 @@
  * place, grows in place over free memory after it, slides down over free
  * memory before it, or moves; it keeps its rights. */
 #include "mman.h"
+#include "vmap.h"
 
 #define MREMAP_MAYMOVE   1
 #define MREMAP_FIXED     2
@@ -37,6 +38,8 @@ long uk_sys_mremap(const long *a)
 	if ((flags & ~7ull) || (moving && !(flags & MREMAP_MAYMOVE)) ||
 	    ((flags & MREMAP_DONTUNMAP) && a[1] != a[2]) || (old & (PAGE_SIZE - 1)) || !newlen)
 		return -EINVAL;
+	if (uk_vmap_remap && uk_vmap_in(old, PAGE_SIZE)) /* shared file pages */
+		return uk_vmap_remap(old, oldlen, newlen, (unsigned)flags, dst);
 	if (uk_umem_init())
 		return -ENOMEM;
 	uk_umem_run(old, old + PAGE_SIZE, &owned);

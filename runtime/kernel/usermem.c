@@ -6,7 +6,8 @@
  * first mapping (1 bit per page: 4 KiB of map per 128 MiB of RAM), with a
  * spare word at the end that stays clear, so an owned run always ends
  * inside the map. */
-#include "kernel.h"
+#include "syscall.h"
+#include "vmap.h"
 
 static uint64_t *bits;
 static uint64_t nwords;
@@ -56,4 +57,12 @@ void uk_umem_mark(uint64_t start, uint64_t end, int owned)
 		uint64_t m = 1ull << (i % 64);
 		bits[i / 64] = owned ? bits[i / 64] | m : bits[i / 64] & ~m;
 	}
+}
+
+int uk_bad_user(long p, uint64_t len)
+{
+	uint64_t a = (uint64_t)p;
+	if (a < PAGE_SIZE || a + len < a)
+		return 1;
+	return a + len > uk_ram_top && (!uk_vmap_user || !uk_vmap_user(a, len));
 }
