@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "registry/remote.h"
 
 struct command {
 	const char *name;
@@ -39,6 +40,8 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/* Components in uk.yaml may name a registry: the store asks it. */
+	uk_registry_attach();
 	if (argc < 2) {
 		usage(stderr);
 		return UK_EXIT_USAGE;

@@ -36,9 +36,13 @@ void uk_pulled_free(struct uk_pulled *p);
 
 /* Finds a component named by registry reference (host/repo:tag), pulling
  * it into the user store when missing (or when the pinned digest is not
- * there), and unpacks it. Used by uk_store_find_component. */
+ * there), and unpacks it. */
 int uk_store_find_remote(struct uk_store *s, const char *ref,
 			 const char *pinned_digest,
 			 struct uk_store_component *out, struct uk_error *err);
+
+/* Makes uk_store_find_component hand registry references to
+ * uk_store_find_remote (uk_store_set_remote); uk's main calls it once. */
+void uk_registry_attach(void);
 
 #endif

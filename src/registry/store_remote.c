@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "registry/ref.h"
 #include "registry/remote.h"
 #include "store/layout.h"
 #include "store/store.h"
@@ -141,4 +142,19 @@ out:
 	free(prefix);
 	uk_ref_free(&r);
 	return rc;
+}
+
+/* The store's hook: 1 (not ours) unless ref names a registry. */
+static int find_hook(struct uk_store *s, const char *ref,
+		     const char *pinned_digest, struct uk_store_component *out,
+		     struct uk_error *err)
+{
+	if (!ref || !uk_ref_names_registry(ref))
+		return 1;
+	return uk_store_find_remote(s, ref, pinned_digest, out, err);
+}
+
+void uk_registry_attach(void)
+{
+	uk_store_set_remote(find_hook);
 }

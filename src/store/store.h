@@ -37,11 +37,23 @@ void uk_store_close(struct uk_store *s);
 
 /* Finds "NAME" or "NAME:VERSION" (user store first, then built-in). With a
  * pinned digest (from uk.lock), only that digest is accepted. On a miss,
- * err says where it looked and how to get the component. */
+ * err says where it looked and how to get the component. A reference
+ * naming a registry (host/repo:tag) goes to the hook below. */
 int uk_store_find_component(struct uk_store *s, const char *ref,
 			    const char *pinned_digest,
 			    struct uk_store_component *out, struct uk_error *err);
 void uk_store_component_free(struct uk_store_component *c);
+
+/* Components named by registry reference are the registry's to find (it
+ * pulls them into the user store): it installs this hook at start-up
+ * (uk_registry_attach), so that the store never calls into the registry.
+ * The hook returns 1 for a reference that names no registry, which the
+ * store then looks for itself; without a hook, every reference is. */
+typedef int (*uk_store_remote_fn)(struct uk_store *s, const char *ref,
+				  const char *pinned_digest,
+				  struct uk_store_component *out,
+				  struct uk_error *err);
+void uk_store_set_remote(uk_store_remote_fn fn);
 
 /* Packs a component folder (component.yaml, lib/, include/) into the layout
  * at root as a reproducible OCI artifact, tagged NAME:VERSION. */

@@ -4,11 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "registry/ref.h"
-#include "registry/remote.h"
 #include "store/layout.h"
 #include "store/store.h"
 #include "util/path.h"
+
+static uk_store_remote_fn remote;
+
+void uk_store_set_remote(uk_store_remote_fn fn)
+{
+	remote = fn;
+}
 
 struct candidate {
 	const char *root;
@@ -188,8 +193,9 @@ int uk_store_find_component(struct uk_store *s, const char *ref,
 
 	memset(out, 0, sizeof(*out));
 	/* host/repo:tag names a registry: pulled into the user store. */
-	if (ref && uk_ref_names_registry(ref))
-		return uk_store_find_remote(s, ref, pinned_digest, out, err);
+	if (remote && (rc = remote(s, ref, pinned_digest, out, err)) <= 0)
+		return rc;
+	rc = -1;
 	if (!ref || !*ref || ref[0] == ':' || strchr(ref, '@') ||
 	    (strchr(ref, ':') && strchr(ref, ':') != strrchr(ref, ':')))
 		return uk_errorf(err, "'%s' is not a component reference "
