@@ -66,11 +66,26 @@ static void human(double bytes, char *buf, size_t len)
 		snprintf(buf, len, "%.0f B", bytes);
 }
 
+/* One line an image with the build's own time, or only "up to date" when
+ * nothing was compiled or linked. */
 static void print_text(const struct uk_build_result *r)
 {
+	int changed = r->compiled > 0;
+	char took[32];
+
+	for (size_t i = 0; i < r->nimages; i++)
+		changed |= r->images[i].relinked;
+	if (!changed) {
+		printf("up to date\n");
+		return;
+	}
+	if (r->seconds < 1)
+		snprintf(took, sizeof(took), "%.0f ms", r->seconds * 1000);
+	else
+		snprintf(took, sizeof(took), "%.2f s", r->seconds);
 	for (size_t i = 0; i < r->nimages; i++) {
 		const struct uk_build_image *im = &r->images[i];
-		char size[32], removed[32], took[32], files[48] = "";
+		char size[32], removed[32], files[48] = "";
 
 		human((double)im->file_bytes, size, sizeof(size));
 		human((double)im->removed_bytes, removed, sizeof(removed));
@@ -79,12 +94,8 @@ static void print_text(const struct uk_build_result *r)
 			human((double)im->files_bytes, files + 6, sizeof(files) - 8);
 			strcat(files, ", ");
 		}
-		if (im->seconds < 1)
-			snprintf(took, sizeof(took), "%.0f ms", im->seconds * 1000);
-		else
-			snprintf(took, sizeof(took), "%.2f s", im->seconds);
 		printf("%s  %s  (%sremoved %s)  %s%s\n", im->path, size, files, removed, took,
-		       im->relinked ? "" : "  up to date");
+		       im->relinked ? "" : "  (unchanged)");
 	}
 }
 

@@ -191,3 +191,9 @@ if [ $rc -eq 0 ] && [ "$(printf '%s' "$out" | jq -r '.disk,.target,.pvh_entry !=
 else
 	fail inspect-raw-disk "rc=$rc: $out"
 fi
+
+# A no-op build says only that (the image lines come when something changed).
+"$UK" build -C "$p" >/dev/null 2>&1
+out=$("$UK" build -C "$p" 2>&1); rc=$?
+[ $rc -eq 0 ] && [ "$out" = "up to date" ] && pass build-noop-says-up-to-date ||
+	fail build-noop-says-up-to-date "rc=$rc: $out"
