@@ -177,6 +177,19 @@ static void tmp_file(void)
 	m = mremap(t, 4 * PG, PG, 0);
 	printf("mremap shrink: %s\n", m == MAP_FAILED ? strerror(errno) : (m == t ? "same" : "moved"));
 
+	/* MAP_FIXED over a shared mapping replaces that part */
+	char *x = map("two pages", 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, PG);
+	if (x) {
+		char *y = mmap(x + PG, PG, PROT_READ, MAP_SHARED | MAP_FIXED, fd2, 0);
+		printf("MAP_FIXED over it: %s\n",
+		       y == MAP_FAILED ? strerror(errno) : y == x + PG ? "there" : "elsewhere");
+		mem("second page shows the file's first", x + PG, 5);
+		mem("first page unchanged", x + 10, 6);
+		y = mmap(x, PG, PROT_READ, MAP_SHARED | MAP_FIXED_NOREPLACE, fd2, 0);
+		printf("MAP_FIXED_NOREPLACE over it: %s\n", y == MAP_FAILED ? strerror(errno) : "mapped");
+		show("munmap both", munmap(x, 2 * PG));
+	}
+
 	/* munmap of a middle page, then of everything: the file keeps it all */
 	show("munmap middle", munmap(s + PG, PG));
 	s[2 * PG] = 'Q';
