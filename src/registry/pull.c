@@ -5,13 +5,11 @@
  * under the store lock only when all of it is complete. A blob skipped
  * because the store had it is looked at again under that lock: if uk rmi
  * or uk gc removed it meanwhile, it is fetched again before the tag. */
-#include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -250,17 +248,6 @@ static int take_index(struct pull *p, const struct doc *d, struct uk_error *err)
 	return rc;
 }
 
-static int blob_present(const char *root, const struct fetch *f)
-{
-	char *path = uk_layout_blob_path(root, f->digest);
-	struct stat st;
-	int ok = path && stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-		 (unsigned long long)st.st_size == f->size;
-
-	free(path);
-	return ok;
-}
-
 static int sink(void *ctx, const void *buf, size_t n, struct uk_error *err)
 {
 	struct fetch *f = ctx;
@@ -284,13 +271,8 @@ static int restart(void *ctx, struct uk_error *err)
 static int check_layer(const struct pull *p, const struct fetch *f,
 		       struct uk_error *err)
 {
-	int fd = open(f->w.tmp, O_RDONLY | O_CLOEXEC), rc;
+	int rc = uk_blob_writer_check_layer(&f->w, f->digest, f->size, err);
 
-	if (fd < 0)
-		return uk_errorf(err, "cannot read back blob %s: %s", f->digest,
-				 strerror(errno));
-	rc = uk_layer_check_fd(fd, f->digest, f->size, err);
-	close(fd);
 	if (rc < 0) {
 		uk_error_wrap(err, "registry %s sent a layer uk cannot use", p->c->base);
 		uk_hintf(err, "nothing was stored; uk layers hold only files and "
@@ -310,7 +292,7 @@ static int fetch_blobs(struct pull *p, struct uk_pulled *out,
 
 		if (f->open || f->skipped)
 			continue;
-		if (blob_present(p->root, f)) {
+		if (uk_layout_has_blob(p->root, f->digest, f->size)) {
 			f->skipped = 1;
 			out->blobs_present++;
 			continue;
@@ -353,7 +335,7 @@ static unsigned recheck_skipped(struct pull *p, struct uk_pulled *out)
 	for (i = 0; i < p->nblobs; i++) {
 		struct fetch *f = &p->blobs[i];
 
-		if (f->skipped && !blob_present(p->root, f)) {
+		if (f->skipped && !uk_layout_has_blob(p->root, f->digest, f->size)) {
 			f->skipped = 0;
 			out->blobs_present--;
 			gone++;

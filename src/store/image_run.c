@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "store/image.h"
+#include "store/layer.h"
 #include "store/layout.h"
 #include "util/path.h"
 

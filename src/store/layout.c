@@ -1,5 +1,6 @@
 /* Blobs and files of an OCI image layout. */
 #include "store/layout.h"
+#include "store/layer.h"
 
 #include "util/cleanup.h"
 #include "util/path.h"
@@ -216,6 +217,32 @@ int uk_blob_writer_write(struct uk_blob_writer *w, const void *buf,
 				 w->root, strerror(errno));
 	uk_sha256_update(&w->h, buf, len);
 	return 0;
+}
+
+int uk_blob_writer_check_layer(const struct uk_blob_writer *w,
+			       const char *digest, unsigned long long size,
+			       struct uk_error *err)
+{
+	int fd = open(w->tmp, O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return uk_errorf(err, "cannot read back blob %s: %s", digest,
+				 strerror(errno));
+	rc = uk_layer_check_fd(fd, digest, size, err);
+	close(fd);
+	return rc;
+}
+
+int uk_layout_has_blob(const char *root, const char *digest,
+		       unsigned long long size)
+{
+	char *path = uk_layout_blob_path(root, digest);
+	struct stat st;
+	int ok = path && stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		 (unsigned long long)st.st_size == size;
+
+	free(path);
+	return ok;
 }
 
 void uk_blob_writer_abort(struct uk_blob_writer *w)

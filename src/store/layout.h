@@ -10,7 +10,6 @@
 #include <stddef.h>
 
 #include "store/digest.h"
-#include "store/layer.h"
 #include "util/error.h"
 
 #define UK_MT_INDEX "application/vnd.oci.image.index.v1+json"
@@ -36,6 +35,11 @@ int uk_layout_write_file(const char *root, const char *name, const void *buf,
 /* "<root>/blobs/sha256/<hex>", malloc'd; NULL if digest is invalid. */
 char *uk_layout_blob_path(const char *root, const char *digest);
 
+/* 1 if the layout at root holds blob digest as a regular file of size
+ * bytes (its content is checked when it is read). */
+int uk_layout_has_blob(const char *root, const char *digest,
+		       unsigned long long size);
+
 /* Stores buf as a blob; digest_out gets its digest. An existing blob with
  * that digest is kept if its content is right, replaced otherwise. */
 int uk_layout_put_blob(const char *root, const void *buf, size_t len,
@@ -57,6 +61,12 @@ int uk_blob_writer_write(struct uk_blob_writer *w, const void *buf,
 int uk_blob_writer_commit(struct uk_blob_writer *w, const char *expect,
 			  char digest_out[UK_DIGEST_MAX], struct uk_error *err);
 void uk_blob_writer_abort(struct uk_blob_writer *w);
+/* Reads back what w holds as the tar+gzip layer digest of size bytes and
+ * walks it as uk would unpack it (store/layer.h's checks), writing
+ * nothing: a pull refuses a layer uk could not use before committing it. */
+int uk_blob_writer_check_layer(const struct uk_blob_writer *w,
+			       const char *digest, unsigned long long size,
+			       struct uk_error *err);
 
 /* Reads a whole blob (at most max bytes) into a malloc'd, NUL-terminated
  * buffer, checking its size (unless size is -1) and digest. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "manifest/manifest.h"
+#include "store/layer.h"
 #include "store/layout.h"
 #include "store/store.h"
 #include "util/epoch.h"

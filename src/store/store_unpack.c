@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "store/layer.h"
 #include "store/layout.h"
 #include "store/store.h"
 #include "util/path.h"
