@@ -42,6 +42,7 @@ out=$("$UK" help biuld 2>&1); rc=$?
 	fail cli-help-unknown "rc=$rc: $out"
 
 out=$("$UK" version); [ "$out" = "uk $(cat "$UK_ROOT/VERSION")" ] && pass cli-version || fail cli-version "$out"
+out=$("$UK" version --json | jq -r .version); [ "$out" = "$(cat "$UK_ROOT/VERSION")" ] && pass cli-version-json || fail cli-version-json "$out"
 
 # uk init writes the three files, names the project after the folder.
 "$UK" init "$tmp/My Proj" >/dev/null 2>&1
