@@ -266,6 +266,25 @@ static int load_group(struct lk_ctx *c, struct lk_obj *o, uint32_t gi)
 	return 0;
 }
 
+/* A lazy member is needed: parse it (a copy when ar left it misaligned) */
+int lk_member_open(struct lk_ctx *c, struct lk_obj *o)
+{
+	o->display = lk_xasprintf("%s(%.*s)", o->path, (int)o->member_len,
+				  o->member);
+	if ((uintptr_t)o->data % 8) {
+		/* ar aligns members to 2 bytes; ELF structures need 8 */
+		uint8_t *copy = malloc(o->size ? o->size : 1);
+		struct lk_map mp = { copy, o->size, 1, NULL };
+
+		if (!copy)
+			abort();
+		memcpy(copy, o->data, o->size);
+		lk_push(&c->maps, &c->nmaps, &c->capmaps, sizeof(mp), &mp);
+		o->data = copy;
+	}
+	return lk_obj_parse(c, o);
+}
+
 int lk_obj_load(struct lk_ctx *c, struct lk_obj *o)
 {
 	uint32_t i;

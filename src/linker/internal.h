@@ -1,5 +1,9 @@
 /* Internal model of uk's linker, shared by its files and never by other
- * modules: objects, input sections, global symbols, output sections. */
+ * modules: objects, input sections, global symbols, output sections.
+ * Files call one way, down this order: link.c; archive.c, layout.c;
+ * symbols.c, reloc.c, uk_symtab.c, gc.c, the outputs; input.c; symhash.c;
+ * util.c (layout.c drives reloc.c's GOT scan and the uk_symtab section it
+ * makes, which only read the model). */
 #ifndef UK_LINKER_INTERNAL_H
 #define UK_LINKER_INTERNAL_H
 
@@ -187,36 +191,37 @@ int lk_map_file(struct lk_ctx *c, const char *path, const uint8_t **data,
 int lk_obj_parse(struct lk_ctx *c, struct lk_obj *o);   /* headers+symtab */
 int lk_obj_load(struct lk_ctx *c, struct lk_obj *o);    /* sections */
 const char *lk_sym_name(const struct lk_obj *o, const Elf64_Sym *s);
+int lk_member_open(struct lk_ctx *c, struct lk_obj *m); /* lazy -> parsed */
 int lk_rela_get(struct lk_ctx *c, const struct lk_sec *s,
 		const Elf64_Rela **rel, size_t *n);
 
 /* archive.c: objects, and archives through libbfd */
 int lk_read_input(struct lk_ctx *c, const char *path);
 void lk_close_archives(struct lk_ctx *c);
-int lk_member_open(struct lk_ctx *c, struct lk_obj *m); /* lazy -> parsed */
 
-/* symbols.c */
+/* symhash.c: tables of names */
 struct lk_sym *lk_sym_find(struct lk_symtab *t, const char *name);
 struct lk_sym *lk_sym_get(struct lk_symtab *t, const char *name);
 void lk_symtab_free(struct lk_symtab *t);
+
+/* symbols.c */
 int lk_add_object(struct lk_ctx *c, struct lk_obj *o);
 void lk_add_lazy(struct lk_ctx *c, struct lk_obj *member, const char *name);
 int lk_drain_queue(struct lk_ctx *c);
 int lk_check_resolution(struct lk_ctx *c);
 void lk_define_commons(struct lk_ctx *c);
 int lk_apply_link_if(struct lk_ctx *c);
+/* A defined symbol's address once sections are placed (0 if undefined). */
+uint64_t lk_sym_addr(const struct lk_sym *s);
 
 /* gc.c */
 int lk_gc(struct lk_ctx *c);
 
 /* layout.c */
 int lk_layout(struct lk_ctx *c);
-uint64_t lk_sym_addr(const struct lk_sym *s);
-struct lk_osec *lk_new_osec(struct lk_ctx *c, const char *name,
-			    enum lk_seg seg, int order);
 
 /* uk_symtab.c: the runtime's symbol table (runtime/include/uk/symtab.h) */
-void lk_ukst_plan(struct lk_ctx *c);
+int lk_ukst_wanted(struct lk_ctx *c); /* layout.c then makes its osec */
 void lk_ukst_build(struct lk_ctx *c);
 
 /* reloc.c */

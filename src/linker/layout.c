@@ -112,14 +112,6 @@ static struct lk_osec *get_osec(struct lk_ctx *c, const struct oclass *k)
 	return o;
 }
 
-struct lk_osec *lk_new_osec(struct lk_ctx *c, const char *name,
-			    enum lk_seg seg, int order)
-{
-	struct oclass k = { name, seg, order };
-
-	return get_osec(c, &k);
-}
-
 static void add_to(struct lk_osec *o, struct lk_sec *s)
 {
 	s->osec = o;
@@ -394,21 +386,19 @@ static int assign_addrs(struct lk_ctx *c)
 	return 0;
 }
 
-uint64_t lk_sym_addr(const struct lk_sym *s)
-{
-	if (s->state != LK_DEFINED)
-		return 0;
-	if (s->is_abs || s->synth || !s->sec)
-		return s->value;
-	return s->sec->addr + s->value;
-}
-
 int lk_layout(struct lk_ctx *c)
 {
 	struct lk_sym *g;
 
 	assign_osecs(c);
-	lk_ukst_plan(c);
+	if (lk_ukst_wanted(c)) { /* filled by lk_ukst_build, placed last */
+		struct oclass k = { "uk_symtab", LK_SEG_SYMS, 10 };
+
+		c->ukst_osec = get_osec(c, &k);
+		c->ukst_osec->type = SHT_PROGBITS;
+		c->ukst_osec->flags = SHF_ALLOC;
+		c->ukst_osec->align = 16;
+	}
 	define_synth(c, 0);
 	if (lk_check_resolution(c) < 0)
 		return -1;

@@ -24,7 +24,9 @@ static int cmp_fsym(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-void lk_ukst_plan(struct lk_ctx *c)
+/* 1 when the linker must make the uk_symtab section: the program refers
+ * to its bounds and no input provides it. */
+int lk_ukst_wanted(struct lk_ctx *c)
 {
 	struct lk_sym *a = lk_sym_find(&c->syms, "__start_uk_symtab");
 	struct lk_sym *b = lk_sym_find(&c->syms, "__stop_uk_symtab");
@@ -32,14 +34,11 @@ void lk_ukst_plan(struct lk_ctx *c)
 
 	if (!(a && a->state != LK_DEFINED && a->referenced) &&
 	    !(b && b->state != LK_DEFINED && b->referenced))
-		return;
+		return 0;
 	for (i = 0; i < c->nosecs; i++)
 		if (!strcmp(c->osecs[i]->name, "uk_symtab"))
-			return; /* an input provides it */
-	c->ukst_osec = lk_new_osec(c, "uk_symtab", LK_SEG_SYMS, 10);
-	c->ukst_osec->type = SHT_PROGBITS;
-	c->ukst_osec->flags = SHF_ALLOC;
-	c->ukst_osec->align = 16;
+			return 0; /* an input provides it */
+	return 1;
 }
 
 static void collect(struct lk_ctx *c, struct fsym **v, size_t *n)
