@@ -1,6 +1,8 @@
 /* Internals shared by the manifest files: the YAML node tree, the load
  * context that collects diagnostics, and the typed field readers. Nothing
- * outside src/manifest/ includes this. */
+ * outside src/manifest/ includes this. Files call one way: project.c and
+ * component.c over files.c, ports.c, volumes.c, paths.c; those over
+ * schema.c (fields), over tree.c (nodes), over diag.c and util.c. */
 #ifndef UK_MANIFEST_INTERNAL_H
 #define UK_MANIFEST_INTERNAL_H
 
@@ -57,6 +59,10 @@ int mf_tree_load(struct mctx *c, struct ynode **root, bool *io);
 int mf_tree_parse(struct mctx *c, const char *buf, size_t len,
 		  struct ynode **root);
 void mf_tree_free(struct ynode *n);
+/* A null scalar (plain "", "~", "null", "Null", "NULL"), and what a node is
+ * for messages ("a list", "a mapping", "null", "a number", "a string"...). */
+bool mf_is_null(const struct ynode *n);
+const char *mf_kind(const struct ynode *n);
 
 /* util.c */
 void *mf_alloc(size_t n);
@@ -110,8 +116,6 @@ void mf_walk(struct mctx *c, const struct ynode *map,
 	     const struct mf_field *fields, size_t nfields,
 	     const struct mf_synonym *syn, size_t nsyn, void *obj);
 
-bool mf_is_null(const struct ynode *n);
-const char *mf_kind(const struct ynode *n);
 /* The position to blame for a value: the value, or its key when the value
  * is null (libyaml puts an empty value's mark on the next token). */
 const struct ynode *mf_blame(const struct ynode *key, const struct ynode *val);
@@ -127,12 +131,6 @@ const char *mf_item_str(struct mctx *c, const struct ynode *key,
 int mf_get_strv(struct mctx *c, const struct ynode *key,
 		const struct ynode *val, struct uk_strv *out, bool allow_empty,
 		mf_item_check check);
-
-/* project.c: fields a component shares with a project. */
-void mf_set_spec(struct mctx *c, const struct ynode *key,
-		 const struct ynode *val, int *spec);
-void mf_set_name(struct mctx *c, const struct ynode *key,
-		 const struct ynode *val, char **out);
 
 /* paths.c: existence checks relative to c->dir. */
 bool mf_check_dir(struct mctx *c, const struct ynode *key,

@@ -11,63 +11,6 @@
 #define MEM_MAX ((uint64_t)64 << 30)
 #define MEM_DEFAULT ((uint64_t)64 << 20)
 
-/* Shared with component.c. */
-void mf_set_spec(struct mctx *c, const struct ynode *key,
-		 const struct ynode *val, int *spec)
-{
-	char q[MF_QBUF];
-	const char *s;
-
-	if (val->kind != YN_SCALAR || mf_is_null(val)) {
-		mf_hint(mf_diag_at(c, mf_blame(key, val),
-				   "'spec' must be 1, not %s", mf_kind(val)),
-			"write 'spec: 1'");
-		return;
-	}
-	if (strcmp(val->s, "1") == 0) {
-		*spec = 1;
-		return;
-	}
-	for (s = val->s; *s >= '0' && *s <= '9'; s++)
-		;
-	if (!*s && s != val->s)
-		mf_hint(mf_diag_at(c, val, "unsupported spec '%s'",
-				   mf_q(val->s, q, sizeof(q))),
-			"this uk reads 'spec: 1'");
-	else
-		mf_hint(mf_diag_at(c, val, "'spec' must be 1, not '%s'",
-				   mf_q(val->s, q, sizeof(q))),
-			"write 'spec: 1'");
-}
-
-/* Shared with component.c. */
-void mf_set_name(struct mctx *c, const struct ynode *key,
-		 const struct ynode *val, char **out)
-{
-	char q[MF_QBUF], *lower;
-	struct uk_diag *d;
-	size_t i;
-
-	if (mf_get_str(c, key, val, out, false) < 0 || mf_valid_name(*out))
-		return;
-	d = mf_diag_at(c, val, "invalid %s '%s'", key->s,
-		       mf_q(*out, q, sizeof(q)));
-	lower = mf_strdup(*out);
-	for (i = 0; lower[i]; i++)
-		lower[i] = (char)tolower((unsigned char)lower[i]);
-	if (strlen(*out) > 63)
-		mf_hint(d, "a name is at most 63 characters");
-	else if (mf_valid_name(lower))
-		mf_hint(d, "names are lower-case: did you mean '%s'?",
-			mf_q(lower, q, sizeof(q)));
-	else
-		mf_hint(d, "use lower-case letters, digits, '.', '_' and '-', "
-			   "starting with a letter or digit");
-	free(lower);
-	free(*out);
-	*out = NULL;
-}
-
 #define M(obj) ((struct uk_manifest *)(obj))
 
 /* A component reference: NAME, NAME:VERSION or HOST/REPO:TAG@DIGEST. Only

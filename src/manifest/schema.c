@@ -2,57 +2,11 @@
  * fields use. Every problem becomes one diagnostic; nothing stops early. */
 #include "manifest/internal.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-bool mf_is_null(const struct ynode *n)
-{
-	static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
-	size_t i;
-
-	if (!n || n->kind != YN_SCALAR || !n->plain)
-		return false;
-	for (i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++)
-		if (strcmp(n->s, nulls[i]) == 0)
-			return true;
-	return false;
-}
-
-static bool looks_numeric(const char *s)
-{
-	bool digit = false;
-
-	if (*s == '-' || *s == '+')
-		s++;
-	for (; *s; s++) {
-		if (*s >= '0' && *s <= '9')
-			digit = true;
-		else if (*s != '.' && *s != '_')
-			return false;
-	}
-	return digit;
-}
-
-const char *mf_kind(const struct ynode *n)
-{
-	switch (n->kind) {
-	case YN_SEQ:
-		return "a list";
-	case YN_MAP:
-		return "a mapping";
-	case YN_ALIAS:
-		return "an alias";
-	case YN_SCALAR:
-		break;
-	}
-	if (mf_is_null(n))
-		return "null";
-	if (n->plain && looks_numeric(n->s))
-		return "a number";
-	return "a string";
-}
 
 const struct ynode *mf_blame(const struct ynode *key, const struct ynode *val)
 {
@@ -91,6 +45,63 @@ static const char *unknown_key(struct mctx *c, const struct ynode *key,
 	return NULL;
 }
 
+/* MF_SPEC: the spec field of uk.yaml and component.yaml. */
+static void set_spec(struct mctx *c, const struct ynode *key,
+		     const struct ynode *val, int *spec)
+{
+	char q[MF_QBUF];
+	const char *s;
+
+	if (val->kind != YN_SCALAR || mf_is_null(val)) {
+		mf_hint(mf_diag_at(c, mf_blame(key, val),
+				   "'spec' must be 1, not %s", mf_kind(val)),
+			"write 'spec: 1'");
+		return;
+	}
+	if (strcmp(val->s, "1") == 0) {
+		*spec = 1;
+		return;
+	}
+	for (s = val->s; *s >= '0' && *s <= '9'; s++)
+		;
+	if (!*s && s != val->s)
+		mf_hint(mf_diag_at(c, val, "unsupported spec '%s'",
+				   mf_q(val->s, q, sizeof(q))),
+			"this uk reads 'spec: 1'");
+	else
+		mf_hint(mf_diag_at(c, val, "'spec' must be 1, not '%s'",
+				   mf_q(val->s, q, sizeof(q))),
+			"write 'spec: 1'");
+}
+
+/* MF_NAME: a project's or component's name. */
+static void set_name(struct mctx *c, const struct ynode *key,
+		     const struct ynode *val, char **out)
+{
+	char q[MF_QBUF], *lower;
+	struct uk_diag *d;
+	size_t i;
+
+	if (mf_get_str(c, key, val, out, false) < 0 || mf_valid_name(*out))
+		return;
+	d = mf_diag_at(c, val, "invalid %s '%s'", key->s,
+		       mf_q(*out, q, sizeof(q)));
+	lower = mf_strdup(*out);
+	for (i = 0; lower[i]; i++)
+		lower[i] = (char)tolower((unsigned char)lower[i]);
+	if (strlen(*out) > 63)
+		mf_hint(d, "a name is at most 63 characters");
+	else if (mf_valid_name(lower))
+		mf_hint(d, "names are lower-case: did you mean '%s'?",
+			mf_q(lower, q, sizeof(q)));
+	else
+		mf_hint(d, "use lower-case letters, digits, '.', '_' and '-', "
+			   "starting with a letter or digit");
+	free(lower);
+	free(*out);
+	*out = NULL;
+}
+
 static void set_field(struct mctx *c, const struct mf_field *f, const struct ynode *key,
 		      const struct ynode *val, void *obj)
 {
@@ -98,10 +109,10 @@ static void set_field(struct mctx *c, const struct mf_field *f, const struct yno
 
 	switch (f->kind) {
 	case MF_SPEC:
-		mf_set_spec(c, key, val, at);
+		set_spec(c, key, val, at);
 		break;
 	case MF_NAME:
-		mf_set_name(c, key, val, at);
+		set_name(c, key, val, at);
 		break;
 	case MF_STR:
 		mf_get_str(c, key, val, at, f->allow_empty);

@@ -326,3 +326,50 @@ int mf_tree_load(struct mctx *c, struct ynode **root, bool *io)
 	free(buf);
 	return rc;
 }
+
+bool mf_is_null(const struct ynode *n)
+{
+	static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
+	size_t i;
+
+	if (!n || n->kind != YN_SCALAR || !n->plain)
+		return false;
+	for (i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++)
+		if (strcmp(n->s, nulls[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool looks_numeric(const char *s)
+{
+	bool digit = false;
+
+	if (*s == '-' || *s == '+')
+		s++;
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			digit = true;
+		else if (*s != '.' && *s != '_')
+			return false;
+	}
+	return digit;
+}
+
+const char *mf_kind(const struct ynode *n)
+{
+	switch (n->kind) {
+	case YN_SEQ:
+		return "a list";
+	case YN_MAP:
+		return "a mapping";
+	case YN_ALIAS:
+		return "an alias";
+	case YN_SCALAR:
+		break;
+	}
+	if (mf_is_null(n))
+		return "null";
+	if (n->plain && looks_numeric(n->s))
+		return "a number";
+	return "a string";
+}
