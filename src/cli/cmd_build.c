@@ -1,4 +1,4 @@
-/* uk build: option parsing and output only; src/build/ does the work. */
+/* uk build: option parsing and output only; src/builder/ does the work. */
 #include <getopt.h>
 #include <jansson.h>
 #include <stdarg.h>
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "build/build.h"
+#include "builder/build.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 

@@ -2,7 +2,7 @@
  * image or component uses, and trim the object cache to its bound. */
 #include <stdio.h>
 
-#include "build/objcache.h"
+#include "builder/objcache.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "store/store.h"

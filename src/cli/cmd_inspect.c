@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "build/imagemeta.h"
+#include "builder/imagemeta.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "imagefmt/elfinfo.h"

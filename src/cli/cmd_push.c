@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "build/imagemeta.h"
+#include "builder/imagemeta.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "manifest/manifest.h"

@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "build/build.h"
-#include "build/imagemeta.h"
+#include "builder/build.h"
+#include "builder/imagemeta.h"
 #include "imagefmt/elfinfo.h"
 #include "cli/cli.h"
 #include "cli/commands.h"

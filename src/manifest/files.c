@@ -3,7 +3,7 @@
  * own (absolute, clean, not where the runtime mounts a file system), each
  * host path exists inside the project, and once both fields are read every
  * guest path against the others: none twice, none inside another entry.
- * What a folder holds is checked when it is packed (src/build/files.c). */
+ * What a folder holds is checked when it is packed (src/builder/files.c). */
 #include "manifest/internal.h"
 
 #include <dirent.h>

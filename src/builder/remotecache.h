@@ -10,7 +10,7 @@
 #ifndef UK_BUILD_REMOTECACHE_H
 #define UK_BUILD_REMOTECACHE_H
 
-#include "build/compile.h"
+#include "builder/compile.h"
 #include "util/error.h"
 
 struct uk_remotecache;

@@ -2,7 +2,7 @@
  * digest), so their paths plus the options identify a link: a stamp beside
  * the image records them (their hash: util/fasthash.h, no library to
  * load), and an equal stamp means no relink. */
-#include "build/linkstep.h"
+#include "builder/linkstep.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -6,7 +6,7 @@
  * and contents. Files under a prefix (build/compile.h) are not hashed:
  * their folder's name is in the flags. Hashes come from the stat cache, so
  * a no-op build reads no file it already hashed. */
-#include "build/compile.h"
+#include "builder/compile.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -18,8 +18,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "build/statcache.h"
-#include "build/toolchain.h"
+#include "builder/statcache.h"
+#include "builder/toolchain.h"
 #include "util/fasthash.h"
 #include "util/path.h"
 #include "util/spawn.h"

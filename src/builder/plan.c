@@ -1,13 +1,13 @@
 /* From uk.yaml to a plan: resolve the components (through uk.lock and the
  * store), expand the source globs, and assemble the compiler flags. */
-#include "build/plan.h"
+#include "builder/plan.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "build/lock.h"
-#include "build/toolchain.h"
+#include "builder/lock.h"
+#include "builder/toolchain.h"
 #include "util/path.h"
 
 static int has_component(const struct uk_plan *p, const char *name)

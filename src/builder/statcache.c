@@ -1,5 +1,5 @@
 /* CACHE/stat: one line a file, "HASH SIZE INO MTIME_NS CTIME_NS PATH". */
-#include "build/statcache.h"
+#include "builder/statcache.h"
 
 #include <inttypes.h>
 #include <stdio.h>

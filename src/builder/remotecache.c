@@ -3,7 +3,7 @@
  * own limits are for pulls (tens of seconds), far too long for a cache
  * that should only ever save time. A request still running when its time
  * is up is left to finish on its own and the client is not used again. */
-#include "build/remotecache.h"
+#include "builder/remotecache.h"
 
 #include <jansson.h>
 #include <pthread.h>

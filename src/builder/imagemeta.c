@@ -1,4 +1,4 @@
-#include "build/imagemeta.h"
+#include "builder/imagemeta.h"
 
 #include <jansson.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "build/plan.h"
+#include "builder/plan.h"
 #include "util/error.h"
 
 struct uk_linkstep {

@@ -1,4 +1,4 @@
-#include "build/toolchain.h"
+#include "builder/toolchain.h"
 
 #include <inttypes.h>
 #include <stdio.h>

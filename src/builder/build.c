@@ -1,7 +1,7 @@
 /* The build pipeline: plan, compile, then per target link and write the
  * image with its metadata. Each step is its own module; this file only
  * sequences them. */
-#include "build/build.h"
+#include "builder/build.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -11,13 +11,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "build/compile.h"
-#include "build/files.h"
-#include "build/imagemeta.h"
-#include "build/linkstep.h"
-#include "build/objcache.h"
-#include "build/plan.h"
-#include "build/remotecache.h"
+#include "builder/compile.h"
+#include "builder/files.h"
+#include "builder/imagemeta.h"
+#include "builder/linkstep.h"
+#include "builder/objcache.h"
+#include "builder/plan.h"
+#include "builder/remotecache.h"
 #include "imagefmt/image.h"
 #include "store/store.h"
 #include "util/path.h"

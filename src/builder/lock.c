@@ -1,4 +1,4 @@
-#include "build/lock.h"
+#include "builder/lock.h"
 
 #include <jansson.h>
 #include <stdlib.h>

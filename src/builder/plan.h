@@ -3,7 +3,7 @@
 #define UK_BUILD_PLAN_H
 
 #include "manifest/manifest.h"
-#include "build/toolchain.h"
+#include "builder/toolchain.h"
 #include "store/store.h"
 #include "util/error.h"
 

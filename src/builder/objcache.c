@@ -1,5 +1,5 @@
 /* The shared object cache (build/objcache.h). */
-#include "build/objcache.h"
+#include "builder/objcache.h"
 
 #include <dirent.h>
 #include <errno.h>

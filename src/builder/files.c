@@ -1,7 +1,7 @@
 /* Packing files: and zoneinfo: (build/files.h). The manifest reader has
  * checked each entry's own paths; this walks folders, where the checks are
  * about what they hold: only files, folders and symlinks that stay inside. */
-#include "build/files.h"
+#include "builder/files.h"
 
 #include <dirent.h>
 #include <endian.h>

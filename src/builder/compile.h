@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "build/objcache.h"
+#include "builder/objcache.h"
 #include "manifest/manifest.h"
 #include "util/error.h"
 
