@@ -8,11 +8,11 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "build/compile.h"
-#include "build/imagemeta.h"
-#include "build/lock.h"
-#include "build/objcache.h"
-#include "build/statcache.h"
+#include "builder/compile.h"
+#include "builder/imagemeta.h"
+#include "builder/lock.h"
+#include "builder/objcache.h"
+#include "builder/statcache.h"
 #include "check.h"
 #include "util/fasthash.h"
 #include "util/path.h"
