@@ -49,11 +49,9 @@ uk_trap_common:
 	call uk_trap            /* reports and ends the VM */
 	ud2
 
-/* LAPIC timer: only ever taken inside `sti; hlt` of uk_sleep_until_ns. */
-	.section .text.uk_timer_stub, "ax", @progbits
-	.globl uk_timer_stub
-	.balign 16
-uk_timer_stub:
+/* What a C call may clobber (the SysV caller-saved registers): interrupt
+ * stubs save it around their C handler. 72 bytes. */
+.macro SAVE_CALLER_SAVED
 	pushq %rax
 	pushq %rcx
 	pushq %rdx
@@ -63,7 +61,8 @@ uk_timer_stub:
 	pushq %r9
 	pushq %r10
 	pushq %r11
-	call uk_timer_irq
+.endm
+.macro RESTORE_CALLER_SAVED
 	popq %r11
 	popq %r10
 	popq %r9
@@ -73,6 +72,16 @@ uk_timer_stub:
 	popq %rdx
 	popq %rcx
 	popq %rax
+.endm
+
+/* LAPIC timer: only ever taken inside `sti; hlt` of uk_sleep_until_ns. */
+	.section .text.uk_timer_stub, "ax", @progbits
+	.globl uk_timer_stub
+	.balign 16
+uk_timer_stub:
+	SAVE_CALLER_SAVED
+	call uk_timer_irq
+	RESTORE_CALLER_SAVED
 	iretq
 
 	.globl uk_spurious_stub
@@ -103,28 +112,12 @@ uk_irq_stubs:
 
 	.section .text.uk_irq_stubs, "ax", @progbits
 uk_irq_common:
-	pushq %rax
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
+	SAVE_CALLER_SAVED
 	movq 72(%rsp), %rdi     /* the slot */
 	subq $8, %rsp           /* 5 words of frame + slot + 9: realign to 16 */
 	call uk_irq_dispatch
 	addq $8, %rsp
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rax
+	RESTORE_CALLER_SAVED
 	addq $8, %rsp
 	iretq
 
