@@ -99,6 +99,8 @@ long uk_sock_local_ok(const ip_addr_t *ip);
 long uk_sock_getsockopt(struct sock *s, int level, int opt, void *val, uint32_t *len);
 long uk_sock_setsockopt(struct sock *s, int level, int opt, const void *val, uint32_t len);
 long uk_sock_stat(struct uk_file *f, struct uk_stat *st);
+long uk_sock_read(struct uk_file *f, void *buf, size_t n, uint64_t off);
+long uk_sock_write(struct uk_file *f, const void *buf, size_t n, uint64_t off);
 /* total length of a message's buffers */
 size_t uk_msg_len(const struct uk_sock_msg *m);
 /* lwIP's errors as Linux's */

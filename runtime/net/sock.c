@@ -135,6 +135,25 @@ long uk_sock_errno(int e)
 	}
 }
 
+/* read and write on a socket: recvmsg/sendmsg with one buffer, no flags */
+long uk_sock_read(struct uk_file *f, void *buf, size_t n, uint64_t off)
+{
+	(void)off;
+	struct uk_iovec iov = {buf, n};
+	struct uk_sock_msg m = {&iov, 1, 0, 0, 0};
+	return uk_sock_ops(f)->recvmsg(f, &m, 0);
+}
+
+long uk_sock_write(struct uk_file *f, const void *buf, size_t n, uint64_t off)
+{
+	(void)off;
+	struct uk_iovec iov = {(void *)buf, n};
+	struct uk_sock_msg m = {&iov, 1, 0, 0, 0};
+	long r = uk_sock_ops(f)->sendmsg(f, &m, 0);
+	uk_net_kick();
+	return r;
+}
+
 long uk_sock_stat(struct uk_file *f, struct uk_stat *st)
 {
 	uk_stat_anon(st, UK_S_IFSOCK | 0777, (uint64_t)(uintptr_t)f >> 4);

@@ -5,6 +5,7 @@
  * window opens (tcp_recved) as the program reads, so a slow reader slows
  * the sender. lwIP's callbacks only change state and tell watchers. */
 #include "net.h"
+#include "syscall.h"
 
 #include "lwip/tcp.h"
 
@@ -471,24 +472,6 @@ static long tcp_sendmsg_(struct uk_file *f, struct uk_sock_msg *m, int flags)
 	}
 }
 
-static long tcp_read_(struct uk_file *f, void *buf, size_t n, uint64_t off)
-{
-	(void)off;
-	struct uk_iovec iov = {buf, n};
-	struct uk_sock_msg m = {&iov, 1, 0, 0, 0};
-	return tcp_recvmsg_(f, &m, 0);
-}
-
-static long tcp_write_(struct uk_file *f, const void *buf, size_t n, uint64_t off)
-{
-	(void)off;
-	struct uk_iovec iov = {(void *)buf, n};
-	struct uk_sock_msg m = {&iov, 1, 0, 0, 0};
-	long r = tcp_sendmsg_(f, &m, 0);
-	uk_net_kick();
-	return r;
-}
-
 static long tcp_shutdown_(struct uk_file *f, int how)
 {
 	struct sock *s = uk_sock(f);
@@ -609,7 +592,7 @@ static long tcp_ioctl_(struct uk_file *f, unsigned long cmd, long arg)
 		return -ENOTTY;
 	if (s->listening)
 		return -EINVAL;
-	if ((uint64_t)arg < PAGE_SIZE)
+	if (uk_bad_user(arg, sizeof(int)))
 		return -EFAULT;
 	int v = (int)s->rx_bytes;
 	if (cmd == SIOCOUTQ_)
@@ -646,8 +629,8 @@ static void tcp_release_(struct uk_file *f)
 static const struct uk_sock_ops tcp_ops = {
 	.file =
 		{
-			.read = tcp_read_,
-			.write = tcp_write_,
+			.read = uk_sock_read,
+			.write = uk_sock_write,
 			.ioctl = tcp_ioctl_,
 			.stat = uk_sock_stat,
 			.poll = tcp_poll_,

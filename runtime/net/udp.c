@@ -2,6 +2,7 @@
  * bounded by SO_RCVBUF (what does not fit is dropped, as Linux drops),
  * each with its sender; a send is one datagram. */
 #include "net.h"
+#include "syscall.h"
 
 #include "lwip/udp.h"
 
@@ -181,22 +182,6 @@ static long udp_sendmsg_(struct uk_file *f, struct uk_sock_msg *m, int flags)
 	return (long)n; /* ERR_MEM: lost on the way, as a datagram may be */
 }
 
-static long udp_read_(struct uk_file *f, void *buf, size_t n, uint64_t off)
-{
-	(void)off;
-	struct uk_iovec iov = {buf, n};
-	struct uk_sock_msg m = {&iov, 1, 0, 0, 0};
-	return udp_recvmsg_(f, &m, 0);
-}
-
-static long udp_write_(struct uk_file *f, const void *buf, size_t n, uint64_t off)
-{
-	(void)off;
-	struct uk_iovec iov = {(void *)buf, n};
-	struct uk_sock_msg m = {&iov, 1, 0, 0, 0};
-	return udp_sendmsg_(f, &m, 0);
-}
-
 static long udp_shutdown_(struct uk_file *f, int how)
 {
 	struct sock *s = uk_sock(f);
@@ -237,7 +222,7 @@ static long udp_ioctl_(struct uk_file *f, unsigned long cmd, long arg)
 	struct sock *s = uk_sock(f);
 	if (cmd != FIONREAD_ && cmd != SIOCOUTQ_)
 		return -ENOTTY;
-	if ((uint64_t)arg < PAGE_SIZE)
+	if (uk_bad_user(arg, sizeof(int)))
 		return -EFAULT;
 	*(int *)arg = cmd == FIONREAD_ && s->dq ? s->dq->p->tot_len : 0;
 	return 0;
@@ -261,8 +246,8 @@ static void udp_release_(struct uk_file *f)
 static const struct uk_sock_ops udp_ops = {
 	.file =
 		{
-			.read = udp_read_,
-			.write = udp_write_,
+			.read = uk_sock_read,
+			.write = uk_sock_write,
 			.ioctl = udp_ioctl_,
 			.stat = uk_sock_stat,
 			.poll = udp_poll_,
