@@ -43,3 +43,39 @@ instructions() {
 	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
 		sed -n 's/.*Collected : \([0-9]*\).*/\1/p' | tail -n 1
 }
+
+# guest_vs_linux SRC.c MEMORY N KEY...: the same program as a uk image
+# booted by `uk run` (TCG) and as a static musl Linux process under
+# qemu-x86_64 (user-mode TCG, the same emulator), run interleaved A B A B
+# N times. The program prints "KEY MS" lines from its own clock; for each
+# KEY, and for the whole processes ("wall"), prints the medians, minimums
+# and the ratio uk/Linux. Either side failing stops the bench. Needs $uk,
+# $work.
+guest_vs_linux() {
+	local src=$1 mem=$2 n=$3 i k; shift 3
+	command -v qemu-x86_64 >/dev/null || { echo "qemu-x86_64 is missing (Debian package qemu-user)"; exit 1; }
+	command -v musl-gcc >/dev/null || { echo "musl-gcc is missing (Debian package musl-tools)"; exit 1; }
+	mkdir -p "$work/p/src"
+	cp "$src" "$work/p/src/main.c"
+	printf 'spec: 1\nname: bench\nversion: 0.1.0\nsources: [src/main.c]\ncflags: [-O2]\nmemory: %s\n' \
+		"$mem" >"$work/p/uk.yaml"
+	"$uk" build -C "$work/p" >/dev/null
+	musl-gcc -static -O2 -o "$work/linux" "$src"
+	local -a wall_uk=() wall_linux=()
+	for i in $(seq "$n"); do
+		took wall_uk "$uk" run -C "$work/p" --no-build --accel tcg --timeout 600
+		cp "$work/last.log" "$work/uk.$i"
+		took wall_linux qemu-x86_64 "$work/linux"
+		cp "$work/last.log" "$work/linux.$i"
+	done
+	for k in "$@"; do
+		local -a a=() b=()
+		# the program's milliseconds, in microseconds as line() takes them
+		mapfile -t a < <(cat "$work"/uk.* | awk -v k="$k" '$1 == k { printf "%d\n", $2 * 1000 }')
+		mapfile -t b < <(cat "$work"/linux.* | awk -v k="$k" '$1 == k { printf "%d\n", $2 * 1000 }')
+		[ ${#a[@]} = "$n" ] && [ ${#b[@]} = "$n" ] || { echo "bench: no '$k' line from both sides"; exit 1; }
+		line "$k" a b uk linux
+	done
+	line wall wall_uk wall_linux uk linux
+	echo "(N=$n interleaved runs; the program's own clock, and 'wall' for the whole processes)"
+}
