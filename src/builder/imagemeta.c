@@ -210,29 +210,22 @@ int uk_image_locate(const char *dir, const char *target, char **path, struct uk_
 			err->status = 2;
 			return -1;
 		}
-		if (!(man.targets & t)) { /* built with -t, if at all */
-			char *img;
-
-			if (asprintf(&img, "%s/build/%s/%s%s", dir, uk_target_name(t), man.name,
-				     t == UK_TARGET_RAW ? ".img" : "") < 0)
-				abort();
-			int built = access(img, F_OK) == 0;
-			free(img);
-			if (!built) {
-				uk_errorf(err, "'%s' is not among the targets in %s and was "
-					  "not built", target, man.path);
-				uk_hintf(err, "run 'uk build -t %s' first, or add it to 'targets:'",
-					 target);
-				uk_manifest_free(&man);
-				return -1;
-			}
-		}
 	} else {
 		t = man.ntargets ? man.target_order[0] : UK_TARGET_KVM;
 	}
 	if (asprintf(path, "%s/build/%s/%s%s", dir, uk_target_name(t), man.name,
 		     t == UK_TARGET_RAW ? ".img" : "") < 0)
 		abort();
+	/* a target beyond the manifest's is there when built with -t */
+	if (target && !(man.targets & t) && access(*path, F_OK) != 0) {
+		uk_errorf(err, "'%s' is not among the targets in %s and was not built", target,
+			  man.path);
+		uk_hintf(err, "run 'uk build -t %s' first, or add it to 'targets:'", target);
+		free(*path);
+		*path = NULL;
+		uk_manifest_free(&man);
+		return -1;
+	}
 	uk_manifest_free(&man);
 	return 0;
 }
