@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 static void show(const char *what, long r)
@@ -35,6 +37,28 @@ int main(void)
 	show("close(10)", close(10));
 	show("close(10) again", close(10));
 	show("dup2(99, 5)", dup2(99, 5));
+	/* positioned calls: a stream is ESPIPE, a negative position EINVAL */
+	int p[2] = {-1, -1};
+	show("pipe", pipe(p));
+	show("pread(pipe)", pread(p[0], buf, 1, 0));
+	show("pwrite(pipe)", pwrite(p[1], "x", 1, 0));
+	struct iovec v = {buf, 1};
+	show("preadv(pipe)", preadv(p[0], &v, 1, 0));
+	char name[] = "/tmp/uk-guest-fd_basic-XXXXXX";
+	int f = mkstemp(name);
+	show("pwrite(file, 3)", pwrite(f, "abc", 3, 3));
+	show("pread(file, -1)", pread(f, buf, 1, -1));
+	show("pread(file, 4)", pread(f, buf, 2, 4));
+	printf("read [%.2s]\n", buf);
+	show("lseek after pread", lseek(f, 0, SEEK_CUR));
+	unlink(name);
+	/* close_range: closes what is open in the range, flags checked */
+	show("dup2(1, 30)", dup2(1, 30));
+	show("dup2(1, 31)", dup2(1, 31));
+	show("close_range(30, 40, 0)", syscall(SYS_close_range, 30, 40, 0));
+	show("write(30)", write(30, "x", 1));
+	show("close_range(40, 30, 0)", syscall(SYS_close_range, 40, 30, 0));
+	show("close_range(0, 1, 99)", syscall(SYS_close_range, 0, 1, 99));
 	struct rlimit rl;
 	show("getrlimit NOFILE", getrlimit(RLIMIT_NOFILE, &rl));
 	rl.rlim_cur = 32;
