@@ -84,8 +84,6 @@ long uk_rw_vec(const long *a, int write, const uint64_t *off)
 		f->flags |= UK_O_NONBLOCK;
 	}
 	f->flags = (f->flags & ~UK_O_NONBLOCK) | (saved & UK_O_NONBLOCK);
-	if (done == -EAGAIN && !(saved & UK_O_NONBLOCK))
-		done = 0; /* cannot happen for the first buffer; kept safe */
 	return done;
 }
 
