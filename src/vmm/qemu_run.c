@@ -70,10 +70,10 @@ static void stop(pid_t pid, struct uk_qmp *qmp)
 /* Waits for pid until deadline (0: none). Returns its wait status; sets
  * flags in res when it had to be stopped. */
 static int wait_child(pid_t pid, double deadline, struct uk_qmp *qmp,
-		      struct status_fifo *sf, struct uk_vm_result *res)
+		      struct status_fifo *sf, struct uk_vm_result *res, const struct uk_vm_opts *o)
 {
 	sigset_t set;
-	int wstatus = 0, stopping = 0;
+	int wstatus = 0, stopping = 0, widened = 0;
 	double kill_at = 0;
 
 	sigemptyset(&set);
@@ -102,6 +102,10 @@ static int wait_child(pid_t pid, double deadline, struct uk_qmp *qmp,
 			stop(pid, qmp);
 			stopping = 1;
 			kill_at = now() + 3;
+		}
+		if (!widened && qmp->greeted) { /* QEMU's forwards listen by now */
+			uk_vm_widen_backlogs(pid, o);
+			widened = 1;
 		}
 		if (!stopping && deadline > 0 && now() >= deadline) {
 			res->timed_out = 1;
@@ -243,7 +247,7 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_er
 		uk_errorf(err, "cannot start QEMU: %s", strerror(e));
 		goto fail_early;
 	}
-	wstatus = wait_child(pid, o->timeout_s ? start + o->timeout_s : 0, &qmp, &sf, res);
+	wstatus = wait_child(pid, o->timeout_s ? start + o->timeout_s : 0, &qmp, &sf, res, o);
 	relay_stop(relay);
 	uk_qmp_close(&qmp);
 	sigprocmask(SIG_SETMASK, &old, NULL);

@@ -51,6 +51,10 @@ struct uk_vm_opts {
 	const struct uk_vm_port *ports; /* its host forwards */
 	size_t nports;
 };
+/* Raises the backlog of QEMU's listening sockets for o's TCP forwards
+ * (libslirp's is 1) to Linux's usual; returns how many it raised, 0 when
+ * it could not (hostfwd_backlog.c). */
+int uk_vm_widen_backlogs(pid_t qemu, const struct uk_vm_opts *o);
 /* The -netdev value for o's user network and forwards (caller frees). */
 char *uk_vm_netdev(const struct uk_vm_opts *o);
 
