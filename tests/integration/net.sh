@@ -5,6 +5,9 @@
 #     127.0.0.1 and as a uk image talking to 10.0.2.2 (QEMU's user-net
 #     gateway, which is this host): the same output (TCP and UDP errno
 #     cases, options, readiness; an HTTP GET from a host server; UDP echo)
+#   - tests/net/inet6.c the same way for AF_INET6 (::1 and fec0::2, QEMU's
+#     IPv6 host): addresses, IPV6_V6ONLY, ::1 and a dual-stack listener in
+#     the guest, HTTP and UDP echo over IPv6 to the host
 #   - tests/net/server.c, an epoll HTTP server in a guest, answering curl
 #     through uk run -p 127.0.0.1:PORT:8080 (one by one, keep-alive, in
 #     parallel), on microvm (virtio-mmio) and on a raw disk (q35, pci)
@@ -22,7 +25,7 @@ net=$UK_ROOT/tests/net
 # below 32768, where Linux picks ephemeral ports (a forward must not meet one)
 base=$((20000 + ($$ % 1200) * 10))
 http_port=$base udp_port=$((base + 1)) closed_port=$((base + 2)) fwd_port=$((base + 3))
-fwd_port2=$((base + 4))
+fwd_port2=$((base + 4)) http6_port=$((base + 5)) udp6_port=$((base + 6)) fwd_port3=$((base + 7))
 
 mkdir -p "$tmp/www"
 echo "hello from the host" >"$tmp/www/hello.txt"
@@ -31,9 +34,16 @@ echo "hello from the host" >"$tmp/www/hello.txt"
 http_pid=$!
 timeout 600 python3 "$net/udp_echo.py" "$udp_port" 590 >/dev/null 2>&1 &
 udp_pid=$!
-trap 'kill $http_pid $udp_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+# IPv6 (and IPv4: Python's server on :: takes both) for inet6.c
+(cd "$tmp/www" && exec timeout 600 python3 -m http.server --bind :: "$http6_port") \
+	>/dev/null 2>&1 &
+http6_pid=$!
+timeout 600 python3 "$net/udp_echo.py" "$udp6_port" 590 ::1 >/dev/null 2>&1 &
+udp6_pid=$!
+trap 'kill $http_pid $udp_pid $http6_pid $udp6_pid 2>/dev/null; rm -rf "$tmp"' EXIT
 for i in $(seq 50); do
-	curl -s -m 1 -o /dev/null "http://127.0.0.1:$http_port/hello.txt" && break
+	curl -s -m 1 -o /dev/null "http://127.0.0.1:$http_port/hello.txt" &&
+		curl -s -m 1 -o /dev/null "http://[::1]:$http6_port/hello.txt" && break
 	sleep 0.1
 done
 
@@ -72,12 +82,34 @@ $(tail -n 5 "$tmp/peer.err")"
 	fi
 fi
 
+# --- AF_INET6 against Linux
+if ! out=$(musl-gcc -static -O1 -Wall -o "$tmp/linux/inet6" "$net/inet6.c" 2>&1); then
+	fail net-inet6 "musl-gcc: $out"
+else
+	timeout 60 "$tmp/linux/inet6" ::1 127.0.0.1 $http6_port $udp6_port >"$tmp/inet6.want" 2>&1
+	want_rc=$?
+	if ! project "$tmp/inet6" inet6 "$net/inet6.c" 'libraries: [uk-net]'; then
+		fail net-inet6 "uk build: $(tail -n 5 "$tmp/inet6/build.log")"
+	else
+		timeout 300 "$UK" run -C "$tmp/inet6" --no-build --accel $accel --timeout 240 -- \
+			fec0::2 10.0.2.2 $http6_port $udp6_port >"$tmp/inet6.got" 2>"$tmp/inet6.err" </dev/null
+		got_rc=$?
+		if [ $got_rc = $want_rc ] && cmp -s "$tmp/inet6.want" "$tmp/inet6.got"; then
+			pass net-inet6
+		else
+			fail net-inet6 "status $got_rc (Linux $want_rc); diff Linux uk:
+$(diff "$tmp/inet6.want" "$tmp/inet6.got" | head -n 30)
+$(tail -n 5 "$tmp/inet6.err")"
+		fi
+	fi
+fi
+
 # --- the epoll server, answering curl through -p
-serve() { # NAME PROJECT PORT [uk run options...]
+serve() { # NAME PROJECT PORT [uk run options...] [-- program arguments]
 	local name=$1 d=$2 port=$3
 	shift 3
-	timeout 300 "$UK" run -C "$d" --no-build --accel $accel --timeout 240 "$@" \
-		-p 127.0.0.1:$port:8080 </dev/null >"$d/out" 2>"$d/err" &
+	timeout 300 "$UK" run -C "$d" --no-build --accel $accel --timeout 240 \
+		-p 127.0.0.1:$port:8080 "$@" </dev/null >"$d/out" 2>"$d/err" &
 	local vm=$!
 	local up=
 	for i in $(seq 600); do
@@ -113,6 +145,9 @@ hello from uk: /k2
 	curl -s -m 10 -o /dev/null "http://127.0.0.1:$port/quit"
 	wait $vm
 	local rc=$?
+	if [ -n "$six" ] && ! grep -q '^first peer: ::ffff:10.0.2.2$' "$d/out"; then
+		bad="$bad peer-address"
+	fi
 	if [ -z "$bad" ] && [ $rc = 0 ] && grep -q '^48 requests$' "$d/out"; then
 		pass "$name"
 	else
@@ -120,12 +155,14 @@ hello from uk: /k2
 	fi
 }
 if project "$tmp/server" server "$net/server.c" 'libraries: [uk-net]'; then
-	serve net-server-curl "$tmp/server" $fwd_port
+	six= serve net-server-curl "$tmp/server" $fwd_port
+	# an AF_INET6 listener on [::] reached through the IPv4 forward
+	six=1 serve net-server-curl-dual-stack "$tmp/server" $fwd_port3 -- 8080 6
 else
 	fail net-server-curl "uk build: $(tail -n 5 "$tmp/server/build.log")"
 fi
 if project "$tmp/server-raw" server "$net/server.c" 'libraries: [uk-net]' 'targets: [raw]'; then
-	serve net-server-curl-q35 "$tmp/server-raw" $fwd_port2
+	six= serve net-server-curl-q35 "$tmp/server-raw" $fwd_port2
 else
 	fail net-server-curl-q35 "uk build: $(tail -n 5 "$tmp/server-raw/build.log")"
 fi
