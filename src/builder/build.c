@@ -15,6 +15,7 @@
 #include "builder/files.h"
 #include "builder/imagemeta.h"
 #include "builder/linkstep.h"
+#include "builder/unsupported.h"
 #include "builder/objcache.h"
 #include "builder/plan.h"
 #include "builder/remotecache.h"
@@ -307,6 +308,12 @@ int uk_build(const struct uk_build_opts *o, struct uk_build_result *r, struct uk
 		if (build_target(o, &plan, out, &objects, t, img, err) != 0)
 			goto out;
 	}
+	/* with the link, so that a no-op build stays quiet */
+	for (size_t i = 0; i < r->nimages; i++)
+		if (r->images[i].relinked) {
+			uk_unsupported_warn(&plan, &cr.objects, stderr);
+			break;
+		}
 	rc = 0;
 out:
 	r->seconds = now() - start;
