@@ -11,6 +11,11 @@
 #   - tests/net/server.c, an epoll HTTP server in a guest, answering curl
 #     through uk run -p 127.0.0.1:PORT:8080 (one by one, keep-alive, in
 #     parallel), on microvm (virtio-mmio) and on a raw disk (q35, pci)
+#   - getaddrinfo (tests/net/resolve.c): localhost from the built-in
+#     /etc/hosts with DHCP's name server in /etc/resolv.conf; names from
+#     the image's own /etc/hosts, and from a DNS server this test starts on
+#     127.0.0.1:53 (tests/net/dns_responder.py) named by the image's
+#     /etc/resolv.conf as 10.0.2.2
 #   - without uk-net, socket() is EAFNOSUPPORT and no lwIP is linked
 . "$(dirname "$0")/lib.sh"
 for t in musl-gcc curl python3; do
@@ -40,7 +45,7 @@ udp_pid=$!
 http6_pid=$!
 timeout 600 python3 "$net/udp_echo.py" "$udp6_port" 590 ::1 >/dev/null 2>&1 &
 udp6_pid=$!
-trap 'kill $http_pid $udp_pid $http6_pid $udp6_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'kill $http_pid $udp_pid $http6_pid $udp6_pid ${dns_pid:-} 2>/dev/null; rm -rf "$tmp"' EXIT
 for i in $(seq 50); do
 	curl -s -m 1 -o /dev/null "http://127.0.0.1:$http_port/hello.txt" &&
 		curl -s -m 1 -o /dev/null "http://[::1]:$http6_port/hello.txt" && break
@@ -166,6 +171,58 @@ if project "$tmp/server-raw" server "$net/server.c" 'libraries: [uk-net]' 'targe
 else
 	fail net-server-curl-q35 "uk build: $(tail -n 5 "$tmp/server-raw/build.log")"
 fi
+
+# --- getaddrinfo
+resolve_run() { # NAME PROJECT WANT ARGS...
+	local name=$1 d=$2 want=$3
+	shift 3
+	# (without the runtime's own "uk: " lines: musl's resolver makes a
+	# call the image may not link, fcntl F_SETFD after O_CLOEXEC)
+	got=$(timeout 120 "$UK" run -C "$d" --no-build --accel $accel --timeout 100 -- "$@" \
+		</dev/null 2>"$d/err" | grep -v '^uk: ')
+	if [ "$got" = "$want" ]; then
+		pass "$name"
+	else
+		fail "$name" "got:
+$got
+want:
+$want
+$(tail -n 3 "$d/err")"
+	fi
+}
+if project "$tmp/resolve" resolve "$net/resolve.c" 'libraries: [uk-net]'; then
+	resolve_run net-getaddrinfo-dhcp "$tmp/resolve" "resolv.conf: nameserver 10.0.2.3
+localhost: 127.0.0.1 ::1" --resolv localhost
+else
+	fail net-getaddrinfo-dhcp "uk build: $(tail -n 5 "$tmp/resolve/build.log")"
+fi
+mkdir -p "$tmp/resolve-dns/etc"
+printf '127.0.0.1 localhost\n192.0.2.10 from-hosts both\n2001:db8::10 both\n' \
+	>"$tmp/resolve-dns/etc/hosts"
+printf 'nameserver 10.0.2.2\noptions timeout:2 attempts:2\n' >"$tmp/resolve-dns/etc/resolv.conf"
+# port 53 is the resolver's; another run of this test may hold it a while
+timeout 200 python3 "$net/dns_responder.py" 53 190 dns-test.uk.example=192.0.2.20,2001:db8::20 \
+	>"$tmp/dns.out" 2>&1 &
+dns_pid=$!
+for i in $(seq 700); do
+	grep -q ready "$tmp/dns.out" 2>/dev/null && break
+	kill -0 $dns_pid 2>/dev/null || break
+	sleep 0.1
+done
+if ! grep -q ready "$tmp/dns.out"; then
+	fail net-getaddrinfo-dns "no DNS server on 127.0.0.1:53: $(tail -n 3 "$tmp/dns.out")"
+elif project "$tmp/resolve-dns" resolve "$net/resolve.c" 'libraries: [uk-net]' 'files:' \
+	'  /etc/hosts: etc/hosts' '  /etc/resolv.conf: etc/resolv.conf'; then
+	resolve_run net-getaddrinfo-dns "$tmp/resolve-dns" "resolv.conf: nameserver 10.0.2.2
+from-hosts: 192.0.2.10
+both: 192.0.2.10 2001:db8::10
+dns-test.uk.example: 192.0.2.20 2001:db8::20
+missing.uk.example: Name does not resolve" --resolv from-hosts both dns-test.uk.example \
+		missing.uk.example
+else
+	fail net-getaddrinfo-dns "uk build: $(tail -n 5 "$tmp/resolve-dns/build.log")"
+fi
+kill $dns_pid 2>/dev/null
 
 # --- without uk-net
 cat >"$tmp/nonet.c" <<'C'
