@@ -4,6 +4,9 @@
  * arrive on IST stacks (cpu.c), syscalls switch to the kernel stack before
  * pushing anything. */
 
+/* Call frame information for debuggers only (the image keeps none). */
+	.cfi_sections .debug_frame
+
 /* Exceptions: push a dummy error code where the CPU pushes none, then the
  * vector, then every general register, giving struct uk_trapframe (trap.h). */
 .macro TRAP_STUB vec
@@ -161,6 +164,8 @@ uk_irq_common:
 	.weak uk_sig_syscall_exit
 	.balign 16
 uk_syscall_entry:
+	.cfi_startproc simple
+	.cfi_undefined rip      /* no caller known until the frame is built */
 	movq %rsp, uk_syscall_user_rsp(%rip)
 	movq uk_syscall_kstack(%rip), %rsp
 	pushq $0x10             /* ss: SEL_DATA */
@@ -187,6 +192,26 @@ uk_syscall_entry:
 	pushq %r15
 	subq $8, %rsp
 	pushq %r9               /* 7th C argument */
+	/* a debugger's way back to the program: the frame (176 bytes, above
+	 * 16 of arguments) holds its registers, rip and rsp included */
+	.cfi_def_cfa rsp, 192
+	.cfi_offset rip, -40
+	.cfi_offset rsp, -16
+	.cfi_offset rax, -64
+	.cfi_offset rbx, -72
+	.cfi_offset rcx, -80
+	.cfi_offset rdx, -88
+	.cfi_offset rsi, -96
+	.cfi_offset rdi, -104
+	.cfi_offset rbp, -112
+	.cfi_offset r8, -120
+	.cfi_offset r9, -128
+	.cfi_offset r10, -136
+	.cfi_offset r11, -144
+	.cfi_offset r12, -152
+	.cfi_offset r13, -160
+	.cfi_offset r14, -168
+	.cfi_offset r15, -176
 	movq %r8, %r9
 	movq %r10, %r8
 	movq %rdx, %rcx
@@ -195,6 +220,7 @@ uk_syscall_entry:
 	movq %rax, %rdi
 	call uk_syscall
 	addq $16, %rsp
+	.cfi_def_cfa_offset 176
 	movq %rax, 112(%rsp)    /* the frame's rax */
 	movl $uk_sig_syscall_exit, %eax
 	testl %eax, %eax
@@ -202,6 +228,7 @@ uk_syscall_entry:
 	movq %rsp, %rdi
 	call *%rax
 	jmp uk_frame_return
+	.cfi_endproc
 
 	.section .bss.uk_syscall_vars, "aw", @nobits
 	.balign 8
