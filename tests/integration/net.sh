@@ -16,6 +16,8 @@
 #     the image's own /etc/hosts, and from a DNS server this test starts on
 #     127.0.0.1:53 (tests/net/dns_responder.py) named by the image's
 #     /etc/resolv.conf as 10.0.2.2
+#   - sendfile from an image file to a socket (tests/net/sendfile_server.c)
+#     fetched by curl through -p: the same bytes (sha256), whole and a part
 #   - without uk-net, socket() is EAFNOSUPPORT and no lwIP is linked
 . "$(dirname "$0")/lib.sh"
 for t in musl-gcc curl python3; do
@@ -30,7 +32,7 @@ net=$UK_ROOT/tests/net
 # below 32768, where Linux picks ephemeral ports (a forward must not meet one)
 base=$((20000 + ($$ % 1200) * 10))
 http_port=$base udp_port=$((base + 1)) closed_port=$((base + 2)) fwd_port=$((base + 3))
-fwd_port2=$((base + 4)) http6_port=$((base + 5)) udp6_port=$((base + 6)) fwd_port3=$((base + 7))
+fwd_port2=$((base + 4)) http6_port=$((base + 5)) udp6_port=$((base + 6)) fwd_port3=$((base + 7)) fwd_port4=$((base + 8))
 
 mkdir -p "$tmp/www"
 echo "hello from the host" >"$tmp/www/hello.txt"
@@ -223,6 +225,38 @@ else
 	fail net-getaddrinfo-dns "uk build: $(tail -n 5 "$tmp/resolve-dns/build.log")"
 fi
 kill $dns_pid 2>/dev/null
+
+# --- sendfile to a socket, fetched by curl
+d=$tmp/sendfile
+mkdir -p "$d"
+head -c 1500000 /dev/urandom >"$d/big.bin"
+if project "$d" sendfile "$net/sendfile_server.c" 'libraries: [uk-net]' 'files:' \
+	'  /srv/big.bin: big.bin'; then
+	timeout 300 "$UK" run -C "$d" --no-build --accel $accel --timeout 240 \
+		-p 127.0.0.1:$fwd_port4:8080 </dev/null >"$d/out" 2>"$d/err" &
+	vm=$!
+	for i in $(seq 600); do
+		curl -s -m 20 -o "$d/got.bin" "http://127.0.0.1:$fwd_port4/big.bin" && break
+		kill -0 $vm 2>/dev/null || break
+		sleep 0.1
+	done
+	curl -s -m 20 -o "$d/part.bin" "http://127.0.0.1:$fwd_port4/part/big.bin"
+	curl -s -m 10 -o /dev/null "http://127.0.0.1:$fwd_port4/quit"
+	wait $vm
+	rc=$?
+	want_part=$(tail -c +1001 "$d/big.bin" | head -c 5000 | sha256sum)
+	if [ $rc = 0 ] && [ "$(sha256sum <"$d/got.bin")" = "$(sha256sum <"$d/big.bin")" ] &&
+		[ "$(sha256sum <"$d/part.bin")" = "$want_part" ] &&
+		grep -q '^/big.bin: 1500000 bytes in 5 calls, then 0, position 1500000$' "$d/out" &&
+		grep -q '^/part/big.bin: sendfile = 5000, offset 6000, position 0$' "$d/out"; then
+		pass net-sendfile-curl
+	else
+		fail net-sendfile-curl "status $rc; got $(wc -c <"$d/got.bin" 2>/dev/null) and \
+$(wc -c <"$d/part.bin" 2>/dev/null) bytes; $(tail -n 4 "$d/out") $(tail -n 3 "$d/err")"
+	fi
+else
+	fail net-sendfile-curl "uk build: $(tail -n 5 "$d/build.log")"
+fi
 
 # --- without uk-net
 cat >"$tmp/nonet.c" <<'C'
