@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "builder/imagemeta.h"
+#include "imagefmt/imagemeta.h"
 #include "store/image.h"
 #include "store/layout.h"
 #include "util/epoch.h"
