@@ -48,7 +48,7 @@ struct lk_sec {
 	uint8_t no_merge;      /* a reference merging would misplace */
 	uint8_t addr_taken;    /* reached by more than direct branches */
 	uint32_t merged;       /* a merged section: how many inputs it holds */
-	uint64_t merged_in;    /* and their bytes */
+	uint64_t merged_in;    /* and their bytes, each padded to its alignment */
 };
 
 #define LK_SK_DROP 1 /* never output: .eh_frame, .comment, .debug*, ... */

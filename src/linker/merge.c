@@ -21,6 +21,7 @@ struct piece {
 	uint32_t len;
 	uint32_t off;   /* in the merged section */
 	uint32_t owner; /* strings: the piece whose tail it is (itself if none) */
+	uint32_t align; /* the most any copy of it had in its input */
 };
 
 struct group {
@@ -63,7 +64,8 @@ static void grow(struct merger *m)
 }
 
 /* the index of the distinct piece with these bytes, added when new */
-static uint32_t intern(struct merger *m, const uint8_t *p, uint32_t len)
+static uint32_t intern(struct merger *m, const uint8_t *p, uint32_t len,
+		       uint32_t align)
 {
 	size_t k;
 
@@ -71,12 +73,15 @@ static uint32_t intern(struct merger *m, const uint8_t *p, uint32_t len)
 		grow(m);
 	k = hash_bytes(p, len) & (m->cap - 1);
 	for (; m->slots[k]; k = (k + 1) & (m->cap - 1)) {
-		const struct piece *x = &m->u[m->slots[k] - 1];
-		if (x->len == len && !memcmp(x->p, p, len))
+		struct piece *x = &m->u[m->slots[k] - 1];
+		if (x->len == len && !memcmp(x->p, p, len)) {
+			if (align > x->align)
+				x->align = align;
 			return m->slots[k] - 1;
+		}
 	}
 	{
-		struct piece e = { p, len, 0, (uint32_t)m->nu };
+		struct piece e = { p, len, 0, (uint32_t)m->nu, align };
 		lk_push(&m->u, &m->nu, &m->capu, sizeof(e), &e);
 	}
 	m->slots[k] = (uint32_t)m->nu;
@@ -113,6 +118,17 @@ static int mergeable(const struct lk_sec *s)
 	return 1;
 }
 
+/* The alignment a piece at this offset had: the section's, or less when
+ * its offset says so. A string section aligned to 8 pads the strings that
+ * need it with NULs; those pads become empty strings aligned to less, which
+ * then cost nothing (they share any string's tail), like ld.bfd's. */
+static uint32_t piece_align(uint64_t off, uint64_t align)
+{
+	uint64_t low = off & (~off + 1);
+
+	return (uint32_t)(off == 0 || low > align ? align : low);
+}
+
 /* The piece boundaries of one input section, as (input offset, distinct
  * piece index) pairs; the index becomes the output offset later. */
 static void split(struct merger *m, struct lk_sec *s)
@@ -134,8 +150,9 @@ static void split(struct merger *m, struct lk_sec *s)
 			while (!zero_entry(s->data + end - es, es))
 				end += es;
 		s->pieces[2 * n] = (uint32_t)at;
-		s->pieces[2 * n + 1] =
-			intern(m, s->data + at, (uint32_t)(end - at));
+		s->pieces[2 * n + 1] = intern(m, s->data + at,
+					      (uint32_t)(end - at),
+					      piece_align(at, s->align));
 	}
 }
 
@@ -173,7 +190,7 @@ static void share_tails(struct merger *m)
 	free(v);
 }
 
-static uint64_t place(struct merger *m, uint64_t align, int strings)
+static uint64_t place(struct merger *m, int strings)
 {
 	uint64_t at = 0;
 	size_t i;
@@ -182,7 +199,7 @@ static uint64_t place(struct merger *m, uint64_t align, int strings)
 		share_tails(m);
 	for (i = 0; i < m->nu; i++)
 		if (m->u[i].owner == i) {
-			at = lk_align_up(at, align);
+			at = lk_align_up(at, m->u[i].align);
 			m->u[i].off = (uint32_t)at;
 			at += m->u[i].len;
 		}
@@ -190,10 +207,10 @@ static uint64_t place(struct merger *m, uint64_t align, int strings)
 		struct piece *x = &m->u[i], *o = &m->u[x->owner];
 		if (x->owner == i)
 			continue;
-		if ((o->off + o->len - x->len) % align == 0) {
+		if ((o->off + o->len - x->len) % x->align == 0) {
 			x->off = o->off + o->len - x->len;
 		} else { /* its tail position is misaligned: a copy of its own */
-			at = lk_align_up(at, align);
+			at = lk_align_up(at, x->align);
 			x->off = (uint32_t)at;
 			x->owner = (uint32_t)i;
 			at += x->len;
@@ -213,9 +230,17 @@ static void merge_group(struct lk_ctx *c, struct group *g)
 
 	for (i = 0; i < g->n; i++) {
 		split(&m, g->v[i]);
-		in += g->v[i]->size;
+		/* what it took in the output unmerged, with its padding */
+		in += lk_align_up(g->v[i]->size, g->v[i]->align);
 	}
-	size = place(&m, lead->align, strings);
+	size = place(&m, strings);
+	if (size > in) { /* alignment cost more than merging saved */
+		for (i = 0; i < g->n; i++)
+			g->v[i]->pieces = NULL;
+		free(m.u);
+		free(m.slots);
+		return;
+	}
 	data = lk_arena_alloc(&c->arena, size ? size : 1);
 	for (i = 0; i < m.nu; i++)
 		if (m.u[i].owner == i)

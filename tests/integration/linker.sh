@@ -113,6 +113,17 @@ if [ -e "$rt/lib/libukcore.a" ] && [ -e "$rt/lib/libukplat-kvm.a" ] && command -
 		a=$(boot "$tmp/k$name.uk"); b=$(boot "$tmp/k$name.bfd")
 		if [ "$a" = "$b" ] && printf '%s' "$a" | grep -q .; then pass "$t"; else fail "$t" "uk: [$a] bfd: [$b]"; fi
 	done
+	# the runtime's many 8-aligned string sections (.rodata.*.str1.8): merging
+	# them is undone where padding would make the result bigger
+	ins=("$tmp/khello.o" "$rt/lib/libukcore.a" "$rt/lib/libukplat-kvm.a" "$mc/lib/crt1.o" "$mc/lib/libc.a")
+	if "$UK" link "${kopts[@]}" --report "$tmp/khello.json" -o "$tmp/khello2.uk" "${ins[@]}" 2>"$tmp/err"; then
+		check merge-kernel-never-grows python3 -c "
+import json, sys; r = json.load(open(sys.argv[1]))
+assert r['merged'] and all(m['bytes'] <= m['input_bytes'] for m in r['merged']), r['merged']
+assert sum(m['input_bytes'] - m['bytes'] for m in r['merged']) == r['totals']['merged_bytes'] < 1 << 32" "$tmp/khello.json"
+	else
+		fail merge-kernel-never-grows "$(cat "$tmp/err")"
+	fi
 	# uk's linker writes the runtime's uk_symtab (runtime/include/uk/symtab.h)
 	if python3 - "$tmp/khello.uk" <<'PY'
 import struct, sys
@@ -247,6 +258,11 @@ if same_as_bfd strings "$mg/progs-strings.o"; then
 	[ "$n" = 1 ] && pass merge-tails-shared || fail merge-tails-shared "'sentence' stored $n times"
 	[ "$(total "$mg/strings.json" merged_bytes)" -gt 0 ] && pass merge-report-bytes ||
 		fail merge-report-bytes "$(total "$mg/strings.json" merged_bytes)"
+	# aligned string sections (.rodata.str1.8) pad; merging never grows them
+	check merge-never-grows python3 -c "
+import json, sys; r = json.load(open(sys.argv[1]))
+assert r['merged'] and all(m['bytes'] <= m['input_bytes'] for m in r['merged']), r['merged']
+assert sum(m['input_bytes'] - m['bytes'] for m in r['merged']) == r['totals']['merged_bytes']" "$mg/strings.json"
 fi
 if same_as_bfd twofiles "$mg/merge-one.o" "$mg/merge-two.o"; then
 	n=$(count_in "$mg/twofiles.uk" 'b"printed by both files\0"')
