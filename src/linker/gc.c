@@ -11,7 +11,9 @@
 
 struct gc {
 	struct lk_ctx *c;
-	struct lk_sec **stack;
+	struct lk_sec **stack;  /* every section marked, in order: a queue
+				 * scanned from head, left as the live list */
+	size_t head;
 	size_t n, cap;
 	struct lk_sec **named;  /* candidates with C-identifier names */
 	size_t nnamed, capnamed;
@@ -159,8 +161,8 @@ static const char *section_root(const struct lk_sec *s)
 
 static int drain(struct gc *g)
 {
-	while (g->n)
-		if (scan(g, g->stack[--g->n]) < 0)
+	while (g->head < g->n)
+		if (scan(g, g->stack[g->head++]) < 0)
 			return -1;
 	return 0;
 }
@@ -252,7 +254,8 @@ int lk_gc(struct lk_ctx *c)
 			break;
 		}
 	} while (link_order_pass(&g));
-	free(g.stack);
+	g.c->live = g.stack; /* merge.c and icf.c look only at these */
+	g.c->nlive = g.n;
 	free(g.named);
 	return rc;
 }

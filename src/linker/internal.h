@@ -46,6 +46,7 @@ struct lk_sec {
 	uint32_t *pieces;
 	uint32_t npieces;
 	uint8_t no_merge;      /* a reference merging would misplace */
+	uint8_t rela_ok;       /* its relocations' symbols checked */
 	uint8_t addr_taken;    /* reached by more than direct branches */
 	uint32_t merged;       /* a merged section: how many inputs it holds */
 	uint64_t merged_in;    /* and their bytes, each padded to its alignment */
@@ -178,6 +179,8 @@ struct lk_ctx {
 	size_t out_size;
 	uint64_t img_end;       /* end of file-backed image */
 	int written;            /* the output file exists */
+	struct lk_sec **live;   /* gc.c: every live section, in marking order */
+	size_t nlive;
 	struct lk_sec **merged; /* merge.c's sections, placed like inputs */
 	size_t nmerged, capmerged;
 	struct lk_sec **moved;  /* inputs merged or folded (their into) */
@@ -204,7 +207,11 @@ const char *lk_reloc_name(uint32_t type);
 uint64_t lk_align_up(uint64_t v, uint64_t a);
 /* The final address of byte off of an input section, also when merge.c
  * moved its pieces or icf.c folded it (valid after layout). */
-uint64_t lk_sec_addr(const struct lk_sec *s, uint64_t off);
+uint64_t lk_piece_addr(const struct lk_sec *s, uint64_t off);
+static inline uint64_t lk_sec_addr(const struct lk_sec *s, uint64_t off)
+{
+	return s->pieces ? lk_piece_addr(s, off) : s->addr + off;
+}
 
 /* input.c: ELF relocatable objects, every read bounds-checked */
 int lk_map_file(struct lk_ctx *c, const char *path, const uint8_t **data,
@@ -237,6 +244,16 @@ uint64_t lk_sym_addr(const struct lk_sym *s);
 
 /* gc.c */
 int lk_gc(struct lk_ctx *c);
+
+/* A stable radix sort by key (a byte a pass; passes where every key has
+ * the same byte are skipped): no comparison calls, for the hot sorts. */
+struct lk_keyed {
+	uint64_t key;
+	void *p;
+};
+void lk_radix_sort(struct lk_keyed *v, size_t n);
+/* sections in input order: by object, then section index */
+void lk_sort_secs(struct lk_sec **v, size_t n);
 
 /* merge.c: SHF_MERGE strings and constants, after gc */
 int lk_merge(struct lk_ctx *c);

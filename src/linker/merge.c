@@ -40,11 +40,16 @@ struct merger {
 
 static uint32_t hash_bytes(const uint8_t *p, size_t n)
 {
-	uint32_t h = 2166136261u;
+	uint64_t h = 0xcbf29ce484222325ull ^ n, w;
 
+	for (; n >= 8; p += 8, n -= 8) { /* a word a step */
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 29;
+	}
 	while (n--)
-		h = (h ^ *p++) * 16777619u;
-	return h;
+		h = (h ^ *p++) * 0x100000001b3ull;
+	return (uint32_t)(h ^ h >> 32);
 }
 
 static void grow(struct merger *m)
@@ -105,8 +110,11 @@ static int zero_entry(const uint8_t *p, uint64_t es)
 
 static int mergeable(const struct lk_sec *s)
 {
-	uint64_t es = entsize(s);
+	uint64_t es;
 
+	if (!(s->flags & SHF_MERGE) || !s->sh) /* COMMON's have no header */
+		return 0;
+	es = entsize(s);
 	if (!s->live || !s->gc_candidate || !(s->flags & SHF_MERGE) ||
 	    s->no_merge || s->rela || !s->data || s->type != SHT_PROGBITS ||
 	    (s->flags & (SHF_WRITE | SHF_TLS)) || es == 0 ||
@@ -136,7 +144,11 @@ static void split(struct merger *m, struct lk_sec *s)
 	uint64_t es = entsize(s), at = 0, n = 0, end;
 	int strings = (s->flags & SHF_STRINGS) != 0;
 
-	if (strings) {
+	if (strings && es == 1) {
+		const uint8_t *p = s->data, *e = s->data + s->size;
+		for (; (p = memchr(p, 0, (size_t)(e - p))); p++)
+			n++;
+	} else if (strings) {
 		for (at = 0; at < s->size; at += es)
 			n += zero_entry(s->data + at, es);
 	} else {
@@ -146,7 +158,11 @@ static void split(struct merger *m, struct lk_sec *s)
 	s->npieces = (uint32_t)n;
 	for (at = 0, n = 0; at < s->size; at = end, n++) {
 		end = at + es;
-		if (strings)
+		if (strings && es == 1)
+			end = (uint64_t)((const uint8_t *)memchr(s->data + at, 0,
+							 s->size - at) -
+					 s->data) + 1;
+		else if (strings)
 			while (!zero_entry(s->data + end - es, es))
 				end += es;
 		s->pieces[2 * n] = (uint32_t)at;
@@ -157,12 +173,13 @@ static void split(struct merger *m, struct lk_sec *s)
 }
 
 /* reversed byte order, shorter first when one is the other's tail */
-static int cmp_rev(const void *a, const void *b)
+static int cmp_rev(const struct lk_keyed *rx, const struct lk_keyed *ry)
 {
-	const struct piece *x = *(struct piece *const *)a;
-	const struct piece *y = *(struct piece *const *)b;
+	const struct piece *x = rx->p, *y = ry->p;
 	uint32_t i = x->len, j = y->len;
 
+	if (rx->key != ry->key)
+		return rx->key < ry->key ? -1 : 1;
 	while (i && j) {
 		uint8_t p = x->p[--i], q = y->p[--j];
 		if (p != q)
@@ -171,21 +188,53 @@ static int cmp_rev(const void *a, const void *b)
 	return i < j ? -1 : i > j;
 }
 
+/* The first 8 bytes of the reversed piece, big-endian, zero-padded: the
+ * order of keys agrees with cmp_rev's whenever they differ. */
+static uint64_t rev_key(const struct piece *x)
+{
+	uint64_t k = 0;
+	uint32_t i;
+
+	for (i = 0; i < 8; i++)
+		k = k << 8 | (i < x->len ? x->p[x->len - 1 - i] : 0);
+	return k;
+}
+
+/* cmp_rev's order, cheaply: by key, then each run of equal keys by
+ * cmp_rev (runs are short: strings whose last 8 bytes agree) */
+static void sort_rev(struct lk_keyed *v, size_t n)
+{
+	size_t i, j;
+
+	lk_radix_sort(v, n);
+	for (i = 1; i < n; i++) { /* insertion sort: only within equal keys */
+		struct lk_keyed e = v[i];
+		for (j = i; j > 0 && v[j - 1].key == e.key &&
+			    cmp_rev(&v[j - 1], &e) > 0;
+		     j--)
+			v[j] = v[j - 1];
+		v[j] = e;
+	}
+}
+
 static void share_tails(struct merger *m)
 {
-	struct piece **v = lk_xcalloc(m->nu, sizeof(*v));
+	struct lk_keyed *v = lk_xcalloc(m->nu, sizeof(*v));
 	size_t i;
 
-	for (i = 0; i < m->nu; i++)
-		v[i] = &m->u[i];
-	qsort(v, m->nu, sizeof(*v), cmp_rev);
+	for (i = 0; i < m->nu; i++) {
+		v[i].p = &m->u[i];
+		v[i].key = rev_key(&m->u[i]);
+	}
+	sort_rev(v, m->nu);
 	/* a tail sorts just before the pieces it ends; from the back, each
 	 * piece takes the owner of the next when it is that one's tail */
 	for (i = m->nu; i-- > 1;) {
-		const struct piece *x = v[i - 1], *y = v[i];
+		struct piece *x = v[i - 1].p;
+		const struct piece *y = v[i].p;
 		if (x->len <= y->len &&
 		    !memcmp(y->p + y->len - x->len, x->p, x->len))
-			v[i - 1]->owner = y->owner;
+			x->owner = y->owner;
 	}
 	free(v);
 }
@@ -298,15 +347,13 @@ int lk_merge(struct lk_ctx *c)
 	struct lk_sec **cand = NULL;
 	size_t ncand = 0, capcand = 0, ng = 0, capg = 0, i, j;
 	struct group *g = NULL;
-	struct lk_obj *o;
-	uint32_t k;
 
-	for (o = c->objs; o; o = o->next)
-		for (k = 1; k < o->shnum; k++)
-			if (mergeable(&o->secs[k])) {
-				struct lk_sec *s = &o->secs[k];
-				lk_push(&cand, &ncand, &capcand, sizeof(s), &s);
-			}
+	for (j = 0; j < c->nlive; j++)
+		if (mergeable(c->live[j]))
+			lk_push(&cand, &ncand, &capcand, sizeof(*cand),
+				&c->live[j]);
+	/* in input order, whatever order gc marked them in */
+	lk_sort_secs(cand, ncand);
 	for (j = 0; j < ncand; j++) {
 		struct lk_sec *s = cand[j];
 
