@@ -242,6 +242,8 @@ static long queue(struct uk_sigthread *t, long sig, long uinfo)
 
 UK_SIG_SYSCALL(rt_sigqueueinfo)
 {
+	if (uk_bad_user(a[2], sizeof(struct uk_siginfo)))
+		return -EFAULT; /* Linux copies it first */
 	return a[0] == 1 ? queue(0, a[1], a[2]) : -ESRCH;
 }
 
@@ -249,6 +251,8 @@ UK_SIG_SYSCALL(rt_tgsigqueueinfo)
 {
 	if (a[0] <= 0 || a[1] <= 0)
 		return -EINVAL;
+	if (uk_bad_user(a[3], sizeof(struct uk_siginfo)))
+		return -EFAULT;
 	struct uk_sigthread *t = a[0] == 1 ? uk_sig_thread((int)a[1]) : 0;
 	return t ? queue(t, a[2], a[3]) : -ESRCH;
 }
