@@ -49,6 +49,12 @@ int cli_project_dir(const char *given, char *out, size_t len, struct uk_error *e
  * with err on an error. */
 int cli_resolve_pulled(char **path, struct uk_error *err);
 
+/* project_builds.c: the images the project in dir has built, as store
+ * entries with root NULL (path as ref, "kvm image" / "raw disk" as kind,
+ * the file's sha256, its size); 0, or -1 when out of memory. */
+struct uk_store_entry;
+int cli_project_builds(const char *dir, struct uk_store_entry **out, size_t *n);
+
 /* Finds "--help"/"-h" in argv (before any "--"); prints usage to stdout. */
 int cli_wants_help(int argc, char **argv);
 
