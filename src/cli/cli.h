@@ -26,6 +26,10 @@ int cli_usage_error(const char *usage, const char *fmt, ...)
 /* The notice channel: "uk: MSG" on stderr (e.g. the TCG fallback). */
 void cli_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* --verbose: a command uk runs, "uk: + ARGV..." on stderr, each argument
+ * quoted as a shell would need it; ctx unused (a builder/vmm callback). */
+void cli_print_command(void *ctx, char *const argv[]);
+
 /* True when stderr is a terminal (progress lines are shown only then). */
 int cli_progress_enabled(void);
 /* True when color may be used on stream f (a terminal, NO_COLOR unset). */

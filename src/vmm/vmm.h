@@ -50,6 +50,9 @@ struct uk_vm_opts {
 	int net;             /* a virtio-net device on QEMU's user network */
 	const struct uk_vm_port *ports; /* its host forwards */
 	size_t nports;
+	/* told QEMU's command line before it starts (uk run --verbose) */
+	void (*command)(void *ctx, char *const argv[]);
+	void *command_ctx;
 };
 /* The -netdev value for o's user network and forwards (caller frees). */
 char *uk_vm_netdev(const struct uk_vm_opts *o);
