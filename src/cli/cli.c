@@ -94,11 +94,20 @@ int cli_usage_error(const char *usage, const char *fmt, ...)
 	return cli_report(&err);
 }
 
+static int quiet;
+
+void cli_set_quiet(int on)
+{
+	quiet = on;
+}
+
 void cli_notice(const char *fmt, ...)
 {
 	char buf[2048];
 	va_list ap;
 
+	if (quiet)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);

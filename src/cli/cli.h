@@ -23,8 +23,10 @@ int cli_report(const struct uk_error *err);
 int cli_usage_error(const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* The notice channel: "uk: MSG" on stderr (e.g. the TCG fallback). */
+/* The notice channel: "uk: MSG" on stderr (e.g. the TCG fallback);
+ * nothing after cli_set_quiet(1) (--quiet: only errors). */
 void cli_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_set_quiet(int on);
 
 /* --verbose: a command uk runs, "uk: + ARGV..." on stderr, each argument
  * quoted as a shell would need it; ctx unused (a builder/vmm callback). */

@@ -84,3 +84,31 @@ out=$("$UK" build -q 2>&1); rc=$?
 out=$("$UK" build -q -v 2>&1); rc=$?
 [ $rc -eq 2 ] && grep -q "give either --verbose or --quiet" <<<"$out" && pass build_quiet_verbose_refused ||
 	fail build_quiet_verbose_refused "rc=$rc: $out"
+
+# uk run --json: one line on stderr after the VM stopped; stdout stays the guest's.
+cat >src/main.c <<'C'
+#include <stdio.h>
+int main(void) { puts("seven"); return 7; }
+C
+"$UK" build -q
+out=$(timeout 120 "$UK" run --json --accel tcg --timeout 60 </dev/null 2>"$tmp/err"); rc=$?
+j=$(tail -n 1 "$tmp/err")
+[ $rc -eq 7 ] && [ "$out" = seven ] &&
+	[ "$(jq -r '"\(.image) \(.target) \(.accelerator) \(.memory) \(.status) \(.guest_status) \(.exited) \(.timed_out)"' <<<"$j")" = \
+	"./build/kvm/p kvm tcg 67108864 7 7 true false" ] && [ "$(jq -r '.seconds > 0 and .build_seconds >= 0' <<<"$j")" = true ] &&
+	pass run_json || fail run_json "rc=$rc: $out / $(cat "$tmp/err")"
+printf 'int main(void) { for (;;) ; }\n' >src/main.c
+out=$(timeout 120 "$UK" run -q --json --accel tcg --timeout 2 </dev/null 2>&1); rc=$?
+[ $rc -eq 124 ] && [ "$(jq -r '"\(.status) \(.guest_status) \(.timed_out)"' <<<"$out")" = "124 null true" ] &&
+	pass run_json_timeout || fail run_json_timeout "rc=$rc: $out"
+# --verbose: the QEMU command line (and the compiler's, for the rebuild); -q: no notices.
+echo "/* changed */" >>src/main.c
+out=$(timeout 120 "$UK" run --verbose --accel tcg --timeout 2 </dev/null 2>&1); rc=$?
+[ $rc -eq 124 ] && grep -q "^uk: + [^ ]* -O2 .* -c src/main.c " <<<"$out" &&
+	grep -q "^uk: + [^ ]*qemu-system-x86_64 -M microvm -accel tcg .* -kernel ./build/kvm/p " <<<"$out" &&
+	pass run_verbose_qemu_line || fail run_verbose_qemu_line "rc=$rc: $out"
+echo "/* changed again */" >>src/main.c
+out=$(timeout 120 "$UK" run -q --accel tcg --timeout 2 </dev/null 2>&1); rc=$?
+[ $rc -eq 124 ] && [ -z "$out" ] && pass run_quiet || fail run_quiet "rc=$rc: $out"
+out=$(timeout 120 "$UK" run -q --verbose 2>&1); rc=$?
+[ $rc -eq 2 ] && pass run_quiet_verbose_refused || fail run_quiet_verbose_refused "rc=$rc: $out"
