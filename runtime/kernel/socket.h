@@ -102,6 +102,17 @@ struct uk_sock_family {
 	long (*socketpair)(int type, int protocol, unsigned flags, struct uk_file *f[2]);
 };
 
+/* EPIPE from a send: Linux also raises SIGPIPE unless MSG_NOSIGNAL. The
+ * raise is the signal group's (weak: without it the program just sees
+ * EPIPE). */
+void uk_signal_raise_self(int sig) __attribute__((weak));
+static inline long uk_sock_epipe(int flags)
+{
+	if (!(flags & UK_MSG_NOSIGNAL) && uk_signal_raise_self)
+		uk_signal_raise_self(13 /* SIGPIPE */);
+	return -EPIPE;
+}
+
 /* Makes domain's socket() work; a second family for one domain replaces
  * the first. Called before main (a constructor of the family's anchor). */
 void uk_sock_register(const struct uk_sock_family *fam);

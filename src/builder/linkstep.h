@@ -12,6 +12,8 @@ struct uk_linkstep {
 	enum uk_target target;
 	const struct uk_strv *objects; /* the program's objects */
 	const char *output, *report;
+	const char *debug;             /* the .debug file beside the image */
+	int no_debug;                  /* do not write it (an old one goes) */
 	const char *linker;            /* "uk" (NULL) or "bfd" */
 	const char *why;               /* uk build --why SYMBOL, or NULL */
 	struct uk_diags *diags;        /* a failed link's problems go here (may be NULL) */

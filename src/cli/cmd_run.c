@@ -25,7 +25,7 @@
 static const char usage[] =
 	"uk run [-C DIR] [-t TARGET | IMAGE] [-m MEM] [--accel auto|kvm|tcg]\n"
 	"              [--timeout S] [--bootstats] [--strace] [-v HOST[:GUEST][:ro]]...\n"
-	"              [-e KEY=VALUE]... [--env-file FILE] [--no-build]\n"
+	"              [-e KEY=VALUE]... [--env-file FILE] [--no-build] [--gdb[=PORT]]\n"
 	"              [-p [HOSTIP:]HOSTPORT:GUESTPORT[/udp]]... [--net user|none]\n"
 	"              [--json] [--verbose | -q] [-- ARGS...]";
 
@@ -49,6 +49,8 @@ static void help(void)
 	       "  --timeout S      stop the VM after S seconds (exit status 124)\n"
 	       "  --bootstats      print the guest's entry-to-main time\n"
 	       "  --strace         log every system call the guest makes\n"
+	       "  --gdb[=PORT]     QEMU's gdb stub on 127.0.0.1:PORT (default 1234), the VM\n"
+	       "                   held at its first instruction until gdb continues it\n"
 	       "  -v HOST[:GUEST][:ro]  mount the host folder HOST at GUEST (default\n"
 	       "                   /mnt/NAME) over virtio-9p, read-only with :ro; repeatable;\n"
 	       "                   the image needs 'volumes:' in uk.yaml\n"
@@ -103,6 +105,7 @@ struct run_args {
 	uint64_t memory;
 	unsigned timeout;
 	int bootstats, strace, no_build;
+	unsigned gdb_port;      /* --gdb */
 	char **env;             /* -e and --env-file, in order */
 	size_t nenv;
 	char **args;
@@ -284,6 +287,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{ "json", no_argument, NULL, 'J' },
 		{ "verbose", no_argument, NULL, 'V' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "gdb", optional_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -320,6 +324,15 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		case 'J': a->json = 1; break;
 		case 'V': a->verbose = 1; break;
 		case 'q': a->quiet = 1; break;
+		case 'g': {
+			unsigned long port = optarg ? strtoul(optarg, &end, 10) : 1234;
+
+			if (optarg && (*end || !optarg[0] || port == 0 || port > 65535))
+				return cli_usage_error(usage, "bad gdb port '%s'; use 1 to 65535",
+						       optarg);
+			a->gdb_port = (unsigned)port;
+			break;
+		}
 		case 'C': a->dir = optarg; break;
 		case 't': a->target = optarg; break;
 		case 'a': a->accel = optarg; break;
@@ -559,7 +572,7 @@ static int run(int argc, char **argv, struct run_args *a)
 	struct uk_vm_opts o = { 0 };
 	struct uk_vm_result res;
 	struct uk_error err = { 0 };
-	char *image = NULL, *cmdline = NULL, *disk_copy = NULL;
+	char *image = NULL, *cmdline = NULL, *disk_copy = NULL, *debug_file;
 	struct uk_vm_volume vm_vols[UK_RUN_MAX_VOLUMES];
 	char dir[4096];
 	int rc;
@@ -667,7 +680,13 @@ static int run(int argc, char **argv, struct run_args *a)
 	}
 	if (a->verbose)
 		o.command = cli_print_command;
+	o.debug_file = debug_file = uk_vm_debug_file(image);
+	o.gdb_port = a->gdb_port;
+	if (a->gdb_port)
+		cli_notice("the VM waits for gdb at its first instruction: gdb %s -ex 'target "
+			   "remote 127.0.0.1:%u'", debug_file ? debug_file : image, a->gdb_port);
 	rc = uk_vm_run(&o, &res, &err);
+	free(debug_file);
 	if (disk_copy)
 		unlink(disk_copy);
 	free(disk_copy);

@@ -231,6 +231,10 @@ int lk_relocate(struct lk_ctx *c);
 /* write_elf.c */
 int lk_write(struct lk_ctx *c, uint64_t *file_bytes);
 
+/* debug_out.c: opts->debug_path, after lk_write (sets the addr of each
+ * .debug* input section to its offset in the debug file's section) */
+int lk_write_debug(struct lk_ctx *c);
+
 /* report.c, map.c, why.c */
 int lk_write_report(struct lk_ctx *c, const struct uk_link_result *res);
 int lk_write_map(struct lk_ctx *c);

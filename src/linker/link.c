@@ -129,6 +129,8 @@ static int run(struct lk_ctx *c, struct uk_link_result *res)
 	if (lk_write(c, &res->file_bytes) < 0)
 		return -1;
 	c->written = 1;
+	if (op->debug_path && lk_write_debug(c) < 0)
+		return -1;
 	stats(c, res);
 	if (op->why_symbol)
 		res->why_text = lk_why(c, op->why_symbol);

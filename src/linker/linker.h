@@ -26,6 +26,8 @@ struct uk_link_opts {
 	const char *map_path;      /* --map FILE, or NULL */
 	const char *report_path;   /* --report FILE (JSON), or NULL */
 	const char *why_symbol;    /* --why SYMBOL, or NULL */
+	const char *debug_path;    /* --debug-out FILE: the image plus the
+				    * inputs' DWARF, relocated (debug_out.c) */
 	int print_gc_sections;     /* fill result->gc_text */
 };
 
