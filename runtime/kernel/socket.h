@@ -1,6 +1,7 @@
 /* Sockets in the core: the system calls (socket.c, group net) know only
- * that a socket family may be registered. A family (the uk-net component's
- * AF_INET over lwIP, runtime/net/) registers itself before main with
+ * that a socket family may be registered. A family (AF_UNIX's socketpair,
+ * unix_sock.c, linked with socketpair; the uk-net component's AF_INET and
+ * AF_INET6 over lwIP, runtime/net/) registers itself before main with
  * uk_sock_register; its sockets are open files whose ops table is a
  * struct uk_sock_ops. Without a family every socket() is EAFNOSUPPORT.
  *

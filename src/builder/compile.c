@@ -108,8 +108,9 @@ static int under_prefix(const struct uk_compile_opts *o, const char *path)
 	return 0;
 }
 
-/* Debug information names the folder the compiler ran in: with -g, the
- * project's absolute path is part of the key (as ccache does). */
+/* Debug information names the folder the compiler ran in: with -g the
+ * compiler is told to write it as "." (start_job), so objects stay the same
+ * in every checkout and can be shared through the caches. */
 static int wants_debug_info(const struct uk_strv *flags)
 {
 	int g = 0;
@@ -135,11 +136,9 @@ static void ctx_init(struct ctx *c, const struct uk_compile_opts *o,
 		uk_hashbuf_str(&c->base, f);
 		free(f);
 	}
-	if (wants_debug_info(o->cflags)) {
-		char buf[PATH_MAX];
-
-		uk_hashbuf_str(&c->base, realpath(o->project_dir, buf) ? buf : o->project_dir);
-	}
+	/* part of the key because it changes the objects, not for its path */
+	if (wants_debug_info(o->cflags))
+		uk_hashbuf_str(&c->base, "-fdebug-prefix-map=PROJECT=.");
 }
 
 static void ctx_free(struct ctx *c)
@@ -309,12 +308,18 @@ static pid_t start_job(const struct uk_compile_opts *o, struct job *j, struct uk
 {
 	const char *src = o->sources->v[j->index];
 	size_t n = o->cflags->n + 10, k = 0;
-	char **argv = calloc(n, sizeof(*argv));
+	char **argv = calloc(n, sizeof(*argv)), *map = NULL, real[PATH_MAX];
 	pid_t pid;
 
+	/* the compiler runs in the project folder and names it by its real path */
+	if (wants_debug_info(o->cflags) && realpath(o->project_dir, real) &&
+	    asprintf(&map, "-fdebug-prefix-map=%s=.", real) < 0)
+		abort();
 	argv[k++] = (char *)uk_toolchain_cc();
 	for (size_t i = 0; i < o->cflags->n; i++)
 		argv[k++] = o->cflags->v[i];
+	if (map)
+		argv[k++] = map;
 	argv[k++] = "-MD";
 	argv[k++] = "-MF";
 	argv[k++] = j->tmp_dep;
@@ -327,6 +332,7 @@ static pid_t start_job(const struct uk_compile_opts *o, struct job *j, struct uk
 		o->command(o->progress_ctx, argv);
 	pid = uk_spawn(argv, o->project_dir, err);
 	free(argv);
+	free(map);
 	return pid;
 }
 

@@ -186,11 +186,16 @@ int cmd_link(int argc, char **argv)
 	if (stats)
 		fprintf(stderr,
 			"uk: linked '%s': %llu bytes loaded, kept %zu sections "
-			"(%llu bytes), removed %zu (%llu bytes) in %.3f s\n",
+			"(%llu bytes), removed %zu (%llu bytes), merged "
+			"strings and constants saved %llu bytes, folded %zu "
+			"identical functions (%llu bytes) in %.3f s\n",
 			o.output, (unsigned long long)res.load_bytes,
 			res.kept_sections, (unsigned long long)res.kept_bytes,
 			res.removed_sections,
-			(unsigned long long)res.removed_bytes, res.seconds);
+			(unsigned long long)res.removed_bytes,
+			(unsigned long long)res.merged_bytes,
+			res.folded_sections,
+			(unsigned long long)res.folded_bytes, res.seconds);
 	uk_link_result_free(&res);
 	return UK_EXIT_OK;
 }

@@ -26,7 +26,7 @@ static const char usage[] =
 	"uk run [-C DIR] [-t TARGET | IMAGE] [-m MEM] [--accel auto|kvm|tcg]\n"
 	"              [--timeout S] [--bootstats] [--strace] [-v HOST[:GUEST][:ro]]...\n"
 	"              [-e KEY=VALUE]... [--env-file FILE] [--no-build] [--gdb[=PORT]]\n"
-	"              [-p [HOSTIP:]HOSTPORT:GUESTPORT[/udp]]... [--net user|none]\n"
+	"              [-p [HOSTIP:]HOSTPORT:GUESTPORT[/udp]]... [--net user|tap:IFNAME|none]\n"
 	"              [--json] [--verbose | -q] [-- ARGS...]";
 
 static void help(void)
@@ -57,9 +57,11 @@ static void help(void)
 	       "  -p [HOSTIP:]HOSTPORT:GUESTPORT[/udp]  forward HOSTIP (default 127.0.0.1)\n"
 	       "                   HOSTPORT to the guest's GUESTPORT; repeatable; the image's\n"
 	       "                   ports: (uk.yaml) are forwarded from 127.0.0.1 too\n"
-	       "  --net user|none  QEMU's user network (the default when the image has\n"
-	       "                   networking or -p is given: the guest is 10.0.2.15 by DHCP\n"
-	       "                   and reaches this host as 10.0.2.2), or no network device\n"
+	       "  --net user|tap:IFNAME|none  QEMU's user network (the default when the\n"
+	       "                   image has networking or -p is given: the guest is 10.0.2.15\n"
+	       "                   by DHCP and reaches this host as 10.0.2.2), this host's tap\n"
+	       "                   device IFNAME (made and configured beforehand), or no\n"
+	       "                   network device\n"
 	       "  --json           after the VM stopped, one JSON line on stderr: image,\n"
 	       "                   target, accelerator, memory, status, guest_status,\n"
 	       "                   exited, timed_out, interrupted, seconds (QEMU's run),\n"
@@ -114,7 +116,7 @@ struct run_args {
 	size_t nvols;
 	struct uk_vm_port *ports; /* -p */
 	size_t nports;
-	const char *net;          /* --net: "user", "none" or NULL */
+	const char *net;          /* --net: "user", "none", "tap:IFNAME" or NULL */
 	int json, verbose, quiet;
 	double build_seconds;     /* the rebuild's, 0 when none */
 };
@@ -361,9 +363,13 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 			break;
 		}
 		case 'n':
-			if (strcmp(optarg, "user") && strcmp(optarg, "none"))
-				return cli_usage_error(usage, "unknown network '%s'; use user or none",
-						       optarg);
+			if (!strncmp(optarg, "tap:", 4) && uk_vm_tap_name_ok(optarg + 4))
+				return cli_usage_error(usage, "bad tap device name '%s' (1 to 15 "
+						       "bytes, no '/', ',', ':' or spaces)", optarg + 4);
+			if (strcmp(optarg, "user") && strcmp(optarg, "none") &&
+			    strncmp(optarg, "tap:", 4))
+				return cli_usage_error(usage, "unknown network '%s'; use user, "
+						       "tap:IFNAME or none", optarg);
 			a->net = optarg;
 			break;
 		case 'm':
@@ -655,10 +661,18 @@ static int run(int argc, char **argv, struct run_args *a)
 	o.timeout_s = a->timeout;
 	o.volumes = vm_vols;
 	o.nvolumes = a->nvols;
+	o.tap = a->net && !strncmp(a->net, "tap:", 4) ? a->net + 4 : NULL;
+	if (o.tap && a->nports) {
+		fprintf(stderr, "uk: -p forwards need the user network, not --net %s\n", a->net);
+		free(cmdline);
+		uk_image_meta_free(&meta);
+		free(image);
+		return UK_EXIT_USAGE;
+	}
 	add_image_ports(a, &meta);
-	o.net = a->net ? !strcmp(a->net, "user") : a->nports > 0 || image_has_net(&meta);
+	o.net = a->net ? strcmp(a->net, "none") != 0 : a->nports > 0 || image_has_net(&meta);
 	o.ports = a->ports;
-	o.nports = o.net ? a->nports : 0;
+	o.nports = o.net && !o.tap ? a->nports : 0; /* the manifest's ports: too */
 	if (o.net && isatty(2))
 		for (size_t i = 0; i < o.nports; i++)
 			if (!o.ports[i].udp)

@@ -104,7 +104,7 @@ static uint64_t sym_value(const struct lk_obj *o, uint32_t si, int *dead)
 		*dead = 1;
 		return 0;
 	}
-	return s->addr + y->st_value;
+	return lk_sec_addr(s, y->st_value); /* also merged or folded */
 }
 
 static void put(uint8_t *p, uint64_t v, int bytes)
