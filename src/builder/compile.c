@@ -328,6 +328,8 @@ static pid_t start_job(const struct uk_compile_opts *o, struct job *j, struct uk
 	argv[k++] = "-o";
 	argv[k++] = j->tmp_obj;
 	argv[k] = NULL;
+	if (o->command)
+		o->command(o->progress_ctx, argv);
 	pid = uk_spawn(argv, o->project_dir, err);
 	free(argv);
 	free(map);

@@ -45,6 +45,8 @@ struct uk_compile_opts {
 	const struct uk_strv *cflags;
 	unsigned jobs;                /* at least 1 */
 	void (*progress)(void *ctx, const char *fmt, ...);
+	/* each compiler command line, as it starts (uk build --verbose) */
+	void (*command)(void *ctx, char *const argv[]);
 	void *progress_ctx;
 };
 

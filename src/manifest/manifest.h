@@ -118,6 +118,11 @@ int uk_manifest_load(const char *path, struct uk_manifest *m,
 int uk_component_load(const char *path, struct uk_component *c,
 		      struct uk_diags *diags, struct uk_error *err);
 
+/* The keys uk.yaml's reader knows, in its order: the i-th (NULL past the
+ * end), with *required when given. share/uk.schema.json, the JSON Schema
+ * editors use, lists the same keys (a unit test compares them). */
+const char *uk_manifest_key(size_t i, int *required);
+
 /* The files m->sources names: each glob expanded relative to m->dir, as
  * paths joined with m->dir, sorted, without duplicates; appended to *files.
  * Fails (status 2) if a glob no longer matches anything. */
