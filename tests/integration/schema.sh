@@ -6,12 +6,18 @@
 . "$(dirname "$0")/lib.sh"
 
 schema=$UK_ROOT/share/uk.schema.json
-if ! python3 -c 'import jsonschema, yaml' 2>/dev/null; then
-	fail schema_setup "python3-jsonschema or python3-yaml missing"
+# Debian's python3 (scripts/install-deps installs its jsonschema and yaml),
+# or the first python3 on PATH that has them
+py=""
+for p in /usr/bin/python3 python3; do
+	if "$p" -c 'import jsonschema, yaml' 2>/dev/null; then py=$p; break; fi
+done
+if [ -z "$py" ]; then
+	fail schema_setup "python3-jsonschema or python3-yaml missing (run scripts/install-deps)"
 	exit 0
 fi
 validate() { # FILE: prints the first problem, exits 1 on one
-	python3 - "$schema" "$1" <<'PY'
+	"$py" - "$schema" "$1" <<'PY'
 import json, sys, yaml, jsonschema
 schema = json.load(open(sys.argv[1]))
 jsonschema.Draft7Validator.check_schema(schema)
