@@ -15,12 +15,17 @@ struct uk_strv {
 	size_t n;
 };
 
-/* One problem in a manifest: where it is and what to do. */
+/* How bad a diagnostic is (uk build --json's "severity"). */
+enum uk_severity { UK_SEV_ERROR, UK_SEV_WARNING, UK_SEV_NOTE };
+
+/* One problem in a manifest (or a compiler's, a linker's): where it is and
+ * what to do. */
 struct uk_diag {
-	char *file;
+	char *file;         /* NULL: no file (the compiler driver's own) */
 	unsigned line, col; /* 1-based; 0 when the whole file is meant */
 	char *msg;
 	char *hint; /* may be NULL */
+	enum uk_severity severity; /* UK_SEV_ERROR unless set */
 };
 
 struct uk_diags {
