@@ -1,5 +1,6 @@
 /* alarm + pause, alarm's seconds left, setitimer's periodic ITIMER_REAL
- * counted over N ticks, getitimer, and their errors. */
+ * counted over N ticks, getitimer, an alarm while the program only makes
+ * calls, and their errors. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -42,6 +43,14 @@ int main(void)
 	getitimer(ITIMER_REAL, &got);
 	printf("disarmed: %ld %ld %ld %ld\n", (long)got.it_interval.tv_sec,
 	       (long)got.it_interval.tv_usec, (long)got.it_value.tv_sec, (long)got.it_value.tv_usec);
+
+	/* a program that makes calls but never waits still gets its alarm */
+	ticks = 0;
+	struct itimerval once = {{0, 0}, {0, 30000}};
+	setitimer(ITIMER_REAL, &once, NULL);
+	for (long loops = 0; !ticks && loops < 200000000; loops++)
+		getppid();
+	printf("busy with calls: ticks=%d\n", ticks);
 
 	/* errors */
 	errno = 0;
