@@ -15,6 +15,7 @@
 #include "builder/files.h"
 #include "builder/imagemeta.h"
 #include "builder/linkstep.h"
+#include "builder/headerhint.h"
 #include "builder/unsupported.h"
 #include "builder/objcache.h"
 #include "builder/plan.h"
@@ -279,8 +280,13 @@ int uk_build(const struct uk_build_opts *o, struct uk_build_result *r, struct uk
 	co.progress = o->progress;
 	co.command = o->command;
 	co.progress_ctx = o->progress_ctx;
-	if (uk_compile(&co, &cr, err) != 0)
+	co.output = o->compiler_output;
+	co.color = o->color;
+	co.diags = &r->compiler;
+	if (uk_compile(&co, &cr, err) != 0) {
+		uk_header_hints(&store, &plan, &r->compiler, err);
 		goto out;
+	}
 	r->compiled = cr.compiled;
 	r->cached = cr.cached;
 	r->shared = cr.shared;
@@ -321,7 +327,7 @@ int uk_build(const struct uk_build_opts *o, struct uk_build_result *r, struct uk
 	/* with the link, so that a no-op build stays quiet */
 	for (size_t i = 0; i < r->nimages; i++)
 		if (r->images[i].relinked) {
-			uk_unsupported_warn(&plan, &cr.objects, stderr);
+			uk_unsupported_warn(&plan, &cr.objects, &r->diags);
 			break;
 		}
 	rc = 0;
@@ -351,5 +357,6 @@ void uk_build_result_free(struct uk_build_result *r)
 		free(r->images[i].why);
 	}
 	uk_diags_free(&r->diags);
+	uk_diags_free(&r->compiler);
 	memset(r, 0, sizeof(*r));
 }

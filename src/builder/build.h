@@ -23,7 +23,12 @@ struct uk_build_opts {
 	void (*command)(void *ctx, char *const argv[]); /* each compiler run (--verbose) */
 	/* said once when the --cache registry is given up (the build goes on) */
 	void (*notice)(void *ctx, const char *msg);
-	void *progress_ctx;             /* for both */
+	/* the compiler's messages for one source, whole, as its job ends
+	 * (failed: it did not compile); NULL: the compiler writes on stderr
+	 * itself and r->compiler stays empty */
+	void (*compiler_output)(void *ctx, const char *text, int failed);
+	int color;                      /* the compiler's messages in color */
+	void *progress_ctx;             /* for all of them */
 };
 
 struct uk_build_image {
@@ -48,7 +53,10 @@ struct uk_build_result {
 	int cache_gave_up;       /* the registry failed: the rest was compiled */
 	double seconds;
 	struct uk_diags diags;   /* manifest problems (err->status 2), or the
-				  * link's (status 1) */
+				  * link's (status 1); warnings (severity) of
+				  * a build that succeeded (unsupported calls) */
+	struct uk_diags compiler; /* the compiler's errors, warnings and notes
+				   * (with opts.compiler_output; it showed them) */
 };
 
 int uk_build(const struct uk_build_opts *o, struct uk_build_result *r,

@@ -66,6 +66,71 @@ static void notice(void *ctx, const char *msg)
 	fprintf(stderr, "uk: notice: %s\n", msg);
 }
 
+/* The compiler's messages, as it wrote them, one source's at a time. */
+static void compiler_output(void *ctx, const char *text, int failed)
+{
+	(void)ctx;
+	(void)failed;
+	fputs(text, stderr);
+}
+
+/* --quiet: only a source's that did not compile (it has the errors). */
+static void compiler_errors(void *ctx, const char *text, int failed)
+{
+	(void)ctx;
+	if (failed)
+		fputs(text, stderr);
+}
+
+void cli_build_output(struct uk_build_opts *o, int quiet)
+{
+	o->compiler_output = quiet ? compiler_errors : compiler_output;
+	o->color = cli_color(stderr);
+}
+
+void cli_build_warnings(const struct uk_build_result *r)
+{
+	for (size_t i = 0; i < r->diags.n; i++) {
+		const struct uk_diag *d = &r->diags.v[i];
+
+		/* the message is a whole sentence naming the file */
+		if (d->severity == UK_SEV_WARNING)
+			fprintf(stderr, "warning: %s\n", d->msg);
+		if (d->severity == UK_SEV_WARNING && d->hint)
+			fprintf(stderr, "hint: %s\n", d->hint);
+	}
+}
+
+static const char *severity_name(enum uk_severity s)
+{
+	return s == UK_SEV_WARNING ? "warning" : s == UK_SEV_NOTE ? "note" : "error";
+}
+
+/* One diagnostic for --json: null where it has no file, line or column. */
+static json_t *diag_json(const struct uk_diag *d)
+{
+	json_t *o = json_pack("{s:s?, s:s, s:s, s:s?}", "file", d->file, "severity",
+			      severity_name(d->severity), "message", d->msg, "hint", d->hint);
+
+	json_object_set_new(o, "line", d->line ? json_integer(d->line) : json_null());
+	json_object_set_new(o, "column", d->col ? json_integer(d->col) : json_null());
+	return o;
+}
+
+/* The compiler's diagnostics, then uk's own; the number of errors. */
+static size_t diags_json(const struct uk_build_result *r, json_t *list)
+{
+	const struct uk_diags *both[] = { &r->compiler, &r->diags };
+	size_t errors = 0;
+
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < both[k]->n; i++) {
+			json_array_append_new(list, diag_json(&both[k]->v[i]));
+			errors += both[k]->v[i].severity == UK_SEV_ERROR;
+		}
+	return errors;
+}
+
 static void human(double bytes, char *buf, size_t len)
 {
 	if (bytes >= 1024 * 1024)
@@ -122,7 +187,7 @@ static void print_why(const struct uk_build_result *r)
 
 static void print_json(const struct uk_build_result *r)
 {
-	json_t *root = json_object(), *imgs = json_array();
+	json_t *root = json_object(), *imgs = json_array(), *diags = json_array();
 	char *text;
 
 	for (size_t i = 0; i < r->nimages; i++) {
@@ -138,6 +203,8 @@ static void print_json(const struct uk_build_result *r)
 					"relinked", im->relinked));
 	}
 	json_object_set_new(root, "images", imgs);
+	diags_json(r, diags);
+	json_object_set_new(root, "diagnostics", diags);
 	json_object_set_new(root, "compiled", json_integer((json_int_t)r->compiled));
 	json_object_set_new(root, "cached", json_integer((json_int_t)r->cached));
 	json_object_set_new(root, "shared", json_integer((json_int_t)r->shared));
@@ -153,12 +220,19 @@ static void print_json(const struct uk_build_result *r)
 
 int cli_build_report(const struct uk_build_result *r, const struct uk_error *err)
 {
-	if (r->diags.n == 0)
+	size_t errors = 0;
+
+	for (size_t i = 0; i < r->diags.n; i++)
+		errors += r->diags.v[i].severity == UK_SEV_ERROR;
+	if (errors == 0)
 		return cli_report(err);
 	for (size_t i = 0; i < r->diags.n; i++) {
 		struct uk_error e = { .status = 2 };
 		const struct uk_diag *d = &r->diags.v[i], *next = d + 1;
 		struct uk_diag bare = *d;
+
+		if (d->severity != UK_SEV_ERROR)
+			continue;
 
 		bare.hint = NULL; /* the hint goes on its own line */
 		uk_diag_format(&bare, e.msg, sizeof(e.msg));
@@ -178,18 +252,11 @@ static void print_json_failure(const struct uk_build_result *r, const struct uk_
 	json_t *root = json_object(), *list = json_array();
 	char *text;
 
-	for (size_t i = 0; i < r->diags.n; i++) {
-		const struct uk_diag *d = &r->diags.v[i];
-		json_t *o = json_pack("{s:s, s:s, s:s?}", "file", d->file, "message", d->msg,
-				      "hint", d->hint);
-
-		json_object_set_new(o, "line", d->line ? json_integer(d->line) : json_null());
-		json_object_set_new(o, "column", d->line ? json_integer(d->col) : json_null());
-		json_array_append_new(list, o);
-	}
-	if (r->diags.n == 0)
-		json_array_append_new(list, json_pack("{s:n, s:n, s:n, s:s, s:s?}", "file", "line",
-						      "column", "message", err->msg, "hint",
+	/* a failure no diagnostic says is one error without a place */
+	if (diags_json(r, list) == 0)
+		json_array_append_new(list, json_pack("{s:n, s:n, s:n, s:s, s:s, s:s?}", "file",
+						      "line", "column", "severity", "error",
+						      "message", err->msg, "hint",
 						      err->hint[0] ? err->hint : NULL));
 	json_object_set_new(root, "status", json_integer(status));
 	json_object_set_new(root, "diagnostics", list);
@@ -280,6 +347,7 @@ int cmd_build(int argc, char **argv)
 		o.command = cli_print_command;
 	if (!quiet)
 		o.notice = notice;
+	cli_build_output(&o, quiet);
 	rc = uk_build(&o, &r, &err);
 	if (rc != 0) {
 		rc = cli_build_report(&r, &err);
@@ -288,6 +356,8 @@ int cmd_build(int argc, char **argv)
 		uk_build_result_free(&r);
 		return rc;
 	}
+	if (!quiet)
+		cli_build_warnings(&r);
 	if (o.why)
 		print_why(&r);
 	else if (json)

@@ -509,6 +509,7 @@ static int rebuild(struct run_args *a)
 		bo.targets = t;
 	if (a->verbose)
 		bo.command = cli_print_command;
+	cli_build_output(&bo, a->quiet);
 	rc = uk_build(&bo, &r, &err);
 	a->build_seconds = r.seconds;
 	if (rc != 0) {
@@ -516,6 +517,8 @@ static int rebuild(struct run_args *a)
 		uk_build_result_free(&r);
 		return rc;
 	}
+	if (!a->quiet)
+		cli_build_warnings(&r);
 	for (size_t i = 0; i < r.nimages; i++)
 		if (r.images[i].relinked)
 			cli_notice("built %s first (the project changed; --no-build skips this)",
