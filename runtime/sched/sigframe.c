@@ -77,6 +77,14 @@ static void fp_save(uint8_t *p)
 	*(uint32_t *)(p + fp_size) = FP_XSTATE_MAGIC2;
 }
 
+/* a handler starts with the FPU as Linux gives it: initial control
+ * words (x87 0x37f, MXCSR 0x1f80) */
+static void fp_reset(void)
+{
+	static const uint32_t mxcsr = 0x1f80;
+	__asm__ volatile("fninit; ldmxcsr %0" : : "m"(mxcsr));
+}
+
 static void fp_restore(const uint8_t *p)
 {
 	if (!fp_mask)
@@ -138,6 +146,7 @@ static int enter(struct uk_trapframe *f, int sig, const struct uk_siginfo *info,
 		return 0;
 	building = 1;
 	fp_save((uint8_t *)fp);
+	fp_reset();
 	struct ucontext *uc = &sf->uc;
 	uk_memset(sf, 0, sizeof(*sf));
 	sf->pretcode = a->restorer;
@@ -274,9 +283,18 @@ static int fault_signal(const struct uk_trapframe *f, uint64_t cr2, int *code, u
 	}
 }
 
+/* rsp on a kernel stack: the runtime's main one, or the one the system
+ * call in progress runs on (a thread's, once there are threads) */
+static int in_runtime(const struct uk_trapframe *f)
+{
+	uint64_t size = uk_kernel_stack.top - uk_kernel_stack.bottom;
+	return (f->rsp >= uk_kernel_stack.bottom && f->rsp <= uk_kernel_stack.top) ||
+	       (f->rsp <= uk_syscall_kstack && uk_syscall_kstack - f->rsp < size);
+}
+
 int uk_sig_fault(struct uk_trapframe *f, uint64_t cr2)
 {
-	if (building || (f->rsp >= uk_kernel_stack.bottom && f->rsp <= uk_kernel_stack.top))
+	if (building || in_runtime(f))
 		return 0; /* the runtime's own: the crash report */
 	int code;
 	uint64_t addr;
