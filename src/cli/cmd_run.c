@@ -24,7 +24,8 @@
 
 static const char usage[] =
 	"uk run [-C DIR] [-t TARGET | IMAGE] [-m MEM] [--accel auto|kvm|tcg]\n"
-	"              [--timeout S] [--bootstats] [--strace] [-v HOST[:GUEST][:ro]]...\n"
+	"              [--timeout S] [--bootstats] [--strace] [-o OPTION]...\n"
+	"              [-v HOST[:GUEST][:ro]]...\n"
 	"              [-e KEY=VALUE]... [--env-file FILE] [--no-build] [--gdb[=PORT]]\n"
 	"              [-p [HOSTIP:]HOSTPORT:GUESTPORT[/udp]]... [--net user|tap:IFNAME|none]\n"
 	"              [--json] [--verbose | -q] [-- ARGS...]";
@@ -49,6 +50,8 @@ static void help(void)
 	       "  --timeout S      stop the VM after S seconds (exit status 124)\n"
 	       "  --bootstats      print the guest's entry-to-main time\n"
 	       "  --strace         log every system call the guest makes\n"
+	       "  -o OPTION[=VALUE]  a runtime option (uk-runtime(7)) without its 'uk.'\n"
+	       "                   prefix, e.g. -o net.ip=10.0.2.15/24; repeatable\n"
 	       "  --gdb[=PORT]     QEMU's gdb stub on 127.0.0.1:PORT (default 1234), the VM\n"
 	       "                   held at its first instruction until gdb continues it\n"
 	       "  -v HOST[:GUEST][:ro]  mount the host folder HOST at GUEST (default\n"
@@ -107,6 +110,8 @@ struct run_args {
 	uint64_t memory;
 	unsigned timeout;
 	int bootstats, strace, no_build;
+	char **opts;            /* -o, "uk." added */
+	size_t nopts;
 	unsigned gdb_port;      /* --gdb */
 	char **env;             /* -e and --env-file, in order */
 	size_t nenv;
@@ -136,6 +141,8 @@ static char *build_cmdline(const struct run_args *a, const struct uk_image_meta 
 		append_word(&line, &len, "uk.bootstats");
 	if (a->strace)
 		append_word(&line, &len, "uk.strace");
+	for (size_t i = 0; i < a->nopts; i++)
+		append_word(&line, &len, a->opts[i]);
 	for (size_t i = 0; i < meta->nenv; i++) {
 		if (asprintf(&opt, "uk.env=%s", meta->env[i]) < 0)
 			abort();
@@ -308,7 +315,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		}
 	}
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "C:t:m:v:p:e:q", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:t:m:v:p:e:o:q", longopts, NULL)) != -1) {
 		char *end;
 
 		switch (c) {
@@ -340,6 +347,15 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		case 'a': a->accel = optarg; break;
 		case 'b': a->bootstats = 1; break;
 		case 's': a->strace = 1; break;
+		case 'o':
+			if (!optarg[0] || optarg[0] == '=' || strpbrk(optarg, " \t\n"))
+				return cli_usage_error(usage, "bad runtime option '%s'", optarg);
+			a->opts = realloc(a->opts, (a->nopts + 1) * sizeof(*a->opts));
+			if (!a->opts || asprintf(&a->opts[a->nopts], "uk.%s",
+						 strncmp(optarg, "uk.", 3) ? optarg : optarg + 3) < 0)
+				abort();
+			a->nopts++;
+			break;
 		case 'v': {
 			const char *why;
 
@@ -686,7 +702,8 @@ static int run(int argc, char **argv, struct run_args *a)
 		vm_vols[i] = (struct uk_vm_volume){ a->vols[i].host, a->vols[i].ro };
 	/* a raw disk's command line is baked in: other arguments or options go
 	 * into a temporary copy of the disk */
-	if (meta.is_disk && (a->have_args || a->bootstats || a->strace || a->nvols)) {
+	if (meta.is_disk && (a->have_args || a->bootstats || a->strace || a->nvols || a->nenv ||
+			     a->nopts)) {
 		if (uk_vm_disk_copy(image, cmdline, &disk_copy, &err) != 0) {
 			free(cmdline);
 			uk_image_meta_free(&meta);
@@ -737,5 +754,8 @@ int cmd_run(int argc, char **argv)
 	for (size_t i = 0; i < a.nenv; i++)
 		free(a.env[i]);
 	free(a.env);
+	for (size_t i = 0; i < a.nopts; i++)
+		free(a.opts[i]);
+	free(a.opts);
 	return rc;
 }
