@@ -91,6 +91,8 @@ long uk_sig_send(struct uk_sigthread *t, int sig, const struct uk_siginfo *info)
 	p->set |= bit;
 	*to = *info;
 	to->signo = sig;
+	if (uk_sig_wake)
+		uk_sig_wake(t);
 	return 1;
 }
 

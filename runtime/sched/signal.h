@@ -85,9 +85,17 @@ struct uk_sigthread {
 };
 
 /* The caller's state. The runtime's single thread unless sched/ defines
- * these (strong) for its threads; uk_sig_thread(tid) 0 when none. */
+ * these (strong) for its threads; uk_sig_thread(tid) 0 when none. With
+ * threads, the scheduler also provides (all optional):
+ *   uk_sig_wake(t)  a signal is now pending for t (0: for the process, any
+ *                   thread not blocking it): a thread waiting in uk_wait
+ *                   should look again, it will end with EINTR
+ *   and calls uk_sig_deliver(frame) on the way back to program code from
+ *   an interrupt (after uk_timers_run_due), as entry.S calls
+ *   uk_sig_syscall_exit after a system call. */
 struct uk_sigthread *uk_sig_self(void);
 struct uk_sigthread *uk_sig_thread(int tid);
+void uk_sig_wake(struct uk_sigthread *t) __attribute__((weak));
 
 extern struct uk_sigaction uk_sig_actions[UK_NSIG + 1];
 extern struct uk_sigpending uk_sig_process; /* sent to the process */
