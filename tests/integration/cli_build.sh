@@ -51,11 +51,72 @@ out=$("$UK" build --json 2>/dev/null); rc=$?
 	"uk.yaml 10 1 unknown key 'sorces'" ] && [ "$(jq -r '.diagnostics[0].hint' <<<"$out")" = "did you mean 'sources'?" ] &&
 	pass build_json_manifest_diagnostics || fail build_json_manifest_diagnostics "rc=$rc: $out"
 cp "$tmp/uk.yaml.good" uk.yaml
-# ... and any other failure as one diagnostic without a place.
+# ... the compiler's errors and notes where it put them, its own text on
+# stderr as it wrote it, then uk's line naming the first error ...
+export LC_ALL=C # gcc's plain quotes
+diag='"\(.file)|\(.line)|\(.column)|\(.severity)|\(.message)|\(.hint)"'
 printf 'int main(void) { return x; }\n' >src/main.c
-out=$("$UK" build --json 2>/dev/null); rc=$?
-[ $rc -eq 1 ] && [ "$(jq -c '.diagnostics' <<<"$out")" = \
-	'[{"file":null,"line":null,"column":null,"message":"compiling '"'"'src/main.c'"'"' failed","hint":"the compiler'"'"'s messages are above"}]' ] &&
+gcc_said=$(gcc -c src/main.c -o /dev/null 2>&1)
+out=$("$UK" build --json 2>"$tmp/err"); rc=$?
+[ $rc -eq 1 ] && [ "$(jq -r '.status' <<<"$out")" = 1 ] &&
+	[ "$(jq -r ".diagnostics[] | $diag" <<<"$out")" = \
+	"src/main.c|1|25|error|'x' undeclared (first use in this function)|null
+src/main.c|1|25|note|each undeclared identifier is reported only once for each function it appears in|null" ] &&
+	[ "$(cat "$tmp/err")" = "$gcc_said
+uk: error: src/main.c:1:25: 'x' undeclared (first use in this function)
+hint: the compiler's messages are above" ] &&
+	pass build_json_compiler_diagnostics || fail build_json_compiler_diagnostics "rc=$rc: $out / $(cat "$tmp/err")"
+# ... -q keeps a failed compile's messages (they are errors) ...
+out=$("$UK" build -q 2>&1); rc=$?
+[ $rc -eq 1 ] && [ "$out" = "$(cat "$tmp/err")" ] && pass build_quiet_keeps_errors ||
+	fail build_quiet_keeps_errors "rc=$rc: $out"
+# ... parallel jobs' messages one source after the other, never mixed, and
+# every error of both in --json ...
+for f in a b; do
+	for i in $(seq 1500); do echo "int ${f}$i(void) { return ${f}u$i; }"; done >src/$f.c
+done
+out=$("$UK" build -j2 --json 2>"$tmp/err"); rc=$?
+runs=$(grep -o '^src/[ab]\.c:' "$tmp/err" | uniq | wc -l)
+errors=$(grep -c '^src/[ab]\.c:[0-9]*:[0-9]*: error: ' "$tmp/err")
+[ $rc -eq 1 ] && [ "$runs" -le 2 ] && [ "$errors" -ge 1500 ] &&
+	[ "$(jq '[.diagnostics[] | select(.severity == "error")] | length' <<<"$out")" = "$errors" ] &&
+	pass build_parallel_messages_whole || fail build_parallel_messages_whole "rc=$rc runs=$runs errors=$errors"
+rm src/a.c src/b.c
+# ... a header of a component 'libraries:' does not list: the fix named,
+# and it is the fix ...
+printf '#include <lwip/tcp.h>\nint main(void) { return 0; }\n' >src/main.c
+out=$("$UK" build --json 2>"$tmp/err"); rc=$?
+lhint="'lwip/tcp.h' is in the component lwip: add lwip to 'libraries:' in uk.yaml"
+[ $rc -eq 1 ] && [ "$(jq -r ".diagnostics[] | $diag" <<<"$out")" = \
+	"src/main.c|1|10|error|lwip/tcp.h: No such file or directory|$lhint" ] &&
+	[ "$(tail -2 "$tmp/err")" = "uk: error: src/main.c:1:10: lwip/tcp.h: No such file or directory
+hint: $lhint" ] && pass build_missing_header_hint || fail build_missing_header_hint "rc=$rc: $out / $(cat "$tmp/err")"
+echo 'libraries: [lwip]' >>uk.yaml
+out=$("$UK" build -q 2>&1); rc=$?
+[ $rc -eq 0 ] && [ -z "$out" ] && pass build_missing_header_hint_fixes || fail build_missing_header_hint_fixes "rc=$rc: $out"
+cp "$tmp/uk.yaml.good" uk.yaml
+# ... warnings: the compiler's and uk's (a call the runtime lacks) on
+# stderr, in --json's diagnostics, and nothing of them with -q ...
+echo 'cflags: [-Wall]' >>uk.yaml
+printf '#include <unistd.h>\nint main(void) { int u; return fork(); }\n' >src/main.c
+gcc_said=$(gcc -Wall -c src/main.c -o /dev/null 2>&1)
+out=$("$UK" build --json 2>"$tmp/err"); rc=$?
+[ $rc -eq 0 ] && [ -n "$gcc_said" ] && [ "$(jq -r ".diagnostics[] | $diag" <<<"$out")" = \
+	"src/main.c|2|22|warning|unused variable 'u' [-Wunused-variable]|null
+src/main.c|null|null|warning|src/main.c uses fork(), which uk-runtime does not provide|null" ] &&
+	[ "$(cat "$tmp/err")" = "$gcc_said
+warning: src/main.c uses fork(), which uk-runtime does not provide" ] &&
+	pass build_json_warnings || fail build_json_warnings "rc=$rc: $out / $(cat "$tmp/err")"
+echo "/* changed */" >>src/main.c
+out=$("$UK" build -q 2>&1); rc=$?
+[ $rc -eq 0 ] && [ -z "$out" ] && [ build/kvm/p -nt src/main.c ] && pass build_quiet_no_warnings ||
+	fail build_quiet_no_warnings "rc=$rc: $out"
+cp "$tmp/uk.yaml.good" uk.yaml
+unset LC_ALL
+# ... and any other failure as one diagnostic without a place.
+out=$("$UK" build --json --gce 2>/dev/null); rc=$?
+[ $rc -eq 2 ] && [ "$(jq -c '.diagnostics' <<<"$out")" = \
+	'[{"file":null,"line":null,"column":null,"severity":"error","message":"--gce packs the raw disk, but '"'"'raw'"'"' is not being built","hint":"add raw to '"'"'targets:'"'"' in uk.yaml, or pass '"'"'-t raw'"'"'"}]' ] &&
 	pass build_json_other_failure || fail build_json_other_failure "rc=$rc: $out"
 
 # --why SYMBOL: the chain from the entry point, inputs by name.
