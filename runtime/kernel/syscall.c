@@ -13,8 +13,10 @@ extern const struct uk_sys_group uk_link_fd __attribute__((weak));
 extern const struct uk_sys_group uk_link_fs __attribute__((weak));
 extern const struct uk_sys_group uk_link_event __attribute__((weak));
 extern const struct uk_sys_group uk_link_net __attribute__((weak));
-static const struct uk_sys_group *const groups[] = {&core, &uk_link_fd, &uk_link_fs,
-						    &uk_link_event, &uk_link_net};
+extern const struct uk_sys_group uk_link_sched __attribute__((weak));
+/* sched first: its thread-aware calls replace the core's stubs */
+static const struct uk_sys_group *const groups[] = {&uk_link_sched, &core, &uk_link_fd,
+						    &uk_link_fs, &uk_link_event, &uk_link_net};
 
 static const struct sys *search(const struct sys *t, unsigned n, long nr)
 {
