@@ -99,6 +99,8 @@ __uk_cold static char option(char *w)
 		uk_opt.bootstats = 1;
 	else if (!uk_strncmp(w, UK_OPT_VERBOSE, sizeof(UK_OPT_VERBOSE)))
 		uk_opt.verbose = 1;
+	else if (!uk_strncmp(w, UK_OPT_ENOSYS_QUIET, sizeof(UK_OPT_ENOSYS_QUIET)))
+		uk_opt.quiet_enosys = 1;
 	else if (starts(w, UK_OPT_NAME))
 		uk_opt.name = w + sizeof(UK_OPT_NAME) - 1;
 	else if (starts(w, UK_OPT_STACK))

@@ -146,6 +146,8 @@ long uk_fd_close(long fd);
 /* readv/writev and their positioned forms (syscall_fd.c): a = the raw
  * arguments; off 0 for the file position. */
 long uk_rw_vec(const long *a, int write, const uint64_t *off);
+/* socket.c (group net): readv/writev on a socket as one recvmsg/sendmsg */
+long uk_sock_rw_vec(const long *a, int write) __attribute__((weak));
 unsigned uk_fd_flags(long fd);
 void uk_fd_set_flags(long fd, unsigned fdflags);
 /* The current soft limit: descriptors must stay below it. */

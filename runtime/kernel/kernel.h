@@ -114,6 +114,7 @@ struct uk_options {
 	uint8_t tty_given;     /* uk.tty= was given */
 	uint8_t tty;           /* bit n: descriptor n is a terminal */
 	uint8_t relay;         /* uk.relay */
+	uint8_t quiet_enosys;  /* uk.enosys=quiet */
 	uint16_t rows, cols;   /* uk.winsize= */
 };
 extern struct uk_options uk_opt;

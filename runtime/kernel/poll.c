@@ -25,8 +25,8 @@ static int waiter_ready(void *p)
 long uk_event_wait(long (*scan)(void *arg), void *arg, uint64_t deadline)
 {
 	struct waiter w = {scan, arg, 0};
-	uk_wait(waiter_ready, &w, deadline);
-	return w.result;
+	long r = uk_wait(waiter_ready, &w, deadline);
+	return !w.result && r == -EINTR ? r : w.result; /* a signal, nothing ready */
 }
 
 long uk_event_sigmask(long mask, long size)

@@ -340,6 +340,27 @@ static long recv_common(struct uk_file *f, struct uk_sock_msg *m, int flags)
 	return o->recvmsg ? o->recvmsg(f, m, flags) : -EOPNOTSUPP;
 }
 
+long uk_sock_rw_vec(const long *a, int write)
+{
+	struct uk_file *f = uk_fd_get(a[0]);
+	size_t n = (size_t)a[2];
+	if (a[2] < 0 || n > IOV_MAX)
+		return -EINVAL;
+	struct uk_iovec *iov = uk_malloc((n ? n : 1) * sizeof(*iov));
+	if (!iov)
+		return -ENOMEM;
+	struct uk_sock_msg m = {iov, n, 0, 0, 0};
+	long r = iov_in((const struct uk_iovec *)a[1], n, iov);
+	size_t total = 0;
+	for (size_t i = 0; !r && i < n; i++)
+		if ((long)(total += iov[i].len) < 0)
+			r = -EINVAL;
+	if (!r)
+		r = write ? send_common(f, &m, 0) : recv_common(f, &m, 0);
+	uk_free(iov);
+	return r;
+}
+
 SYSCALL(sendto)
 {
 	long e;
@@ -372,7 +393,8 @@ SYSCALL(recvfrom)
 	uint64_t sa[UK_SOCKADDR_MAX / 8];
 	struct uk_sock_msg m = {&iov, 1, a[4] ? sa : 0, 0, 0};
 	long r = recv_common(f, &m, (int)a[3]);
-	if (r >= 0 && a[4] && m.namelen && (e = addr_out(sa, m.namelen, a[4], a[5])))
+	/* as Linux: a kind that names no sender (TCP, a pair) says length 0 */
+	if (r >= 0 && a[4] && (e = addr_out(sa, m.namelen, a[4], a[5])))
 		return e;
 	return r;
 }

@@ -2,6 +2,8 @@
  * handlers in syscall_*.c, with optional tracing (uk.strace). */
 #include "syscall.h"
 
+#include "nosys.h"
+
 /* The core table, 16 bytes an entry; names apart in one string (only
  * strace reads them). The optional groups are tables of their own
  * (syscall.h), present when linked. */
@@ -13,10 +15,14 @@ extern const struct uk_sys_group uk_link_fd __attribute__((weak));
 extern const struct uk_sys_group uk_link_fs __attribute__((weak));
 extern const struct uk_sys_group uk_link_event __attribute__((weak));
 extern const struct uk_sys_group uk_link_net __attribute__((weak));
+extern const struct uk_sys_group uk_link_signal __attribute__((weak));
 extern const struct uk_sys_group uk_link_sched __attribute__((weak));
-/* sched first: its thread-aware calls replace the core's stubs */
-static const struct uk_sys_group *const groups[] = {&uk_link_sched, &core, &uk_link_fd,
-						    &uk_link_fs, &uk_link_event, &uk_link_net};
+/* not static: strace_decode.c names calls from them too. The signal and
+ * sched groups first: they replace the core's stubs of their calls. */
+const struct uk_sys_group *const uk_sys_groups[] = {&uk_link_signal, &uk_link_sched, &core,
+						    &uk_link_fd, &uk_link_fs, &uk_link_event,
+						    &uk_link_net};
+const unsigned uk_sys_ngroups = ARRAY_SIZE(uk_sys_groups);
 
 static const struct sys *search(const struct sys *t, unsigned n, long nr)
 {
@@ -35,8 +41,9 @@ static const struct sys *search(const struct sys *t, unsigned n, long nr)
 
 static const struct sys *lookup(long nr)
 {
-	for (unsigned i = 0; i < ARRAY_SIZE(groups); i++) {
-		const struct sys *s = groups[i] ? search(groups[i]->table, groups[i]->n, nr) : 0;
+	for (unsigned i = 0; i < ARRAY_SIZE(uk_sys_groups); i++) {
+		const struct uk_sys_group *g = uk_sys_groups[i];
+		const struct sys *s = g ? search(g->table, g->n, nr) : 0;
 		if (s)
 			return s;
 	}
@@ -45,8 +52,8 @@ static const struct sys *lookup(long nr)
 
 __uk_cold static const char *name_of(const struct sys *s)
 {
-	for (unsigned i = 0; i < ARRAY_SIZE(groups); i++) {
-		const struct uk_sys_group *g = groups[i];
+	for (unsigned i = 0; i < ARRAY_SIZE(uk_sys_groups); i++) {
+		const struct uk_sys_group *g = uk_sys_groups[i];
 		if (!g || s < g->table || s >= g->table + g->n)
 			continue;
 		const char *p = g->names;
@@ -57,8 +64,18 @@ __uk_cold static const char *name_of(const struct sys *s)
 	return "?";
 }
 
+/* Linked only when wanted (nosys.h): the naming of unsupported calls and
+ * the decoding of arguments cost images without them nothing. */
+extern long uk_enosys(long nr) __attribute__((weak));
+extern void uk_strace_call(long nr, const struct uk_sys *s, const long *a, long ret)
+	__attribute__((weak));
+
 __uk_cold static void trace(long nr, const struct sys *s, const long *a, long ret)
 {
+	if (uk_strace_call) {
+		uk_strace_call(nr, s, a, ret);
+		return;
+	}
 	if (s)
 		uk_printk("strace: %s(", name_of(s));
 	else
@@ -75,7 +92,7 @@ long uk_syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
 	const struct sys *s = lookup(nr);
 	if (uk_opt.strace && s && (s->fn == sys_exit || s->fn == sys_exit_group))
 		trace(nr, s, a, 0);
-	long ret = s && s->fn ? s->fn(a) : -ENOSYS;
+	long ret = s && s->fn ? s->fn(a) : uk_enosys ? uk_enosys(nr) : -ENOSYS;
 	if (uk_opt.strace)
 		trace(nr, s, a, ret);
 	return ret;

@@ -51,6 +51,10 @@ long uk_rw_vec(const long *a, int write, const uint64_t *off)
 	struct uk_file *f = file_of(a[0]);
 	if (!f)
 		return -EBADF;
+	/* a socket's message is the whole vector (one datagram); a socket
+	 * exists only when socket.c is linked */
+	if (f->ops->flags & UK_FILE_SOCKET)
+		return uk_sock_rw_vec(a, write);
 	const struct iovec *iov = (const void *)a[1];
 	long cnt = a[2];
 	if (cnt < 0 || cnt > IOV_MAX)

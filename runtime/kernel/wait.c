@@ -72,6 +72,9 @@ static int run_pollers(void)
 	return polled;
 }
 
+/* the signal group's (sched/signal.c): an unblocked signal is pending */
+int uk_sig_interrupts(void) __attribute__((weak));
+
 long uk_wait_cpu(int (*ready)(void *arg), void *arg, uint64_t deadline)
 {
 	for (;;) {
@@ -80,6 +83,8 @@ long uk_wait_cpu(int (*ready)(void *arg), void *arg, uint64_t deadline)
 		int polled = run_pollers();
 		if (ready && ready(arg))
 			return 0;
+		if (uk_sig_interrupts && uk_sig_interrupts())
+			return -EINTR;
 		if (now >= deadline)
 			return -ETIMEDOUT;
 		uint64_t wake = deadline;

@@ -12,7 +12,8 @@
 #define UK_FOREVER (~0ull)
 
 /* 0 once ready(arg) is true, -ETIMEDOUT at the deadline (monotonic ns,
- * UK_FOREVER for none). ready may be 0: a plain sleep. */
+ * UK_FOREVER for none), -EINTR once a signal the caller does not block is
+ * pending (only with the signal group). ready may be 0: a plain sleep. */
 long uk_wait(int (*ready)(void *arg), void *arg, uint64_t deadline);
 /* uk_wait of the CPU itself, no thread switch. Deadline 0: fire what is
  * due, poll, and test ready once. */

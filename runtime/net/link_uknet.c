@@ -5,12 +5,12 @@
 #include "net.h"
 #include "virtio.h"
 
-static long inet_socket(int type, int protocol, unsigned flags, struct uk_file **f)
+static long ip_socket(int domain, int type, int protocol, unsigned flags, struct uk_file **f)
 {
 	if (type == UK_SOCK_STREAM && (!protocol || protocol == IPPROTO_TCP_))
-		return uk_tcp_socket(flags, f);
+		return uk_tcp_socket(domain, flags, f);
 	if (type == UK_SOCK_DGRAM && (!protocol || protocol == IPPROTO_UDP_))
-		return uk_udp_socket(flags, f);
+		return uk_udp_socket(domain, flags, f);
 	if (type == UK_SOCK_STREAM || type == UK_SOCK_DGRAM)
 		return -EPROTONOSUPPORT;
 	if (type == UK_SOCK_RAW)
@@ -18,11 +18,24 @@ static long inet_socket(int type, int protocol, unsigned flags, struct uk_file *
 	return -ESOCKTNOSUPPORT;
 }
 
+static long inet_socket(int type, int protocol, unsigned flags, struct uk_file **f)
+{
+	return ip_socket(UK_AF_INET, type, protocol, flags, f);
+}
+
+/* dual-stack, as Linux's default (net.ipv6.bindv6only 0) */
+static long inet6_socket(int type, int protocol, unsigned flags, struct uk_file **f)
+{
+	return ip_socket(UK_AF_INET6, type, protocol, flags, f);
+}
+
 static const struct uk_sock_family inet = {UK_AF_INET, inet_socket, 0};
+static const struct uk_sock_family inet6 = {UK_AF_INET6, inet6_socket, 0};
 
 __attribute__((constructor(101))) __uk_cold static void net_start(void)
 {
 	uk_sock_register(&inet);
+	uk_sock_register(&inet6);
 	uk_net_up();
 }
 

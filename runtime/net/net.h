@@ -42,11 +42,12 @@ struct sock_dgram;
 struct sock {
 	struct uk_file *file; /* not counted: the file owns the socket */
 	int type;             /* UK_SOCK_STREAM or UK_SOCK_DGRAM */
-	int domain;           /* UK_AF_INET */
+	int domain;           /* UK_AF_INET or UK_AF_INET6 */
 	int err;              /* pending error (SO_ERROR), negative */
 	uint8_t listening, connecting, connected, bound;
 	uint8_t shut_rd, shut_wr, eof;  /* eof: the peer's FIN came */
 	uint8_t reuseaddr, reuseport, keepalive, nodelay, linger_on;
+	uint8_t v6only; /* IPV6_V6ONLY: an AF_INET6 socket takes no IPv4 peers */
 	int linger;              /* seconds */
 	int rcvbuf, sndbuf;      /* what setsockopt asked, doubled as Linux does */
 	uint64_t rcvtimeo, sndtimeo; /* ns, 0: none */
@@ -79,7 +80,17 @@ struct uk_sockaddr_in {
 	uint8_t zero[8];
 };
 
-struct sock *uk_sock_new(int type, const struct uk_sock_ops *ops, unsigned flags);
+/* the sockaddr_in6 of Linux */
+struct uk_sockaddr_in6 {
+	uint16_t family;
+	uint16_t port; /* network order */
+	uint32_t flowinfo;
+	uint32_t addr[4]; /* network order */
+	uint32_t scope_id;
+};
+#define UK_SIN6_LEN_MIN 24 /* Linux takes RFC 2133's, without scope_id */
+
+struct sock *uk_sock_new(int domain, int type, const struct uk_sock_ops *ops, unsigned flags);
 void uk_sock_free(struct sock *s);
 static inline struct sock *uk_sock(struct uk_file *f)
 {
@@ -90,11 +101,25 @@ void uk_sock_notify(struct sock *s);
 /* Waits until ready(s) with the socket's timeout: 0, -EAGAIN when it
  * does not block (O_NONBLOCK, MSG_DONTWAIT) or the timeout passed. */
 long uk_sock_wait(struct sock *s, int (*ready)(void *s), int dontwait, uint64_t timeo);
-/* A sockaddr_in in: -EINVAL (short), -EAFNOSUPPORT (family) or 0. */
-long uk_sock_addr_in(const void *sa, uint32_t len, ip_addr_t *ip, uint16_t *port);
-void uk_sock_addr_out(const ip_addr_t *ip, uint16_t port, void *sa, uint32_t *len);
+/* An address in, of the socket's family: -EINVAL (short), -EAFNOSUPPORT
+ * (family) or 0. On an AF_INET6 socket `::` is any address of both
+ * families (of IPv6 alone with IPV6_V6ONLY) and ::ffff:a.b.c.d is the
+ * IPv4 address. */
+long uk_sock_addr_in(const struct sock *s, const void *sa, uint32_t len, ip_addr_t *ip,
+		     uint16_t *port);
+/* An address out, of the socket's family (IPv4 ones as ::ffff:a.b.c.d on
+ * an AF_INET6 socket); ip 0: any. */
+void uk_sock_addr_out(const struct sock *s, const ip_addr_t *ip, uint16_t port, void *sa,
+		      uint32_t *len);
+/* The socket's "any address" (bind before listen, or 0.0.0.0:0) */
+const ip_addr_t *uk_sock_any(const struct sock *s);
+/* lwIP's address type for the socket's pcb */
+u8_t uk_sock_ip_type(const struct sock *s);
 /* The checks Linux makes on a local address: 0 or -EADDRNOTAVAIL. */
 long uk_sock_local_ok(const ip_addr_t *ip);
+/* IPPROTO_IPV6 options (IPV6_V6ONLY) */
+long uk_sock_ip6_getsockopt(struct sock *s, int opt, void *val, uint32_t *len);
+long uk_sock_ip6_setsockopt(struct sock *s, int opt, const void *val, uint32_t len);
 /* the options every socket has (SOL_SOCKET) */
 long uk_sock_getsockopt(struct sock *s, int level, int opt, void *val, uint32_t *len);
 long uk_sock_setsockopt(struct sock *s, int level, int opt, const void *val, uint32_t len);
@@ -107,13 +132,15 @@ size_t uk_msg_len(const struct uk_sock_msg *m);
 long uk_sock_errno(int lwip_err);
 
 /* tcp.c, udp.c */
-long uk_tcp_socket(unsigned flags, struct uk_file **f);
-long uk_udp_socket(unsigned flags, struct uk_file **f);
+long uk_tcp_socket(int domain, unsigned flags, struct uk_file **f);
+long uk_udp_socket(int domain, unsigned flags, struct uk_file **f);
 
 /* the socket option names (x86_64 Linux) */
 #define SOL_SOCKET_   1
 #define SOL_IP_       0
 #define SOL_TCP_      6
+#define SOL_IPV6_     41
+#define IPV6_V6ONLY_  26
 #define SO_DEBUG_     1
 #define SO_REUSEADDR_ 2
 #define SO_TYPE_      3

@@ -13,7 +13,7 @@
 
 static uint64_t next_ino = 1;
 
-struct sock *uk_sock_new(int type, const struct uk_sock_ops *ops, unsigned flags)
+struct sock *uk_sock_new(int domain, int type, const struct uk_sock_ops *ops, unsigned flags)
 {
 	struct sock *s = uk_zalloc(sizeof(*s));
 	if (!s)
@@ -24,7 +24,7 @@ struct sock *uk_sock_new(int type, const struct uk_sock_ops *ops, unsigned flags
 		return 0;
 	}
 	s->type = type;
-	s->domain = UK_AF_INET;
+	s->domain = domain;
 	s->accq_tail = &s->accq;
 	s->dq_tail = &s->dq;
 	s->rcvbuf = type == UK_SOCK_STREAM ? 131072 : MAX_BUF;
@@ -54,8 +54,53 @@ long uk_sock_wait(struct sock *s, int (*ready)(void *s), int dontwait, uint64_t 
 	return uk_net_wait(ready, s, deadline) ? -EAGAIN : 0;
 }
 
-long uk_sock_addr_in(const void *sa, uint32_t len, ip_addr_t *ip, uint16_t *port)
+const ip_addr_t *uk_sock_any(const struct sock *s)
 {
+	if (s->domain != UK_AF_INET6)
+		return IP4_ADDR_ANY;
+	return s->v6only ? IP6_ADDR_ANY : IP_ANY_TYPE;
+}
+
+u8_t uk_sock_ip_type(const struct sock *s)
+{
+	return s->domain == UK_AF_INET6 ? IPADDR_TYPE_ANY : IPADDR_TYPE_V4;
+}
+
+/* ::ffff:a.b.c.d */
+static int v4_mapped(const uint32_t *a)
+{
+	return !a[0] && !a[1] && a[2] == PP_HTONL(0xffff);
+}
+
+static long addr_in6(const struct sock *s, const struct uk_sockaddr_in6 *in, uint32_t len,
+		     ip_addr_t *ip, uint16_t *port)
+{
+	if (len < UK_SIN6_LEN_MIN)
+		return -EINVAL;
+	if (in->family != UK_AF_INET6)
+		return -EAFNOSUPPORT;
+	*port = lwip_htons(in->port);
+	const uint32_t *a = in->addr;
+	if (v4_mapped(a)) {
+		if (s->v6only)
+			return -EINVAL; /* bind's (Linux's connect says ENETUNREACH) */
+		ip_addr_set_ip4_u32(ip, a[3]);
+	} else if (!(a[0] | a[1] | a[2] | a[3])) {
+		ip_addr_copy(*ip, *uk_sock_any(s));
+	} else {
+		IP_ADDR6(ip, a[0], a[1], a[2], a[3]);
+		ip6_addr_clear_zone(ip_2_ip6(ip));
+		if (in->scope_id && len >= sizeof(*in))
+			ip6_addr_set_zone(ip_2_ip6(ip), (u8_t)in->scope_id);
+	}
+	return 0;
+}
+
+long uk_sock_addr_in(const struct sock *s, const void *sa, uint32_t len, ip_addr_t *ip,
+		     uint16_t *port)
+{
+	if (s->domain == UK_AF_INET6)
+		return addr_in6(s, sa, len, ip, port);
 	const struct uk_sockaddr_in *in = sa;
 	if (len < sizeof(*in))
 		return -EINVAL;
@@ -66,14 +111,61 @@ long uk_sock_addr_in(const void *sa, uint32_t len, ip_addr_t *ip, uint16_t *port
 	return 0;
 }
 
-void uk_sock_addr_out(const ip_addr_t *ip, uint16_t port, void *sa, uint32_t *len)
+static void out(const void *a, uint32_t size, void *sa, uint32_t *len)
 {
+	uk_memcpy(sa, a, *len < size ? *len : size);
+	*len = size;
+}
+
+void uk_sock_addr_out(const struct sock *s, const ip_addr_t *ip, uint16_t port, void *sa,
+		      uint32_t *len)
+{
+	if (s->domain == UK_AF_INET6) {
+		struct uk_sockaddr_in6 in = {UK_AF_INET6, lwip_htons(port), 0, {0}, 0};
+		if (ip && IP_IS_V4(ip) && !ip_addr_isany(ip)) {
+			in.addr[2] = PP_HTONL(0xffff);
+			in.addr[3] = ip4_addr_get_u32(ip_2_ip4(ip));
+		} else if (ip && IP_IS_V6(ip) && !ip_addr_isany(ip)) {
+			uk_memcpy(in.addr, ip_2_ip6(ip)->addr, 16);
+			if (ip6_addr_has_zone(ip_2_ip6(ip)) && ip6_addr_islinklocal(ip_2_ip6(ip)))
+				in.scope_id = ip6_addr_zone(ip_2_ip6(ip));
+		}
+		out(&in, sizeof(in), sa, len);
+		return;
+	}
 	struct uk_sockaddr_in in = {UK_AF_INET, lwip_htons(port), 0, {0}};
 	if (ip && IP_IS_V4(ip))
 		in.addr = ip4_addr_get_u32(ip_2_ip4(ip));
-	uint32_t n = *len < sizeof(in) ? *len : (uint32_t)sizeof(in);
-	uk_memcpy(sa, &in, n);
-	*len = sizeof(in);
+	out(&in, sizeof(in), sa, len);
+}
+
+long uk_sock_ip6_getsockopt(struct sock *s, int opt, void *val, uint32_t *len)
+{
+	if (s->domain != UK_AF_INET6)
+		return -EOPNOTSUPP; /* Linux's ip_getsockopt for a level not its own */
+	if (opt != IPV6_V6ONLY_)
+		return -ENOPROTOOPT;
+	int v = s->v6only;
+	if (*len > sizeof(int))
+		*len = sizeof(int);
+	uk_memcpy(val, &v, *len);
+	return 0;
+}
+
+long uk_sock_ip6_setsockopt(struct sock *s, int opt, const void *val, uint32_t len)
+{
+	if (s->domain != UK_AF_INET6 || opt != IPV6_V6ONLY_)
+		return -ENOPROTOOPT;
+	if (len < sizeof(int))
+		return -EINVAL;
+	if (!val)
+		return -EFAULT;
+	if (s->bound || s->listening || s->connected || s->connecting)
+		return -EINVAL; /* Linux: only before the socket has a port */
+	int v;
+	uk_memcpy(&v, val, sizeof(v));
+	s->v6only = v != 0;
+	return 0;
 }
 
 long uk_sock_local_ok(const ip_addr_t *ip)
@@ -83,7 +175,9 @@ long uk_sock_local_ok(const ip_addr_t *ip)
 	struct netif *n;
 	NETIF_FOREACH(n)
 	{
-		if (ip_addr_cmp(ip, netif_ip_addr4(n)))
+		if (IP_IS_V4(ip) && ip_addr_cmp(ip, netif_ip_addr4(n)))
+			return 0;
+		if (IP_IS_V6(ip) && netif_get_ip6_addr_match(n, ip_2_ip6(ip)) >= 0)
 			return 0;
 	}
 	/* the interface's broadcast: Linux takes it for UDP; not worth more */
@@ -194,6 +288,8 @@ static long int_out(int v, void *val, uint32_t *len)
 
 long uk_sock_getsockopt(struct sock *s, int level, int opt, void *val, uint32_t *len)
 {
+	if (level == SOL_IPV6_)
+		return uk_sock_ip6_getsockopt(s, opt, val, len);
 	if (level != SOL_SOCKET_)
 		return -ENOPROTOOPT;
 	switch (opt) {
@@ -258,6 +354,8 @@ static int clamp_buf(int v, int min)
 
 long uk_sock_setsockopt(struct sock *s, int level, int opt, const void *val, uint32_t len)
 {
+	if (level == SOL_IPV6_)
+		return uk_sock_ip6_setsockopt(s, opt, val, len);
 	if (level != SOL_SOCKET_)
 		return -ENOPROTOOPT;
 	if (opt == SO_RCVTIMEO_ || opt == SO_SNDTIMEO_) {

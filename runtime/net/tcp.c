@@ -107,7 +107,7 @@ static long pcb_again(struct sock *s)
 {
 	if (s->pcb.tcp)
 		return 0;
-	struct tcp_pcb *p = tcp_new_ip_type(IPADDR_TYPE_V4);
+	struct tcp_pcb *p = tcp_new_ip_type(uk_sock_ip_type(s));
 	if (!p)
 		return -ENOMEM;
 	pcb_setup(s, p);
@@ -121,7 +121,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *p, err_t err)
 	struct sock *l = arg;
 	if (err != ERR_OK || !p || !l)
 		return ERR_VAL;
-	struct sock *c = uk_sock_new(UK_SOCK_STREAM, &tcp_ops, 0);
+	struct sock *c = uk_sock_new(l->domain, UK_SOCK_STREAM, &tcp_ops, 0);
 	if (!c) {
 		tcp_abort(p);
 		return ERR_ABRT;
@@ -135,6 +135,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *p, err_t err)
 	c->sndtimeo = l->sndtimeo;
 	c->linger_on = l->linger_on;
 	c->linger = l->linger;
+	c->v6only = l->v6only;
 	pcb_setup(c, p);
 	c->connected = c->bound = 1;
 	c->peer = p->remote_ip;
@@ -175,9 +176,10 @@ static long tcp_bind_(struct uk_file *f, const void *sa, uint32_t len)
 	struct sock *s = uk_sock(f);
 	ip_addr_t ip;
 	uint16_t port;
-	long e = uk_sock_addr_in(sa, len, &ip, &port);
-	/* Linux takes AF_UNSPEC with INADDR_ANY as AF_INET */
-	if (e == -EAFNOSUPPORT && ((const struct uk_sockaddr_in *)sa)->family == UK_AF_UNSPEC &&
+	long e = uk_sock_addr_in(s, sa, len, &ip, &port);
+	/* Linux takes AF_UNSPEC with INADDR_ANY as AF_INET (on AF_INET sockets) */
+	if (e == -EAFNOSUPPORT && s->domain == UK_AF_INET &&
+	    ((const struct uk_sockaddr_in *)sa)->family == UK_AF_UNSPEC &&
 	    !((const struct uk_sockaddr_in *)sa)->addr)
 		e = 0;
 	if (e || (e = uk_sock_local_ok(&ip)))
@@ -206,7 +208,7 @@ static long tcp_listen_(struct uk_file *f, int backlog)
 	if (e)
 		return e;
 	if (!s->bound) {
-		if ((e = uk_sock_errno(tcp_bind(s->pcb.tcp, IP4_ADDR_ANY, 0))))
+		if ((e = uk_sock_errno(tcp_bind(s->pcb.tcp, uk_sock_any(s), 0))))
 			return e;
 		s->bound = 1;
 	}
@@ -247,7 +249,7 @@ static long tcp_accept_(struct uk_file *f, struct uk_file **conn, unsigned flags
 	if (c->pcb.tcp)
 		tcp_backlog_accepted(c->pcb.tcp);
 	c->file->flags |= flags & UK_O_NONBLOCK;
-	uk_sock_addr_out(&c->peer, c->peer_port, sa, len);
+	uk_sock_addr_out(c, &c->peer, c->peer_port, sa, len);
 	*conn = c->file;
 	uk_net_kick();
 	return 0;
@@ -278,9 +280,11 @@ static long tcp_connect_(struct uk_file *f, const void *sa, uint32_t len)
 		return -EISCONN;
 	ip_addr_t ip;
 	uint16_t port;
-	long e = uk_sock_addr_in(sa, len, &ip, &port);
+	long e = uk_sock_addr_in(s, sa, len, &ip, &port);
 	if (e)
 		return e;
+	if (ip_addr_isany(&ip)) /* Linux connects to the loopback address */
+		ip_addr_set_loopback(!IP_IS_V4(&ip), &ip);
 	if ((e = pcb_again(s)))
 		return e;
 	s->err = 0;
@@ -437,7 +441,7 @@ static long tcp_sendmsg_(struct uk_file *f, struct uk_sock_msg *m, int flags)
 			continue;
 		}
 		if (!s->connected || s->shut_wr || !s->pcb.tcp)
-			return done ? (long)done : -EPIPE;
+			return done ? (long)done : uk_sock_epipe(flags);
 		if (done == want)
 			return (long)done;
 		struct tcp_pcb *p = s->pcb.tcp;
@@ -505,11 +509,11 @@ static long tcp_name_(struct uk_file *f, int peer, void *sa, uint32_t *len)
 	if (peer) {
 		if (!s->connected)
 			return -ENOTCONN;
-		uk_sock_addr_out(&s->peer, s->peer_port, sa, len);
+		uk_sock_addr_out(s, &s->peer, s->peer_port, sa, len);
 		return 0;
 	}
 	struct tcp_pcb *p = s->pcb.tcp;
-	uk_sock_addr_out(p ? &p->local_ip : 0, p ? p->local_port : 0, sa, len);
+	uk_sock_addr_out(s, p ? &p->local_ip : 0, p ? p->local_port : 0, sa, len);
 	return 0;
 }
 
@@ -649,12 +653,12 @@ static const struct uk_sock_ops tcp_ops = {
 	.recvmsg = tcp_recvmsg_,
 };
 
-long uk_tcp_socket(unsigned flags, struct uk_file **f)
+long uk_tcp_socket(int domain, unsigned flags, struct uk_file **f)
 {
-	struct sock *s = uk_sock_new(UK_SOCK_STREAM, &tcp_ops, flags);
+	struct sock *s = uk_sock_new(domain, UK_SOCK_STREAM, &tcp_ops, flags);
 	if (!s)
 		return -ENOMEM;
-	struct tcp_pcb *p = tcp_new_ip_type(IPADDR_TYPE_V4);
+	struct tcp_pcb *p = tcp_new_ip_type(uk_sock_ip_type(s));
 	if (!p) {
 		uk_file_put(s->file);
 		return -ENOMEM;

@@ -60,8 +60,9 @@ static long udp_bind_(struct uk_file *f, const void *sa, uint32_t len)
 	struct sock *s = uk_sock(f);
 	ip_addr_t ip;
 	uint16_t port;
-	long e = uk_sock_addr_in(sa, len, &ip, &port);
-	if (e == -EAFNOSUPPORT && ((const struct uk_sockaddr_in *)sa)->family == UK_AF_UNSPEC &&
+	long e = uk_sock_addr_in(s, sa, len, &ip, &port);
+	if (e == -EAFNOSUPPORT && s->domain == UK_AF_INET &&
+	    ((const struct uk_sockaddr_in *)sa)->family == UK_AF_UNSPEC &&
 	    !((const struct uk_sockaddr_in *)sa)->addr)
 		e = 0;
 	if (e || (e = uk_sock_local_ok(&ip)))
@@ -85,7 +86,7 @@ static long udp_connect_(struct uk_file *f, const void *sa, uint32_t len)
 	}
 	ip_addr_t ip;
 	uint16_t port;
-	long e = uk_sock_addr_in(sa, len, &ip, &port);
+	long e = uk_sock_addr_in(s, sa, len, &ip, &port);
 	if (e)
 		return e;
 	e = uk_sock_errno(udp_connect(s->pcb.udp, &ip, port));
@@ -131,7 +132,7 @@ static long udp_recvmsg_(struct uk_file *f, struct uk_sock_msg *m, int flags)
 		m->flags |= UK_MSG_TRUNC;
 	if (m->name) {
 		m->namelen = UK_SOCKADDR_MAX;
-		uk_sock_addr_out(&d->from, d->port, m->name, &m->namelen);
+		uk_sock_addr_out(s, &d->from, d->port, m->name, &m->namelen);
 	}
 	if (!(flags & UK_MSG_PEEK)) {
 		s->dq = d->next;
@@ -152,7 +153,7 @@ static long udp_sendmsg_(struct uk_file *f, struct uk_sock_msg *m, int flags)
 	ip_addr_t ip;
 	uint16_t port = 0;
 	if (m->name) {
-		long e = uk_sock_addr_in(m->name, m->namelen, &ip, &port);
+		long e = uk_sock_addr_in(s, m->name, m->namelen, &ip, &port);
 		if (e)
 			return e;
 	} else if (!s->connected) {
@@ -200,9 +201,9 @@ static long udp_name_(struct uk_file *f, int peer, void *sa, uint32_t *len)
 	if (peer) {
 		if (!s->connected)
 			return -ENOTCONN;
-		uk_sock_addr_out(&p->remote_ip, p->remote_port, sa, len);
+		uk_sock_addr_out(s, &p->remote_ip, p->remote_port, sa, len);
 	} else {
-		uk_sock_addr_out(&p->local_ip, p->local_port, sa, len);
+		uk_sock_addr_out(s, &p->local_ip, p->local_port, sa, len);
 	}
 	return 0;
 }
@@ -264,12 +265,12 @@ static const struct uk_sock_ops udp_ops = {
 	.recvmsg = udp_recvmsg_,
 };
 
-long uk_udp_socket(unsigned flags, struct uk_file **f)
+long uk_udp_socket(int domain, unsigned flags, struct uk_file **f)
 {
-	struct sock *s = uk_sock_new(UK_SOCK_DGRAM, &udp_ops, flags);
+	struct sock *s = uk_sock_new(domain, UK_SOCK_DGRAM, &udp_ops, flags);
 	if (!s)
 		return -ENOMEM;
-	s->pcb.udp = udp_new_ip_type(IPADDR_TYPE_V4);
+	s->pcb.udp = udp_new_ip_type(uk_sock_ip_type(s));
 	if (!s->pcb.udp) {
 		uk_file_put(s->file);
 		return -ENOMEM;

@@ -47,7 +47,7 @@ long uk_sched_clone(const long *a)
 	struct uk_thread *parent = uk_thread_self(), *t = uk_thread_new();
 	if (!t)
 		return -ENOMEM;
-	(void)parent;
+	t->sig.blocked = parent->sig.blocked; /* as Linux: the mask is inherited */
 	struct uk_trapframe *pf = uk_syscall_frame();
 	pf->rflags |= RFLAGS_IF; /* program code is preemptible from now on */
 	struct uk_trapframe *f = (struct uk_trapframe *)t->kstack_top - 1;

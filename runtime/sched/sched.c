@@ -14,6 +14,20 @@
 
 #define VEC_TIMER 32
 
+/* signal.c's, weak: without signals nothing interrupts a wait */
+uint64_t uk_sig_deliverable(const struct uk_sigthread *t) __attribute__((weak));
+
+/* The outcome of t's wait if it is over: 0 ready, -EINTR for a signal it
+ * does not block, -ETIMEDOUT; 1 while it goes on. */
+static long wait_over(struct uk_thread *t, uint64_t now)
+{
+	if (t->ready && t->ready(t->arg))
+		return 0;
+	if (uk_sig_deliverable && uk_sig_deliverable(&t->sig))
+		return -EINTR;
+	return now >= t->deadline ? -ETIMEDOUT : 1;
+}
+
 extern uint64_t uk_syscall_kstack, uk_syscall_user_rsp;
 
 void uk_sched_ready(struct uk_thread *t)
@@ -43,9 +57,9 @@ static void wake_waiters(struct uk_cpu *c)
 	uint64_t now = uk_monotonic_ns();
 	for (struct uk_thread **pp = &c->waiting; *pp;) {
 		struct uk_thread *t = *pp;
-		int ready = t->ready && t->ready(t->arg);
-		if (ready || now >= t->deadline) {
-			t->wait_result = ready ? 0 : -ETIMEDOUT;
+		long r = wait_over(t, now);
+		if (r != 1) {
+			t->wait_result = r;
 			*pp = t->next;
 			uk_sched_ready(t);
 			continue;
@@ -60,7 +74,7 @@ static int waiter_due(void *arg)
 	struct uk_cpu *c = arg;
 	uint64_t now = uk_monotonic_ns();
 	for (struct uk_thread *t = c->waiting; t; t = t->next)
-		if ((t->ready && t->ready(t->arg)) || now >= t->deadline)
+		if (wait_over(t, now) != 1)
 			return 1;
 	return 0;
 }
@@ -148,10 +162,9 @@ long uk_sched_wait(int (*ready)(void *arg), void *arg, uint64_t deadline)
 	struct uk_cpu *c = uk_cpu();
 	if (!c->current || c->nthreads < 2)
 		return uk_wait_cpu(ready, arg, deadline);
-	if (uk_wait_cpu(ready, arg, 0) == 0) /* timers, pollers, one test */
-		return 0;
-	if (uk_monotonic_ns() >= deadline)
-		return -ETIMEDOUT;
+	long r = uk_wait_cpu(ready, arg, 0); /* timers, pollers, one test */
+	if (r != -ETIMEDOUT || uk_monotonic_ns() >= deadline)
+		return r;
 	struct uk_thread *self = c->current;
 	self->state = UK_THREAD_WAITING;
 	self->ready = ready;

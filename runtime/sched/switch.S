@@ -29,10 +29,11 @@ uk_sched_switch:
  * preempt, the CPU's frame moves from the interrupt stack to the top of
  * the thread's kernel stack and becomes a whole frame like a system
  * call's (trapframe.h, vector -1), so the thread can be switched out
- * there and leaves it by uk_frame_return, as from a signal handler. */
+ * there, gets its signals (sigframe.c's uk_sig_deliver) and leaves by
+ * uk_frame_return, as from a signal handler. */
 	.section .text.uk_sched_timer_stub, "ax", @progbits
 	.globl uk_sched_timer_stub
-	.weak uk_sig_interrupt_exit
+	.weak uk_sig_deliver
 	.balign 16
 uk_sched_timer_stub:
 	pushq %rax
@@ -93,7 +94,7 @@ uk_sched_timer_stub:
 	pushq %r14
 	pushq %r15
 	call uk_sched_preempt
-	movl $uk_sig_interrupt_exit, %eax
+	movl $uk_sig_deliver, %eax  /* signal.c's, when linked */
 	testl %eax, %eax
 	jz 2f
 	movq %rsp, %rdi

@@ -51,6 +51,8 @@ void uk_fpu_restore(const void *area)
 
 static void link_thread(struct uk_thread *t)
 {
+	t->sig.tid = t->tid;
+	t->sig.altstack.flags = UK_SS_DISABLE;
 	t->all_next = all;
 	all = t;
 	uk_cpu()->nthreads++;
@@ -125,4 +127,16 @@ void uk_thread_free(struct uk_thread *t)
 		return; /* the main thread's boot stacks stay */
 	uk_paging_protect(t->block, t->block + PAGE_SIZE, 3);
 	uk_pmem_free(t->block, t->block_size);
+}
+
+/* signal.c's (weak there: one thread without sched/) */
+struct uk_sigthread *uk_sig_self(void)
+{
+	return &uk_thread_self()->sig;
+}
+
+struct uk_sigthread *uk_sig_thread(int tid)
+{
+	struct uk_thread *t = uk_thread_by_tid(tid);
+	return t ? &t->sig : 0;
 }

@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+#include "signal.h"
+
 enum uk_thread_state { UK_THREAD_RUNNABLE, UK_THREAD_WAITING, UK_THREAD_DEAD };
 
 struct uk_thread {
@@ -28,6 +30,7 @@ struct uk_thread {
 	struct uk_thread *next;       /* run queue, wait list or dead list */
 	struct uk_thread *all_next;   /* every live thread, for uk_thread_by_tid */
 	uint64_t block, block_size;   /* what to free (0: the main thread's) */
+	struct uk_sigthread sig;      /* signal.c's state of this thread */
 };
 
 /* The calling thread; the main thread (tid 1) is made on first use. */

@@ -15,6 +15,7 @@
 #include "builder/files.h"
 #include "builder/imagemeta.h"
 #include "builder/linkstep.h"
+#include "builder/unsupported.h"
 #include "builder/objcache.h"
 #include "builder/plan.h"
 #include "builder/remotecache.h"
@@ -154,6 +155,7 @@ static int build_target(const struct uk_build_opts *o, const struct uk_plan *p,
 {
 	char *dir = uk_path_join(out, uk_target_name(t));
 	struct uk_linkstep ls = { 0 };
+	char *debug;
 	double start = now();
 	int rc;
 
@@ -163,7 +165,8 @@ static int build_target(const struct uk_build_opts *o, const struct uk_plan *p,
 		return -1;
 	}
 	if (asprintf(&img->path, "%s/%s", dir, p->man.name) < 0 ||
-	    asprintf(&img->report, "%s/%s.report.json", dir, p->man.name) < 0)
+	    asprintf(&img->report, "%s/%s.report.json", dir, p->man.name) < 0 ||
+	    asprintf(&debug, "%s/%s.debug", dir, p->man.name) < 0)
 		abort();
 	free(dir);
 	ls.plan = p;
@@ -172,6 +175,8 @@ static int build_target(const struct uk_build_opts *o, const struct uk_plan *p,
 	ls.output = img->path;
 	ls.report = img->report;
 	ls.linker = o->linker;
+	ls.debug = debug;
+	ls.no_debug = o->no_debug;
 	if (o->progress)
 		o->progress(o->progress_ctx, "link %s", img->path);
 	rc = uk_linkstep_run(&ls, err);
@@ -186,6 +191,7 @@ static int build_target(const struct uk_build_opts *o, const struct uk_plan *p,
 		img->relinked = ls.relinked;
 	}
 	img->seconds = now() - start;
+	free(debug);
 	return rc;
 }
 
@@ -307,6 +313,12 @@ int uk_build(const struct uk_build_opts *o, struct uk_build_result *r, struct uk
 		if (build_target(o, &plan, out, &objects, t, img, err) != 0)
 			goto out;
 	}
+	/* with the link, so that a no-op build stays quiet */
+	for (size_t i = 0; i < r->nimages; i++)
+		if (r->images[i].relinked) {
+			uk_unsupported_warn(&plan, &cr.objects, stderr);
+			break;
+		}
 	rc = 0;
 out:
 	r->seconds = now() - start;

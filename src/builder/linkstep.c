@@ -36,7 +36,9 @@ static int up_to_date(struct uk_linkstep *ls, const char *stamp, const char *dig
 	char want[UK_FASTHASH_HEX + 8];
 	int ok = 0;
 
-	if (!uk_file_exists(ls->output) || uk_read_file(stamp, &text, NULL, NULL) != 0)
+	if (!uk_file_exists(ls->output) ||
+	    (ls->debug && !ls->no_debug && !uk_file_exists(ls->debug)) ||
+	    uk_read_file(stamp, &text, NULL, NULL) != 0)
 		return 0;
 	if (sscanf(text, "%39s %" SCNu64 " %" SCNu64 " %" SCNu64, want, &ls->file_bytes,
 		   &ls->load_bytes, &ls->removed_bytes) == 4 &&
@@ -71,6 +73,7 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 	hash_str(&h, ls->linker);
 	hash_str(&h, ls->plan->entry);
 	hash_str(&h, ls->report);
+	hash_str(&h, ls->debug && !ls->no_debug ? "-- debug file" : "-- no debug file");
 	for (size_t i = 0; i < keep.n; i++)
 		hash_str(&h, keep.v[i]);
 	hash_str(&h, "-- link_if");
@@ -96,8 +99,14 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 	lo.link_if = (const char *const *)link_if.v;
 	lo.nlink_if = link_if.n;
 	lo.report_path = ls->report;
-	/* An old stamp must not vouch for a half-made image. */
+	/* GNU ld's path keeps no separate debug file */
+	if (!ls->no_debug && !(ls->linker && strcmp(ls->linker, "bfd") == 0))
+		lo.debug_path = ls->debug;
+	/* An old stamp must not vouch for a half-made image, nor an old debug
+	 * file describe a new one. */
 	unlink(stamp);
+	if (ls->debug)
+		unlink(ls->debug);
 	if (ls->linker && strcmp(ls->linker, "bfd") == 0)
 		rc = uk_link_bfd(&lo, &lr, err);
 	else

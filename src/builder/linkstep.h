@@ -12,6 +12,8 @@ struct uk_linkstep {
 	enum uk_target target;
 	const struct uk_strv *objects; /* the program's objects */
 	const char *output, *report;
+	const char *debug;             /* the .debug file beside the image */
+	int no_debug;                  /* do not write it (an old one goes) */
 	const char *linker;            /* "uk" (NULL) or "bfd" */
 	/* results */
 	uint64_t file_bytes, load_bytes, removed_bytes;

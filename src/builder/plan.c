@@ -109,6 +109,11 @@ static int assemble_cflags(struct uk_plan *p, struct uk_error *err)
 	const char *gcc_inc;
 
 	uk_strv_push(f, "-O2");
+	/* DWARF for build/<target>/<name>.debug (it never changes the code);
+	 * frame information in .debug_frame, since the image keeps no
+	 * .eh_frame. The manifest's cflags come later: -g0 turns it off. */
+	uk_strv_push(f, "-g");
+	uk_strv_push(f, "-fno-asynchronous-unwind-tables");
 	for (size_t i = 0; i < p->ncomps; i++) {
 		const struct uk_plan_component *c = &p->comps[i];
 

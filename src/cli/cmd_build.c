@@ -12,7 +12,7 @@
 
 static const char usage[] =
 	"uk build [-C DIR] [-t TARGET]... [-j N] [--json] [--out DIR] [--linker uk|bfd]\n"
-	"                [--gce] [--cache HOST/REPO]";
+	"                [--gce] [--cache HOST/REPO] [--no-debug]";
 
 static void help(void)
 {
@@ -20,7 +20,9 @@ static void help(void)
 	       "Builds the project in DIR (default: .) from its uk.yaml: resolves the\n"
 	       "components (pinned in uk.lock), compiles the sources in parallel, links\n"
 	       "with uk's linker (removing what the program cannot reach) and writes\n"
-	       "build/<target>/<name> with its link report <name>.report.json.\n\n"
+	       "build/<target>/<name> with its link report <name>.report.json and\n"
+	       "<name>.debug (the image with the DWARF of the program, the runtime and\n"
+	       "the libraries, for gdb and uk run's crash reports).\n\n"
 	       "  -C DIR          the project folder\n"
 	       "  -t TARGET       build only this target (kvm, xen, raw); repeatable\n"
 	       "  -j N            compiler jobs at once (default: the number of CPUs)\n"
@@ -29,7 +31,8 @@ static void help(void)
 	       "  --linker L      uk (default) or bfd (GNU ld, the reference linker)\n"
 	       "  --gce           raw: also <name>.tar.gz (disk.raw) for Google Compute Engine\n"
 	       "  --cache REPO    share compiled objects through this OCI repository\n"
-	       "                  (default: $UK_BUILD_CACHE, else uk.yaml's cache:; '' for none)\n\n"
+	       "                  (default: $UK_BUILD_CACHE, else uk.yaml's cache:; '' for none)\n"
+	       "  --no-debug      no <name>.debug (the image is the same either way)\n\n"
 	       "Objects are cached in $UK_HOME/cache for every project (bounded by\n"
 	       "$UK_CACHE_SIZE, default 2G; uk gc trims it).\n\n"
 	       "Exit status: 0 built; 1 a compile or link error; 2 a bad command line\n"
@@ -158,6 +161,7 @@ int cmd_build(int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "gce", no_argument, NULL, 'G' },
 		{ "cache", required_argument, NULL, 'K' },
+		{ "no-debug", no_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct uk_build_opts o = { .dir = NULL };
@@ -181,6 +185,7 @@ int cmd_build(int argc, char **argv)
 		case 'J': json = 1; break;
 		case 'G': o.gce = 1; break;
 		case 'K': o.cache_ref = optarg; break;
+		case 'D': o.no_debug = 1; break;
 		case 'L':
 			if (strcmp(optarg, "uk") && strcmp(optarg, "bfd"))
 				return cli_usage_error(usage, "unknown linker '%s'; use uk or bfd",

@@ -11,7 +11,7 @@
 
 static const char usage[] =
 	"uk link [-o OUT] [-e ENTRY] [--keep SYM]... [--link-if A=S]... [--base ADDR] "
-	"[--map FILE] [--report FILE] [--why SYM] [--print-gc-sections] "
+	"[--map FILE] [--report FILE] [--debug-out FILE] [--why SYM] [--print-gc-sections] "
 	"[--no-gc-sections] [--strip-all] [--linker=uk|bfd] INPUTS...";
 
 static void help(void)
@@ -27,6 +27,7 @@ static void help(void)
 	       "  --base ADDR          first load address (default 0x100000)\n"
 	       "  --map FILE           write a link map\n"
 	       "  --report FILE        write a JSON report\n"
+	       "  --debug-out FILE     also write the output with the inputs' DWARF\n"
 	       "  --why SYM            print why SYM was kept\n"
 	       "  --print-gc-sections  list removed sections on stderr\n"
 	       "  --no-gc-sections     keep every section of loaded inputs\n"
@@ -37,7 +38,7 @@ static void help(void)
 }
 
 enum { O_KEEP = 256, O_LINK_IF, O_BASE, O_MAP, O_REPORT, O_WHY, O_PGC, O_NOGC, O_STRIP,
-       O_LINKER, O_STATS };
+       O_LINKER, O_STATS, O_DEBUG_OUT };
 
 static const struct option longopts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -47,6 +48,7 @@ static const struct option longopts[] = {
 	{ "base", required_argument, NULL, O_BASE },
 	{ "map", required_argument, NULL, O_MAP },
 	{ "report", required_argument, NULL, O_REPORT },
+	{ "debug-out", required_argument, NULL, O_DEBUG_OUT },
 	{ "why", required_argument, NULL, O_WHY },
 	{ "print-gc-sections", no_argument, NULL, O_PGC },
 	{ "no-gc-sections", no_argument, NULL, O_NOGC },
@@ -118,6 +120,9 @@ int cmd_link(int argc, char **argv)
 		case O_REPORT:
 			o.report_path = optarg;
 			break;
+		case O_DEBUG_OUT:
+			o.debug_path = optarg;
+			break;
 		case O_WHY:
 			o.why_symbol = optarg;
 			break;
@@ -181,11 +186,16 @@ int cmd_link(int argc, char **argv)
 	if (stats)
 		fprintf(stderr,
 			"uk: linked '%s': %llu bytes loaded, kept %zu sections "
-			"(%llu bytes), removed %zu (%llu bytes) in %.3f s\n",
+			"(%llu bytes), removed %zu (%llu bytes), merged "
+			"strings and constants saved %llu bytes, folded %zu "
+			"identical functions (%llu bytes) in %.3f s\n",
 			o.output, (unsigned long long)res.load_bytes,
 			res.kept_sections, (unsigned long long)res.kept_bytes,
 			res.removed_sections,
-			(unsigned long long)res.removed_bytes, res.seconds);
+			(unsigned long long)res.removed_bytes,
+			(unsigned long long)res.merged_bytes,
+			res.folded_sections,
+			(unsigned long long)res.folded_bytes, res.seconds);
 	uk_link_result_free(&res);
 	return UK_EXIT_OK;
 }

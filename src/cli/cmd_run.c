@@ -24,8 +24,9 @@
 static const char usage[] =
 	"uk run [-C DIR] [-t TARGET | IMAGE] [-m MEM] [--accel auto|kvm|tcg]\n"
 	"              [--timeout S] [--bootstats] [--strace] [-v HOST[:GUEST][:ro]]...\n"
-	"              [-e KEY=VALUE]... [--env-file FILE] [--no-build]\n"
-	"              [-p [HOSTIP:]HOSTPORT:GUESTPORT[/udp]]... [--net user|none] [-- ARGS...]";
+	"              [-e KEY=VALUE]... [--env-file FILE] [--no-build] [--gdb[=PORT]]\n"
+	"              [-p [HOSTIP:]HOSTPORT:GUESTPORT[/udp]]... [--net user|tap:IFNAME|none]\n"
+	"              [-- ARGS...]";
 
 static void help(void)
 {
@@ -47,15 +48,19 @@ static void help(void)
 	       "  --timeout S      stop the VM after S seconds (exit status 124)\n"
 	       "  --bootstats      print the guest's entry-to-main time\n"
 	       "  --strace         log every system call the guest makes\n"
+	       "  --gdb[=PORT]     QEMU's gdb stub on 127.0.0.1:PORT (default 1234), the VM\n"
+	       "                   held at its first instruction until gdb continues it\n"
 	       "  -v HOST[:GUEST][:ro]  mount the host folder HOST at GUEST (default\n"
 	       "                   /mnt/NAME) over virtio-9p, read-only with :ro; repeatable;\n"
 	       "                   the image needs 'volumes:' in uk.yaml\n"
 	       "  -p [HOSTIP:]HOSTPORT:GUESTPORT[/udp]  forward HOSTIP (default 127.0.0.1)\n"
 	       "                   HOSTPORT to the guest's GUESTPORT; repeatable; the image's\n"
 	       "                   ports: (uk.yaml) are forwarded from 127.0.0.1 too\n"
-	       "  --net user|none  QEMU's user network (the default when the image has\n"
-	       "                   networking or -p is given: the guest is 10.0.2.15 by DHCP\n"
-	       "                   and reaches this host as 10.0.2.2), or no network device\n"
+	       "  --net user|tap:IFNAME|none  QEMU's user network (the default when the\n"
+	       "                   image has networking or -p is given: the guest is 10.0.2.15\n"
+	       "                   by DHCP and reaches this host as 10.0.2.2), this host's tap\n"
+	       "                   device IFNAME (made and configured beforehand), or no\n"
+	       "                   network device\n"
 	       "  -- ARGS...       the program's arguments (default: the manifest's cmdline)\n\n"
 	       "Exit status: the guest's (0-255); 124 on --timeout; 130 when interrupted;\n"
 	       "139 or 134 when the guest crashed; 1 when QEMU could not run it.\n",
@@ -94,6 +99,7 @@ struct run_args {
 	uint64_t memory;
 	unsigned timeout;
 	int bootstats, strace, no_build;
+	unsigned gdb_port;      /* --gdb */
 	char **env;             /* -e and --env-file, in order */
 	size_t nenv;
 	char **args;
@@ -102,7 +108,7 @@ struct run_args {
 	size_t nvols;
 	struct uk_vm_port *ports; /* -p */
 	size_t nports;
-	const char *net;          /* --net: "user", "none" or NULL */
+	const char *net;          /* --net: "user", "none", "tap:IFNAME" or NULL */
 };
 
 static char *build_cmdline(const struct run_args *a, const struct uk_image_meta *meta)
@@ -270,6 +276,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{ "env", required_argument, NULL, 'e' },
 		{ "env-file", required_argument, NULL, 'E' },
 		{ "no-build", no_argument, NULL, 'N' },
+		{ "gdb", optional_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -303,6 +310,15 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 				return UK_EXIT_USAGE;
 			break;
 		case 'N': a->no_build = 1; break;
+		case 'g': {
+			unsigned long port = optarg ? strtoul(optarg, &end, 10) : 1234;
+
+			if (optarg && (*end || !optarg[0] || port == 0 || port > 65535))
+				return cli_usage_error(usage, "bad gdb port '%s'; use 1 to 65535",
+						       optarg);
+			a->gdb_port = (unsigned)port;
+			break;
+		}
 		case 'C': a->dir = optarg; break;
 		case 't': a->target = optarg; break;
 		case 'a': a->accel = optarg; break;
@@ -331,9 +347,13 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 			break;
 		}
 		case 'n':
-			if (strcmp(optarg, "user") && strcmp(optarg, "none"))
-				return cli_usage_error(usage, "unknown network '%s'; use user or none",
-						       optarg);
+			if (!strncmp(optarg, "tap:", 4) && uk_vm_tap_name_ok(optarg + 4))
+				return cli_usage_error(usage, "bad tap device name '%s' (1 to 15 "
+						       "bytes, no '/', ',', ':' or spaces)", optarg + 4);
+			if (strcmp(optarg, "user") && strcmp(optarg, "none") &&
+			    strncmp(optarg, "tap:", 4))
+				return cli_usage_error(usage, "unknown network '%s'; use user, "
+						       "tap:IFNAME or none", optarg);
 			a->net = optarg;
 			break;
 		case 'm':
@@ -507,7 +527,7 @@ static int run(int argc, char **argv, struct run_args *a)
 	struct uk_vm_opts o = { 0 };
 	struct uk_vm_result res;
 	struct uk_error err = { 0 };
-	char *image = NULL, *cmdline = NULL, *disk_copy = NULL;
+	char *image = NULL, *cmdline = NULL, *disk_copy = NULL, *debug_file;
 	struct uk_vm_volume vm_vols[UK_RUN_MAX_VOLUMES];
 	char dir[4096];
 	int rc;
@@ -590,10 +610,18 @@ static int run(int argc, char **argv, struct run_args *a)
 	o.timeout_s = a->timeout;
 	o.volumes = vm_vols;
 	o.nvolumes = a->nvols;
+	o.tap = a->net && !strncmp(a->net, "tap:", 4) ? a->net + 4 : NULL;
+	if (o.tap && a->nports) {
+		fprintf(stderr, "uk: -p forwards need the user network, not --net %s\n", a->net);
+		free(cmdline);
+		uk_image_meta_free(&meta);
+		free(image);
+		return UK_EXIT_USAGE;
+	}
 	add_image_ports(a, &meta);
-	o.net = a->net ? !strcmp(a->net, "user") : a->nports > 0 || image_has_net(&meta);
+	o.net = a->net ? strcmp(a->net, "none") != 0 : a->nports > 0 || image_has_net(&meta);
 	o.ports = a->ports;
-	o.nports = o.net ? a->nports : 0;
+	o.nports = o.net && !o.tap ? a->nports : 0; /* the manifest's ports: too */
 	if (o.net && isatty(2))
 		for (size_t i = 0; i < o.nports; i++)
 			if (!o.ports[i].udp)
@@ -613,7 +641,13 @@ static int run(int argc, char **argv, struct run_args *a)
 		}
 		o.image = disk_copy;
 	}
+	o.debug_file = debug_file = uk_vm_debug_file(image);
+	o.gdb_port = a->gdb_port;
+	if (a->gdb_port)
+		cli_notice("the VM waits for gdb at its first instruction: gdb %s -ex 'target "
+			   "remote 127.0.0.1:%u'", debug_file ? debug_file : image, a->gdb_port);
 	rc = uk_vm_run(&o, &res, &err);
+	free(debug_file);
 	if (disk_copy)
 		unlink(disk_copy);
 	free(disk_copy);

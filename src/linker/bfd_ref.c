@@ -110,7 +110,7 @@ int uk_link_bfd(const struct uk_link_opts *o, struct uk_link_result *res,
 {
 	struct timespec t0, t1;
 	char *script, *tmp, **argv;
-	size_t n = 0, i;
+	size_t n = 0, i, anchors, anchors_end;
 	struct stat st;
 	int rc = 0, status;
 	pid_t pid;
@@ -155,6 +155,7 @@ int uk_link_bfd(const struct uk_link_opts *o, struct uk_link_result *res,
 	argv[n++] = tmp;
 	/* ld has no conditional inputs: every link_if anchor is linked, so
 	 * the image does what uk's would, only bigger */
+	anchors = n;
 	for (i = 0; i < o->nlink_if; i++) {
 		const char *eq = strchr(o->link_if[i], '=');
 		if (!eq)
@@ -162,6 +163,7 @@ int uk_link_bfd(const struct uk_link_opts *o, struct uk_link_result *res,
 		argv[n++] = "--undefined";
 		argv[n++] = lk_xasprintf("%.*s", (int)(eq - o->link_if[i]), o->link_if[i]);
 	}
+	anchors_end = n;
 	argv[n++] = "--start-group";
 	for (i = 0; i < o->ninputs; i++)
 		argv[n++] = (char *)o->inputs[i];
@@ -187,6 +189,8 @@ int uk_link_bfd(const struct uk_link_opts *o, struct uk_link_result *res,
 		res->file_bytes = (uint64_t)st.st_size;
 		res->load_bytes = load_bytes(o->output);
 	}
+	for (i = anchors + 1; i < anchors_end; i += 2)
+		free(argv[i]); /* the anchor names made above */
 	free(argv);
 	free(script);
 	free(tmp);

@@ -56,6 +56,41 @@ static void ref_global(struct gc *g, struct lk_sym *y, struct lk_sec *from)
 		mark_named(g, y->name + 7, from, y->name, NULL);
 }
 
+/* A direct branch to its target: R_X86_64_PLT32 or R_X86_64_PC32 with
+ * addend -4 from code, in a call (e8), jmp (e9) or jcc (0f 8x) rel32.
+ * For a RIP-relative operand the byte before the field is a ModRM byte
+ * (00 reg 101), never one of these. */
+static int is_branch(const struct lk_sec *from, const Elf64_Rela *r)
+{
+	uint32_t t = ELF64_R_TYPE(r->r_info);
+	uint64_t off = r->r_offset;
+	const uint8_t *d = from->data;
+
+	if ((t != R_X86_64_PLT32 && t != R_X86_64_PC32) || r->r_addend != -4 ||
+	    !(from->flags & SHF_EXECINSTR) || !d || off < 1 ||
+	    off > from->size || from->size - off < 4)
+		return 0;
+	if (d[off - 1] == 0xe8 || d[off - 1] == 0xe9)
+		return 1;
+	return off >= 2 && d[off - 2] == 0x0f && (d[off - 1] & 0xf0) == 0x80;
+}
+
+/* While every live relocation passes here once, note what icf.c and
+ * merge.c need: code reached other than by a direct branch has its
+ * address taken; a section symbol with an offset outside its SHF_MERGE
+ * section names no piece, so that section is not merged. */
+static void note_ref(const struct lk_sec *s, const Elf64_Rela *r,
+		     const Elf64_Sym *y, struct lk_sec *t)
+{
+	if (!t)
+		return;
+	if ((t->flags & SHF_EXECINSTR) && !t->addr_taken && !is_branch(s, r))
+		t->addr_taken = 1;
+	if ((t->flags & SHF_MERGE) && ELF64_ST_TYPE(y->st_info) == STT_SECTION &&
+	    y->st_value + (uint64_t)r->r_addend > t->size)
+		t->no_merge = 1;
+}
+
 static int scan(struct gc *g, struct lk_sec *s)
 {
 	struct lk_obj *o = s->obj;
@@ -92,13 +127,18 @@ static int scan(struct gc *g, struct lk_sec *s)
 		if (si == 0)
 			continue;
 		if (o->gsyms[si]) {
-			ref_global(g, o->gsyms[si], s);
+			struct lk_sym *gs = o->gsyms[si];
+
+			ref_global(g, gs, s);
+			if (gs->state == LK_DEFINED && !gs->synth)
+				note_ref(s, &r[i], y, gs->sec);
 		} else if (y->st_shndx != SHN_UNDEF &&
 			   y->st_shndx < SHN_LORESERVE) {
 			struct lk_sec *t = &o->secs[y->st_shndx];
 			const char *nm = lk_sym_name(o, y);
 
 			mark(g, t, NULL, s, *nm ? nm : t->name);
+			note_ref(s, &r[i], y, t);
 		}
 		i += skip;
 	}

@@ -1,7 +1,8 @@
 /* Internal model of uk's linker, shared by its files and never by other
  * modules: objects, input sections, global symbols, output sections.
  * Files call one way, down this order: link.c; archive.c, layout.c;
- * symbols.c, reloc.c, uk_symtab.c, gc.c, the outputs; input.c; symhash.c;
+ * symbols.c, reloc.c, uk_symtab.c, gc.c, icf.c, merge.c, the outputs;
+ * input.c; symhash.c;
  * util.c (layout.c drives reloc.c's GOT scan and the uk_symtab section it
  * makes, which only read the model). */
 #ifndef UK_LINKER_INTERNAL_H
@@ -38,6 +39,16 @@ struct lk_sec {
 	struct lk_sec *from;
 	const char *via;
 	struct lk_sec *next;   /* in its output section */
+	/* merge.c: the merged section holding its pieces, and 2 words a
+	 * piece (input offset, output offset); icf.c: with no pieces, the
+	 * identical section it is folded into */
+	struct lk_sec *into;
+	uint32_t *pieces;
+	uint32_t npieces;
+	uint8_t no_merge;      /* a reference merging would misplace */
+	uint8_t addr_taken;    /* reached by more than direct branches */
+	uint32_t merged;       /* a merged section: how many inputs it holds */
+	uint64_t merged_in;    /* and their bytes */
 };
 
 #define LK_SK_DROP 1 /* never output: .eh_frame, .comment, .debug*, ... */
@@ -167,6 +178,13 @@ struct lk_ctx {
 	size_t out_size;
 	uint64_t img_end;       /* end of file-backed image */
 	int written;            /* the output file exists */
+	struct lk_sec **merged; /* merge.c's sections, placed like inputs */
+	size_t nmerged, capmerged;
+	struct lk_sec **moved;  /* inputs merged or folded (their into) */
+	size_t nmoved, capmoved;
+	uint64_t merged_str, merged_const; /* bytes merging saved */
+	size_t nfolded;         /* icf.c: sections folded, and their bytes */
+	uint64_t folded_bytes;
 	struct lk_osec *ukst_osec; /* uk_symtab made by the linker */
 	uint8_t *ukst;
 	size_t ukst_size;
@@ -184,6 +202,9 @@ void lk_push(void *arrp, size_t *n, size_t *cap, size_t elem, const void *v);
 int lk_is_c_ident(const char *s);
 const char *lk_reloc_name(uint32_t type);
 uint64_t lk_align_up(uint64_t v, uint64_t a);
+/* The final address of byte off of an input section, also when merge.c
+ * moved its pieces or icf.c folded it (valid after layout). */
+uint64_t lk_sec_addr(const struct lk_sec *s, uint64_t off);
 
 /* input.c: ELF relocatable objects, every read bounds-checked */
 int lk_map_file(struct lk_ctx *c, const char *path, const uint8_t **data,
@@ -217,6 +238,15 @@ uint64_t lk_sym_addr(const struct lk_sym *s);
 /* gc.c */
 int lk_gc(struct lk_ctx *c);
 
+/* merge.c: SHF_MERGE strings and constants, after gc */
+int lk_merge(struct lk_ctx *c);
+/* merged and folded sections take their addresses (layout.c, once the
+ * sections holding them are placed) */
+void lk_merge_place(struct lk_ctx *c);
+
+/* icf.c: identical functions whose address is never taken, after merge */
+int lk_icf(struct lk_ctx *c);
+
 /* layout.c */
 int lk_layout(struct lk_ctx *c);
 
@@ -230,6 +260,10 @@ int lk_relocate(struct lk_ctx *c);
 
 /* write_elf.c */
 int lk_write(struct lk_ctx *c, uint64_t *file_bytes);
+
+/* debug_out.c: opts->debug_path, after lk_write (sets the addr of each
+ * .debug* input section to its offset in the debug file's section) */
+int lk_write_debug(struct lk_ctx *c);
 
 /* report.c, map.c, why.c */
 int lk_write_report(struct lk_ctx *c, const struct uk_link_result *res);

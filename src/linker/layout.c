@@ -185,11 +185,19 @@ static void assign_osecs(struct lk_ctx *c)
 	size_t j;
 
 	for (o = c->objs; o; o = o->next)
-		for (i = 1; i < o->shnum; i++)
-			if (o->secs[i].live) {
-				classify(&o->secs[i], &k);
-				add_to(get_osec(c, &k), &o->secs[i]);
+		for (i = 1; i < o->shnum; i++) {
+			struct lk_sec *s = &o->secs[i];
+
+			if (!s->live)
+				continue;
+			if (s->into) { /* merged: the pieces go where the first was */
+				s = s->into;
+				if (!s->merged || s->obj != o || s->idx != i)
+					continue;
 			}
+			classify(s, &k);
+			add_to(get_osec(c, &k), s);
+		}
 	for (j = 0; j < c->nextra; j++)
 		if (c->extra[j]->live) {
 			classify(c->extra[j], &k);
@@ -362,6 +370,7 @@ static int assign_addrs(struct lk_ctx *c)
 		if (o == c->got_osec) /* linker-made: no input sections */
 			a += c->ngot * 8;
 		if (o == c->ukst_osec) { /* last: every other address is known */
+			lk_merge_place(c);
 			lk_ukst_build(c);
 			a += c->ukst_size;
 		}
@@ -378,6 +387,7 @@ static int assign_addrs(struct lk_ctx *c)
 		c->seg_end[seg] = a;
 	else
 		c->seg_end[LK_SEG_R] = a;
+	lk_merge_place(c);
 	if (c->tls_start) {
 		c->tls_memsz = c->tls_end - c->tls_start;
 		/* x86_64 TLS variant II: the block ends at the thread pointer */

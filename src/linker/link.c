@@ -47,6 +47,9 @@ static void stats(struct lk_ctx *c, struct uk_link_result *res)
 	for (s = 0; s < LK_NSEGS; s++)
 		if (c->seg_used[s])
 			res->load_bytes += c->seg_end[s] - c->seg_start[s];
+	res->merged_bytes = c->merged_str + c->merged_const;
+	res->folded_sections = c->nfolded;
+	res->folded_bytes = c->folded_bytes;
 }
 
 static void cleanup(struct lk_ctx *c)
@@ -76,6 +79,8 @@ static void cleanup(struct lk_ctx *c)
 		free(c->osecs[i]);
 	}
 	free(c->osecs);
+	free(c->merged);
+	free(c->moved);
 	free(c->queue);
 	free(c->got);
 	free(c->dup_msgs);
@@ -124,11 +129,14 @@ static int run(struct lk_ctx *c, struct uk_link_result *res)
 	if (lk_apply_link_if(c) < 0)
 		return -1;
 	lk_define_commons(c);
-	if (lk_gc(c) < 0 || lk_layout(c) < 0 || lk_relocate(c) < 0)
+	if (lk_gc(c) < 0 || lk_merge(c) < 0 || lk_icf(c) < 0 ||
+	    lk_layout(c) < 0 || lk_relocate(c) < 0)
 		return -1;
 	if (lk_write(c, &res->file_bytes) < 0)
 		return -1;
 	c->written = 1;
+	if (op->debug_path && lk_write_debug(c) < 0)
+		return -1;
 	stats(c, res);
 	if (op->why_symbol)
 		res->why_text = lk_why(c, op->why_symbol);

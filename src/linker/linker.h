@@ -26,6 +26,8 @@ struct uk_link_opts {
 	const char *map_path;      /* --map FILE, or NULL */
 	const char *report_path;   /* --report FILE (JSON), or NULL */
 	const char *why_symbol;    /* --why SYMBOL, or NULL */
+	const char *debug_path;    /* --debug-out FILE: the image plus the
+				    * inputs' DWARF, relocated (debug_out.c) */
 	int print_gc_sections;     /* fill result->gc_text */
 };
 
@@ -34,6 +36,9 @@ struct uk_link_result {
 	uint64_t file_bytes;       /* size of the output file */
 	uint64_t kept_bytes, removed_bytes; /* allocated input sections */
 	size_t kept_sections, removed_sections;
+	uint64_t merged_bytes;     /* SHF_MERGE strings and constants saved */
+	size_t folded_sections;    /* identical functions folded (ICF) */
+	uint64_t folded_bytes;
 	double seconds;            /* wall time of the link */
 	char *why_text;            /* chain for why_symbol, one step a line */
 	char *gc_text;             /* "removed 'sec' in 'file'" lines */

@@ -47,7 +47,7 @@ static struct msym *collect(struct lk_ctx *c, size_t *n)
 			m.name = lk_sym_name(o, y);
 			if (!strncmp(m.name, ".L", 2))
 				continue;
-			m.addr = m.sec->addr + y->st_value;
+			m.addr = lk_sec_addr(m.sec, y->st_value);
 			lk_push(&v, n, &cap, sizeof(m), &m);
 		}
 	if (*n > 1)

@@ -18,8 +18,10 @@ struct tgt {
 	uint64_t size;
 };
 
+/* A section symbol into merged pieces names the piece at its value plus
+ * the addend (which then counts no more), like ld.bfd and lld. */
 static void target(struct lk_ctx *c, const struct lk_obj *o, uint32_t si,
-		   struct tgt *t)
+		   int64_t *A, struct tgt *t)
 {
 	const Elf64_Sym *y = &o->syms[si];
 
@@ -47,7 +49,12 @@ static void target(struct lk_ctx *c, const struct lk_obj *o, uint32_t si,
 	} else if (y->st_shndx != SHN_UNDEF && y->st_shndx < SHN_LORESERVE) {
 		const struct lk_sec *s = &o->secs[y->st_shndx];
 		t->defined = 1;
-		t->S = s->addr + y->st_value;
+		if (s->pieces && ELF64_ST_TYPE(y->st_info) == STT_SECTION) {
+			t->S = lk_sec_addr(s, y->st_value + (uint64_t)*A);
+			*A = 0;
+		} else {
+			t->S = lk_sec_addr(s, y->st_value);
+		}
 		if (!*t->name)
 			t->name = s->name;
 		if (s->flags & SHF_TLS)
@@ -135,14 +142,15 @@ int lk_scan_got(struct lk_ctx *c)
 			const Elf64_Rela *r;
 			size_t n, k;
 
-			if (!s->live || !s->rela)
-				continue;
+			if (!s->live || !s->rela || s->into)
+				continue; /* a folded copy's relocations go unused */
 			if (lk_rela_get(c, s, &r, &n) < 0)
 				return -1;
 			for (k = 0; k < n; k++) {
 				uint32_t type = ELF64_R_TYPE(r[k].r_info);
 				uint64_t off = r[k].r_offset;
 				struct tgt t;
+				int64_t A = r[k].r_addend;
 
 				if (type == R_X86_64_GOTOFF64 ||
 				    type == R_X86_64_GOTPC32 ||
@@ -158,7 +166,7 @@ int lk_scan_got(struct lk_ctx *c)
 						       "offset outside the "
 						       "section");
 				target(c, o, (uint32_t)ELF64_R_SYM(r[k].r_info),
-				       &t);
+				       &A, &t);
 				if (type == R_X86_64_GOTTPOFF) {
 					if (gottpoff_ok(s, off, &t))
 						continue;
@@ -395,7 +403,8 @@ static int relocate_sec(struct lk_ctx *c, const struct lk_sec *s)
 		x.type = ELF64_R_TYPE(r[k].r_info);
 		x.off = r[k].r_offset;
 		x.A = r[k].r_addend;
-		target(c, s->obj, (uint32_t)ELF64_R_SYM(r[k].r_info), &x.t);
+		target(c, s->obj, (uint32_t)ELF64_R_SYM(r[k].r_info), &x.A,
+		       &x.t);
 		if (!fits_width(x.type, x.off, s->size))
 			return rel_err(c, s, x.off, x.type, x.t.name,
 				       "offset outside the section");

@@ -172,6 +172,69 @@ static void sections(struct lk_ctx *c, struct out *b, int live)
 	LIT(b, "]");
 }
 
+/* What merge.c made: one entry per merged section; what icf.c folded:
+ * each folded section and the one it became. */
+static void merged(struct lk_ctx *c, struct out *b)
+{
+	size_t k;
+
+	LIT(b, "[");
+	for (k = 0; k < c->nmerged; k++) {
+		const struct lk_sec *s = c->merged[k];
+
+		if (k)
+			LIT(b, ",");
+		LIT(b, "\n{\"output\":");
+		str(b, s->osec->name);
+		LIT(b, ",\"strings\":");
+		if (s->flags & SHF_STRINGS)
+			LIT(b, "true");
+		else
+			LIT(b, "false");
+		LIT(b, ",\"entry_size\":");
+		num(b, s->sh->sh_entsize);
+		LIT(b, ",\"inputs\":");
+		num(b, s->merged);
+		LIT(b, ",\"input_bytes\":");
+		num(b, s->merged_in);
+		LIT(b, ",\"bytes\":");
+		num(b, s->size);
+		LIT(b, ",\"address\":");
+		num(b, s->addr);
+		LIT(b, "}");
+	}
+	LIT(b, "]");
+}
+
+static void folded(struct lk_ctx *c, struct out *b)
+{
+	size_t k;
+	int first = 1;
+
+	LIT(b, "[");
+	for (k = 0; k < c->nmoved; k++) {
+		const struct lk_sec *s = c->moved[k];
+
+		if (s->pieces)
+			continue;
+		if (!first)
+			LIT(b, ",");
+		first = 0;
+		LIT(b, "\n{\"input\":");
+		str(b, s->obj->display);
+		LIT(b, ",\"section\":");
+		str(b, s->name);
+		LIT(b, ",\"size\":");
+		num(b, s->size);
+		LIT(b, ",\"into\":{\"input\":");
+		str(b, s->into->obj->display);
+		LIT(b, ",\"section\":");
+		str(b, s->into->name);
+		LIT(b, "}}");
+	}
+	LIT(b, "]");
+}
+
 /* The image's own files (uk build's section uk_files), 0 when none. */
 static uint64_t files_bytes(const struct lk_ctx *c)
 {
@@ -215,11 +278,20 @@ static void render(struct lk_ctx *c, const struct uk_link_result *res,
 	sections(c, b, 1);
 	LIT(b, ",\n\"removed\":");
 	sections(c, b, 0);
+	LIT(b, ",\n\"merged\":");
+	merged(c, b);
+	LIT(b, ",\n\"folded\":");
+	folded(c, b);
 	LIT(b, ",\n\"totals\":{");
 	key_num(b, "kept_sections", res->kept_sections, 1);
 	key_num(b, "kept_bytes", res->kept_bytes, 1);
 	key_num(b, "removed_sections", res->removed_sections, 1);
 	key_num(b, "removed_bytes", res->removed_bytes, 1);
+	key_num(b, "merged_bytes", res->merged_bytes, 1);
+	key_num(b, "merged_string_bytes", c->merged_str, 1);
+	key_num(b, "merged_constant_bytes", c->merged_const, 1);
+	key_num(b, "folded_sections", res->folded_sections, 1);
+	key_num(b, "folded_bytes", res->folded_bytes, 1);
 	key_num(b, "load_bytes", res->load_bytes, 1);
 	key_num(b, "file_bytes", res->file_bytes, 1);
 	key_num(b, "files_bytes", files_bytes(c), 0);

@@ -292,5 +292,5 @@ uint64_t lk_sym_addr(const struct lk_sym *s)
 		return 0;
 	if (s->is_abs || s->synth || !s->sec)
 		return s->value;
-	return s->sec->addr + s->value;
+	return lk_sec_addr(s->sec, s->value);
 }

@@ -181,3 +181,20 @@ const char *lk_reloc_name(uint32_t type)
 	snprintf(buf, sizeof(buf), "relocation type %u", type);
 	return buf;
 }
+
+uint64_t lk_sec_addr(const struct lk_sec *s, uint64_t off)
+{
+	const uint32_t *p = s->pieces;
+	size_t lo = 0, hi = s->npieces;
+
+	if (!p)
+		return s->addr + off;
+	while (hi - lo > 1) { /* the last piece starting at or before off */
+		size_t mid = lo + (hi - lo) / 2;
+		if (p[2 * mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return s->into->addr + p[2 * lo + 1] + (off - p[2 * lo]);
+}

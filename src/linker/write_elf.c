@@ -178,7 +178,8 @@ static uint32_t symtab(struct lk_ctx *c, struct buf *st, struct buf *str)
 			if (!s->live || !s->osec)
 				continue;
 			add_sym(c, st, str, n, STB_LOCAL, t,
-				s->addr + y->st_value, y->st_size, s->osec);
+				lk_sec_addr(s, y->st_value), y->st_size,
+				s->osec);
 		}
 	nlocal = (uint32_t)(st->n / sizeof(Elf64_Sym));
 	for (g = c->syms.first; g; g = g->next) {

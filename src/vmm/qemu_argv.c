@@ -99,6 +99,14 @@ char **uk_vm_argv(const struct uk_vm_opts *o, const char *status_path,
 		push(&b, "-qmp");
 		pushf(&b, "unix:%s,server=on,wait=off", qmp_path);
 	}
+	if (o->gdb_port) {
+		char gdb[40];
+
+		snprintf(gdb, sizeof(gdb), "tcp:127.0.0.1:%u", o->gdb_port);
+		push(&b, "-gdb");
+		push(&b, gdb);
+		push(&b, "-S");
+	}
 	if (o->is_disk) {
 		push(&b, "-drive");
 		pushf(&b, "file=%s,format=raw,if=virtio,readonly=on", o->image);

@@ -70,10 +70,10 @@ static void stop(pid_t pid, struct uk_qmp *qmp)
 /* Waits for pid until deadline (0: none). Returns its wait status; sets
  * flags in res when it had to be stopped. */
 static int wait_child(pid_t pid, double deadline, struct uk_qmp *qmp,
-		      struct status_fifo *sf, struct uk_vm_result *res)
+		      struct status_fifo *sf, struct uk_vm_result *res, const struct uk_vm_opts *o)
 {
 	sigset_t set;
-	int wstatus = 0, stopping = 0;
+	int wstatus = 0, stopping = 0, widened = 0;
 	double kill_at = 0;
 
 	sigemptyset(&set);
@@ -97,11 +97,16 @@ static int wait_child(pid_t pid, double deadline, struct uk_qmp *qmp,
 				kill_at = now() + 3;
 			}
 		}
-		if (!stopping && qmp->fd != -2 && uk_qmp_poll(qmp)) {
+		/* under gdb, a stopped VM is gdb's doing */
+		if (!stopping && qmp->fd != -2 && uk_qmp_poll(qmp) && !o->gdb_port) {
 			res->stalled = 1;
 			stop(pid, qmp);
 			stopping = 1;
 			kill_at = now() + 3;
+		}
+		if (!widened && qmp->greeted) { /* QEMU's forwards listen by now */
+			uk_vm_widen_backlogs(pid, o);
+			widened = 1;
 		}
 		if (!stopping && deadline > 0 && now() >= deadline) {
 			res->timed_out = 1;
@@ -152,6 +157,29 @@ static void relay_stop(pid_t relay)
 		;
 }
 
+/* The symbolizer ends at the end of QEMU's output, once it has passed all
+ * of it on; it is ended if that takes more than 5 s (our output blocked). */
+static void symbolizer_wait(pid_t sym)
+{
+	double until = now() + 5;
+
+	if (sym <= 0)
+		return;
+	for (;;) {
+		pid_t w = waitpid(sym, NULL, WNOHANG);
+
+		if (w == sym || (w < 0 && errno != EINTR))
+			return;
+		if (now() >= until) {
+			kill(sym, SIGKILL);
+			while (waitpid(sym, NULL, 0) < 0 && errno == EINTR)
+				;
+			return;
+		}
+		usleep(2000);
+	}
+}
+
 /* The console's options go into the command line; a raw disk carries it,
  * so it boots from a copy (*copy, unlinked by the caller). */
 static int console_setup(const struct uk_vm_opts *o, struct uk_vm_opts *vo, char **line,
@@ -181,8 +209,8 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_er
 	char **argv;
 	char *qemu, *line, *disk;
 	sigset_t block, old;
-	pid_t pid, relay = -1;
-	int wstatus, qemu_stdin = -1;
+	pid_t pid, relay = -1, sym = -1;
+	int wstatus, qemu_stdin = -1, qemu_stdout = -1;
 	double start;
 
 	memset(res, 0, sizeof(*res));
@@ -218,6 +246,8 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_er
 	start = now();
 	if (o->stdin_null || !isatty(0))
 		relay = uk_vm_relay_start(o->stdin_null, &old, &qemu_stdin);
+	if (o->debug_file)
+		sym = uk_vm_symbolizer_start(o->debug_file, &old, &qemu_stdout);
 	pid = relay < 0 && (o->stdin_null || !isatty(0)) ? -1 : fork();
 	if (pid == 0) {
 		sigprocmask(SIG_SETMASK, &old, NULL);
@@ -225,16 +255,21 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_er
 			dup2(qemu_stdin, 0);
 			close(qemu_stdin);
 		}
+		if (qemu_stdout >= 0)
+			dup2(qemu_stdout, 1);
 		execv(qemu, argv);
 		fprintf(stderr, "uk: error: cannot run '%s': %s\n", qemu, strerror(errno));
 		_exit(127);
 	}
 	if (qemu_stdin >= 0)
 		close(qemu_stdin);
+	if (qemu_stdout >= 0)
+		close(qemu_stdout);
 	if (pid < 0) {
 		int e = errno;
 
 		relay_stop(relay);
+		symbolizer_wait(sym);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		status_close(status_dir, status_path, &sf);
 		uk_qmp_close(&qmp);
@@ -243,8 +278,9 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_er
 		uk_errorf(err, "cannot start QEMU: %s", strerror(e));
 		goto fail_early;
 	}
-	wstatus = wait_child(pid, o->timeout_s ? start + o->timeout_s : 0, &qmp, &sf, res);
+	wstatus = wait_child(pid, o->timeout_s ? start + o->timeout_s : 0, &qmp, &sf, res, o);
 	relay_stop(relay);
+	symbolizer_wait(sym);
 	uk_qmp_close(&qmp);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	res->seconds = now() - start;
@@ -271,6 +307,9 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_er
 	uk_vm_decode_exit(WEXITSTATUS(wstatus), &sf.last, sf.seen ? 1 : 0, res);
 	if (res->exited)
 		return 0;
+	if (WEXITSTATUS(wstatus) == 0 && o->gdb_port)
+		return uk_errorf(err, "the guest ended without an exit status (gdb killed it, "
+				      "or it reset)");
 	if (WEXITSTATUS(wstatus) == 0) {
 		uk_errorf(err, "the guest stopped without an exit status (reset or power-off)");
 		uk_hintf(err, "a triple fault ends this way; 'uk run --strace' shows the "

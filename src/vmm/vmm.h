@@ -48,11 +48,24 @@ struct uk_vm_opts {
 	const struct uk_vm_volume *volumes; /* virtio-9p devices (microvm: acpi=off) */
 	size_t nvolumes;
 	int net;             /* a virtio-net device on QEMU's user network */
-	const struct uk_vm_port *ports; /* its host forwards */
+	const char *tap;     /* ... or on this host's tap device (--net tap:IFNAME) */
+	const struct uk_vm_port *ports; /* its host forwards (user network only) */
 	size_t nports;
+	unsigned gdb_port;   /* QEMU's gdb stub on 127.0.0.1:PORT, the VM held
+			      * at its first instruction; 0: none */
+	const char *debug_file; /* the image's .debug: frames of a crash
+				 * report get file:line (symbolize.c) */
 };
-/* The -netdev value for o's user network and forwards (caller frees). */
+/* Raises the backlog of QEMU's listening sockets for o's TCP forwards
+ * (libslirp's is 1) to Linux's usual; returns how many it raised, 0 when
+ * it could not (hostfwd_backlog.c). */
+int uk_vm_widen_backlogs(pid_t qemu, const struct uk_vm_opts *o);
+/* The -netdev value for o's user network and forwards, or its tap
+ * (caller frees). */
 char *uk_vm_netdev(const struct uk_vm_opts *o);
+/* --net tap:IFNAME's name: 0 if Linux would take it (1 to 15 bytes, no
+ * '/', ',', ':' or space: QEMU's option syntax and IFNAMSIZ). */
+int uk_vm_tap_name_ok(const char *name);
 
 struct uk_vm_result {
 	int status;      /* the guest's exit status (0..255) when exited */
@@ -103,6 +116,17 @@ int uk_vm_disk_copy(const char *disk, const char *cmdline, char **copy,
 /* Boots a xen image with `xl create -c IMAGE.xl.cfg`; *status is xl's exit
  * status. -1 with a hint on booting by hand when xl is not installed. */
 int uk_vm_run_xl(const char *image, int *status, struct uk_error *err);
+
+/* symbolize.c: the .debug file beside an image (build/kvm/hello.debug,
+ * or for build/raw/hello.img), or NULL when there is none; caller frees. */
+char *uk_vm_debug_file(const char *image);
+/* Starts the child that copies QEMU's output (read from *qemu_stdout, the
+ * pipe's write end for QEMU) to ours, adding " at FILE:LINE" to the frames
+ * of a crash report (lines "rip: 0x...", "  0x... <f+0x..>", "  ? 0x...",
+ * "called from: 0x...") from debug_file; its pid, or -1. */
+int uk_vm_symbolizer_start(const char *debug_file, const sigset_t *mask, int *qemu_stdout);
+/* The annotation for one line of a report, or NULL (caller frees). */
+char *uk_vm_symbolize_line(void *bfd, const char *line);
 
 /* A value for one of QEMU's option lists ("-drive file=X,..."): commas
  * doubled, as QEMU requires (malloc'd). */

@@ -213,3 +213,67 @@ lif bfd-links-anchors main 'handler linked' 7 --linker=bfd --link-if anchor=trig
 out=$("$UK" link --link-if nonsense -o "$tmp/lif/x" "$tmp/lif/main.o" 2>&1); rc=$?
 [ $rc = 2 ] && printf '%s' "$out" | grep -q "wants ANCHOR=SYMBOL" && pass linker-link-if-usage ||
 	fail linker-link-if-usage "status $rc: $out"
+
+# --- SHF_MERGE strings and constants; identical code folding ---------------
+# (progs/strings.c also runs in the differential loop above, in all three
+# code models.) Here: what merging and folding leave in the image.
+mg=$tmp/merge
+mkdir -p "$mg"
+for f in tests/linker/merge/one.c tests/linker/merge/two.c tests/linker/progs/strings.c \
+	tests/linker/icf/one.c tests/linker/icf/two.c tests/linker/icf/main.c; do
+	d=$(basename "$(dirname "$f")")
+	gcc $cflags -fno-pie -c "$f" -o "$mg/$d-$(basename "$f" .c).o"
+done
+same_as_bfd() { # NAME OBJECTS...: uk's and ld.bfd's links print the same
+	local n=$1 a b; shift
+	if ! "$UK" link --report "$mg/$n.json" -o "$mg/$n.uk" $musl/crt1.o "$@" $musl/libc.a \
+		2>"$mg/err" || ! "$UK" link --linker=bfd -o "$mg/$n.bfd" $musl/crt1.o "$@" \
+		$musl/libc.a 2>>"$mg/err"; then
+		fail "merge-$n-links" "$(cat "$mg/err")"; return 1
+	fi
+	a=$(timeout 10 "$mg/$n.uk" 2>&1; echo "status $?")
+	b=$(timeout 10 "$mg/$n.bfd" 2>&1; echo "status $?")
+	[ "$a" = "$b" ] && pass "merge-$n-same-output" || fail "merge-$n-same-output" "uk: [$a] bfd: [$b]"
+}
+count_in() { # FILE BYTES: how often the bytes (python literal) occur in FILE
+	python3 -c "import sys; print(open(sys.argv[1], 'rb').read().count($2))" "$1"
+}
+total() { # REPORT KEY
+	python3 -c "import json, sys; print(json.load(open(sys.argv[1]))['totals'][sys.argv[2]])" "$1" "$2"
+}
+if same_as_bfd strings "$mg/progs-strings.o"; then
+	# every literal ending in "sentence" shares the longest one's bytes
+	n=$(count_in "$mg/strings.uk" 'b"sentence\0"')
+	[ "$n" = 1 ] && pass merge-tails-shared || fail merge-tails-shared "'sentence' stored $n times"
+	[ "$(total "$mg/strings.json" merged_bytes)" -gt 0 ] && pass merge-report-bytes ||
+		fail merge-report-bytes "$(total "$mg/strings.json" merged_bytes)"
+fi
+if same_as_bfd twofiles "$mg/merge-one.o" "$mg/merge-two.o"; then
+	n=$(count_in "$mg/twofiles.uk" 'b"printed by both files\0"')
+	m=$(count_in "$mg/twofiles.uk" 'b"a literal both files use\0"')
+	[ "$n$m" = 11 ] && pass merge-duplicates-once || fail merge-duplicates-once "stored $n and $m times"
+fi
+if same_as_bfd icf "$mg/icf-main.o" "$mg/icf-one.o" "$mg/icf-two.o"; then
+	addr() { nm "$mg/icf.uk" | awk -v s="$1" '$3 == s { print $1 }'; }
+	[ "$(addr called_a)" = "$(addr called_b)" ] && [ "$(addr name_a)" = "$(addr name_b)" ] &&
+		[ -n "$(addr called_a)" ] && pass icf-folds-called-only ||
+		fail icf-folds-called-only "called $(addr called_a)/$(addr called_b) name $(addr name_a)/$(addr name_b)"
+	[ "$(addr twin_a)" != "$(addr twin_b)" ] && pass icf-keeps-address-taken ||
+		fail icf-keeps-address-taken "twin_a and twin_b both at $(addr twin_a)"
+	[ "$(total "$mg/icf.json" folded_sections)" = 2 ] && pass icf-report-counts ||
+		fail icf-report-counts "folded_sections $(total "$mg/icf.json" folded_sections)"
+	out=$("$UK" link --stats -o "$mg/icf3.uk" $musl/crt1.o "$mg/icf-main.o" "$mg/icf-one.o" \
+		"$mg/icf-two.o" $musl/libc.a 2>&1)
+	printf '%s' "$out" | grep -q "merged strings and constants saved [1-9][0-9]* bytes, folded 2 identical functions" &&
+		pass icf-stats-line || fail icf-stats-line "$out"
+fi
+# the same inputs give the same bytes
+"$UK" link -o "$mg/icf2.uk" $musl/crt1.o "$mg/icf-main.o" "$mg/icf-one.o" "$mg/icf-two.o" $musl/libc.a &&
+	"$UK" link -o "$mg/strings2.uk" $musl/crt1.o "$mg/progs-strings.o" $musl/libc.a &&
+	cmp -s "$mg/icf.uk" "$mg/icf2.uk" && cmp -s "$mg/strings.uk" "$mg/strings2.uk" &&
+	pass merge-icf-reproducible || fail merge-icf-reproducible "two links of the same inputs differ"
+# an SHF_MERGE string section whose last string has no NUL is linked as it is
+printf '\t.section .rodata.str1.1,"aMS",@progbits,1\nmsg: .ascii "unterminated"\n\t.text\n\t.globl _start\n_start: lea msg(%%rip), %%rsi\n\tmov $1, %%edi\n\tmov $12, %%edx\n\tmov $1, %%eax\n\tsyscall\n\tmov $60, %%eax\n\txor %%edi, %%edi\n\tsyscall\n' |
+	as -o "$mg/unterm.o"
+out=$("$UK" link -o "$mg/unterm" "$mg/unterm.o" 2>&1 && timeout 10 "$mg/unterm")
+[ "$out" = unterminated ] && pass merge-unterminated-kept || fail merge-unterminated-kept "$out"

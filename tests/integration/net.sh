@@ -5,9 +5,19 @@
 #     127.0.0.1 and as a uk image talking to 10.0.2.2 (QEMU's user-net
 #     gateway, which is this host): the same output (TCP and UDP errno
 #     cases, options, readiness; an HTTP GET from a host server; UDP echo)
+#   - tests/net/inet6.c the same way for AF_INET6 (::1 and fec0::2, QEMU's
+#     IPv6 host): addresses, IPV6_V6ONLY, ::1 and a dual-stack listener in
+#     the guest, HTTP and UDP echo over IPv6 to the host
 #   - tests/net/server.c, an epoll HTTP server in a guest, answering curl
 #     through uk run -p 127.0.0.1:PORT:8080 (one by one, keep-alive, in
 #     parallel), on microvm (virtio-mmio) and on a raw disk (q35, pci)
+#   - getaddrinfo (tests/net/resolve.c): localhost from the built-in
+#     /etc/hosts with DHCP's name server in /etc/resolv.conf; names from
+#     the image's own /etc/hosts, and from a DNS server this test starts on
+#     127.0.0.1:53 (tests/net/dns_responder.py) named by the image's
+#     /etc/resolv.conf as 10.0.2.2
+#   - sendfile from an image file to a socket (tests/net/sendfile_server.c)
+#     fetched by curl through -p: the same bytes (sha256), whole and a part
 #   - without uk-net, socket() is EAFNOSUPPORT and no lwIP is linked
 . "$(dirname "$0")/lib.sh"
 for t in musl-gcc curl python3; do
@@ -22,7 +32,7 @@ net=$UK_ROOT/tests/net
 # below 32768, where Linux picks ephemeral ports (a forward must not meet one)
 base=$((20000 + ($$ % 1200) * 10))
 http_port=$base udp_port=$((base + 1)) closed_port=$((base + 2)) fwd_port=$((base + 3))
-fwd_port2=$((base + 4))
+fwd_port2=$((base + 4)) http6_port=$((base + 5)) udp6_port=$((base + 6)) fwd_port3=$((base + 7)) fwd_port4=$((base + 8))
 
 mkdir -p "$tmp/www"
 echo "hello from the host" >"$tmp/www/hello.txt"
@@ -31,9 +41,16 @@ echo "hello from the host" >"$tmp/www/hello.txt"
 http_pid=$!
 timeout 600 python3 "$net/udp_echo.py" "$udp_port" 590 >/dev/null 2>&1 &
 udp_pid=$!
-trap 'kill $http_pid $udp_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+# IPv6 (and IPv4: Python's server on :: takes both) for inet6.c
+(cd "$tmp/www" && exec timeout 600 python3 -m http.server --bind :: "$http6_port") \
+	>/dev/null 2>&1 &
+http6_pid=$!
+timeout 600 python3 "$net/udp_echo.py" "$udp6_port" 590 ::1 >/dev/null 2>&1 &
+udp6_pid=$!
+trap 'kill $http_pid $udp_pid $http6_pid $udp6_pid ${dns_pid:-} 2>/dev/null; rm -rf "$tmp"' EXIT
 for i in $(seq 50); do
-	curl -s -m 1 -o /dev/null "http://127.0.0.1:$http_port/hello.txt" && break
+	curl -s -m 1 -o /dev/null "http://127.0.0.1:$http_port/hello.txt" &&
+		curl -s -m 1 -o /dev/null "http://[::1]:$http6_port/hello.txt" && break
 	sleep 0.1
 done
 
@@ -72,12 +89,34 @@ $(tail -n 5 "$tmp/peer.err")"
 	fi
 fi
 
+# --- AF_INET6 against Linux
+if ! out=$(musl-gcc -static -O1 -Wall -o "$tmp/linux/inet6" "$net/inet6.c" 2>&1); then
+	fail net-inet6 "musl-gcc: $out"
+else
+	timeout 60 "$tmp/linux/inet6" ::1 127.0.0.1 $http6_port $udp6_port >"$tmp/inet6.want" 2>&1
+	want_rc=$?
+	if ! project "$tmp/inet6" inet6 "$net/inet6.c" 'libraries: [uk-net]'; then
+		fail net-inet6 "uk build: $(tail -n 5 "$tmp/inet6/build.log")"
+	else
+		timeout 300 "$UK" run -C "$tmp/inet6" --no-build --accel $accel --timeout 240 -- \
+			fec0::2 10.0.2.2 $http6_port $udp6_port >"$tmp/inet6.got" 2>"$tmp/inet6.err" </dev/null
+		got_rc=$?
+		if [ $got_rc = $want_rc ] && cmp -s "$tmp/inet6.want" "$tmp/inet6.got"; then
+			pass net-inet6
+		else
+			fail net-inet6 "status $got_rc (Linux $want_rc); diff Linux uk:
+$(diff "$tmp/inet6.want" "$tmp/inet6.got" | head -n 30)
+$(tail -n 5 "$tmp/inet6.err")"
+		fi
+	fi
+fi
+
 # --- the epoll server, answering curl through -p
-serve() { # NAME PROJECT PORT [uk run options...]
+serve() { # NAME PROJECT PORT [uk run options...] [-- program arguments]
 	local name=$1 d=$2 port=$3
 	shift 3
-	timeout 300 "$UK" run -C "$d" --no-build --accel $accel --timeout 240 "$@" \
-		-p 127.0.0.1:$port:8080 </dev/null >"$d/out" 2>"$d/err" &
+	timeout 300 "$UK" run -C "$d" --no-build --accel $accel --timeout 240 \
+		-p 127.0.0.1:$port:8080 "$@" </dev/null >"$d/out" 2>"$d/err" &
 	local vm=$!
 	local up=
 	for i in $(seq 600); do
@@ -113,6 +152,9 @@ hello from uk: /k2
 	curl -s -m 10 -o /dev/null "http://127.0.0.1:$port/quit"
 	wait $vm
 	local rc=$?
+	if [ -n "$six" ] && ! grep -q '^first peer: ::ffff:10.0.2.2$' "$d/out"; then
+		bad="$bad peer-address"
+	fi
 	if [ -z "$bad" ] && [ $rc = 0 ] && grep -q '^48 requests$' "$d/out"; then
 		pass "$name"
 	else
@@ -120,14 +162,100 @@ hello from uk: /k2
 	fi
 }
 if project "$tmp/server" server "$net/server.c" 'libraries: [uk-net]'; then
-	serve net-server-curl "$tmp/server" $fwd_port
+	six= serve net-server-curl "$tmp/server" $fwd_port
+	# an AF_INET6 listener on [::] reached through the IPv4 forward
+	six=1 serve net-server-curl-dual-stack "$tmp/server" $fwd_port3 -- 8080 6
 else
 	fail net-server-curl "uk build: $(tail -n 5 "$tmp/server/build.log")"
 fi
 if project "$tmp/server-raw" server "$net/server.c" 'libraries: [uk-net]' 'targets: [raw]'; then
-	serve net-server-curl-q35 "$tmp/server-raw" $fwd_port2
+	six= serve net-server-curl-q35 "$tmp/server-raw" $fwd_port2
 else
 	fail net-server-curl-q35 "uk build: $(tail -n 5 "$tmp/server-raw/build.log")"
+fi
+
+# --- getaddrinfo
+resolve_run() { # NAME PROJECT WANT ARGS...
+	local name=$1 d=$2 want=$3
+	shift 3
+	# (without the runtime's own "uk: " lines: musl's resolver makes a
+	# call the image may not link, fcntl F_SETFD after O_CLOEXEC)
+	got=$(timeout 120 "$UK" run -C "$d" --no-build --accel $accel --timeout 100 -- "$@" \
+		</dev/null 2>"$d/err" | grep -v '^uk: ')
+	if [ "$got" = "$want" ]; then
+		pass "$name"
+	else
+		fail "$name" "got:
+$got
+want:
+$want
+$(tail -n 3 "$d/err")"
+	fi
+}
+if project "$tmp/resolve" resolve "$net/resolve.c" 'libraries: [uk-net]'; then
+	resolve_run net-getaddrinfo-dhcp "$tmp/resolve" "resolv.conf: nameserver 10.0.2.3
+localhost: 127.0.0.1 ::1" --resolv localhost
+else
+	fail net-getaddrinfo-dhcp "uk build: $(tail -n 5 "$tmp/resolve/build.log")"
+fi
+mkdir -p "$tmp/resolve-dns/etc"
+printf '127.0.0.1 localhost\n192.0.2.10 from-hosts both\n2001:db8::10 both\n' \
+	>"$tmp/resolve-dns/etc/hosts"
+printf 'nameserver 10.0.2.2\noptions timeout:2 attempts:2\n' >"$tmp/resolve-dns/etc/resolv.conf"
+# port 53 is the resolver's; another run of this test may hold it a while
+timeout 200 python3 "$net/dns_responder.py" 53 190 dns-test.uk.example=192.0.2.20,2001:db8::20 \
+	>"$tmp/dns.out" 2>&1 &
+dns_pid=$!
+for i in $(seq 700); do
+	grep -q ready "$tmp/dns.out" 2>/dev/null && break
+	kill -0 $dns_pid 2>/dev/null || break
+	sleep 0.1
+done
+if ! grep -q ready "$tmp/dns.out"; then
+	fail net-getaddrinfo-dns "no DNS server on 127.0.0.1:53: $(tail -n 3 "$tmp/dns.out")"
+elif project "$tmp/resolve-dns" resolve "$net/resolve.c" 'libraries: [uk-net]' 'files:' \
+	'  /etc/hosts: etc/hosts' '  /etc/resolv.conf: etc/resolv.conf'; then
+	resolve_run net-getaddrinfo-dns "$tmp/resolve-dns" "resolv.conf: nameserver 10.0.2.2
+from-hosts: 192.0.2.10
+both: 192.0.2.10 2001:db8::10
+dns-test.uk.example: 192.0.2.20 2001:db8::20
+missing.uk.example: Name does not resolve" --resolv from-hosts both dns-test.uk.example \
+		missing.uk.example
+else
+	fail net-getaddrinfo-dns "uk build: $(tail -n 5 "$tmp/resolve-dns/build.log")"
+fi
+kill $dns_pid 2>/dev/null
+
+# --- sendfile to a socket, fetched by curl
+d=$tmp/sendfile
+mkdir -p "$d"
+head -c 1500000 /dev/urandom >"$d/big.bin"
+if project "$d" sendfile "$net/sendfile_server.c" 'libraries: [uk-net]' 'files:' \
+	'  /srv/big.bin: big.bin'; then
+	timeout 300 "$UK" run -C "$d" --no-build --accel $accel --timeout 240 \
+		-p 127.0.0.1:$fwd_port4:8080 </dev/null >"$d/out" 2>"$d/err" &
+	vm=$!
+	for i in $(seq 600); do
+		curl -s -m 20 -o "$d/got.bin" "http://127.0.0.1:$fwd_port4/big.bin" && break
+		kill -0 $vm 2>/dev/null || break
+		sleep 0.1
+	done
+	curl -s -m 20 -o "$d/part.bin" "http://127.0.0.1:$fwd_port4/part/big.bin"
+	curl -s -m 10 -o /dev/null "http://127.0.0.1:$fwd_port4/quit"
+	wait $vm
+	rc=$?
+	want_part=$(tail -c +1001 "$d/big.bin" | head -c 5000 | sha256sum)
+	if [ $rc = 0 ] && [ "$(sha256sum <"$d/got.bin")" = "$(sha256sum <"$d/big.bin")" ] &&
+		[ "$(sha256sum <"$d/part.bin")" = "$want_part" ] &&
+		grep -q '^/big.bin: 1500000 bytes in 5 calls, then 0, position 1500000$' "$d/out" &&
+		grep -q '^/part/big.bin: sendfile = 5000, offset 6000, position 0$' "$d/out"; then
+		pass net-sendfile-curl
+	else
+		fail net-sendfile-curl "status $rc; got $(wc -c <"$d/got.bin" 2>/dev/null) and \
+$(wc -c <"$d/part.bin" 2>/dev/null) bytes; $(tail -n 4 "$d/out") $(tail -n 3 "$d/err")"
+	fi
+else
+	fail net-sendfile-curl "uk build: $(tail -n 5 "$d/build.log")"
 fi
 
 # --- without uk-net

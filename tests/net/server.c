@@ -1,8 +1,11 @@
 /* An epoll HTTP/1.1 server over non-blocking sockets, edge-triggered, as
  * event-loop servers are written: keep-alive, several clients at once.
  * GET /quit answers and ends the program (status 0) once that connection
- * is closed. argv[1]: the port (default 8080). Prints one line a request
- * and one at the end: the count. */
+ * is closed. argv[1]: the port (default 8080); argv[2] "6": an AF_INET6
+ * listener on [::], which takes IPv4 peers too (printing the first one's
+ * address, ::ffff:a.b.c.d). Prints one line a request and one at the end:
+ * the count. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -82,10 +85,14 @@ int main(int argc, char **argv)
 {
 	setvbuf(stdout, 0, _IONBF, 0);
 	int port = argc > 1 ? atoi(argv[1]) : 8080, one = 1;
-	int ls = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int six = argc > 2 && !strcmp(argv[2], "6"), first = 1;
+	int ls = socket(six ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
-	if (bind(ls, (struct sockaddr *)&a, sizeof(a)) || listen(ls, 128)) {
+	struct sockaddr_in6 a6 = {.sin6_family = AF_INET6, .sin6_port = a.sin_port};
+	if (bind(ls, six ? (struct sockaddr *)&a6 : (struct sockaddr *)&a,
+		 six ? sizeof(a6) : sizeof(a)) ||
+	    listen(ls, 128)) {
 		perror("bind/listen");
 		return 1;
 	}
@@ -104,7 +111,15 @@ int main(int argc, char **argv)
 			struct conn *c = evs[i].data.ptr;
 			if (!c) {
 				int fd;
-				while ((fd = accept4(ls, 0, 0, SOCK_NONBLOCK)) >= 0) {
+				struct sockaddr_in6 peer;
+				socklen_t plen = sizeof(peer);
+				while ((fd = accept4(ls, (struct sockaddr *)&peer, &plen,
+						     SOCK_NONBLOCK)) >= 0) {
+					char ip[64];
+					if (six && first-- > 0)
+						printf("first peer: %s\n",
+						       inet_ntop(AF_INET6, &peer.sin6_addr, ip, sizeof(ip)));
+					plen = sizeof(peer);
 					struct conn *nc = conn_new(fd);
 					if (!nc) {
 						close(fd);

@@ -4,6 +4,9 @@
  * arrive on IST stacks (cpu.c), syscalls switch to the kernel stack before
  * pushing anything. */
 
+/* Call frame information for debuggers only (the image keeps none). */
+	.cfi_sections .debug_frame
+
 /* Exceptions: push a dummy error code where the CPU pushes none, then the
  * vector, then every general register, giving struct uk_trapframe (trap.h). */
 .macro TRAP_STUB vec
@@ -46,8 +49,37 @@ uk_trap_common:
 	pushq %r14
 	pushq %r15
 	movq %rsp, %rdi
-	call uk_trap            /* reports and ends the VM */
-	ud2
+	call uk_trap            /* reports and ends the VM, or returns to a handler */
+
+/* Leaves through a frame (trapframe.h): by iretq with every register as
+ * the frame says, unless error is 0 in a system call's frame (its own
+ * return, which needs no rcx and r11: popfq and jmp, which are cheaper).
+ * C that rewrites a frame sets error to 1 (UK_FRAME_IRET). */
+	.globl uk_frame_return
+uk_frame_return:
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	cmpq $0, 8(%rsp)        /* error */
+	jne 1f
+	addq $32, %rsp          /* vector, error, rip, cs */
+	popfq
+	popq %rsp               /* the caller's stack */
+	jmp *%rcx               /* rcx: the return rip, as the entry pushed it */
+1:	addq $16, %rsp          /* vector, error */
+	iretq
 
 /* What a C call may clobber (the SysV caller-saved registers): interrupt
  * stubs save it around their C handler. 72 bytes. */
@@ -123,23 +155,63 @@ uk_irq_common:
 
 /* syscall: rax = number, args in rdi rsi rdx r10 r8 r9, rcx = return rip,
  * r11 = rflags. Every register but rax, rcx, r11 is preserved. We stay in
- * ring 0, so the return is popfq + jmp instead of sysret. */
+ * ring 0, so the return is popfq + jmp instead of sysret. The entry saves
+ * a whole frame like an exception's (trapframe.h; vector = the number)
+ * for signal delivery: uk_sig_syscall_exit (the signal group, weak) may
+ * rewrite it to enter a handler or to return from one (rt_sigreturn). */
 	.section .text.uk_syscall_entry, "ax", @progbits
 	.globl uk_syscall_entry
+	.weak uk_sig_syscall_exit
 	.balign 16
 uk_syscall_entry:
+	.cfi_startproc simple
+	.cfi_undefined rip      /* no caller known until the frame is built */
 	movq %rsp, uk_syscall_user_rsp(%rip)
 	movq uk_syscall_kstack(%rip), %rsp
-	pushq %r11
+	pushq $0x10             /* ss: SEL_DATA */
+	pushq uk_syscall_user_rsp(%rip)
+	pushq %r11              /* rflags */
+	pushq $0x08             /* cs: SEL_CODE */
+	pushq %rcx              /* rip */
+	pushq $0                /* error: 0, leave by popfq + jmp */
+	pushq %rax              /* vector: the number, for a restart */
+	pushq %rax
+	pushq %rbx
 	pushq %rcx
-	pushq %rdi
-	pushq %rsi
 	pushq %rdx
-	pushq %r10
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
 	pushq %r8
 	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
 	subq $8, %rsp
 	pushq %r9               /* 7th C argument */
+	/* a debugger's way back to the program: the frame (176 bytes, above
+	 * 16 of arguments) holds its registers, rip and rsp included */
+	.cfi_def_cfa rsp, 192
+	.cfi_offset rip, -40
+	.cfi_offset rsp, -16
+	.cfi_offset rax, -64
+	.cfi_offset rbx, -72
+	.cfi_offset rcx, -80
+	.cfi_offset rdx, -88
+	.cfi_offset rsi, -96
+	.cfi_offset rdi, -104
+	.cfi_offset rbp, -112
+	.cfi_offset r8, -120
+	.cfi_offset r9, -128
+	.cfi_offset r10, -136
+	.cfi_offset r11, -144
+	.cfi_offset r12, -152
+	.cfi_offset r13, -160
+	.cfi_offset r14, -168
+	.cfi_offset r15, -176
 	movq %r8, %r9
 	movq %r10, %r8
 	movq %rdx, %rcx
@@ -148,18 +220,15 @@ uk_syscall_entry:
 	movq %rax, %rdi
 	call uk_syscall
 	addq $16, %rsp
-	popq %r9
-	popq %r8
-	popq %r10
-	popq %rdx
-	popq %rsi
-	popq %rdi
-	popq %rcx
-	popq %r11
-	pushq %r11
-	popfq
-	movq uk_syscall_user_rsp(%rip), %rsp
-	jmp *%rcx
+	.cfi_def_cfa_offset 176
+	movq %rax, 112(%rsp)    /* the frame's rax */
+	movl $uk_sig_syscall_exit, %eax
+	testl %eax, %eax
+	jz uk_frame_return
+	movq %rsp, %rdi
+	call *%rax
+	jmp uk_frame_return
+	.cfi_endproc
 
 	.section .bss.uk_syscall_vars, "aw", @nobits
 	.balign 8

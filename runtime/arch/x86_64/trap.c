@@ -6,11 +6,11 @@
 
 #include "cpu.h"
 #include "kernel.h"
+#include "trapframe.h"
 
-struct uk_trapframe {
-	uint64_t r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	uint64_t vector, error, rip, cs, rflags, rsp, ss;
-};
+/* The signal group's (sched/sigframe.c): 1 when it turned the fault into a
+ * call of the program's handler, by rewriting f. */
+int uk_sig_fault(struct uk_trapframe *f, uint64_t cr2) __attribute__((weak));
 
 #define SIGSEGV 11
 
@@ -84,9 +84,11 @@ __uk_cold static void backtrace(uint64_t rbp, int user_only)
 
 __uk_cold void uk_trap(struct uk_trapframe *f)
 {
+	uint64_t cr2 = read_cr2();
+	if (uk_sig_fault && !crashing && uk_sig_fault(f, cr2))
+		return; /* entry.S returns into the handler */
 	if (crashing++)
 		uk_plat_exit(128 + SIGSEGV); /* a fault while reporting one */
-	uint64_t cr2 = read_cr2();
 	int sig = SIGSEGV; /* every CPU exception: status 139 (uk/exit.h) */
 
 	uk_printk("\nuk: crash: %s (vector %lu, error 0x%lx)\n",
@@ -132,7 +134,7 @@ __uk_cold static const char *sig_name(int sig)
 	}
 }
 
-extern uint64_t uk_syscall_kstack, uk_syscall_user_rsp;
+extern uint64_t uk_syscall_user_rsp;
 
 /* The C library is built without frame pointers, so a call made from
  * inside it (abort -> raise -> tkill) has no frame chain to follow: list
@@ -161,8 +163,7 @@ __uk_cold void uk_die_signal(int sig, const char *why)
 	if (crashing++)
 		uk_plat_exit(128 + sig);
 	uk_printk("\nuk: crash: %s (%s %d)\n", why, sig_name(sig), sig);
-	/* the syscall entry pushed the caller's rflags, then its rip */
-	print_addr("called from: ", ((uint64_t *)uk_syscall_kstack)[-2]);
+	print_addr("called from: ", uk_syscall_frame()->rip);
 	backtrace((uint64_t)__builtin_frame_address(0), 1);
 	scan_stack(uk_syscall_user_rsp);
 	uk_printk("uk: exit status %d\n", 128 + sig);

@@ -18,6 +18,8 @@
 #define UK_OPT_BOOTSTATS "uk.bootstats"  /* print the line below */
 #define UK_OPT_STACK     "uk.stack="     /* main stack size: N[K|M|G] */
 #define UK_OPT_VERBOSE   "uk.verbose"    /* print the boot information */
+/* no "uk: fork() is not supported" line (kernel/nosys.c) */
+#define UK_OPT_ENOSYS_QUIET "uk.enosys=quiet"
 /* A host folder over virtio-9p: TAG:GUESTPATH[:ro], repeatable; the
  * device whose mount tag is TAG is mounted at GUESTPATH. */
 #define UK_OPT_VOLUME    "uk.volume="

@@ -1,0 +1,151 @@
+# Source-level debugging (issue 13): uk build writes build/kvm/NAME.debug
+# (the image plus the DWARF of the program and the runtime, relocated) and
+# leaves the image byte-identical without it; uk run --gdb holds the VM for
+# gdb, which stops in main, prints a local and walks back from the
+# runtime's write handler to main; crash reports relayed by uk run name
+# src/main.c:LINE for each frame.
+. "$(dirname "$0")/lib.sh"
+
+if ! command -v gdb >/dev/null; then
+	fail debug-gdb-installed "gdb is not installed (apt-get install gdb)"
+	exit 0
+fi
+
+p=$tmp/dbg
+"$UK" init "$p" >/dev/null
+cat >"$p/src/main.c" <<'C'
+#include <stdio.h>
+
+/* a system call from code with frame information, so that gdb can walk
+ * from the runtime back to main (musl has none) */
+static long __attribute__((noinline)) raw_write(int fd, const void *buf, unsigned long n)
+{
+	long r;
+
+	__asm__ volatile("syscall" : "=a"(r) : "a"(1L), "D"((long)fd), "S"(buf), "d"(n)
+			 : "rcx", "r11", "memory");
+	return r;
+}
+
+static void __attribute__((noinline)) poke(int *volatile *where)
+{
+	**where = 7; /* the crash line */
+}
+
+int main(int argc, char **argv)
+{
+	int answer = 6 * (argc + 6);
+	int *volatile nothing = 0;
+
+	printf("answer %d\n", answer);
+	fflush(stdout);
+	raw_write(1, "raw\n", 4);
+	if (argc > 1)
+		poke(&nothing);
+	return answer == 42 ? 0 : 1;
+}
+C
+crash_line=$(grep -n 'the crash line' "$p/src/main.c" | cut -d: -f1)
+img=$p/build/kvm/dbg
+dbg=$p/build/kvm/dbg.debug
+
+out=$("$UK" build -C "$p" 2>&1); rc=$?
+sections=$(readelf -SW "$img" 2>&1)
+dsections=$(readelf -SW "$dbg" 2>&1)
+if [ $rc -eq 0 ] && [ -f "$dbg" ] && ! printf '%s' "$sections" | grep -q '\.debug' &&
+	printf '%s' "$dsections" | grep -q ' \.debug_info ' &&
+	printf '%s' "$dsections" | grep -q ' \.debug_line ' &&
+	printf '%s' "$dsections" | grep -q ' \.debug_frame ' &&
+	printf '%s' "$dsections" | grep -q ' \.symtab '; then
+	pass debug-file-written
+else
+	fail debug-file-written "rc=$rc $out; image: $sections; debug: $dsections"
+fi
+
+# The DWARF names the program's, the runtime's and the C library's
+# functions at their final addresses (musl-dev has no DWARF: its functions
+# come only from the symbol table).
+main_addr=$(nm "$img" | awk '$3 == "main" { print $1 }')
+if [ -n "$main_addr" ] && info=$(gdb -batch -nx "$dbg" -ex 'info line main' -ex 'info line sys_write' 2>&1) &&
+	printf '%s' "$info" | grep -q 'of "src/main.c" starts at address 0x0*'"${main_addr#"${main_addr%%[!0]*}"}"' <main>' &&
+	printf '%s' "$info" | grep -q 'of "kernel/syscall_fd.c" starts at address'; then
+	pass debug-file-lines
+else
+	fail debug-file-lines "main at $main_addr: $info"
+fi
+
+# Same inputs, same bytes; the image is the same with or without the debug
+# file, and with the program compiled without DWARF (-g0).
+cp "$img" "$tmp/img.1" && cp "$dbg" "$tmp/dbg.1"
+rm -f "$dbg"
+"$UK" build -C "$p" >/dev/null 2>&1
+cmp -s "$dbg" "$tmp/dbg.1" && cmp -s "$img" "$tmp/img.1" && pass debug-file-reproducible ||
+	fail debug-file-reproducible "the second debug file or image differs"
+out=$("$UK" build -C "$p" --no-debug 2>&1); rc=$?
+if [ $rc -eq 0 ] && [ ! -e "$dbg" ] && cmp -s "$img" "$tmp/img.1"; then
+	pass debug-no-debug-same-image
+else
+	fail debug-no-debug-same-image "rc=$rc $out; debug file left: $(ls "$p/build/kvm")"
+fi
+printf 'cflags: [-g0]\n' >>"$p/uk.yaml"
+out=$("$UK" build -C "$p" 2>&1); rc=$?
+if [ $rc -eq 0 ] && cmp -s "$img" "$tmp/img.1" &&
+	! gdb -batch -nx "$dbg" -ex 'info line main' 2>&1 | grep -q 'src/main.c'; then
+	pass debug-g0-same-image
+else
+	fail debug-g0-same-image "rc=$rc $out"
+fi
+sed -i '/^cflags: \[-g0\]$/d' "$p/uk.yaml"
+"$UK" build -C "$p" >/dev/null 2>&1
+cmp -s "$dbg" "$tmp/dbg.1" || fail debug-rebuilt "the debug file differs after -g0 was removed"
+
+# uk run --gdb: one line with the command; gdb breaks in main, prints a
+# local, and from the runtime's write handler walks back to main.
+port=$((20000 + $$ % 20000))
+for accel in $accels; do
+	(cd "$p" && timeout 120 "$UK" run --accel "$accel" --gdb="$port" </dev/null \
+		>"$tmp/gdb-run.out" 2>"$tmp/gdb-run.err"; echo $? >"$tmp/gdb-run.rc") &
+	bg=$!
+	want="uk: the VM waits for gdb at its first instruction: gdb ./build/kvm/dbg.debug -ex 'target remote 127.0.0.1:$port'"
+	for _ in $(seq 1 100); do
+		grep -q 'waits for gdb' "$tmp/gdb-run.err" 2>/dev/null && break
+		sleep 0.1
+	done
+	g=$(cd "$p" && timeout 120 gdb -batch -nx build/kvm/dbg.debug \
+		-ex "target remote 127.0.0.1:$port" -ex 'break main' -ex continue \
+		-ex 'next' -ex 'print answer' -ex 'break sys_write' -ex continue -ex bt \
+		-ex kill 2>&1)
+	wait "$bg"
+	line=$(grep 'waits for gdb' "$tmp/gdb-run.err")
+	if [ "$line" = "$want" ] &&
+		printf '%s\n' "$g" | grep -q '^Breakpoint 1, main (argc=1, argv=0x[0-9a-f]*) at src/main.c:' &&
+		printf '%s\n' "$g" | grep -qx '\$1 = 42' &&
+		printf '%s\n' "$g" | grep -q '^#0  sys_write (.*) at kernel/syscall_fd.c:' &&
+		printf '%s\n' "$g" | grep -q '^#1  .* in uk_syscall (nr=1,' &&
+		printf '%s\n' "$g" | grep -q '^#2  .* in uk_syscall_entry () at arch/x86_64/entry.S:' &&
+		printf '%s\n' "$g" | grep -q '^#3  .* in raw_write (n=4, buf=.*, fd=1) at src/main.c:' &&
+		printf '%s\n' "$g" | grep -q '^#4  .* in main (argc=1, .*) at src/main.c:'; then
+		pass "debug-gdb-$accel"
+	else
+		fail "debug-gdb-$accel" "notice: $line; gdb: $g; run: $(cat "$tmp/gdb-run.err")"
+	fi
+done
+
+# A crash report relayed by uk run gets file:line from the debug file; the
+# guest's own lines are kept as they are.
+out=$(cd "$p" && timeout 120 "$UK" run --accel tcg -- crash 2>&1); rc=$?
+rip=$(printf '%s\n' "$out" | grep '^rip: ')
+if [ $rc -eq 139 ] &&
+	printf '%s' "$rip" | grep -Eq "^rip: 0x[0-9a-f]+ <poke\+0x[0-9a-f]+> at src/main.c:$crash_line\$" &&
+	printf '%s\n' "$out" | grep -Eq '^  (\? )?0x[0-9a-f]+ <main\+0x[0-9a-f]+> at src/main.c:[0-9]+$'; then
+	pass debug-crash-file-line
+else
+	fail debug-crash-file-line "rc=$rc: $out"
+fi
+"$UK" build -C "$p" --no-debug >/dev/null 2>&1
+out=$(cd "$p" && timeout 120 "$UK" run --accel tcg --no-build -- crash 2>&1); rc=$?
+if [ $rc -eq 139 ] && printf '%s\n' "$out" | grep -Eq '^rip: 0x[0-9a-f]+ <poke\+0x[0-9a-f]+>$'; then
+	pass debug-crash-without-debug-file
+else
+	fail debug-crash-without-debug-file "rc=$rc: $out"
+fi
