@@ -1,6 +1,6 @@
 /* Thread objects: the main thread, made on first use from the boot
  * stacks, and the ones clone makes: [guard page][kernel stack][struct
- * uk_thread, FPU area] in one block of pages. */
+ * uk_thread, FPU area] in one block of pages, reused by later threads. */
 #include "thread.h"
 
 #include "cpu.h"
@@ -14,6 +14,7 @@ struct uk_cpu uk_cpu0;
 static struct uk_thread *all;
 static uint64_t fpu_size; /* bytes of the save area; 0: not asked yet */
 static int xsave;
+static uint64_t spare; /* blocks of exited threads, linked through their stack bottom */
 
 /* Eager save at every switch: the runtime's own code never touches the
  * FPU/SSE registers (-mgeneral-regs-only), so the state seen at a switch
@@ -96,18 +97,19 @@ struct uk_thread *uk_thread_new(void)
 	static int next_tid = 2;
 	uint64_t top_part = ALIGN_UP(sizeof(struct uk_thread) + 64 + fpu_area_size(), PAGE_SIZE);
 	uint64_t size = PAGE_SIZE + KSTACK_SIZE + top_part;
-	uint64_t p = uk_pmem_alloc(size, ~0ull);
-	if (!p)
+	uint64_t p = spare;
+	if (p) {
+		spare = *(uint64_t *)(p + PAGE_SIZE);
+	} else if (!(p = uk_pmem_alloc(size, ~0ull))) {
 		return 0;
-	if (uk_paging_protect(p, p + PAGE_SIZE, 0)) { /* the guard */
+	} else if (uk_paging_protect(p, p + PAGE_SIZE, 0)) { /* the guard */
 		uk_pmem_free(p, size);
 		return 0;
 	}
 	struct uk_thread *t = (struct uk_thread *)(p + PAGE_SIZE + KSTACK_SIZE);
-	uk_memset(t, 0, sizeof(*t));
+	uk_memset(t, 0, top_part); /* XRSTOR wants the XSAVE header's zeros */
 	t->tid = next_tid++;
 	t->block = p;
-	t->block_size = size;
 	t->kstack_bottom = p + PAGE_SIZE;
 	t->kstack_top = (uint64_t)t;
 	t->fpu = (void *)ALIGN_UP((uint64_t)(t + 1), 64);
@@ -125,8 +127,11 @@ void uk_thread_free(struct uk_thread *t)
 		}
 	if (!t->block)
 		return; /* the main thread's boot stacks stay */
-	uk_paging_protect(t->block, t->block + PAGE_SIZE, 3);
-	uk_pmem_free(t->block, t->block_size);
+	/* kept for the next thread, guard page and all. (Given back to the page
+	 * allocator instead, new threads' start arguments were intermittently
+	 * overwritten under preemption: not understood yet.) */
+	*(uint64_t *)(t->block + PAGE_SIZE) = spare;
+	spare = t->block;
 }
 
 /* signal.c's (weak there: one thread without sched/) */

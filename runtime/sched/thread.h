@@ -29,7 +29,7 @@ struct uk_thread {
 	long wait_result;
 	struct uk_thread *next;       /* run queue, wait list or dead list */
 	struct uk_thread *all_next;   /* every live thread, for uk_thread_by_tid */
-	uint64_t block, block_size;   /* what to free (0: the main thread's) */
+	uint64_t block;               /* its block of pages (0: the main thread) */
 	struct uk_sigthread sig;      /* signal.c's state of this thread */
 };
 
