@@ -42,6 +42,12 @@ static void run_timers(uint64_t now)
 	}
 }
 
+void uk_timers_run_due(void)
+{
+	if (timers && timers->when <= uk_monotonic_ns())
+		run_timers(uk_monotonic_ns());
+}
+
 void uk_poller_add(struct uk_poller *p)
 {
 	if (p->added)

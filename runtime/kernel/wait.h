@@ -31,6 +31,10 @@ struct uk_timer {
 };
 void uk_timer_arm(struct uk_timer *t, uint64_t when);
 void uk_timer_cancel(struct uk_timer *t);
+/* Fires the timers that are due, outside uk_wait: the signal group does
+ * on the way out of every call, so that a program that makes calls but
+ * never waits still gets its alarms. */
+void uk_timers_run_due(void);
 
 /* Input that raises no interrupt: poll() runs on every wake-up, and
  * while a poller is registered the CPU wakes at least every millisecond,

@@ -54,10 +54,7 @@ static void fire(struct uk_timer *t)
 			struct uk_siginfo info = {.code = UK_SI_TIMER};
 			info.timer.tid = (int32_t)(p - timers);
 			info.timer.value = p->value;
-			uk_sig_send(p->to, p->sig, &info);
-			/* queued unless discarded or already pending */
-			p->queued = ((p->to ? p->to->pending.set : uk_sig_process.set) &
-				     UK_SIGBIT(p->sig)) != 0;
+			p->queued = uk_sig_send(p->to, p->sig, &info) > 0;
 			p->overrun += missed;
 		}
 	}

@@ -9,6 +9,7 @@
 #include "signal.h"
 #include "sys_signal.h"
 #include "syscall.h"
+#include "wait.h"
 
 enum { R8, R9, R10, R11, R12, R13, R14, R15, RDI, RSI, RBP, RBX, RDX, RAX, RCX, RSP, RIP,
        EFL, CSGSFS, ERR, TRAPNO, OLDMASK, CR2, NGREG };
@@ -76,6 +77,14 @@ static void fp_save(uint8_t *p)
 	*(uint32_t *)(p + fp_size) = FP_XSTATE_MAGIC2;
 }
 
+/* a handler starts with the FPU as Linux gives it: initial control
+ * words (x87 0x37f, MXCSR 0x1f80) */
+static void fp_reset(void)
+{
+	static const uint32_t mxcsr = 0x1f80;
+	__asm__ volatile("fninit; ldmxcsr %0" : : "m"(mxcsr));
+}
+
 static void fp_restore(const uint8_t *p)
 {
 	if (!fp_mask)
@@ -112,9 +121,10 @@ __uk_cold static void die_segv(void)
 
 static int building; /* a fault while writing a frame is the runtime's */
 
-/* fault: vector, error, cr2 of an exception; 0 for others */
-static void enter(struct uk_trapframe *f, int sig, const struct uk_siginfo *info,
-		  const uint64_t *fault)
+/* fault: vector, error, cr2 of an exception; 0 for others. 0 when no
+ * frame can be built: no restorer, or no stack to put it on. */
+static int enter(struct uk_trapframe *f, int sig, const struct uk_siginfo *info,
+		 const uint64_t *fault)
 {
 	struct uk_sigthread *t = uk_sig_self();
 	struct uk_sigaction *a = &uk_sig_actions[sig];
@@ -133,9 +143,10 @@ static void enter(struct uk_trapframe *f, int sig, const struct uk_siginfo *info
 	if (!(a->flags & UK_SA_RESTORER) || uk_bad_user((long)lo, sp - lo) ||
 	    uk_paging_is_guard(lo) || uk_paging_is_guard(sp - 1) ||
 	    (switched && lo < t->altstack.sp))
-		die_segv();
+		return 0;
 	building = 1;
 	fp_save((uint8_t *)fp);
+	fp_reset();
 	struct ucontext *uc = &sf->uc;
 	uk_memset(sf, 0, sizeof(*sf));
 	sf->pretcode = a->restorer;
@@ -176,11 +187,13 @@ static void enter(struct uk_trapframe *f, int sig, const struct uk_siginfo *info
 	f->rip = handler;
 	f->rflags &= ~(0x400ul | 0x100ul | 0x10000ul); /* DF, TF, RF */
 	f->error = UK_FRAME_IRET;
+	return 1;
 }
 
 void uk_sig_enter(struct uk_trapframe *f, int sig, const struct uk_siginfo *info)
 {
-	enter(f, sig, info, 0);
+	if (!enter(f, sig, info, 0))
+		die_segv(); /* as Linux: SIGSEGV, forced */
 }
 
 /* nr: the system call that returned -EINTR when it restarts under
@@ -203,7 +216,7 @@ static int deliver(struct uk_trapframe *f, long nr)
 			f->rip -= 2; /* the syscall instruction again */
 			nr = -1;
 		}
-		enter(f, sig, &info, 0);
+		uk_sig_enter(f, sig, &info);
 		entered = 1;
 	}
 	if (nr >= 0 && !entered) {
@@ -238,6 +251,13 @@ static int restartable(uint64_t nr)
 void uk_sig_syscall_exit(struct uk_trapframe *f)
 {
 	struct uk_sigthread *t = uk_sig_self();
+	uk_timers_run_due(); /* an alarm is due even if the program never waits */
+	if (t->restore_saved && (long)f->rax != -EINTR) {
+		/* the call's own mask ends before any delivery, unless it was
+		 * a signal that ended the call (Linux's restore_saved_sigmask_unless) */
+		t->blocked = t->saved;
+		t->restore_saved = 0;
+	}
 	if (!uk_sig_deliverable(t) && !t->restore_saved)
 		return;
 	long nr = (long)f->rax == -EINTR && restartable(f->vector) ? (long)f->vector : -1;
@@ -263,9 +283,18 @@ static int fault_signal(const struct uk_trapframe *f, uint64_t cr2, int *code, u
 	}
 }
 
+/* rsp on a kernel stack: the runtime's main one, or the one the system
+ * call in progress runs on (a thread's, once there are threads) */
+static int in_runtime(const struct uk_trapframe *f)
+{
+	uint64_t size = uk_kernel_stack.top - uk_kernel_stack.bottom;
+	return (f->rsp >= uk_kernel_stack.bottom && f->rsp <= uk_kernel_stack.top) ||
+	       (f->rsp <= uk_syscall_kstack && uk_syscall_kstack - f->rsp < size);
+}
+
 int uk_sig_fault(struct uk_trapframe *f, uint64_t cr2)
 {
-	if (building || (f->rsp >= uk_kernel_stack.bottom && f->rsp <= uk_kernel_stack.top))
+	if (building || in_runtime(f))
 		return 0; /* the runtime's own: the crash report */
 	int code;
 	uint64_t addr;
@@ -275,8 +304,7 @@ int uk_sig_fault(struct uk_trapframe *f, uint64_t cr2)
 		return 0;
 	struct uk_siginfo info = {.signo = sig, .code = code, .fault = {addr}};
 	const uint64_t fault[3] = {f->vector, f->error, cr2};
-	enter(f, sig, &info, fault);
-	return 1;
+	return enter(f, sig, &info, fault); /* else the crash report (a stack overflow) */
 }
 
 static long set_altstack(struct uk_sigthread *t, const struct uk_stack_t *ss, uint64_t sp)

@@ -74,17 +74,38 @@ static int ignored(int sig)
 	return a->handler == UK_SIG_IGN || (a->handler == UK_SIG_DFL && uk_sig_ignored_default(sig));
 }
 
-void uk_sig_send(struct uk_sigthread *t, int sig, const struct uk_siginfo *info)
+long uk_sig_send(struct uk_sigthread *t, int sig, const struct uk_siginfo *info)
 {
 	uint64_t bit = UK_SIGBIT(sig);
 	if (!((t ? t : uk_sig_self())->blocked & bit) && ignored(sig))
-		return; /* a blocked one stays: the action may change before it is taken */
+		return 0; /* a blocked one stays: the action may change before it is taken */
 	struct uk_sigpending *p = t ? &t->pending : &uk_sig_process;
-	if (p->set & bit)
-		return; /* pending already: one instance */
+	struct uk_siginfo *to = &p->info[sig - 1];
+	if (p->set & bit) {
+		if (sig < UK_SIGRT)
+			return 0; /* pending already: one instance */
+		if (p->nqueued == UK_SIGQUEUE)
+			return -EAGAIN;
+		to = &p->queued[p->nqueued++];
+	}
 	p->set |= bit;
-	p->info[sig - 1] = *info;
-	p->info[sig - 1].signo = sig;
+	*to = *info;
+	to->signo = sig;
+	return 1;
+}
+
+/* the next instance of a real-time signal taken: its queued one moves up */
+static void take(struct uk_sigpending *p, int sig)
+{
+	for (unsigned i = 0; i < p->nqueued; i++)
+		if (p->queued[i].signo == sig) {
+			p->info[sig - 1] = p->queued[i];
+			p->nqueued--;
+			for (; i < p->nqueued; i++)
+				p->queued[i] = p->queued[i + 1];
+			return;
+		}
+	p->set &= ~UK_SIGBIT(sig);
 }
 
 uint64_t uk_sig_deliverable(const struct uk_sigthread *t)
@@ -109,8 +130,8 @@ int uk_sig_dequeue(struct uk_sigthread *t, uint64_t set, struct uk_siginfo *out)
 	}
 	if (!sig)
 		return 0;
-	p->set &= ~UK_SIGBIT(sig);
 	*out = p->info[sig - 1];
+	take(p, sig);
 	if (out->code == UK_SI_TIMER && uk_ptimer_taken)
 		uk_ptimer_taken(out);
 	return sig;
@@ -122,6 +143,17 @@ int uk_sig_interrupts(void)
 	return uk_sig_deliverable(uk_sig_self()) != 0;
 }
 
+/* ppoll, pselect6, epoll_pwait (kernel/poll.c) and rt_sigsuspend: the
+ * mask while the call waits; the one before is back on the way out
+ * (sigframe.c), after the handlers of an EINTR ran */
+void uk_sig_mask_for_call(uint64_t mask)
+{
+	struct uk_sigthread *t = uk_sig_self();
+	t->saved = t->blocked;
+	t->restore_saved = 1;
+	t->blocked = mask & ~UK_UNBLOCKABLE;
+}
+
 /* EPIPE and the like (kernel/syscall_proc.c calls this when linked) */
 void uk_sig_raise(int sig)
 {
@@ -129,10 +161,20 @@ void uk_sig_raise(int sig)
 	uk_sig_send(uk_sig_self(), sig, &info);
 }
 
+static void discard_in(struct uk_sigpending *p, int sig)
+{
+	p->set &= ~UK_SIGBIT(sig);
+	unsigned k = 0;
+	for (unsigned i = 0; i < p->nqueued; i++)
+		if (p->queued[i].signo != sig)
+			p->queued[k++] = p->queued[i];
+	p->nqueued = k;
+}
+
 static void discard(int sig)
 {
-	uk_sig_process.set &= ~UK_SIGBIT(sig);
-	uk_sig_self()->pending.set &= ~UK_SIGBIT(sig);
+	discard_in(&uk_sig_process, sig);
+	discard_in(&uk_sig_self()->pending, sig);
 }
 
 UK_SIG_SYSCALL(rt_sigaction)
@@ -236,12 +278,14 @@ static long queue(struct uk_sigthread *t, long sig, long uinfo)
 		return -EFAULT;
 	if (uk_sig_bad(sig))
 		return sig ? -EINVAL : 0;
-	uk_sig_send(t, (int)sig, (const struct uk_siginfo *)uinfo);
-	return 0;
+	long r = uk_sig_send(t, (int)sig, (const struct uk_siginfo *)uinfo);
+	return r < 0 ? r : 0;
 }
 
 UK_SIG_SYSCALL(rt_sigqueueinfo)
 {
+	if (uk_bad_user(a[2], sizeof(struct uk_siginfo)))
+		return -EFAULT; /* Linux copies it first */
 	return a[0] == 1 ? queue(0, a[1], a[2]) : -ESRCH;
 }
 
@@ -249,6 +293,8 @@ UK_SIG_SYSCALL(rt_tgsigqueueinfo)
 {
 	if (a[0] <= 0 || a[1] <= 0)
 		return -EINVAL;
+	if (uk_bad_user(a[3], sizeof(struct uk_siginfo)))
+		return -EFAULT;
 	struct uk_sigthread *t = a[0] == 1 ? uk_sig_thread((int)a[1]) : 0;
 	return t ? queue(t, a[2], a[3]) : -ESRCH;
 }

@@ -61,11 +61,17 @@ struct uk_stack_t {
 #define UK_SS_DISABLE    2
 #define UK_SS_AUTODISARM (1u << 31)
 
-/* A set of pending signals with one siginfo each (uk queues no second
- * instance of a signal, real-time ones included). */
+/* A set of pending signals with the siginfo of each; a real-time signal
+ * (32 and up) sent again while pending queues its further instances, in
+ * order, as Linux does (up to UK_SIGQUEUE of them; a standard one pending
+ * is not sent again). */
+#define UK_SIGRT 32
+#define UK_SIGQUEUE 32
 struct uk_sigpending {
 	uint64_t set;
 	struct uk_siginfo info[UK_NSIG];
+	unsigned nqueued;
+	struct uk_siginfo queued[UK_SIGQUEUE]; /* oldest first, signo says which */
 };
 
 /* Per thread. With threads (sched/thread.c) each has its own. */
@@ -87,12 +93,17 @@ extern struct uk_sigaction uk_sig_actions[UK_NSIG + 1];
 extern struct uk_sigpending uk_sig_process; /* sent to the process */
 
 /* Generates sig (to the process when t is 0) with info (code, pid, ...;
- * signo is set here). Ignored signals are discarded. */
-void uk_sig_send(struct uk_sigthread *t, int sig, const struct uk_siginfo *info);
+ * signo is set here). 1 if it is now pending with this info, 0 if
+ * discarded (ignored, or a standard signal pending already), -EAGAIN when
+ * a real-time signal finds the queue full. */
+long uk_sig_send(struct uk_sigthread *t, int sig, const struct uk_siginfo *info);
 /* Unblocked pending signals of t: 0 when none. */
 uint64_t uk_sig_deliverable(const struct uk_sigthread *t);
 /* Takes the lowest of set pending for t (its own first), 0 when none. */
 int uk_sig_dequeue(struct uk_sigthread *t, uint64_t set, struct uk_siginfo *out);
+/* The thread's mask while a call waits (sigsuspend, ppoll...): the one
+ * before comes back on the way out. */
+void uk_sig_mask_for_call(uint64_t mask);
 /* The default action of sig: returns for the ignored, else ends the VM. */
 void uk_sig_default(int sig);
 /* 1 if the default action of sig is to ignore it */

@@ -24,14 +24,11 @@ UK_SIG_SYSCALL(pause)
 
 UK_SIG_SYSCALL(rt_sigsuspend)
 {
-	struct uk_sigthread *t = uk_sig_self();
 	if (a[1] != 8)
 		return -EINVAL;
 	if (uk_bad_user(a[0], 8))
 		return -EFAULT;
-	t->saved = t->blocked;
-	t->restore_saved = 1; /* on the way out (sigframe.c) */
-	t->blocked = *(const uint64_t *)a[0] & ~UK_UNBLOCKABLE;
+	uk_sig_mask_for_call(*(const uint64_t *)a[0]);
 	return wait_signal();
 }
 

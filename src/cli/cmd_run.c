@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,7 @@ static const char usage[] =
 	"              [--timeout S] [--bootstats] [--strace] [-v HOST[:GUEST][:ro]]...\n"
 	"              [-e KEY=VALUE]... [--env-file FILE] [--no-build] [--gdb[=PORT]]\n"
 	"              [-p [HOSTIP:]HOSTPORT:GUESTPORT[/udp]]... [--net user|tap:IFNAME|none]\n"
-	"              [-- ARGS...]";
+	"              [--json] [--verbose | -q] [-- ARGS...]";
 
 static void help(void)
 {
@@ -61,6 +62,13 @@ static void help(void)
 	       "                   by DHCP and reaches this host as 10.0.2.2), this host's tap\n"
 	       "                   device IFNAME (made and configured beforehand), or no\n"
 	       "                   network device\n"
+	       "  --json           after the VM stopped, one JSON line on stderr: image,\n"
+	       "                   target, accelerator, memory, status, guest_status,\n"
+	       "                   exited, timed_out, interrupted, seconds (QEMU's run),\n"
+	       "                   build_seconds (the rebuild before it, 0 when none)\n"
+	       "  --verbose        show the compiler and QEMU command lines (-v is\n"
+	       "                   taken by volumes, as in docker)\n"
+	       "  -q, --quiet      print only errors: no notices (KVM, rebuild, ports)\n"
 	       "  -- ARGS...       the program's arguments (default: the manifest's cmdline)\n\n"
 	       "Exit status: the guest's (0-255); 124 on --timeout; 130 when interrupted;\n"
 	       "139 or 134 when the guest crashed; 1 when QEMU could not run it.\n",
@@ -109,6 +117,8 @@ struct run_args {
 	struct uk_vm_port *ports; /* -p */
 	size_t nports;
 	const char *net;          /* --net: "user", "none", "tap:IFNAME" or NULL */
+	int json, verbose, quiet;
+	double build_seconds;     /* the rebuild's, 0 when none */
 };
 
 static char *build_cmdline(const struct run_args *a, const struct uk_image_meta *meta)
@@ -276,6 +286,9 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{ "env", required_argument, NULL, 'e' },
 		{ "env-file", required_argument, NULL, 'E' },
 		{ "no-build", no_argument, NULL, 'N' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "verbose", no_argument, NULL, 'V' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "gdb", optional_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -295,7 +308,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		}
 	}
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "C:t:m:v:p:e:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:t:m:v:p:e:q", longopts, NULL)) != -1) {
 		char *end;
 
 		switch (c) {
@@ -310,6 +323,9 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 				return UK_EXIT_USAGE;
 			break;
 		case 'N': a->no_build = 1; break;
+		case 'J': a->json = 1; break;
+		case 'V': a->verbose = 1; break;
+		case 'q': a->quiet = 1; break;
 		case 'g': {
 			unsigned long port = optarg ? strtoul(optarg, &end, 10) : 1234;
 
@@ -381,6 +397,9 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 	}
 	if (a->image && a->target)
 		return cli_usage_error(usage, "give either -t TARGET or IMAGE, not both");
+	if (a->verbose && a->quiet)
+		return cli_usage_error(usage, "give either --verbose or --quiet");
+	cli_set_quiet(a->quiet);
 	return 0;
 }
 
@@ -478,7 +497,7 @@ static void add_image_ports(struct run_args *a, const struct uk_image_meta *meta
 
 /* `uk run` in a project builds it first, as `cargo run` does: nothing is
  * said when it was up to date; when something changed, the build's line. */
-static int rebuild(const struct run_args *a)
+static int rebuild(struct run_args *a)
 {
 	struct uk_build_opts bo = { .dir = a->dir };
 	struct uk_build_result r = { 0 };
@@ -488,12 +507,18 @@ static int rebuild(const struct run_args *a)
 
 	if (a->target && uk_target_parse(a->target, &t) == 0)
 		bo.targets = t;
+	if (a->verbose)
+		bo.command = cli_print_command;
+	cli_build_output(&bo, a->quiet);
 	rc = uk_build(&bo, &r, &err);
+	a->build_seconds = r.seconds;
 	if (rc != 0) {
 		rc = cli_build_report(&r, &err);
 		uk_build_result_free(&r);
 		return rc;
 	}
+	if (!a->quiet)
+		cli_build_warnings(&r);
 	for (size_t i = 0; i < r.nimages; i++)
 		if (r.images[i].relinked)
 			cli_notice("built %s first (the project changed; --no-build skips this)",
@@ -519,6 +544,35 @@ static int not_an_image(const char *path, const struct uk_image_meta *meta,
 		return -1;
 	}
 	return 0;
+}
+
+/* The exit status uk run gives for res (as below). */
+static int exit_status(const struct uk_vm_result *res)
+{
+	if (res->timed_out)
+		return UK_EXIT_TIMEOUT;
+	return res->interrupted ? 130 : res->status;
+}
+
+/* --json: one line on stderr, stdout being the guest's console. */
+static void print_json(const struct run_args *a, const char *image,
+		       const struct uk_image_meta *meta, const struct uk_vm_opts *o,
+		       const struct uk_vm_result *res)
+{
+	json_t *j = json_pack("{s:s, s:s?, s:s, s:I, s:i, s:o, s:b, s:b, s:b, s:f, s:f}", "image",
+			      image, "target", meta->target, "accelerator",
+			      o->accel == UK_ACCEL_KVM ? "kvm" : "tcg", "memory",
+			      (json_int_t)o->memory, "status", exit_status(res), "guest_status",
+			      res->exited ? json_integer(res->status) : json_null(), "exited",
+			      res->exited, "timed_out", res->timed_out, "interrupted",
+			      res->interrupted, "seconds", res->seconds, "build_seconds",
+			      a->build_seconds);
+	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+
+	if (text)
+		fprintf(stderr, "%s\n", text);
+	free(text);
+	json_decref(j);
 }
 
 static int run(int argc, char **argv, struct run_args *a)
@@ -641,6 +695,8 @@ static int run(int argc, char **argv, struct run_args *a)
 		}
 		o.image = disk_copy;
 	}
+	if (a->verbose)
+		o.command = cli_print_command;
 	o.debug_file = debug_file = uk_vm_debug_file(image);
 	o.gdb_port = a->gdb_port;
 	if (a->gdb_port)
@@ -652,6 +708,8 @@ static int run(int argc, char **argv, struct run_args *a)
 		unlink(disk_copy);
 	free(disk_copy);
 	free(cmdline);
+	if (rc == 0 && a->json)
+		print_json(a, image, &meta, &o, &res);
 	uk_image_meta_free(&meta);
 	free(image);
 	if (rc != 0)

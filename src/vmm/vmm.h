@@ -51,6 +51,9 @@ struct uk_vm_opts {
 	const char *tap;     /* ... or on this host's tap device (--net tap:IFNAME) */
 	const struct uk_vm_port *ports; /* its host forwards (user network only) */
 	size_t nports;
+	/* told QEMU's command line before it starts (uk run --verbose) */
+	void (*command)(void *ctx, char *const argv[]);
+	void *command_ctx;
 	unsigned gdb_port;   /* QEMU's gdb stub on 127.0.0.1:PORT, the VM held
 			      * at its first instruction; 0: none */
 	const char *debug_file; /* the image's .debug: frames of a crash

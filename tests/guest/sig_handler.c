@@ -1,9 +1,11 @@
 /* Handlers: SA_SIGINFO's siginfo (si_signo, si_code, si_pid) and ucontext,
  * SA_RESETHAND, SA_NODEFER, the mask inside a handler, rt_sigpending,
  * sigsuspend, sigwait/sigtimedwait on a blocked signal, sigqueue's value,
- * and a handler that changes nothing returning exactly where it was. */
+ * a handler that changes nothing returning exactly where it was, and the
+ * FPU state: initial in the handler, the program's back after it. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fenv.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -60,6 +62,16 @@ static void plain(int sig)
 	hits++;
 }
 
+static volatile int handler_round;
+
+/* starts with the FPU's initial state; what it changes is undone on return */
+static void round_handler(int sig)
+{
+	(void)sig;
+	handler_round = fegetround();
+	fesetround(FE_DOWNWARD);
+}
+
 static void report(const char *what)
 {
 	printf("%s: hits=%d signo=%d code=%d pid_ok=%d uc_ok=%d blocked=%d\n", what, (int)hits,
@@ -98,6 +110,13 @@ int main(void)
 	report("sigqueue");
 	printf("value=%ld\n", got_value);
 	printf("regs survive: %d\n", regs_survive());
+	signal(SIGWINCH, round_handler);
+	fesetround(FE_UPWARD);
+	raise(SIGWINCH);
+	int after_round = fegetround();
+	fesetround(FE_TONEAREST);
+	printf("fpu: handler nearest=%d main upward after=%d\n", handler_round == FE_TONEAREST,
+	       after_round == FE_UPWARD);
 	hits = 0;
 
 	/* blocked: pending, then delivered when unblocked */

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# uk build as a user and an editor see it: link errors named by source
+# file with what to change in uk.yaml, --json diagnostics on failure,
+# --why SYMBOL with readable input names, -v and -q.
+. "$(dirname "$0")/lib.sh"
+
+"$UK" init "$tmp/p" >/dev/null 2>&1 || { fail cli_build_setup "uk init failed"; exit 0; }
+cd "$tmp/p" || exit 0
+
+# An undefined function: the source that calls it, not a cache object; no
+# "0 duplicate definitions".
+cat >src/main.c <<'C'
+void frobnicate(void);
+int main(void) { frobnicate(); return 0; }
+C
+hint="hint: define it in a file that 'sources:' in uk.yaml lists, or add the component that provides it to 'libraries:'"
+out=$("$UK" build 2>&1); rc=$?
+want="uk: error: src/main.c: undefined reference to 'frobnicate'
+$hint"
+[ $rc -eq 1 ] && [ "$out" = "$want" ] && pass link_error_names_source || fail link_error_names_source "rc=$rc: $out"
+[ ! -e build/kvm/p ] && pass link_error_leaves_no_image || fail link_error_leaves_no_image "$(ls build/kvm)"
+
+# Two files, two undefined references and a duplicate: each said once, the
+# shared hint once after its run.
+cat >src/main.c <<'C'
+void frobnicate(void);
+void other(void);
+int twice(void) { return 1; }
+int main(void) { frobnicate(); other(); return 0; }
+C
+printf 'int twice(void) { return 2; }\nvoid helper(void) {}\n' >src/b.c
+out=$("$UK" build 2>&1); rc=$?
+want="uk: error: src/main.c: 'twice' is defined again (first in src/b.c)
+hint: remove one of the definitions, make one of them static or weak, or leave one file out of 'sources:'
+uk: error: src/main.c: undefined reference to 'frobnicate'
+uk: error: src/main.c: undefined reference to 'other'
+$hint"
+[ $rc -eq 1 ] && [ "$out" = "$want" ] && pass link_errors_each_once || fail link_errors_each_once "rc=$rc: $out"
+
+# --json on failure: the same diagnostics on stdout, the text on stderr.
+out=$("$UK" build --json 2>"$tmp/err"); rc=$?
+[ $rc -eq 1 ] && [ "$(jq -r '.status' <<<"$out")" = 1 ] &&
+	[ "$(jq -r '[.diagnostics[] | "\(.file)|\(.line)|\(.column)|\(.message)"] | join(";")' <<<"$out")" = \
+	"src/main.c|null|null|'twice' is defined again (first in src/b.c);src/main.c|null|null|undefined reference to 'frobnicate';src/main.c|null|null|undefined reference to 'other'" ] &&
+	[ "$(jq -r '.diagnostics[1].hint' <<<"$out")" = "${hint#hint: }" ] && [ "$(cat "$tmp/err")" = "$want" ] &&
+	pass build_json_link_diagnostics || fail build_json_link_diagnostics "rc=$rc: $out / $(cat "$tmp/err")"
+# ... a manifest problem with its line and column ...
+rm src/b.c; cp uk.yaml "$tmp/uk.yaml.good"; echo 'sorces: [x]' >>uk.yaml
+out=$("$UK" build --json 2>/dev/null); rc=$?
+[ $rc -eq 2 ] && [ "$(jq -r '.diagnostics[0] | "\(.file) \(.line) \(.column) \(.message)"' <<<"$out")" = \
+	"uk.yaml 10 1 unknown key 'sorces'" ] && [ "$(jq -r '.diagnostics[0].hint' <<<"$out")" = "did you mean 'sources'?" ] &&
+	pass build_json_manifest_diagnostics || fail build_json_manifest_diagnostics "rc=$rc: $out"
+cp "$tmp/uk.yaml.good" uk.yaml
+# ... and any other failure as one diagnostic without a place.
+printf 'int main(void) { return x; }\n' >src/main.c
+out=$("$UK" build --json 2>/dev/null); rc=$?
+[ $rc -eq 1 ] && [ "$(jq -c '.diagnostics' <<<"$out")" = \
+	'[{"file":null,"line":null,"column":null,"message":"compiling '"'"'src/main.c'"'"' failed","hint":"the compiler'"'"'s messages are above"}]' ] &&
+	pass build_json_other_failure || fail build_json_other_failure "rc=$rc: $out"
+
+# --why SYMBOL: the chain from the entry point, inputs by name.
+cat >src/main.c <<'C'
+#include <stdio.h>
+int main(void) { printf("%d\n", 42); return 0; }
+C
+out=$("$UK" build --why printf 2>&1); rc=$?
+[ $rc -eq 0 ] && [ "$(head -1 <<<"$out")" = "root: entry symbol uk_pvh_start" ] &&
+	grep -qx "_start_c (musl:crt1.o:.text._start_c) -> main (src/main.c:.text.startup.main)" <<<"$out" &&
+	grep -qx "main (src/main.c:.text.startup.main) -> printf (musl:printf.lo:.text.printf)" <<<"$out" &&
+	! grep -q '\.cache\|unpacked' <<<"$out" && pass build_why_readable_names || fail build_why_readable_names "rc=$rc: $out"
+out=$("$UK" build --why no_such_symbol 2>&1); rc=$?
+[ $rc -eq 0 ] && [ "$out" = "'no_such_symbol' is not defined by any loaded input" ] && pass build_why_undefined ||
+	fail build_why_undefined "rc=$rc: $out"
+
+# -v: progress and the compiler's command line even through a pipe; -q: nothing on success.
+echo "/* changed */" >>src/main.c
+out=$("$UK" build -v 2>&1 | cat); rc=${PIPESTATUS[0]}
+[ $rc -eq 0 ] && grep -q "^uk: compile src/main.c (1/1)$" <<<"$out" &&
+	grep -q "^uk: + [^ ]* -O2 .* -c src/main.c -o [^ ]*\.o$" <<<"$out" &&
+	grep -q "^uk: link build/kvm/p$" <<<"$out" && pass build_verbose_commands || fail build_verbose_commands "rc=$rc: $out"
+echo "/* changed again */" >>src/main.c
+out=$("$UK" build -q 2>&1); rc=$?
+[ $rc -eq 0 ] && [ -z "$out" ] && [ build/kvm/p -nt src/main.c ] && pass build_quiet || fail build_quiet "rc=$rc: $out"
+out=$("$UK" build -q -v 2>&1); rc=$?
+[ $rc -eq 2 ] && grep -q "give either --verbose or --quiet" <<<"$out" && pass build_quiet_verbose_refused ||
+	fail build_quiet_verbose_refused "rc=$rc: $out"
+
+# uk run --json: one line on stderr after the VM stopped; stdout stays the guest's.
+cat >src/main.c <<'C'
+#include <stdio.h>
+int main(void) { puts("seven"); return 7; }
+C
+"$UK" build -q
+out=$(timeout 120 "$UK" run --json --accel tcg --timeout 60 </dev/null 2>"$tmp/err"); rc=$?
+j=$(tail -n 1 "$tmp/err")
+[ $rc -eq 7 ] && [ "$out" = seven ] &&
+	[ "$(jq -r '"\(.image) \(.target) \(.accelerator) \(.memory) \(.status) \(.guest_status) \(.exited) \(.timed_out)"' <<<"$j")" = \
+	"./build/kvm/p kvm tcg 67108864 7 7 true false" ] && [ "$(jq -r '.seconds > 0 and .build_seconds >= 0' <<<"$j")" = true ] &&
+	pass run_json || fail run_json "rc=$rc: $out / $(cat "$tmp/err")"
+printf 'int main(void) { for (;;) ; }\n' >src/main.c
+out=$(timeout 120 "$UK" run -q --json --accel tcg --timeout 2 </dev/null 2>&1); rc=$?
+[ $rc -eq 124 ] && [ "$(jq -r '"\(.status) \(.guest_status) \(.timed_out)"' <<<"$out")" = "124 null true" ] &&
+	pass run_json_timeout || fail run_json_timeout "rc=$rc: $out"
+# --verbose: the QEMU command line (and the compiler's, for the rebuild); -q: no notices.
+echo "/* changed */" >>src/main.c
+out=$(timeout 120 "$UK" run --verbose --accel tcg --timeout 2 </dev/null 2>&1); rc=$?
+[ $rc -eq 124 ] && grep -q "^uk: + [^ ]* -O2 .* -c src/main.c " <<<"$out" &&
+	grep -q "^uk: + [^ ]*qemu-system-x86_64 -M microvm -accel tcg .* -kernel ./build/kvm/p " <<<"$out" &&
+	pass run_verbose_qemu_line || fail run_verbose_qemu_line "rc=$rc: $out"
+echo "/* changed again */" >>src/main.c
+out=$(timeout 120 "$UK" run -q --accel tcg --timeout 2 </dev/null 2>&1); rc=$?
+[ $rc -eq 124 ] && [ -z "$out" ] && pass run_quiet || fail run_quiet "rc=$rc: $out"
+out=$(timeout 120 "$UK" run -q --verbose 2>&1); rc=$?
+[ $rc -eq 2 ] && pass run_quiet_verbose_refused || fail run_quiet_verbose_refused "rc=$rc: $out"
