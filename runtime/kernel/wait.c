@@ -81,7 +81,7 @@ static int run_pollers(void)
 /* the signal group's (sched/signal.c): an unblocked signal is pending */
 int uk_sig_interrupts(void) __attribute__((weak));
 
-long uk_wait(int (*ready)(void *arg), void *arg, uint64_t deadline)
+long uk_wait_cpu(int (*ready)(void *arg), void *arg, uint64_t deadline)
 {
 	for (;;) {
 		uint64_t now = uk_monotonic_ns();
@@ -100,6 +100,16 @@ long uk_wait(int (*ready)(void *arg), void *arg, uint64_t deadline)
 			wake = now + POLL_QUANTUM_NS;
 		uk_halt_until(wake);
 	}
+}
+
+/* sched/sched.c, linked with threads: parks only the calling thread */
+__attribute__((weak)) long uk_sched_wait(int (*ready)(void *arg), void *arg, uint64_t deadline);
+
+long uk_wait(int (*ready)(void *arg), void *arg, uint64_t deadline)
+{
+	if (uk_sched_wait)
+		return uk_sched_wait(ready, arg, deadline);
+	return uk_wait_cpu(ready, arg, deadline);
 }
 
 struct file_wait {

@@ -2,7 +2,8 @@
  * ready() test and waits in uk_wait, which halts the CPU until something
  * can have changed (an interrupt, a timer, a polled device) and asks
  * again. Timers fire from here, never from interrupt context. With threads
- * (later) uk_wait parks the thread instead and the idle loop halts. */
+ * (sched/, linked when the program makes one) uk_wait parks the calling
+ * thread instead and the scheduler's idle loop halts in uk_wait_cpu. */
 #ifndef UK_WAIT_H
 #define UK_WAIT_H
 
@@ -14,6 +15,9 @@
  * UK_FOREVER for none), -EINTR once a signal the caller does not block is
  * pending (only with the signal group). ready may be 0: a plain sleep. */
 long uk_wait(int (*ready)(void *arg), void *arg, uint64_t deadline);
+/* uk_wait of the CPU itself, no thread switch. Deadline 0: fire what is
+ * due, poll, and test ready once. */
+long uk_wait_cpu(int (*ready)(void *arg), void *arg, uint64_t deadline);
 /* Until f polls ready for any of events (UK_POLLERR and HUP always count). */
 long uk_wait_file(struct uk_file *f, unsigned events, uint64_t deadline);
 
