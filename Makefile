@@ -135,6 +135,7 @@ install: all
 	rm -rf $(DESTDIR)$(PREFIX)/share/uk/store
 	cp -R build/store $(DESTDIR)$(PREFIX)/share/uk/store
 	rm -rf $(DESTDIR)$(PREFIX)/share/uk/store/.tmp $(DESTDIR)$(PREFIX)/share/uk/store/.lock
+	install -m 644 share/uk.schema.json $(DESTDIR)$(PREFIX)/share/uk/uk.schema.json
 	for m in man/*.1; do install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done
 	for m in man/*.5; do [ -e $$m ] && install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man5/ || true; done
 	for m in man/*.7; do [ -e $$m ] && install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man7/ || true; done

@@ -138,10 +138,14 @@ static long pipe_write(struct uk_file *f, const void *buf, size_t n, uint64_t of
 	if (!n)
 		return 0;
 	for (;;) {
-		/* no reader: EPIPE; Linux also raises SIGPIPE, whose default
-		 * action ends the program (when signals are delivered) */
-		if (!p->rd)
-			return done ? (long)done : -EPIPE;
+		/* no reader: EPIPE and SIGPIPE (whose default action ends the
+		 * program) unless part was written */
+		if (!p->rd) {
+			if (done)
+				return (long)done;
+			uk_signal_raise_self(13 /* SIGPIPE */);
+			return -EPIPE;
+		}
 		long r = pipe_put(p, s + done, n - done, f->flags & UK_O_DIRECT);
 		if (r < 0)
 			return done ? (long)done : r;
@@ -152,7 +156,8 @@ static long pipe_write(struct uk_file *f, const void *buf, size_t n, uint64_t of
 			return (long)done;
 		if (!done || (f->flags & UK_O_NONBLOCK))
 			return done ? (long)done : -EAGAIN; /* uk_file_write waits */
-		uk_wait_file(f, UK_POLLOUT, UK_FOREVER);
+		if (uk_wait_file(f, UK_POLLOUT, UK_FOREVER) == -EINTR)
+			return (long)done; /* a signal: what is in stays */
 	}
 }
 

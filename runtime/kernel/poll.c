@@ -25,9 +25,13 @@ static int waiter_ready(void *p)
 long uk_event_wait(long (*scan)(void *arg), void *arg, uint64_t deadline)
 {
 	struct waiter w = {scan, arg, 0};
-	uk_wait(waiter_ready, &w, deadline);
-	return w.result;
+	long r = uk_wait(waiter_ready, &w, deadline);
+	return !w.result && r == -EINTR ? r : w.result; /* a signal, nothing ready */
 }
+
+/* the signal group's (sched/signal.c): mask is the caller's until the
+ * call returns */
+void uk_sig_mask_for_call(uint64_t mask) __attribute__((weak));
 
 long uk_event_sigmask(long mask, long size)
 {
@@ -35,7 +39,11 @@ long uk_event_sigmask(long mask, long size)
 		return 0;
 	if (size != 8)
 		return -EINVAL;
-	return uk_bad_user(mask, 8) ? -EFAULT : 0;
+	if (uk_bad_user(mask, 8))
+		return -EFAULT;
+	if (uk_sig_mask_for_call)
+		uk_sig_mask_for_call(*(const uint64_t *)mask);
+	return 0;
 }
 
 struct poll_set {

@@ -1,6 +1,7 @@
 /* Sockets in the core: the system calls (socket.c, group net) know only
- * that a socket family may be registered. A family (the uk-net component's
- * AF_INET over lwIP, runtime/net/) registers itself before main with
+ * that a socket family may be registered. A family (AF_UNIX's socketpair,
+ * unix_sock.c, linked with socketpair; the uk-net component's AF_INET and
+ * AF_INET6 over lwIP, runtime/net/) registers itself before main with
  * uk_sock_register; its sockets are open files whose ops table is a
  * struct uk_sock_ops. Without a family every socket() is EAFNOSUPPORT.
  *
@@ -102,13 +103,12 @@ struct uk_sock_family {
 	long (*socketpair)(int type, int protocol, unsigned flags, struct uk_file *f[2]);
 };
 
-/* EPIPE from a send: Linux also raises SIGPIPE unless MSG_NOSIGNAL. The
- * raise is the signal group's (weak: without it the program just sees
- * EPIPE). */
-void uk_signal_raise_self(int sig) __attribute__((weak));
+/* EPIPE from a send: Linux also raises SIGPIPE unless MSG_NOSIGNAL
+ * (syscall.h: delivered by the signal group, else its default action). */
+void uk_signal_raise_self(int sig);
 static inline long uk_sock_epipe(int flags)
 {
-	if (!(flags & UK_MSG_NOSIGNAL) && uk_signal_raise_self)
+	if (!(flags & UK_MSG_NOSIGNAL))
 		uk_signal_raise_self(13 /* SIGPIPE */);
 	return -EPIPE;
 }

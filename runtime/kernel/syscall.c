@@ -15,9 +15,13 @@ extern const struct uk_sys_group uk_link_fd __attribute__((weak));
 extern const struct uk_sys_group uk_link_fs __attribute__((weak));
 extern const struct uk_sys_group uk_link_event __attribute__((weak));
 extern const struct uk_sys_group uk_link_net __attribute__((weak));
-/* not static: strace_decode.c names calls from them too */
-const struct uk_sys_group *const uk_sys_groups[] = {&core, &uk_link_fd, &uk_link_fs,
-						    &uk_link_event, &uk_link_net};
+extern const struct uk_sys_group uk_link_signal __attribute__((weak));
+extern const struct uk_sys_group uk_link_sched __attribute__((weak));
+/* not static: strace_decode.c names calls from them too. The signal and
+ * sched groups first: they replace the core's stubs of their calls. */
+const struct uk_sys_group *const uk_sys_groups[] = {&uk_link_signal, &uk_link_sched, &core,
+						    &uk_link_fd, &uk_link_fs, &uk_link_event,
+						    &uk_link_net};
 const unsigned uk_sys_ngroups = ARRAY_SIZE(uk_sys_groups);
 
 static const struct sys *search(const struct sys *t, unsigned n, long nr)

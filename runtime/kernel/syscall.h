@@ -13,6 +13,11 @@
  * not looked up. */
 int uk_bad_user(long p, uint64_t len);
 
+/* The calling thread sends itself sig (EPIPE's SIGPIPE): delivered on the
+ * way out of the call, or its default action now without the signal
+ * group (syscall_proc.c). */
+void uk_signal_raise_self(int sig);
+
 #define SYSCALL(name) long sys_##name(const long *a)
 typedef long (*uk_sys_fn)(const long *a);
 

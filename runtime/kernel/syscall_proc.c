@@ -71,6 +71,23 @@ __uk_cold static long signal_self(long sig)
 	uk_die_signal((int)sig, sig == 6 ? "abort" : "signal sent to self");
 }
 
+/* EPIPE's SIGPIPE (pipes, sockets): the signal group's when it is linked,
+ * else the default action, which ends the program as Linux's does. */
+void uk_sig_raise(int sig) __attribute__((weak));
+
+__uk_cold void uk_signal_raise_self(int sig)
+{
+	if (uk_sig_raise) {
+		uk_sig_raise(sig);
+		return;
+	}
+	if (sig == 13) {
+		uk_printk("uk: terminated by SIGPIPE\n");
+		uk_plat_exit(128 + 13);
+	}
+	signal_self(sig);
+}
+
 __uk_cold SYSCALL(kill)
 {
 	if (a[0] != 1 && a[0] != 0 && a[0] != -1)

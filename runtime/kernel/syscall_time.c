@@ -71,18 +71,30 @@ __uk_cold SYSCALL(time)
 	return t;
 }
 
-static long sleep_for(const struct timespec *req, struct timespec *rem, uint64_t base,
-		      int absolute)
+/* what is left of a sleep a signal ended */
+__uk_cold __attribute__((noinline)) static void interrupted(struct timespec *rem, uint64_t deadline)
+{
+	uint64_t now = uk_monotonic_ns(), left = deadline > now ? deadline - now : 0;
+	rem->sec = (long)(left / NS);
+	rem->nsec = (long)(left % NS);
+}
+
+/* not inlined: one copy for both callers (hello's size) */
+__attribute__((noinline)) static long sleep_for(const struct timespec *req, struct timespec *rem,
+						uint64_t base, int absolute)
 {
 	if (req->sec < 0 || req->nsec < 0 || req->nsec >= NS)
 		return -EINVAL;
 	uint64_t want = (uint64_t)req->sec * NS + (uint64_t)req->nsec;
 	uint64_t now = uk_monotonic_ns();
 	uint64_t deadline = absolute ? now + (want > base ? want - base : 0) : now + want;
-	uk_wait(0, 0, deadline); /* timers keep firing meanwhile */
+	/* timers keep firing meanwhile; a signal ends it early (EINTR) */
+	long r = uk_wait(0, 0, deadline);
 	if (rem)
 		rem->sec = rem->nsec = 0;
-	return 0;
+	if (r == -EINTR && rem)
+		interrupted(rem, deadline);
+	return r == -EINTR ? r : 0;
 }
 
 SYSCALL(nanosleep)

@@ -164,18 +164,20 @@ __uk_cold static long raw_read(char *s, size_t n, int nonblock)
 {
 	unsigned vmin = uk_in.tio.cc[VMIN], want = vmin < n ? vmin : (unsigned)n;
 	uint64_t time = uk_in.tio.cc[VTIME] * 100000000ull;
+	long w = 0;
 	if (!nonblock) {
 		if (!time) {
-			uk_wait(has_bytes, WANT(want), UK_FOREVER);
+			w = uk_wait(has_bytes, WANT(want), UK_FOREVER);
 		} else if (!vmin) {
-			uk_wait(has_bytes, WANT(1), uk_monotonic_ns() + time);
-		} else {
-			uk_wait(has_bytes, WANT(1), UK_FOREVER);
+			w = uk_wait(has_bytes, WANT(1), uk_monotonic_ns() + time);
+		} else if (!(w = uk_wait(has_bytes, WANT(1), UK_FOREVER))) {
 			for (unsigned got; (got = uk_in_used()) < want;)
 				if (uk_wait(has_bytes, WANT(got + 1), uk_monotonic_ns() + time))
 					break;
 		}
 	}
+	if (w == -EINTR && !uk_in_used())
+		return -EINTR; /* a signal before any byte */
 	size_t i = 0;
 	for (; i < n && uk_in_used(); i++)
 		s[i] = uk_in.buf[uk_in.head++ % UK_IN_SIZE];

@@ -42,6 +42,12 @@ static void run_timers(uint64_t now)
 	}
 }
 
+void uk_timers_run_due(void)
+{
+	if (timers && timers->when <= uk_monotonic_ns())
+		run_timers(uk_monotonic_ns());
+}
+
 void uk_poller_add(struct uk_poller *p)
 {
 	if (p->added)
@@ -72,7 +78,10 @@ static int run_pollers(void)
 	return polled;
 }
 
-long uk_wait(int (*ready)(void *arg), void *arg, uint64_t deadline)
+/* the signal group's (sched/signal.c): an unblocked signal is pending */
+int uk_sig_interrupts(void) __attribute__((weak));
+
+long uk_wait_cpu(int (*ready)(void *arg), void *arg, uint64_t deadline)
 {
 	for (;;) {
 		uint64_t now = uk_monotonic_ns();
@@ -80,6 +89,8 @@ long uk_wait(int (*ready)(void *arg), void *arg, uint64_t deadline)
 		int polled = run_pollers();
 		if (ready && ready(arg))
 			return 0;
+		if (uk_sig_interrupts && uk_sig_interrupts())
+			return -EINTR;
 		if (now >= deadline)
 			return -ETIMEDOUT;
 		uint64_t wake = deadline;
@@ -89,6 +100,16 @@ long uk_wait(int (*ready)(void *arg), void *arg, uint64_t deadline)
 			wake = now + POLL_QUANTUM_NS;
 		uk_halt_until(wake);
 	}
+}
+
+/* sched/sched.c, linked with threads: parks only the calling thread */
+__attribute__((weak)) long uk_sched_wait(int (*ready)(void *arg), void *arg, uint64_t deadline);
+
+long uk_wait(int (*ready)(void *arg), void *arg, uint64_t deadline)
+{
+	if (uk_sched_wait)
+		return uk_sched_wait(ready, arg, deadline);
+	return uk_wait_cpu(ready, arg, deadline);
 }
 
 struct file_wait {

@@ -2,7 +2,8 @@
  * ready() test and waits in uk_wait, which halts the CPU until something
  * can have changed (an interrupt, a timer, a polled device) and asks
  * again. Timers fire from here, never from interrupt context. With threads
- * (later) uk_wait parks the thread instead and the idle loop halts. */
+ * (sched/, linked when the program makes one) uk_wait parks the calling
+ * thread instead and the scheduler's idle loop halts in uk_wait_cpu. */
 #ifndef UK_WAIT_H
 #define UK_WAIT_H
 
@@ -11,8 +12,12 @@
 #define UK_FOREVER (~0ull)
 
 /* 0 once ready(arg) is true, -ETIMEDOUT at the deadline (monotonic ns,
- * UK_FOREVER for none). ready may be 0: a plain sleep. */
+ * UK_FOREVER for none), -EINTR once a signal the caller does not block is
+ * pending (only with the signal group). ready may be 0: a plain sleep. */
 long uk_wait(int (*ready)(void *arg), void *arg, uint64_t deadline);
+/* uk_wait of the CPU itself, no thread switch. Deadline 0: fire what is
+ * due, poll, and test ready once. */
+long uk_wait_cpu(int (*ready)(void *arg), void *arg, uint64_t deadline);
 /* Until f polls ready for any of events (UK_POLLERR and HUP always count). */
 long uk_wait_file(struct uk_file *f, unsigned events, uint64_t deadline);
 
@@ -26,6 +31,10 @@ struct uk_timer {
 };
 void uk_timer_arm(struct uk_timer *t, uint64_t when);
 void uk_timer_cancel(struct uk_timer *t);
+/* Fires the timers that are due, outside uk_wait: the signal group does
+ * on the way out of every call, so that a program that makes calls but
+ * never waits still gets its alarms. */
+void uk_timers_run_due(void);
 
 /* Input that raises no interrupt: poll() runs on every wake-up, and
  * while a poller is registered the CPU wakes at least every millisecond,

@@ -15,6 +15,7 @@
 #include "builder/files.h"
 #include "builder/imagemeta.h"
 #include "builder/linkstep.h"
+#include "builder/headerhint.h"
 #include "builder/unsupported.h"
 #include "builder/objcache.h"
 #include "builder/plan.h"
@@ -151,7 +152,8 @@ static int write_image(const struct uk_build_opts *o, const struct uk_plan *p,
 
 static int build_target(const struct uk_build_opts *o, const struct uk_plan *p,
 			const char *out, const struct uk_strv *objects, enum uk_target t,
-			struct uk_build_image *img, struct uk_error *err)
+			struct uk_build_image *img, struct uk_diags *diags,
+			struct uk_error *err)
 {
 	char *dir = uk_path_join(out, uk_target_name(t));
 	struct uk_linkstep ls = { 0 };
@@ -175,11 +177,14 @@ static int build_target(const struct uk_build_opts *o, const struct uk_plan *p,
 	ls.output = img->path;
 	ls.report = img->report;
 	ls.linker = o->linker;
+	ls.why = o->why;
+	ls.diags = diags;
 	ls.debug = debug;
 	ls.no_debug = o->no_debug;
 	if (o->progress)
 		o->progress(o->progress_ctx, "link %s", img->path);
 	rc = uk_linkstep_run(&ls, err);
+	img->why = ls.why_text;
 	if (rc == 0 && t != UK_TARGET_KVM)
 		rc = write_image(o, p, t, &img->path, &ls.file_bytes, err);
 	if (rc == 0)
@@ -273,9 +278,15 @@ int uk_build(const struct uk_build_opts *o, struct uk_build_result *r, struct uk
 	co.cflags = &plan.cflags;
 	co.jobs = o->jobs ? o->jobs : default_jobs();
 	co.progress = o->progress;
+	co.command = o->command;
 	co.progress_ctx = o->progress_ctx;
-	if (uk_compile(&co, &cr, err) != 0)
+	co.output = o->compiler_output;
+	co.color = o->color;
+	co.diags = &r->compiler;
+	if (uk_compile(&co, &cr, err) != 0) {
+		uk_header_hints(&store, &plan, &r->compiler, err);
 		goto out;
+	}
 	r->compiled = cr.compiled;
 	r->cached = cr.cached;
 	r->shared = cr.shared;
@@ -310,13 +321,13 @@ int uk_build(const struct uk_build_opts *o, struct uk_build_result *r, struct uk
 		r->nimages++;
 		img->files_bytes = files.bytes;
 		img->files_count = files.count;
-		if (build_target(o, &plan, out, &objects, t, img, err) != 0)
+		if (build_target(o, &plan, out, &objects, t, img, &r->diags, err) != 0)
 			goto out;
 	}
 	/* with the link, so that a no-op build stays quiet */
 	for (size_t i = 0; i < r->nimages; i++)
 		if (r->images[i].relinked) {
-			uk_unsupported_warn(&plan, &cr.objects, stderr);
+			uk_unsupported_warn(&plan, &cr.objects, &r->diags);
 			break;
 		}
 	rc = 0;
@@ -343,7 +354,9 @@ void uk_build_result_free(struct uk_build_result *r)
 	for (size_t i = 0; i < r->nimages; i++) {
 		free(r->images[i].path);
 		free(r->images[i].report);
+		free(r->images[i].why);
 	}
 	uk_diags_free(&r->diags);
+	uk_diags_free(&r->compiler);
 	memset(r, 0, sizeof(*r));
 }

@@ -17,11 +17,18 @@ struct uk_build_opts {
 	const char *linker;     /* "uk" (default) or "bfd" (GNU ld reference) */
 	int no_debug;           /* no build/<target>/<name>.debug */
 	int gce;                /* raw: also <name>.tar.gz for Google Compute Engine */
+	const char *why;        /* --why SYMBOL: each image's why (relinks) */
 	const char *cache_ref;  /* --cache HOST/REPO ("": none); NULL: $UK_BUILD_CACHE, uk.yaml cache: */
 	void (*progress)(void *ctx, const char *fmt, ...);
+	void (*command)(void *ctx, char *const argv[]); /* each compiler run (--verbose) */
 	/* said once when the --cache registry is given up (the build goes on) */
 	void (*notice)(void *ctx, const char *msg);
-	void *progress_ctx;             /* for both */
+	/* the compiler's messages for one source, whole, as its job ends
+	 * (failed: it did not compile); NULL: the compiler writes on stderr
+	 * itself and r->compiler stays empty */
+	void (*compiler_output)(void *ctx, const char *text, int failed);
+	int color;                      /* the compiler's messages in color */
+	void *progress_ctx;             /* for all of them */
 };
 
 struct uk_build_image {
@@ -33,6 +40,7 @@ struct uk_build_image {
 	size_t files_count;     /* its entries, folders included */
 	double seconds;         /* link + image time */
 	int relinked;           /* 0 when the image was already up to date */
+	char *why;              /* with opts.why: the chain keeping it, inputs by name */
 };
 
 struct uk_build_result {
@@ -44,7 +52,11 @@ struct uk_build_result {
 	unsigned pushed, fetched; /* objects sent to / found in the --cache registry */
 	int cache_gave_up;       /* the registry failed: the rest was compiled */
 	double seconds;
-	struct uk_diags diags;   /* manifest problems (err->status 2) */
+	struct uk_diags diags;   /* manifest problems (err->status 2), or the
+				  * link's (status 1); warnings (severity) of
+				  * a build that succeeded (unsupported calls) */
+	struct uk_diags compiler; /* the compiler's errors, warnings and notes
+				   * (with opts.compiler_output; it showed them) */
 };
 
 int uk_build(const struct uk_build_opts *o, struct uk_build_result *r,

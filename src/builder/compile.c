@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "builder/ccdiag.h"
 #include "builder/statcache.h"
 #include "builder/toolchain.h"
 #include "util/fasthash.h"
@@ -71,6 +73,7 @@ struct ctx {
 	struct uk_statcache sc;
 	struct uk_hashbuf base; /* the source key's parts common to every source */
 	struct uk_compile_result *r;
+	char *real_dir; /* the project's real path, to name files relative to it */
 };
 
 /* s with every prefix folder replaced by its label (malloc'd). */
@@ -108,8 +111,9 @@ static int under_prefix(const struct uk_compile_opts *o, const char *path)
 	return 0;
 }
 
-/* Debug information names the folder the compiler ran in: with -g, the
- * project's absolute path is part of the key (as ccache does). */
+/* Debug information names the folder the compiler ran in: with -g the
+ * compiler is told to write it as "." (start_job), so objects stay the same
+ * in every checkout and can be shared through the caches. */
 static int wants_debug_info(const struct uk_strv *flags)
 {
 	int g = 0;
@@ -126,6 +130,7 @@ static void ctx_init(struct ctx *c, const struct uk_compile_opts *o,
 	memset(c, 0, sizeof(*c));
 	c->o = o;
 	c->r = r;
+	c->real_dir = realpath(o->project_dir, NULL);
 	uk_statcache_load(&c->sc, o->cache_dir);
 	uk_hashbuf_str(&c->base, "uk-compile-2");
 	uk_hashbuf_str(&c->base, o->cc_id ? o->cc_id : uk_toolchain_cc());
@@ -135,11 +140,9 @@ static void ctx_init(struct ctx *c, const struct uk_compile_opts *o,
 		uk_hashbuf_str(&c->base, f);
 		free(f);
 	}
-	if (wants_debug_info(o->cflags)) {
-		char buf[PATH_MAX];
-
-		uk_hashbuf_str(&c->base, realpath(o->project_dir, buf) ? buf : o->project_dir);
-	}
+	/* part of the key because it changes the objects, not for its path */
+	if (wants_debug_info(o->cflags))
+		uk_hashbuf_str(&c->base, "-fdebug-prefix-map=PROJECT=.");
 }
 
 static void ctx_free(struct ctx *c)
@@ -148,6 +151,7 @@ static void ctx_free(struct ctx *c)
 	uk_statcache_save(&c->sc);
 	uk_statcache_free(&c->sc);
 	uk_hashbuf_free(&c->base);
+	free(c->real_dir);
 }
 
 static int source_key(struct ctx *c, const char *src, char key[UK_FASTHASH_HEX])
@@ -301,20 +305,29 @@ out:
 
 struct job {
 	size_t index;
-	char *tmp_obj, *tmp_dep;
+	char *tmp_obj, *tmp_dep, *tmp_err; /* tmp_err: the compiler's stderr (with output) */
 	pid_t pid;
 };
 
 static pid_t start_job(const struct uk_compile_opts *o, struct job *j, struct uk_error *err)
 {
 	const char *src = o->sources->v[j->index];
-	size_t n = o->cflags->n + 10, k = 0;
-	char **argv = calloc(n, sizeof(*argv));
+	size_t n = o->cflags->n + 12, k = 0;
+	char **argv = calloc(n, sizeof(*argv)), *map = NULL, real[PATH_MAX];
 	pid_t pid;
 
+	/* the compiler runs in the project folder and names it by its real path */
+	if (wants_debug_info(o->cflags) && realpath(o->project_dir, real) &&
+	    asprintf(&map, "-fdebug-prefix-map=%s=.", real) < 0)
+		abort();
 	argv[k++] = (char *)uk_toolchain_cc();
 	for (size_t i = 0; i < o->cflags->n; i++)
 		argv[k++] = o->cflags->v[i];
+	if (map)
+		argv[k++] = map;
+	/* it writes to a file, where it would not choose color itself */
+	if (o->output && o->color)
+		argv[k++] = "-fdiagnostics-color=always";
 	argv[k++] = "-MD";
 	argv[k++] = "-MF";
 	argv[k++] = j->tmp_dep;
@@ -323,8 +336,22 @@ static pid_t start_job(const struct uk_compile_opts *o, struct job *j, struct uk
 	argv[k++] = "-o";
 	argv[k++] = j->tmp_obj;
 	argv[k] = NULL;
-	pid = uk_spawn(argv, o->project_dir, err);
+	if (o->command)
+		o->command(o->progress_ctx, argv);
+	if (j->tmp_err) {
+		int fd = open(j->tmp_err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+		if (fd < 0)
+			pid = uk_errorf(err, "cannot create '%s': %s", j->tmp_err, strerror(errno));
+		else
+			pid = uk_spawn_stderr(argv, o->project_dir, fd, err);
+		if (fd >= 0)
+			close(fd);
+	} else {
+		pid = uk_spawn(argv, o->project_dir, err);
+	}
 	free(argv);
+	free(map);
 	return pid;
 }
 
@@ -398,6 +425,57 @@ out:
 	free(list);
 	free(shared);
 	return obj;
+}
+
+/* What the compiler wrote for job j: to o->output whole, and into
+ * o->diags from *first on; returns how many errors it said. */
+static size_t job_messages(struct ctx *c, struct job *j, int failed, size_t *first)
+{
+	const struct uk_compile_opts *o = c->o;
+	char *text = NULL;
+	size_t len = 0, errors = 0;
+
+	*first = o->diags ? o->diags->n : 0;
+	if (!j->tmp_err)
+		return 0;
+	if (uk_read_file(j->tmp_err, &text, &len, NULL) == 0 && len) {
+		o->output(o->progress_ctx, text, failed);
+		if (o->diags)
+			errors = uk_ccdiag_parse(text, c->real_dir, o->diags);
+	}
+	free(text);
+	unlink(j->tmp_err);
+	return errors;
+}
+
+/* err for a source that did not compile: its first error where it is
+ * (diags from first on), else how the compiler ended. */
+static void compile_failed(const struct uk_compile_opts *o, const char *src, size_t first,
+			   size_t errors, int st, struct uk_error *err)
+{
+	const struct uk_diag *d = NULL;
+	char more[64] = "";
+
+	for (size_t i = first; o->diags && i < o->diags->n && !d; i++)
+		if (o->diags->v[i].severity == UK_SEV_ERROR)
+			d = &o->diags->v[i];
+	if (errors > 1)
+		snprintf(more, sizeof(more), " (and %zu more error%s)", errors - 1,
+			 errors > 2 ? "s" : "");
+	if (d && d->file && d->line && d->col)
+		uk_errorf(err, "%s:%u:%u: %s%s", d->file, d->line, d->col, d->msg, more);
+	else if (d && d->file && d->line)
+		uk_errorf(err, "%s:%u: %s%s", d->file, d->line, d->msg, more);
+	else if (d && d->file)
+		uk_errorf(err, "%s: %s%s", d->file, d->msg, more);
+	else if (d)
+		uk_errorf(err, "compiling '%s' failed: %s%s", src, d->msg, more);
+	else if (WIFSIGNALED(st))
+		uk_errorf(err, "compiling '%s' failed: the compiler was killed by signal %d", src,
+			  WTERMSIG(st));
+	else
+		uk_errorf(err, "compiling '%s' failed", src);
+	uk_hintf(err, "the compiler's messages are above");
 }
 
 static int make_dirs(const char *cache, struct uk_error *err)
@@ -482,6 +560,7 @@ int uk_compile(const struct uk_compile_opts *o, struct uk_compile_result *r,
 			j->index = next++;
 			j->tmp_obj = tmp_path(o, j->index, ".o");
 			j->tmp_dep = tmp_path(o, j->index, ".d");
+			j->tmp_err = o->output ? tmp_path(o, j->index, ".err") : NULL;
 			if (o->progress)
 				o->progress(o->progress_ctx, "compile %s (%zu/%zu)",
 					    o->sources->v[j->index], ++done, n - r->cached);
@@ -489,6 +568,10 @@ int uk_compile(const struct uk_compile_opts *o, struct uk_compile_result *r,
 			if (j->pid < 0) {
 				j->pid = 0;
 				failed = 1;
+				free(j->tmp_obj);
+				free(j->tmp_dep);
+				free(j->tmp_err);
+				j->tmp_obj = j->tmp_dep = j->tmp_err = NULL;
 				break;
 			}
 			running++;
@@ -508,25 +591,30 @@ int uk_compile(const struct uk_compile_opts *o, struct uk_compile_result *r,
 
 			if (j->pid != pid)
 				continue;
+			int ok = WIFEXITED(st) && WEXITSTATUS(st) == 0;
+			size_t first, errors;
+
 			running--;
 			j->pid = 0;
-			if (!failed && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+			errors = job_messages(&c, j, !ok, &first);
+			if (!failed && ok) {
 				objs[j->index] = finish_job(&c, j, err);
 				if (objs[j->index])
 					r->compiled++;
 				else
 					failed = 1;
 			} else {
-				if (!failed)
-					uk_errorf(err, "compiling '%s' failed",
-						  o->sources->v[j->index]);
+				if (!failed && !ok)
+					compile_failed(o, o->sources->v[j->index], first, errors,
+						       st, err);
 				failed = 1;
 				unlink(j->tmp_obj);
 				unlink(j->tmp_dep);
 			}
 			free(j->tmp_obj);
 			free(j->tmp_dep);
-			j->tmp_obj = j->tmp_dep = NULL;
+			free(j->tmp_err);
+			j->tmp_obj = j->tmp_dep = j->tmp_err = NULL;
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -539,8 +627,6 @@ int uk_compile(const struct uk_compile_opts *o, struct uk_compile_result *r,
 	ctx_free(&c);
 	free(objs);
 	free(jobs);
-	if (failed)
-		uk_hintf(err, "the compiler's messages are above");
 	return failed ? -1 : 0;
 }
 

@@ -45,6 +45,14 @@ struct uk_compile_opts {
 	const struct uk_strv *cflags;
 	unsigned jobs;                /* at least 1 */
 	void (*progress)(void *ctx, const char *fmt, ...);
+	/* each compiler command line, as it starts (uk build --verbose) */
+	void (*command)(void *ctx, char *const argv[]);
+	/* what the compiler wrote on stderr for one source, whole, when its
+	 * job ends (failed: the source did not compile), so that parallel jobs'
+	 * messages never mix; NULL: the compiler writes on our stderr itself */
+	void (*output)(void *ctx, const char *text, int failed);
+	struct uk_diags *diags;       /* with output: the compiler's diagnostics */
+	int color;                    /* the compiler's messages in color */
 	void *progress_ctx;
 };
 
@@ -55,8 +63,8 @@ struct uk_compile_result {
 	size_t hashed;                /* files whose contents were read to hash them */
 };
 
-/* A compiler error leaves the compiler's own messages on stderr and returns
- * -1 with err naming the source. */
+/* A compiler error returns -1 with err naming the first error's file, line
+ * and column (the compiler's own messages went to output, or stderr). */
 int uk_compile(const struct uk_compile_opts *o, struct uk_compile_result *r,
 	       struct uk_error *err);
 void uk_compile_result_free(struct uk_compile_result *r);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "builder/linkdiag.h"
 #include "linker/linker.h"
 #include "util/fasthash.h"
 #include "util/path.h"
@@ -84,7 +85,7 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 		hash_str(&h, inputs.v[i]);
 	uk_hashbuf_hex(&h, digest);
 	uk_hashbuf_free(&h);
-	if (up_to_date(ls, stamp, digest)) {
+	if (!ls->why && up_to_date(ls, stamp, digest)) {
 		ls->relinked = 0;
 		rc = 0;
 		goto out;
@@ -99,6 +100,7 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 	lo.link_if = (const char *const *)link_if.v;
 	lo.nlink_if = link_if.n;
 	lo.report_path = ls->report;
+	lo.why_symbol = ls->why;
 	/* GNU ld's path keeps no separate debug file */
 	if (!ls->no_debug && !(ls->linker && strcmp(ls->linker, "bfd") == 0))
 		lo.debug_path = ls->debug;
@@ -111,6 +113,16 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 		rc = uk_link_bfd(&lo, &lr, err);
 	else
 		rc = uk_link(&lo, &lr, err);
+	if (rc != 0 || lr.why_text) {
+		struct uk_linknames names;
+
+		uk_linknames_make(ls->plan, ls->objects, &names);
+		if (rc != 0)
+			uk_linkdiag(&names, lr.error_text, ls->diags, err);
+		else
+			ls->why_text = uk_linknames_rewrite(&names, lr.why_text);
+		uk_linknames_free(&names);
+	}
 	if (rc != 0)
 		goto out;
 	ls->relinked = 1;

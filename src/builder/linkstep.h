@@ -15,9 +15,12 @@ struct uk_linkstep {
 	const char *debug;             /* the .debug file beside the image */
 	int no_debug;                  /* do not write it (an old one goes) */
 	const char *linker;            /* "uk" (NULL) or "bfd" */
+	const char *why;               /* uk build --why SYMBOL, or NULL */
+	struct uk_diags *diags;        /* a failed link's problems go here (may be NULL) */
 	/* results */
 	uint64_t file_bytes, load_bytes, removed_bytes;
 	int relinked;
+	char *why_text;                /* --why's answer, inputs by name (malloc'd) */
 };
 
 int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err);

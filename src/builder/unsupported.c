@@ -3,6 +3,7 @@
 #include "builder/unsupported.h"
 
 #include <elf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,26 +19,40 @@ static const char *find(const char *table, const char *name)
 	return NULL;
 }
 
-static void warn(FILE *out, const char *src, const char *fn, const char *calls)
+static void warn(struct uk_diags *out, const char *src, const char *fn, const char *calls)
 {
-	size_t len = strcspn(calls, "\n");
-	char *list = strndup(calls, len);
+	size_t len = strcspn(calls, "\n"), mlen = 0;
+	char *list = strndup(calls, len), *msg = NULL;
+	FILE *m = open_memstream(&msg, &mlen);
+	struct uk_diag *d;
+
+	if (!list || !m)
+		abort();
 	if (!strcmp(list, fn)) {
-		fprintf(out, "warning: %s uses %s(), which uk-runtime does not provide\n", src, fn);
+		fprintf(m, "%s uses %s(), which uk-runtime does not provide", src, fn);
 	} else {
-		fprintf(out, "warning: %s uses %s(), whose system call%s ", src, fn,
+		fprintf(m, "%s uses %s(), whose system call%s ", src, fn,
 			strchr(list, ' ') ? "s" : "");
 		for (char *c = strtok(list, " "), *sep = ""; c; c = strtok(NULL, " "), sep = ", ")
-			fprintf(out, "%s%s()", sep, c);
-		fprintf(out, " uk-runtime does not provide\n");
+			fprintf(m, "%s%s()", sep, c);
+		fprintf(m, " uk-runtime does not provide");
 	}
+	fclose(m);
 	free(list);
+	out->v = realloc(out->v, (out->n + 1) * sizeof(*out->v));
+	if (!out->v)
+		abort();
+	d = &out->v[out->n++];
+	memset(d, 0, sizeof(*d));
+	d->file = strdup(src);
+	d->msg = msg;
+	d->severity = UK_SEV_WARNING;
 }
 
 /* Warns for each undefined global of the ELF64 object in d that the table
  * names; returns how many. */
-static int each_undefined(const char *table, const unsigned char *d, size_t size, FILE *out,
-			  const char *src)
+static int each_undefined(const char *table, const unsigned char *d, size_t size,
+			  struct uk_diags *out, const char *src)
 {
 	const Elf64_Ehdr *e = (const void *)d;
 	int lines = 0;
@@ -69,7 +84,8 @@ static int each_undefined(const char *table, const unsigned char *d, size_t size
 	return lines;
 }
 
-int uk_unsupported_warn(const struct uk_plan *p, const struct uk_strv *objects, FILE *out)
+int uk_unsupported_warn(const struct uk_plan *p, const struct uk_strv *objects,
+			struct uk_diags *out)
 {
 	char *table = NULL;
 	int lines = 0;

@@ -5,14 +5,14 @@
 #ifndef UK_BUILD_UNSUPPORTED_H
 #define UK_BUILD_UNSUPPORTED_H
 
-#include <stdio.h>
-
 #include "builder/plan.h"
 
-/* Writes to out, for each source whose object refers to such a function,
- * "warning: SRC uses FUNC(), which uk-runtime does not provide" (or "...,
- * whose system calls A(), B() uk-runtime does not provide" when the calls
- * are not the function's own name); returns how many lines. */
-int uk_unsupported_warn(const struct uk_plan *p, const struct uk_strv *objects, FILE *out);
+/* Appends to out a warning (file SRC, no line) for each source whose object
+ * refers to such a function, its message the whole sentence "SRC uses
+ * FUNC(), which uk-runtime does not provide" (or "..., whose system calls
+ * A(), B() uk-runtime does not provide" when the calls are not the
+ * function's own name); returns how many. */
+int uk_unsupported_warn(const struct uk_plan *p, const struct uk_strv *objects,
+			struct uk_diags *out);
 
 #endif

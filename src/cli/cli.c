@@ -94,11 +94,20 @@ int cli_usage_error(const char *usage, const char *fmt, ...)
 	return cli_report(&err);
 }
 
+static int quiet;
+
+void cli_set_quiet(int on)
+{
+	quiet = on;
+}
+
 void cli_notice(const char *fmt, ...)
 {
 	char buf[2048];
 	va_list ap;
 
+	if (quiet)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
@@ -116,4 +125,34 @@ int cli_wants_help(int argc, char **argv)
 			return 1;
 	}
 	return 0;
+}
+
+/* An argument as sh reads it back: bare when it is plain, else in '...'. */
+static void put_arg(FILE *f, const char *a)
+{
+	if (*a && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789-_./=:,+@%") == strlen(a)) {
+		put_clean(f, a);
+		return;
+	}
+	fputc('\'', f);
+	for (; *a; a++) {
+		if (*a == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*a, f);
+	}
+	fputc('\'', f);
+}
+
+void cli_print_command(void *ctx, char *const argv[])
+{
+	(void)ctx;
+	fputs("uk: +", stderr);
+	for (size_t i = 0; argv[i]; i++) {
+		fputc(' ', stderr);
+		put_arg(stderr, argv[i]);
+	}
+	fputc('\n', stderr);
+	fflush(stderr);
 }

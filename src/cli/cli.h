@@ -23,8 +23,14 @@ int cli_report(const struct uk_error *err);
 int cli_usage_error(const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* The notice channel: "uk: MSG" on stderr (e.g. the TCG fallback). */
+/* The notice channel: "uk: MSG" on stderr (e.g. the TCG fallback);
+ * nothing after cli_set_quiet(1) (--quiet: only errors). */
 void cli_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_set_quiet(int on);
+
+/* --verbose: a command uk runs, "uk: + ARGV..." on stderr, each argument
+ * quoted as a shell would need it; ctx unused (a builder/vmm callback). */
+void cli_print_command(void *ctx, char *const argv[]);
 
 /* True when stderr is a terminal (progress lines are shown only then). */
 int cli_progress_enabled(void);
@@ -48,6 +54,12 @@ int cli_project_dir(const char *given, char *out, size_t len, struct uk_error *e
  * becomes that image's kernel (0); 1 when it is no such reference; -1
  * with err on an error. */
 int cli_resolve_pulled(char **path, struct uk_error *err);
+
+/* project_builds.c: the images the project in dir has built, as store
+ * entries with root NULL (path as ref, "kvm image" / "raw disk" as kind,
+ * the file's sha256, its size); 0, or -1 when out of memory. */
+struct uk_store_entry;
+int cli_project_builds(const char *dir, struct uk_store_entry **out, size_t *n);
 
 /* Finds "--help"/"-h" in argv (before any "--"); prints usage to stdout. */
 int cli_wants_help(int argc, char **argv);

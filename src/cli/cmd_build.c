@@ -12,7 +12,7 @@
 
 static const char usage[] =
 	"uk build [-C DIR] [-t TARGET]... [-j N] [--json] [--out DIR] [--linker uk|bfd]\n"
-	"                [--gce] [--cache HOST/REPO] [--no-debug]";
+	"                [--gce] [--cache HOST/REPO] [--no-debug] [--why SYMBOL] [-v | -q]";
 
 static void help(void)
 {
@@ -26,7 +26,15 @@ static void help(void)
 	       "  -C DIR          the project folder\n"
 	       "  -t TARGET       build only this target (kvm, xen, raw); repeatable\n"
 	       "  -j N            compiler jobs at once (default: the number of CPUs)\n"
-	       "  --json          print the summary as one JSON object\n"
+	       "  --json          print the summary as one JSON object (with the warnings\n"
+	       "                  in \"diagnostics\"); on failure {\"status\", \"diagnostics\":\n"
+	       "                  [{\"file\", \"line\", \"column\", \"severity\", \"message\",\n"
+	       "                  \"hint\"}]} (the text still on stderr)\n"
+	       "  --why SYMBOL    print why SYMBOL is in each image (the chain from the\n"
+	       "                  entry point, inputs as src/main.c or musl:printf.o)\n"
+	       "                  instead of the summary; relinks\n"
+	       "  -v, --verbose   also show the progress and each compiler command line\n"
+	       "  -q, --quiet     print only errors (no warnings)\n"
 	       "  --out DIR       write images here instead of DIR/build\n"
 	       "  --linker L      uk (default) or bfd (GNU ld, the reference linker)\n"
 	       "  --gce           raw: also <name>.tar.gz (disk.raw) for Google Compute Engine\n"
@@ -57,6 +65,71 @@ static void notice(void *ctx, const char *msg)
 {
 	(void)ctx;
 	fprintf(stderr, "uk: notice: %s\n", msg);
+}
+
+/* The compiler's messages, as it wrote them, one source's at a time. */
+static void compiler_output(void *ctx, const char *text, int failed)
+{
+	(void)ctx;
+	(void)failed;
+	fputs(text, stderr);
+}
+
+/* --quiet: only a source's that did not compile (it has the errors). */
+static void compiler_errors(void *ctx, const char *text, int failed)
+{
+	(void)ctx;
+	if (failed)
+		fputs(text, stderr);
+}
+
+void cli_build_output(struct uk_build_opts *o, int quiet)
+{
+	o->compiler_output = quiet ? compiler_errors : compiler_output;
+	o->color = cli_color(stderr);
+}
+
+void cli_build_warnings(const struct uk_build_result *r)
+{
+	for (size_t i = 0; i < r->diags.n; i++) {
+		const struct uk_diag *d = &r->diags.v[i];
+
+		/* the message is a whole sentence naming the file */
+		if (d->severity == UK_SEV_WARNING)
+			fprintf(stderr, "warning: %s\n", d->msg);
+		if (d->severity == UK_SEV_WARNING && d->hint)
+			fprintf(stderr, "hint: %s\n", d->hint);
+	}
+}
+
+static const char *severity_name(enum uk_severity s)
+{
+	return s == UK_SEV_WARNING ? "warning" : s == UK_SEV_NOTE ? "note" : "error";
+}
+
+/* One diagnostic for --json: null where it has no file, line or column. */
+static json_t *diag_json(const struct uk_diag *d)
+{
+	json_t *o = json_pack("{s:s?, s:s, s:s, s:s?}", "file", d->file, "severity",
+			      severity_name(d->severity), "message", d->msg, "hint", d->hint);
+
+	json_object_set_new(o, "line", d->line ? json_integer(d->line) : json_null());
+	json_object_set_new(o, "column", d->col ? json_integer(d->col) : json_null());
+	return o;
+}
+
+/* The compiler's diagnostics, then uk's own; the number of errors. */
+static size_t diags_json(const struct uk_build_result *r, json_t *list)
+{
+	const struct uk_diags *both[] = { &r->compiler, &r->diags };
+	size_t errors = 0;
+
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < both[k]->n; i++) {
+			json_array_append_new(list, diag_json(&both[k]->v[i]));
+			errors += both[k]->v[i].severity == UK_SEV_ERROR;
+		}
+	return errors;
 }
 
 static void human(double bytes, char *buf, size_t len)
@@ -102,9 +175,20 @@ static void print_text(const struct uk_build_result *r)
 	}
 }
 
+/* --why: the chain for each image (headed by the image when there are more) */
+static void print_why(const struct uk_build_result *r)
+{
+	for (size_t i = 0; i < r->nimages; i++) {
+		if (r->nimages > 1)
+			printf("%s%s:\n", i ? "\n" : "", r->images[i].path);
+		fputs(r->images[i].why ? r->images[i].why : "(the bfd linker does not explain)\n",
+		      stdout);
+	}
+}
+
 static void print_json(const struct uk_build_result *r)
 {
-	json_t *root = json_object(), *imgs = json_array();
+	json_t *root = json_object(), *imgs = json_array(), *diags = json_array();
 	char *text;
 
 	for (size_t i = 0; i < r->nimages; i++) {
@@ -120,6 +204,8 @@ static void print_json(const struct uk_build_result *r)
 					"relinked", im->relinked));
 	}
 	json_object_set_new(root, "images", imgs);
+	diags_json(r, diags);
+	json_object_set_new(root, "diagnostics", diags);
 	json_object_set_new(root, "compiled", json_integer((json_int_t)r->compiled));
 	json_object_set_new(root, "cached", json_integer((json_int_t)r->cached));
 	json_object_set_new(root, "shared", json_integer((json_int_t)r->shared));
@@ -135,20 +221,51 @@ static void print_json(const struct uk_build_result *r)
 
 int cli_build_report(const struct uk_build_result *r, const struct uk_error *err)
 {
-	if (r->diags.n == 0)
+	size_t errors = 0;
+
+	for (size_t i = 0; i < r->diags.n; i++)
+		errors += r->diags.v[i].severity == UK_SEV_ERROR;
+	if (errors == 0)
 		return cli_report(err);
 	for (size_t i = 0; i < r->diags.n; i++) {
 		struct uk_error e = { .status = 2 };
-		const struct uk_diag *d = &r->diags.v[i];
+		const struct uk_diag *d = &r->diags.v[i], *next = d + 1;
 		struct uk_diag bare = *d;
+
+		if (d->severity != UK_SEV_ERROR)
+			continue;
 
 		bare.hint = NULL; /* the hint goes on its own line */
 		uk_diag_format(&bare, e.msg, sizeof(e.msg));
-		if (d->hint)
+		/* said once after a run of problems that share it */
+		if (d->hint && (i + 1 == r->diags.n || !next->hint || strcmp(next->hint, d->hint)))
 			snprintf(e.hint, sizeof(e.hint), "%s", d->hint);
 		cli_report(&e);
 	}
 	return err->status ? err->status : UK_EXIT_USAGE;
+}
+
+/* uk build --json on failure: the diagnostics (or the one error) on
+ * stdout for editors and CI; the text still goes to stderr. */
+static void print_json_failure(const struct uk_build_result *r, const struct uk_error *err,
+			       int status)
+{
+	json_t *root = json_object(), *list = json_array();
+	char *text;
+
+	/* a failure no diagnostic says is one error without a place */
+	if (diags_json(r, list) == 0)
+		json_array_append_new(list, json_pack("{s:n, s:n, s:n, s:s, s:s, s:s?}", "file",
+						      "line", "column", "severity", "error",
+						      "message", err->msg, "hint",
+						      err->hint[0] ? err->hint : NULL));
+	json_object_set_new(root, "status", json_integer(status));
+	json_object_set_new(root, "diagnostics", list);
+	text = json_dumps(root, JSON_COMPACT);
+	if (text)
+		puts(text);
+	free(text);
+	json_decref(root);
 }
 
 int cmd_build(int argc, char **argv)
@@ -161,9 +278,13 @@ int cmd_build(int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "gce", no_argument, NULL, 'G' },
 		{ "cache", required_argument, NULL, 'K' },
+		{ "why", required_argument, NULL, 'W' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-debug", no_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
+	int verbose = 0, quiet = 0;
 	struct uk_build_opts o = { .dir = NULL };
 	struct uk_build_result r = { 0 };
 	struct uk_error err = { 0 };
@@ -175,7 +296,7 @@ int cmd_build(int argc, char **argv)
 		return 0;
 	}
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "C:t:j:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:t:j:vq", longopts, NULL)) != -1) {
 		enum uk_target t;
 		char *end;
 
@@ -185,6 +306,9 @@ int cmd_build(int argc, char **argv)
 		case 'J': json = 1; break;
 		case 'G': o.gce = 1; break;
 		case 'K': o.cache_ref = optarg; break;
+		case 'W': o.why = optarg; break;
+		case 'v': verbose = 1; break;
+		case 'q': quiet = 1; break;
 		case 'D': o.no_debug = 1; break;
 		case 'L':
 			if (strcmp(optarg, "uk") && strcmp(optarg, "bfd"))
@@ -213,21 +337,33 @@ int cmd_build(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
+	if (verbose && quiet)
+		return cli_usage_error(usage, "give either --verbose or --quiet");
 	if (cli_project_dir(o.dir, dir, sizeof(dir), &err) != 0)
 		return cli_report(&err);
 	o.dir = dir;
-	if (cli_progress_enabled() && !json)
+	if ((cli_progress_enabled() && !json && !quiet) || verbose)
 		o.progress = progress;
-	o.notice = notice;
+	if (verbose)
+		o.command = cli_print_command;
+	if (!quiet)
+		o.notice = notice;
+	cli_build_output(&o, quiet);
 	rc = uk_build(&o, &r, &err);
 	if (rc != 0) {
 		rc = cli_build_report(&r, &err);
+		if (json)
+			print_json_failure(&r, &err, rc);
 		uk_build_result_free(&r);
 		return rc;
 	}
-	if (json)
+	if (!quiet)
+		cli_build_warnings(&r);
+	if (o.why)
+		print_why(&r);
+	else if (json)
 		print_json(&r);
-	else
+	else if (!quiet)
 		print_text(&r);
 	uk_build_result_free(&r);
 	return 0;

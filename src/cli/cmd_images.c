@@ -2,28 +2,37 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "store/store.h"
+#include "util/path.h"
 
-static const char usage[] = "uk images [--json]";
+static const char usage[] = "uk images [-C DIR] [--local] [--json]";
 
 static void help(void)
 {
 	printf("usage: %s\n\n"
 	       "Lists the components and images in the user store ($UK_HOME or\n"
 	       "~/.local/share/uk) and the built-in store: REF, KIND, DIGEST, SIZE\n"
-	       "(manifest, config and layers) and STORE (user or builtin).\n\n"
-	       "  --json  one JSON object: {\"images\": [{\"ref\", \"kind\", \"digest\",\n"
-	       "          \"size\", \"store\", \"root\"}]}\n",
+	       "(manifest, config and layers) and STORE (user or builtin); in a project\n"
+	       "(uk.yaml here or above, or -C DIR) first the images it has built: the\n"
+	       "file as REF, KIND 'kvm image', 'xen image' or 'raw disk', the file's\n"
+	       "sha256 and size, STORE 'project'.\n\n"
+	       "  -C DIR   the project folder\n"
+	       "  --local  only the project's built images\n"
+	       "  --json   one JSON object: {\"images\": [{\"ref\", \"kind\", \"digest\",\n"
+	       "           \"size\", \"store\", \"root\"}]} (root null for the project's)\n",
 	       usage);
 }
 
 static const char *store_name(const struct uk_store *s,
 			      const struct uk_store_entry *e)
 {
+	if (!e->root)
+		return "project";
 	return e->root == s->user_root ? "user" : "builtin";
 }
 
@@ -69,7 +78,7 @@ static int print_json(const struct uk_store *s, const struct uk_store_entry *e,
 
 	for (i = 0; arr && i < n; i++)
 		json_array_append_new(
-			arr, json_pack("{s:s, s:s, s:s, s:I, s:s, s:s}", "ref",
+			arr, json_pack("{s:s, s:s, s:s, s:I, s:s, s:s?}", "ref",
 				       e[i].ref, "kind", e[i].kind, "digest",
 				       e[i].digest, "size", (json_int_t)e[i].size,
 				       "store", store_name(s, &e[i]), "root",
@@ -86,13 +95,16 @@ int cmd_images(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"json", no_argument, NULL, 'j'},
+		{"local", no_argument, NULL, 'l'},
 		{NULL, 0, NULL, 0},
 	};
 	struct uk_error err = {0};
 	struct uk_store s;
-	struct uk_store_entry *e;
-	size_t n;
-	int c, json = 0, rc;
+	struct uk_store_entry *e = NULL, *stored = NULL;
+	const char *given = NULL;
+	char dir[4096], probe[4200];
+	size_t n = 0, nstored = 0;
+	int c, json = 0, local = 0, rc;
 
 	if (cli_wants_help(argc, argv)) {
 		help();
@@ -100,19 +112,47 @@ int cmd_images(int argc, char **argv)
 	}
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+C:", longopts, NULL)) != -1) {
 		if (c == 'j')
 			json = 1;
+		else if (c == 'l')
+			local = 1;
+		else if (c == 'C')
+			given = optarg;
 		else
 			return cli_unknown_option(usage, argv[optind - 1], longopts);
 	}
 	if (optind < argc)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
-	if (uk_store_open(&s, &err) < 0)
+	if (cli_project_dir(given, dir, sizeof(dir), &err) != 0)
 		return cli_report(&err);
-	if (uk_store_list(&s, &e, &n, &err) < 0) {
+	snprintf(probe, sizeof(probe), "%s/uk.yaml", dir);
+	if (uk_file_exists(probe) && cli_project_builds(dir, &e, &n) != 0)
+		return cli_report((uk_errorf(&err, "out of memory"), &err));
+	if (local && !uk_file_exists(probe)) {
+		uk_errorf(&err, "no uk.yaml in '%s' or any folder above", dir);
+		uk_hintf(&err, "run in a project folder, or use -C DIR");
+		err.status = UK_EXIT_USAGE;
+		return cli_report(&err);
+	}
+	if (uk_store_open(&s, &err) < 0) {
+		uk_store_entries_free(e, n);
+		return cli_report(&err);
+	}
+	if (!local && uk_store_list(&s, &stored, &nstored, &err) < 0) {
+		uk_store_entries_free(e, n);
 		uk_store_close(&s);
 		return cli_report(&err);
+	}
+	if (nstored) { /* the project's first, then the stores' */
+		struct uk_store_entry *all = realloc(e, (n + nstored) * sizeof(*all));
+
+		if (!all)
+			abort();
+		memcpy(all + n, stored, nstored * sizeof(*all));
+		free(stored);
+		e = all;
+		n += nstored;
 	}
 	if (json)
 		rc = print_json(&s, e, n);

@@ -1,6 +1,7 @@
 /* uk pull: fetch an image or component from a registry into the user
  * store. Also the progress bar the registry commands share. */
 #include <getopt.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,7 +10,7 @@
 #include "manifest/manifest.h"
 #include "registry/remote.h"
 
-static const char usage[] = "uk pull [--insecure] [--max-blob SIZE] REF";
+static const char usage[] = "uk pull [--insecure] [--max-blob SIZE] [--json] REF";
 
 static void help(void)
 {
@@ -23,7 +24,9 @@ static void help(void)
 	       "  --insecure  plain HTTP to a registry that is not on localhost\n"
 	       "  --max-blob SIZE\n"
 	       "              refuse blobs larger than SIZE (e.g. 8G) before fetching\n"
-	       "              them; default $UK_MAX_BLOB, else 4G\n",
+	       "              them; default $UK_MAX_BLOB, else 4G\n"
+	       "  --json      print {\"reference\", \"digest\", \"media_type\", \"size\",\n"
+	       "              \"fetched\", \"already_stored\", \"bytes_fetched\"}\n",
 	       usage);
 }
 
@@ -43,13 +46,29 @@ void cli_registry_progress(void *ctx, const char *label, unsigned long long done
 	fflush(stderr);
 }
 
+static void print_json(const struct uk_pulled *p, const struct uk_client_stats *st)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s?, s:I, s:i, s:i, s:I}", "reference", p->name,
+			      "digest", p->digest, "media_type", p->media_type, "size",
+			      (json_int_t)p->size, "fetched", (int)p->blobs_fetched,
+			      "already_stored", (int)p->blobs_present, "bytes_fetched",
+			      (json_int_t)st->bytes_down);
+
+	if (o)
+		json_dumpf(o, stdout, JSON_COMPACT);
+	putchar('\n');
+	json_decref(o);
+}
+
 int cmd_pull(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"insecure", no_argument, NULL, 'k'},
 		{"max-blob", required_argument, NULL, 'M'},
+		{"json", no_argument, NULL, 'J'},
 		{NULL, 0, NULL, 0},
 	};
+	int json = 0;
 	struct uk_client_opts o = {0};
 	struct uk_error err = {0};
 	struct uk_store s;
@@ -68,6 +87,8 @@ int cmd_pull(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "+:", longopts, NULL)) != -1) {
 		if (ch == 'k')
 			o.insecure = 1;
+		else if (ch == 'J')
+			json = 1;
 		else if (ch == 'M' && uk_parse_size(optarg, &max) == 0 && max > 0)
 			o.max_blob = max;
 		else if (ch == 'M')
@@ -78,7 +99,7 @@ int cmd_pull(int argc, char **argv)
 			return cli_usage_error(usage, "option '%s' needs a value",
 					       argv[optind - 1]);
 		else
-			return cli_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+			return cli_unknown_option(usage, argv[optind - 1], longopts);
 	}
 	if (optind >= argc)
 		return cli_usage_error(usage, "which reference?");
@@ -93,7 +114,10 @@ int cmd_pull(int argc, char **argv)
 		return cli_report(&err);
 	}
 	rc = uk_pull(&c, &r, s.user_root, &p, &err);
-	if (rc == 0) {
+	if (rc == 0 && json) {
+		print_json(&p, &c.stats);
+		uk_pulled_free(&p);
+	} else if (rc == 0) {
 		printf("%s %s (%u blob%s fetched, %u already stored)\n", p.name, p.digest,
 		       p.blobs_fetched, p.blobs_fetched == 1 ? "" : "s", p.blobs_present);
 		uk_pulled_free(&p);

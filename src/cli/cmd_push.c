@@ -1,6 +1,7 @@
 /* uk push: publish the project's built images (or one image file) as an
  * OCI image index, one manifest per target. */
 #include <getopt.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,8 @@
 #include "store/layout.h"
 #include "util/path.h"
 
-static const char usage[] = "uk push [-C DIR] [--insecure] [IMAGE] REF";
+static const char usage[] =
+	"uk push [-C DIR] [-t TARGET]... [--insecure] [--json] [IMAGE] REF";
 
 static void help(void)
 {
@@ -26,16 +28,22 @@ static void help(void)
 	       "urunc (com.urunc.unikernel.*). The same build gives the same\n"
 	       "digests; blobs the registry already has are not uploaded.\n\n"
 	       "  -C DIR      the project folder (default: .)\n"
+	       "  -t TARGET   push this target's image (kvm or xen); repeatable;\n"
+	       "              default: the kernel targets of uk.yaml (a raw disk is\n"
+	       "              skipped with a notice: registries carry kernels)\n"
 	       "  IMAGE       a built image file to push instead of the project's\n"
 	       "  REF         [HOST[:PORT]/]REPO[:TAG]; the default registry is\n"
 	       "              $UK_REGISTRY, else docker.io; credentials from 'uk login'\n"
 	       "              or Docker's config.json\n"
-	       "  --insecure  plain HTTP to a registry that is not on localhost\n",
+	       "  --insecure  plain HTTP to a registry that is not on localhost\n"
+	       "  --json      print {\"reference\", \"digest\", \"size\", \"uploaded\",\n"
+	       "              \"already_there\", \"mounted\", \"bytes_uploaded\"}\n",
 	       usage);
 }
 
-/* The built image of every target of DIR/uk.yaml. */
-static int project_images(const char *dir, char ***out, size_t *n,
+/* The built image of every kernel target of DIR/uk.yaml (a raw disk is
+ * skipped with a notice), or of the targets -t chose (bits; 0: none). */
+static int project_images(const char *dir, unsigned chosen, char ***out, size_t *n,
 			  struct uk_error *err)
 {
 	struct uk_manifest m;
@@ -59,20 +67,62 @@ static int project_images(const char *dir, char ***out, size_t *n,
 	uk_diags_free(&diags);
 	if (rc < 0)
 		return -1;
-	*out = calloc(m.ntargets + 1, sizeof(**out));
-	for (i = 0; *out && i < m.ntargets && rc == 0; i++) {
-		const char *t = uk_target_name(m.target_order[i]);
+	enum uk_target order[3];
+	size_t norder = 0;
 
-		if (uk_image_locate(dir, t, &(*out)[i], err) < 0) {
+	if (chosen) { /* -t: in kvm, xen order, built or not in uk.yaml */
+		for (unsigned k = 0; k < 3; k++)
+			if (chosen & (1u << k))
+				order[norder++] = (enum uk_target)(1u << k);
+	} else {
+		for (i = 0; i < m.ntargets; i++)
+			order[norder++] = m.target_order[i];
+	}
+	*out = calloc(norder + 1, sizeof(**out));
+	for (i = 0; *out && i < norder && rc == 0; i++) {
+		const char *t = uk_target_name(order[i]);
+		char *path = NULL;
+
+		if (uk_image_locate(dir, t, &path, err) < 0) {
 			rc = -1;
-		} else if (!uk_file_exists((*out)[i])) {
-			uk_errorf(err, "the %s image '%s' is not built", t, (*out)[i]);
-			rc = uk_hintf(err, "run 'uk build' first");
+		} else if (!chosen && order[i] == UK_TARGET_RAW) {
+			cli_notice("skipping the raw disk '%s': registries carry kernels "
+				   "(-t TARGET chooses what to push)", path);
+			free(path);
+			continue;
+		} else if (!uk_file_exists(path)) {
+			uk_errorf(err, "the %s image '%s' is not built", t, path);
+			rc = uk_hintf(err, "run 'uk build%s%s' first", chosen ? " -t " : "",
+				      chosen ? t : "");
 		}
-		(*n)++;
+		(*out)[(*n)++] = path;
+	}
+	if (rc == 0 && *n == 0) {
+		uk_errorf(err, "nothing to push: uk.yaml's only target is a raw disk");
+		uk_hintf(err, "add kvm or xen to 'targets:' in uk.yaml");
+		err->status = UK_EXIT_USAGE;
+		rc = -1;
 	}
 	uk_manifest_free(&m);
 	return rc;
+}
+
+static void print_json(const struct uk_ref *r, const char *digest, unsigned long long size,
+		       const struct uk_client_stats *st)
+{
+	char ref[1024];
+	json_t *o;
+
+	snprintf(ref, sizeof(ref), "%s/%s%s%s", r->host, r->repo, r->tag ? ":" : "",
+		 r->tag ? r->tag : "");
+	o = json_pack("{s:s, s:s, s:I, s:i, s:i, s:i, s:I}", "reference", ref, "digest", digest,
+		      "size", (json_int_t)size, "uploaded", (int)st->blobs_uploaded,
+		      "already_there", (int)st->blobs_skipped, "mounted", (int)st->blobs_mounted,
+		      "bytes_uploaded", (json_int_t)st->bytes_up);
+	if (o)
+		json_dumpf(o, stdout, JSON_COMPACT);
+	putchar('\n');
+	json_decref(o);
 }
 
 static void free_images(char **v, size_t n)
@@ -86,8 +136,12 @@ int cmd_push(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"insecure", no_argument, NULL, 'k'},
+		{"target", required_argument, NULL, 't'},
+		{"json", no_argument, NULL, 'J'},
 		{NULL, 0, NULL, 0},
 	};
+	unsigned chosen = 0;
+	int json = 0;
 	struct uk_client_opts o = {0};
 	struct uk_error err = {0};
 	const char *dir = ".", *refarg;
@@ -105,13 +159,23 @@ int cmd_push(int argc, char **argv)
 	}
 	opterr = 0;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+C:", longopts, NULL)) != -1) {
-		if (ch == 'k')
+	while ((ch = getopt_long(argc, argv, "+C:t:", longopts, NULL)) != -1) {
+		enum uk_target t;
+
+		if (ch == 'k') {
 			o.insecure = 1;
-		else if (ch == 'C')
+		} else if (ch == 'C') {
 			dir = optarg;
-		else
-			return cli_usage_error(usage, "unknown option '%s'", argv[optind - 1]);
+		} else if (ch == 'J') {
+			json = 1;
+		} else if (ch == 't') {
+			if (uk_target_parse(optarg, &t) != 0)
+				return cli_usage_error(usage, "unknown target '%s'; targets are "
+						       "kvm, xen and raw", optarg);
+			chosen |= t;
+		} else {
+			return cli_unknown_option(usage, argv[optind - 1], longopts);
+		}
 	}
 	if (optind >= argc)
 		return cli_usage_error(usage, "which reference?");
@@ -120,11 +184,14 @@ int cmd_push(int argc, char **argv)
 	refarg = argv[argc - 1];
 	if (uk_ref_parse(refarg, &r, &err) < 0)
 		return cli_report(&err);
+	if (argc - optind == 2 && chosen)
+		return cli_usage_error(usage, "-t chooses among the project's images; "
+				       "an IMAGE file is pushed as it is");
 	if (argc - optind == 2) {
 		images = calloc(2, sizeof(*images));
 		if (images && (images[0] = strdup(argv[optind])))
 			n = 1;
-	} else if (project_images(dir, &images, &n, &err) < 0) {
+	} else if (project_images(dir, chosen, &images, &n, &err) < 0) {
 		goto out;
 	}
 	if (cli_progress_enabled())
@@ -142,10 +209,13 @@ int cmd_push(int argc, char **argv)
 	    uk_push_tree(&c, s.user_root, UK_MT_INDEX, digest, size, r.tag, NULL,
 			 &err) < 0)
 		goto out;
-	printf("%s/%s%s%s@%s (%u blob%s uploaded, %u already there, %u mounted)\n",
-	       r.host, r.repo, r.tag ? ":" : "", r.tag ? r.tag : "", digest,
-	       c.stats.blobs_uploaded, c.stats.blobs_uploaded == 1 ? "" : "s",
-	       c.stats.blobs_skipped, c.stats.blobs_mounted);
+	if (json)
+		print_json(&r, digest, size, &c.stats);
+	else
+		printf("%s/%s%s%s@%s (%u blob%s uploaded, %u already there, %u mounted)\n",
+		       r.host, r.repo, r.tag ? ":" : "", r.tag ? r.tag : "", digest,
+		       c.stats.blobs_uploaded, c.stats.blobs_uploaded == 1 ? "" : "s",
+		       c.stats.blobs_skipped, c.stats.blobs_mounted);
 	rc = 0;
 out:
 	uk_client_close(&c);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +24,11 @@
 
 static const char usage[] =
 	"uk run [-C DIR] [-t TARGET | IMAGE] [-m MEM] [--accel auto|kvm|tcg]\n"
-	"              [--timeout S] [--bootstats] [--strace] [-v HOST[:GUEST][:ro]]...\n"
+	"              [--timeout S] [--bootstats] [--strace] [-o OPTION]...\n"
+	"              [-v HOST[:GUEST][:ro]]...\n"
 	"              [-e KEY=VALUE]... [--env-file FILE] [--no-build] [--gdb[=PORT]]\n"
-	"              [-p [HOSTIP:]HOSTPORT:GUESTPORT[/udp]]... [--net user|none] [-- ARGS...]";
+	"              [-p [HOSTIP:]HOSTPORT:GUESTPORT[/udp]]... [--net user|tap:IFNAME|none]\n"
+	"              [--json] [--verbose | -q] [-- ARGS...]";
 
 static void help(void)
 {
@@ -47,6 +50,8 @@ static void help(void)
 	       "  --timeout S      stop the VM after S seconds (exit status 124)\n"
 	       "  --bootstats      print the guest's entry-to-main time\n"
 	       "  --strace         log every system call the guest makes\n"
+	       "  -o OPTION[=VALUE]  a runtime option (uk-runtime(7)) without its 'uk.'\n"
+	       "                   prefix, e.g. -o net.ip=10.0.2.15/24; repeatable\n"
 	       "  --gdb[=PORT]     QEMU's gdb stub on 127.0.0.1:PORT (default 1234), the VM\n"
 	       "                   held at its first instruction until gdb continues it\n"
 	       "  -v HOST[:GUEST][:ro]  mount the host folder HOST at GUEST (default\n"
@@ -55,9 +60,18 @@ static void help(void)
 	       "  -p [HOSTIP:]HOSTPORT:GUESTPORT[/udp]  forward HOSTIP (default 127.0.0.1)\n"
 	       "                   HOSTPORT to the guest's GUESTPORT; repeatable; the image's\n"
 	       "                   ports: (uk.yaml) are forwarded from 127.0.0.1 too\n"
-	       "  --net user|none  QEMU's user network (the default when the image has\n"
-	       "                   networking or -p is given: the guest is 10.0.2.15 by DHCP\n"
-	       "                   and reaches this host as 10.0.2.2), or no network device\n"
+	       "  --net user|tap:IFNAME|none  QEMU's user network (the default when the\n"
+	       "                   image has networking or -p is given: the guest is 10.0.2.15\n"
+	       "                   by DHCP and reaches this host as 10.0.2.2), this host's tap\n"
+	       "                   device IFNAME (made and configured beforehand), or no\n"
+	       "                   network device\n"
+	       "  --json           after the VM stopped, one JSON line on stderr: image,\n"
+	       "                   target, accelerator, memory, status, guest_status,\n"
+	       "                   exited, timed_out, interrupted, seconds (QEMU's run),\n"
+	       "                   build_seconds (the rebuild before it, 0 when none)\n"
+	       "  --verbose        show the compiler and QEMU command lines (-v is\n"
+	       "                   taken by volumes, as in docker)\n"
+	       "  -q, --quiet      print only errors: no notices (KVM, rebuild, ports)\n"
 	       "  -- ARGS...       the program's arguments (default: the manifest's cmdline)\n\n"
 	       "Exit status: the guest's (0-255); 124 on --timeout; 130 when interrupted;\n"
 	       "139 or 134 when the guest crashed; 1 when QEMU could not run it.\n",
@@ -96,6 +110,8 @@ struct run_args {
 	uint64_t memory;
 	unsigned timeout;
 	int bootstats, strace, no_build;
+	char **opts;            /* -o, "uk." added */
+	size_t nopts;
 	unsigned gdb_port;      /* --gdb */
 	char **env;             /* -e and --env-file, in order */
 	size_t nenv;
@@ -105,7 +121,9 @@ struct run_args {
 	size_t nvols;
 	struct uk_vm_port *ports; /* -p */
 	size_t nports;
-	const char *net;          /* --net: "user", "none" or NULL */
+	const char *net;          /* --net: "user", "none", "tap:IFNAME" or NULL */
+	int json, verbose, quiet;
+	double build_seconds;     /* the rebuild's, 0 when none */
 };
 
 static char *build_cmdline(const struct run_args *a, const struct uk_image_meta *meta)
@@ -123,6 +141,8 @@ static char *build_cmdline(const struct run_args *a, const struct uk_image_meta 
 		append_word(&line, &len, "uk.bootstats");
 	if (a->strace)
 		append_word(&line, &len, "uk.strace");
+	for (size_t i = 0; i < a->nopts; i++)
+		append_word(&line, &len, a->opts[i]);
 	for (size_t i = 0; i < meta->nenv; i++) {
 		if (asprintf(&opt, "uk.env=%s", meta->env[i]) < 0)
 			abort();
@@ -273,6 +293,9 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{ "env", required_argument, NULL, 'e' },
 		{ "env-file", required_argument, NULL, 'E' },
 		{ "no-build", no_argument, NULL, 'N' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "verbose", no_argument, NULL, 'V' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "gdb", optional_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -292,7 +315,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		}
 	}
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "C:t:m:v:p:e:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:t:m:v:p:e:o:q", longopts, NULL)) != -1) {
 		char *end;
 
 		switch (c) {
@@ -307,6 +330,9 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 				return UK_EXIT_USAGE;
 			break;
 		case 'N': a->no_build = 1; break;
+		case 'J': a->json = 1; break;
+		case 'V': a->verbose = 1; break;
+		case 'q': a->quiet = 1; break;
 		case 'g': {
 			unsigned long port = optarg ? strtoul(optarg, &end, 10) : 1234;
 
@@ -321,6 +347,15 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		case 'a': a->accel = optarg; break;
 		case 'b': a->bootstats = 1; break;
 		case 's': a->strace = 1; break;
+		case 'o':
+			if (!optarg[0] || optarg[0] == '=' || strpbrk(optarg, " \t\n"))
+				return cli_usage_error(usage, "bad runtime option '%s'", optarg);
+			a->opts = realloc(a->opts, (a->nopts + 1) * sizeof(*a->opts));
+			if (!a->opts || asprintf(&a->opts[a->nopts], "uk.%s",
+						 strncmp(optarg, "uk.", 3) ? optarg : optarg + 3) < 0)
+				abort();
+			a->nopts++;
+			break;
 		case 'v': {
 			const char *why;
 
@@ -344,9 +379,13 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 			break;
 		}
 		case 'n':
-			if (strcmp(optarg, "user") && strcmp(optarg, "none"))
-				return cli_usage_error(usage, "unknown network '%s'; use user or none",
-						       optarg);
+			if (!strncmp(optarg, "tap:", 4) && uk_vm_tap_name_ok(optarg + 4))
+				return cli_usage_error(usage, "bad tap device name '%s' (1 to 15 "
+						       "bytes, no '/', ',', ':' or spaces)", optarg + 4);
+			if (strcmp(optarg, "user") && strcmp(optarg, "none") &&
+			    strncmp(optarg, "tap:", 4))
+				return cli_usage_error(usage, "unknown network '%s'; use user, "
+						       "tap:IFNAME or none", optarg);
 			a->net = optarg;
 			break;
 		case 'm':
@@ -374,6 +413,9 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 	}
 	if (a->image && a->target)
 		return cli_usage_error(usage, "give either -t TARGET or IMAGE, not both");
+	if (a->verbose && a->quiet)
+		return cli_usage_error(usage, "give either --verbose or --quiet");
+	cli_set_quiet(a->quiet);
 	return 0;
 }
 
@@ -471,7 +513,7 @@ static void add_image_ports(struct run_args *a, const struct uk_image_meta *meta
 
 /* `uk run` in a project builds it first, as `cargo run` does: nothing is
  * said when it was up to date; when something changed, the build's line. */
-static int rebuild(const struct run_args *a)
+static int rebuild(struct run_args *a)
 {
 	struct uk_build_opts bo = { .dir = a->dir };
 	struct uk_build_result r = { 0 };
@@ -481,12 +523,18 @@ static int rebuild(const struct run_args *a)
 
 	if (a->target && uk_target_parse(a->target, &t) == 0)
 		bo.targets = t;
+	if (a->verbose)
+		bo.command = cli_print_command;
+	cli_build_output(&bo, a->quiet);
 	rc = uk_build(&bo, &r, &err);
+	a->build_seconds = r.seconds;
 	if (rc != 0) {
 		rc = cli_build_report(&r, &err);
 		uk_build_result_free(&r);
 		return rc;
 	}
+	if (!a->quiet)
+		cli_build_warnings(&r);
 	for (size_t i = 0; i < r.nimages; i++)
 		if (r.images[i].relinked)
 			cli_notice("built %s first (the project changed; --no-build skips this)",
@@ -512,6 +560,35 @@ static int not_an_image(const char *path, const struct uk_image_meta *meta,
 		return -1;
 	}
 	return 0;
+}
+
+/* The exit status uk run gives for res (as below). */
+static int exit_status(const struct uk_vm_result *res)
+{
+	if (res->timed_out)
+		return UK_EXIT_TIMEOUT;
+	return res->interrupted ? 130 : res->status;
+}
+
+/* --json: one line on stderr, stdout being the guest's console. */
+static void print_json(const struct run_args *a, const char *image,
+		       const struct uk_image_meta *meta, const struct uk_vm_opts *o,
+		       const struct uk_vm_result *res)
+{
+	json_t *j = json_pack("{s:s, s:s?, s:s, s:I, s:i, s:o, s:b, s:b, s:b, s:f, s:f}", "image",
+			      image, "target", meta->target, "accelerator",
+			      o->accel == UK_ACCEL_KVM ? "kvm" : "tcg", "memory",
+			      (json_int_t)o->memory, "status", exit_status(res), "guest_status",
+			      res->exited ? json_integer(res->status) : json_null(), "exited",
+			      res->exited, "timed_out", res->timed_out, "interrupted",
+			      res->interrupted, "seconds", res->seconds, "build_seconds",
+			      a->build_seconds);
+	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+
+	if (text)
+		fprintf(stderr, "%s\n", text);
+	free(text);
+	json_decref(j);
 }
 
 static int run(int argc, char **argv, struct run_args *a)
@@ -603,10 +680,18 @@ static int run(int argc, char **argv, struct run_args *a)
 	o.timeout_s = a->timeout;
 	o.volumes = vm_vols;
 	o.nvolumes = a->nvols;
+	o.tap = a->net && !strncmp(a->net, "tap:", 4) ? a->net + 4 : NULL;
+	if (o.tap && a->nports) {
+		fprintf(stderr, "uk: -p forwards need the user network, not --net %s\n", a->net);
+		free(cmdline);
+		uk_image_meta_free(&meta);
+		free(image);
+		return UK_EXIT_USAGE;
+	}
 	add_image_ports(a, &meta);
-	o.net = a->net ? !strcmp(a->net, "user") : a->nports > 0 || image_has_net(&meta);
+	o.net = a->net ? strcmp(a->net, "none") != 0 : a->nports > 0 || image_has_net(&meta);
 	o.ports = a->ports;
-	o.nports = o.net ? a->nports : 0;
+	o.nports = o.net && !o.tap ? a->nports : 0; /* the manifest's ports: too */
 	if (o.net && isatty(2))
 		for (size_t i = 0; i < o.nports; i++)
 			if (!o.ports[i].udp)
@@ -617,7 +702,8 @@ static int run(int argc, char **argv, struct run_args *a)
 		vm_vols[i] = (struct uk_vm_volume){ a->vols[i].host, a->vols[i].ro };
 	/* a raw disk's command line is baked in: other arguments or options go
 	 * into a temporary copy of the disk */
-	if (meta.is_disk && (a->have_args || a->bootstats || a->strace || a->nvols)) {
+	if (meta.is_disk && (a->have_args || a->bootstats || a->strace || a->nvols || a->nenv ||
+			     a->nopts)) {
 		if (uk_vm_disk_copy(image, cmdline, &disk_copy, &err) != 0) {
 			free(cmdline);
 			uk_image_meta_free(&meta);
@@ -626,6 +712,8 @@ static int run(int argc, char **argv, struct run_args *a)
 		}
 		o.image = disk_copy;
 	}
+	if (a->verbose)
+		o.command = cli_print_command;
 	o.debug_file = debug_file = uk_vm_debug_file(image);
 	o.gdb_port = a->gdb_port;
 	if (a->gdb_port)
@@ -637,6 +725,8 @@ static int run(int argc, char **argv, struct run_args *a)
 		unlink(disk_copy);
 	free(disk_copy);
 	free(cmdline);
+	if (rc == 0 && a->json)
+		print_json(a, image, &meta, &o, &res);
 	uk_image_meta_free(&meta);
 	free(image);
 	if (rc != 0)
@@ -664,5 +754,8 @@ int cmd_run(int argc, char **argv)
 	for (size_t i = 0; i < a.nenv; i++)
 		free(a.env[i]);
 	free(a.env);
+	for (size_t i = 0; i < a.nopts; i++)
+		free(a.opts[i]);
+	free(a.opts);
 	return rc;
 }

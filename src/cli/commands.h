@@ -21,6 +21,11 @@ int cmd_completion(int argc, char **argv);
 struct uk_build_result;
 struct uk_error;
 int cli_build_report(const struct uk_build_result *r, const struct uk_error *err);
+/* The compiler's messages on stderr (a failed source's only, quiet), in
+ * color on a terminal; a built project's warnings ("warning: ..."). */
+struct uk_build_opts;
+void cli_build_output(struct uk_build_opts *o, int quiet);
+void cli_build_warnings(const struct uk_build_result *r);
 
 /* Shared by the registry commands (cmd_pull.c, cmd_gc.c). */
 struct uk_gc_stats;

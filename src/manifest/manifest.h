@@ -15,12 +15,17 @@ struct uk_strv {
 	size_t n;
 };
 
-/* One problem in a manifest: where it is and what to do. */
+/* How bad a diagnostic is (uk build --json's "severity"). */
+enum uk_severity { UK_SEV_ERROR, UK_SEV_WARNING, UK_SEV_NOTE };
+
+/* One problem in a manifest (or a compiler's, a linker's): where it is and
+ * what to do. */
 struct uk_diag {
-	char *file;
+	char *file;         /* NULL: no file (the compiler driver's own) */
 	unsigned line, col; /* 1-based; 0 when the whole file is meant */
 	char *msg;
 	char *hint; /* may be NULL */
+	enum uk_severity severity; /* UK_SEV_ERROR unless set */
 };
 
 struct uk_diags {
@@ -117,6 +122,11 @@ int uk_manifest_load(const char *path, struct uk_manifest *m,
 		     struct uk_diags *diags, struct uk_error *err);
 int uk_component_load(const char *path, struct uk_component *c,
 		      struct uk_diags *diags, struct uk_error *err);
+
+/* The keys uk.yaml's reader knows, in its order: the i-th (NULL past the
+ * end), with *required when given. share/uk.schema.json, the JSON Schema
+ * editors use, lists the same keys (a unit test compares them). */
+const char *uk_manifest_key(size_t i, int *required);
 
 /* The files m->sources names: each glob expanded relative to m->dir, as
  * paths joined with m->dir, sorted, without duplicates; appended to *files.

@@ -314,6 +314,15 @@ static const struct mf_field fields[] = {
 	{ .key = "allow_wx", .required = false, .kind = MF_CUSTOM, .set = set_allow_wx },
 };
 
+const char *uk_manifest_key(size_t i, int *required)
+{
+	if (i >= sizeof(fields) / sizeof(fields[0]))
+		return NULL;
+	if (required)
+		*required = fields[i].required;
+	return fields[i].key;
+}
+
 static const struct mf_synonym synonyms[] = {
 	{ "src", "sources" },	    { "srcs", "sources" },
 	{ "libs", "libraries" },

@@ -9,7 +9,8 @@
 
 #include "util/path.h"
 
-static pid_t start(char *const argv[], const char *cwd, int out_fd, struct uk_error *err)
+static pid_t start(char *const argv[], const char *cwd, int out_fd, int err_fd,
+		   struct uk_error *err)
 {
 	char *path = uk_which(argv[0]);
 	pid_t pid;
@@ -26,6 +27,10 @@ static pid_t start(char *const argv[], const char *cwd, int out_fd, struct uk_er
 			dup2(out_fd, STDOUT_FILENO);
 			close(out_fd);
 		}
+		if (err_fd >= 0) {
+			dup2(err_fd, STDERR_FILENO);
+			close(err_fd);
+		}
 		execv(path, argv);
 		fprintf(stderr, "uk: error: cannot run '%s': %s\n", path, strerror(errno));
 		_exit(127);
@@ -38,7 +43,12 @@ static pid_t start(char *const argv[], const char *cwd, int out_fd, struct uk_er
 
 pid_t uk_spawn(char *const argv[], const char *cwd, struct uk_error *err)
 {
-	return start(argv, cwd, -1, err);
+	return start(argv, cwd, -1, -1, err);
+}
+
+pid_t uk_spawn_stderr(char *const argv[], const char *cwd, int err_fd, struct uk_error *err)
+{
+	return start(argv, cwd, -1, err_fd, err);
 }
 
 int uk_wait(pid_t pid)
@@ -62,7 +72,7 @@ int uk_run_capture(char *const argv[], char **out, struct uk_error *err)
 
 	if (pipe(fds) != 0)
 		return uk_errorf(err, "cannot create a pipe: %s", strerror(errno));
-	pid = start(argv, NULL, fds[1], err);
+	pid = start(argv, NULL, fds[1], -1, err);
 	close(fds[1]);
 	if (pid < 0) {
 		close(fds[0]);

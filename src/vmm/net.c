@@ -2,7 +2,8 @@
  * forwards. The guest is 10.0.2.15 by DHCP, reaches the host as the
  * gateway 10.0.2.2 and asks 10.0.2.3 for names; a forward makes QEMU
  * listen on HOSTIP:HOSTPORT (127.0.0.1 unless given) and connect to the
- * guest's port. */
+ * guest's port. `--net tap:IFNAME` puts the NIC on an existing tap device
+ * instead (QEMU runs no scripts: the device is configured by its owner). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,16 @@ int uk_vm_port_parse(const char *spec, struct uk_vm_port *p, const char **why)
 	return 0;
 }
 
+int uk_vm_tap_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > 15 || strpbrk(name, "/,: \t\n=") || !strcmp(name, ".") ||
+	    !strcmp(name, ".."))
+		return -1;
+	return 0;
+}
+
 char *uk_vm_netdev(const struct uk_vm_opts *o)
 {
 	size_t cap = 64 + o->nports * 64, n;
@@ -82,6 +93,11 @@ char *uk_vm_netdev(const struct uk_vm_opts *o)
 
 	if (!s)
 		abort();
+	if (o->tap) {
+		snprintf(s, cap, "tap,id=" UK_VM_NETDEV_ID ",ifname=%s,script=no,downscript=no",
+			 o->tap);
+		return s;
+	}
 	n = (size_t)snprintf(s, cap, "user,id=" UK_VM_NETDEV_ID);
 	for (size_t i = 0; i < o->nports; i++) {
 		const struct uk_vm_port *p = &o->ports[i];

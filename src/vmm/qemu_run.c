@@ -237,6 +237,8 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_er
 		uk_qmp_close(&qmp);
 		goto fail_early;
 	}
+	if (o->command)
+		o->command(o->command_ctx, argv);
 
 	sigemptyset(&block);
 	sigaddset(&block, SIGCHLD);

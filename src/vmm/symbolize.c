@@ -86,13 +86,17 @@ static int frame_addr(const char *line, uint64_t *addr)
 	return 0;
 }
 
-/* A path under the working folder is shown relative to it. */
+/* A path under the working folder is shown relative to it; the program's
+ * own sources are named from the project folder, which their DWARF calls
+ * "." (the builder's -fdebug-prefix-map). */
 static const char *shown(const char *file, const char *cwd)
 {
 	size_t n = strlen(cwd);
 
 	if (n > 1 && !strncmp(file, cwd, n) && file[n] == '/')
 		return file + n + 1;
+	while (file[0] == '.' && file[1] == '/')
+		file += 2;
 	return file;
 }
 

@@ -48,8 +48,12 @@ struct uk_vm_opts {
 	const struct uk_vm_volume *volumes; /* virtio-9p devices (microvm: acpi=off) */
 	size_t nvolumes;
 	int net;             /* a virtio-net device on QEMU's user network */
-	const struct uk_vm_port *ports; /* its host forwards */
+	const char *tap;     /* ... or on this host's tap device (--net tap:IFNAME) */
+	const struct uk_vm_port *ports; /* its host forwards (user network only) */
 	size_t nports;
+	/* told QEMU's command line before it starts (uk run --verbose) */
+	void (*command)(void *ctx, char *const argv[]);
+	void *command_ctx;
 	unsigned gdb_port;   /* QEMU's gdb stub on 127.0.0.1:PORT, the VM held
 			      * at its first instruction; 0: none */
 	const char *debug_file; /* the image's .debug: frames of a crash
@@ -59,8 +63,12 @@ struct uk_vm_opts {
  * (libslirp's is 1) to Linux's usual; returns how many it raised, 0 when
  * it could not (hostfwd_backlog.c). */
 int uk_vm_widen_backlogs(pid_t qemu, const struct uk_vm_opts *o);
-/* The -netdev value for o's user network and forwards (caller frees). */
+/* The -netdev value for o's user network and forwards, or its tap
+ * (caller frees). */
 char *uk_vm_netdev(const struct uk_vm_opts *o);
+/* --net tap:IFNAME's name: 0 if Linux would take it (1 to 15 bytes, no
+ * '/', ',', ':' or space: QEMU's option syntax and IFNAMSIZ). */
+int uk_vm_tap_name_ok(const char *name);
 
 struct uk_vm_result {
 	int status;      /* the guest's exit status (0..255) when exited */

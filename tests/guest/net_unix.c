@@ -57,6 +57,13 @@ static void got(const char *what, long r, const char *buf)
 		printf("%s = %ld '%.*s'\n", what, r, (int)r, buf);
 }
 
+static volatile sig_atomic_t pipes;
+static void on_pipe(int sig)
+{
+	(void)sig;
+	pipes++;
+}
+
 static void stream_cases(void)
 {
 	int sv[2];
@@ -178,8 +185,17 @@ static void stream_cases(void)
 	revents("peer closed", sv[0]);
 	got("read what was left", read(sv[0], buf, sizeof(buf)), buf);
 	show("read at end", read(sv[0], buf, sizeof(buf)));
+	signal(SIGPIPE, on_pipe);
 	show("write to a closed peer", write(sv[0], "x", 1));
+	printf("SIGPIPE %d\n", pipes);
 	show("send MSG_NOSIGNAL", send(sv[0], "x", 1, MSG_NOSIGNAL));
+	printf("SIGPIPE %d\n", pipes);
+	struct iovec wv = {"x", 1};
+	show("writev", writev(sv[0], &wv, 1));
+	printf("SIGPIPE %d\n", pipes);
+	signal(SIGPIPE, SIG_IGN);
+	show("write, SIGPIPE ignored", write(sv[0], "x", 1));
+	printf("SIGPIPE %d\n", pipes);
 	len = sizeof(un);
 	show("getpeername, peer closed", getpeername(sv[0], (struct sockaddr *)&un, &len));
 	close(sv[0]);
@@ -277,7 +293,7 @@ int main(void)
 	show("socketpair(AF_UNIX, type 4)", socketpair(AF_UNIX, 4, 0, sv));
 	int *volatile bad = (int *)8;
 	show("socketpair(AF_UNIX, bad pointer)", socketpair(AF_UNIX, SOCK_STREAM, 0, bad));
-	signal(SIGPIPE, SIG_IGN); /* EPIPE only: the signal is the signal group's */
+	signal(SIGPIPE, SIG_IGN); /* EPIPE alone, but where SIGPIPE is counted */
 	stream_cases();
 	dgram_cases();
 	seqpacket_cases();

@@ -1,12 +1,13 @@
-# make install: uk, its man pages and the built-in store under PREFIX; the
-# installed uk finds that store by itself and builds offline with a fresh
-# UK_HOME.
+# make install: uk, its man pages, the built-in store and the JSON Schema
+# of uk.yaml under PREFIX; the installed uk finds that store by itself and
+# builds offline with a fresh UK_HOME.
 . "$(dirname "$0")/lib.sh"
 
 prefix=$tmp/prefix
 out=$(make -s -C "$UK_ROOT" install PREFIX="$prefix" 2>&1); rc=$?
 [ $rc -eq 0 ] && [ -x "$prefix/bin/uk" ] && [ -f "$prefix/share/man/man1/uk-build.1" ] &&
 	[ -f "$prefix/share/uk/store/index.json" ] && [ ! -e "$prefix/share/uk/store/.tmp" ] &&
+	cmp -s "$UK_ROOT/share/uk.schema.json" "$prefix/share/uk/uk.schema.json" &&
 	pass install-layout || fail install-layout "rc=$rc: $out"
 
 unset UK_BUILTIN_STORE

@@ -52,7 +52,7 @@ else
 fi
 # what the archive needs from outside: the C library's few string functions,
 # sys_now and the socket layer's uk_lwip_* (recipes/lwip/README.md)
-want="atoi memcmp memcpy memmove memset strlen strncmp sys_now uk_lwip_assert uk_lwip_calloc
+want="atoi memcmp memcpy memmove memset strlen strncmp sys_now uk_lwip_calloc
 uk_lwip_dhcp_option uk_lwip_free uk_lwip_malloc uk_lwip_rand"
 got=$(comm -23 <(nm -u "$a" | awk 'NF == 2 { print $2 }' | sort -u) \
 	<(nm -g --defined-only "$a" | awk 'NF == 3 { print $3 }' | sort -u) | tr '\n' ' ')

@@ -179,3 +179,17 @@ cp /bin/true "$tmp/elf-not-image"
 out=$("$UK" run "$tmp/elf-not-image" 2>&1); rc=$?
 [ $rc -ne 0 ] && printf '%s' "$out" | grep -q "not a uk image (no PVH entry note)" && pass run-elf-not-an-image ||
 	fail run-elf-not-an-image "rc=$rc: $out"
+# -o passes a runtime option (uk-runtime(7)) before the program's arguments
+out=$(timeout 200 "$UK" run -C "$tmp/rb" --no-build --accel tcg --timeout 180 -o strace 2>/dev/null | tr -d '\r')
+printf '%s\n' "$out" | grep -q '^strace: exit_group(' && printf '%s\n' "$out" | grep -q '^v2 ' &&
+	pass run-runtime-option || fail run-runtime-option "out=$(printf '%s' "$out" | head -5)"
+out=$("$UK" run -C "$tmp/rb" --no-build -o '=x' 2>&1); rc=$?
+[ $rc -eq 2 ] && printf '%s' "$out" | grep -q "bad runtime option '=x'" && pass run-runtime-option-bad ||
+	fail run-runtime-option-bad "rc=$rc: $out"
+# -e reaches a raw disk's program too (its command line is written into a copy)
+if "$UK" build -C "$tmp/rb" -t raw >/dev/null 2>&1; then
+	out=$(timeout 200 "$UK" run -C "$tmp/rb" --no-build -t raw --accel tcg --timeout 180 -e B=3 2>/dev/null | tr -d '\r')
+	[ "$out" = "v2 [(null)] [3]" ] && pass run-env-raw-disk || fail run-env-raw-disk "out=$out"
+else
+	fail run-env-raw-disk "build of the raw target failed"
+fi

@@ -16,6 +16,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *peer;
@@ -119,6 +120,18 @@ static void tcp_cases(int port, int closed)
 	show("send after SHUT_WR", send(s, "x", 1, MSG_NOSIGNAL));
 	close(s);
 
+	/* MSG_WAITALL: one recv takes the whole response, up to the end */
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	show("connect for MSG_WAITALL", connect(s, (struct sockaddr *)&b, sizeof(b)));
+	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	send(s, req, sizeof(req) - 1, 0);
+	r = recv(s, buf, sizeof(buf) - 1, MSG_WAITALL);
+	buf[r > 0 ? r : 0] = 0;
+	body = strstr(buf, "\r\n\r\n");
+	printf("MSG_WAITALL: %.15s ... body: %s", buf, body ? body + 4 : "(none)\n");
+	show("recv after MSG_WAITALL", recv(s, buf, sizeof(buf), MSG_WAITALL));
+	close(s);
+
 	s = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in any = addr("0.0.0.0", 0), far = addr("192.0.2.1", 0);
 	show("bind short", bind(s, (struct sockaddr *)&any, 8));
@@ -170,6 +183,15 @@ static void tcp_cases(int port, int closed)
 	show("TCP_KEEPIDLE get", getint(s, IPPROTO_TCP, TCP_KEEPIDLE));
 	v = 200;
 	show("TCP_KEEPCNT 200", setsockopt(s, IPPROTO_TCP, TCP_KEEPCNT, &v, sizeof(v)));
+	v = 5;
+	show("TCP_KEEPCNT 5", setsockopt(s, IPPROTO_TCP, TCP_KEEPCNT, &v, sizeof(v)));
+	show("TCP_KEEPCNT get", getint(s, IPPROTO_TCP, TCP_KEEPCNT));
+	v = 0;
+	show("TCP_KEEPINTVL 0", setsockopt(s, IPPROTO_TCP, TCP_KEEPINTVL, &v, sizeof(v)));
+	v = 12;
+	show("TCP_KEEPINTVL 12", setsockopt(s, IPPROTO_TCP, TCP_KEEPINTVL, &v, sizeof(v)));
+	show("TCP_KEEPINTVL get", getint(s, IPPROTO_TCP, TCP_KEEPINTVL));
+	show("SO_REUSEPORT get", getint(s, SOL_SOCKET, SO_REUSEPORT));
 	struct linger lg = {1, 0}, lg2;
 	show("SO_LINGER", setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
 	len = sizeof(lg2);
@@ -181,6 +203,61 @@ static void tcp_cases(int port, int closed)
 	show("shutdown unconnected", shutdown(s, SHUT_RDWR));
 	revents("unconnected", s, 0);
 	close(s);
+}
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* in one process, over 127.0.0.1: a send that times out (SO_SNDTIMEO)
+ * on a peer that does not read, and SO_LINGER 0's reset */
+static void loopback_cases(void)
+{
+	printf("== tcp over 127.0.0.1\n");
+	struct sockaddr_in lo = addr("127.0.0.1", 0);
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+	bind(l, (struct sockaddr *)&lo, sizeof(lo));
+	listen(l, 4);
+	socklen_t len = sizeof(lo);
+	getsockname(l, (struct sockaddr *)&lo, &len);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	show("connect", connect(s, (struct sockaddr *)&lo, sizeof(lo)));
+	int c = accept(l, 0, 0);
+	struct timeval tv = {0, 200000};
+	show("SO_SNDTIMEO 0.2 s", setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+	char *big = calloc(1, 65536);
+	long total = 0, r = 0;
+	struct timespec t0;
+	for (int i = 0; i < 4096; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if ((r = send(s, big, 65536, 0)) < 0)
+			break;
+		total += r;
+	}
+	long waited = ms_since(&t0);
+	printf("send to a peer that does not read: %s after more than 64 KiB: %d, waited 0.15 s: "
+	       "%d\n",
+	       r < 0 ? strerror(errno) : "no error", total > 65536, waited >= 150);
+	free(big);
+	close(c);
+	close(s);
+
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	connect(s, (struct sockaddr *)&lo, sizeof(lo));
+	c = accept(l, 0, 0);
+	struct linger lg = {1, 0};
+	setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(s); /* a reset, not a FIN */
+	struct pollfd p = {c, POLLIN, 0};
+	poll(&p, 1, 5000);
+	char buf[8];
+	show("recv after the peer's SO_LINGER 0 close", recv(c, buf, sizeof(buf), 0));
+	show("recv again", recv(c, buf, sizeof(buf), 0));
+	close(c);
+	close(l);
 }
 
 static void udp_cases(int port)
@@ -238,6 +315,7 @@ int main(int argc, char **argv)
 	}
 	peer = argv[1];
 	tcp_cases(atoi(argv[2]), atoi(argv[4]));
+	loopback_cases();
 	udp_cases(atoi(argv[3]));
 	return 0;
 }

@@ -107,8 +107,39 @@ static void t_console_cmdline(void)
 	free(s);
 }
 
+static void t_argv_net_user_and_tap(void)
+{
+	struct uk_vm_port ports[1];
+	const char *why;
+	CHECK(uk_vm_port_parse("8080:80", &ports[0], &why) == 0);
+	struct uk_vm_opts o = { .image = "img", .memory = 64ull << 20, .accel = UK_ACCEL_TCG,
+				.qemu = "q", .net = 1, .ports = ports, .nports = 1 };
+	char **v = uk_vm_argv(&o, NULL, NULL);
+	CHECK(has_pair(v, "-netdev", "user,id=" UK_VM_NETDEV_ID
+				     ",hostfwd=tcp:127.0.0.1:8080-:80"));
+	CHECK(has_pair(v, "-device", "virtio-net-device,netdev=" UK_VM_NETDEV_ID));
+	uk_vm_argv_free(v);
+
+	o.tap = "uktap0";
+	o.nports = 0;
+	v = uk_vm_argv(&o, NULL, NULL);
+	CHECK(has_pair(v, "-netdev", "tap,id=" UK_VM_NETDEV_ID
+				     ",ifname=uktap0,script=no,downscript=no"));
+	CHECK(has_pair(v, "-device", "virtio-net-device,netdev=" UK_VM_NETDEV_ID));
+	uk_vm_argv_free(v);
+
+	CHECK(uk_vm_tap_name_ok("tap0") == 0);
+	CHECK(uk_vm_tap_name_ok("a23456789012345") == 0);
+	CHECK(uk_vm_tap_name_ok("a234567890123456") != 0);
+	CHECK(uk_vm_tap_name_ok("") != 0);
+	CHECK(uk_vm_tap_name_ok("a,b") != 0);
+	CHECK(uk_vm_tap_name_ok("a/b") != 0);
+	CHECK(uk_vm_tap_name_ok("a b") != 0);
+}
+
 int main(void)
 {
+	RUN(t_argv_net_user_and_tap);
 	RUN(t_relay_escape);
 	RUN(t_console_cmdline);
 	RUN(t_argv_kernel_kvm);

@@ -12,10 +12,10 @@
  *   uk_lwip_free                           runtime's heap (below)
  *   uk_lwip_rand                           the socket layer (arch/cc.h)
  *   uk_lwip_dhcp_option                    the socket layer (below)
- *   uk_lwip_assert                         the runtime (arch/cc.h)
  *   memcpy memmove memset memcmp strlen    the C library (musl), in every
  *   strncmp atoi                           image
- * and uk_lwip_diag only when built with LWIP_DEBUG. */
+ * and uk_lwip_diag only when built with LWIP_DEBUG, uk_lwip_assert (the
+ * runtime, arch/cc.h) only without LWIP_NOASSERT. */
 #ifndef UK_LWIPOPTS_H
 #define UK_LWIPOPTS_H
 
@@ -30,6 +30,11 @@
 #define LWIP_NETIF_API 0
 #define LWIP_COMPAT_SOCKETS 0
 #define LWIP_STATS 0
+/* no internal-consistency assertions (about 15 KiB of an image): lwIP's
+ * argument checks (LWIP_ERROR) stay and return errors; to debug the socket
+ * layer against the raw API, build with this line removed, and
+ * uk_lwip_assert (arch/cc.h) reports a failed one */
+#define LWIP_NOASSERT 1
 
 /* --- memory: the runtime's heap, through the socket layer ------------------- */
 /* lwIP's heap and its pools (PCBs, segments, pbufs) are allocations from the
@@ -58,9 +63,10 @@ void uk_lwip_free(void *p);
 /* --- interfaces ------------------------------------------------------------- */
 #define LWIP_ETHERNET 1
 #define LWIP_ARP 1
-#define LWIP_NETIF_STATUS_CALLBACK 1   /* the address is known: say it */
-#define LWIP_NETIF_LINK_CALLBACK 1
-#define LWIP_NETIF_EXT_STATUS_CALLBACK 1
+/* no link or extended status callbacks: the socket layer registers none */
+#define LWIP_NETIF_STATUS_CALLBACK 1
+#define LWIP_NETIF_LINK_CALLBACK 0
+#define LWIP_NETIF_EXT_STATUS_CALLBACK 0
 #define LWIP_NETIF_HOSTNAME 1          /* DHCP sends the image's name */
 /* 127.0.0.1 and ::1 inside the image; netif_poll_all() delivers */
 #define LWIP_HAVE_LOOPIF 1

@@ -159,7 +159,8 @@ __uk_cold static void lapic_init(void)
 	lapic_write(LAPIC_LVT_TMR, VEC_TIMER); /* one-shot */
 }
 
-static void arm(uint64_t delta_ns)
+/* inline: uk_halt_until stays one function in images without threads */
+__attribute__((always_inline)) static inline void arm(uint64_t delta_ns)
 {
 	if (delta_ns > NS)
 		delta_ns = NS; /* keeps the products below in 64 bits */
@@ -181,6 +182,15 @@ void uk_halt_until(uint64_t deadline)
 		return;
 	arm(deadline - now);
 	__asm__ volatile("sti; hlt; cli" ::: "memory");
+}
+
+/* The timer interrupt at the deadline (or in a second, at most), without
+ * halting: the scheduler's time slices (sched/). */
+void uk_timer_oneshot(uint64_t deadline)
+{
+	uk_halt_until(0); /* sets up the local APIC */
+	uint64_t now = uk_monotonic_ns();
+	arm(deadline > now ? deadline - now : 0);
 }
 
 /* The CPU halts until the deadline, whatever wakes it before. */

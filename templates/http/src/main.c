@@ -56,7 +56,7 @@ struct conn {
 	int quit;            /* /.quit: the server ends after this answer */
 };
 
-static struct conn *conns[MAX_FDS];
+static struct conn **conns; /* MAX_FDS slots, by descriptor */
 static int ep, stats, done;
 static const char *root;
 static int root_ok;
@@ -404,8 +404,9 @@ int main(void)
 	root_ok = stat(root, &st) == 0 && S_ISDIR(st.st_mode);
 	stats = getenv("HTTP_STATS") && !strcmp(getenv("HTTP_STATS"), "1");
 	sa.sin_port = htons((unsigned short)(port ? atoi(port) : 8080));
+	conns = calloc(MAX_FDS, sizeof(*conns));
 	lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	if (!conns || lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
 	    bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(lfd, 512) < 0) {
 		perror("listen");
 		return 1;

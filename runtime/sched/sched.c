@@ -1,0 +1,215 @@
+/* Round robin on one CPU. The kernel is never preempted: it runs with
+ * interrupts off; program code runs with them on once a second thread
+ * exists, so the slice timer can take the CPU from a thread that never
+ * makes a system call. A thread switches only inside the runtime, on its
+ * own kernel stack (uk_sched_switch saves the callee-saved registers;
+ * the rest of the program's state is in its syscall or interrupt frame). */
+#include "sched.h"
+
+#include "cpu.h"
+#include "errno.h"
+#include "irq.h"
+#include "percpu.h"
+#include "wait.h"
+
+#define VEC_TIMER 32
+
+/* signal.c's, weak: without signals nothing interrupts a wait */
+uint64_t uk_sig_deliverable(const struct uk_sigthread *t) __attribute__((weak));
+
+/* The outcome of t's wait if it is over: 0 ready, -EINTR for a signal it
+ * does not block, -ETIMEDOUT; 1 while it goes on. */
+static long wait_over(struct uk_thread *t, uint64_t now)
+{
+	if (t->ready && t->ready(t->arg))
+		return 0;
+	if (uk_sig_deliverable && uk_sig_deliverable(&t->sig))
+		return -EINTR;
+	return now >= t->deadline ? -ETIMEDOUT : 1;
+}
+
+extern uint64_t uk_syscall_kstack, uk_syscall_user_rsp;
+
+void uk_sched_ready(struct uk_thread *t)
+{
+	struct uk_cpu *c = uk_cpu();
+	t->state = UK_THREAD_RUNNABLE;
+	t->next = 0;
+	if (c->run_tail)
+		c->run_tail->next = t;
+	else
+		c->run_head = t;
+	c->run_tail = t;
+}
+
+static struct uk_thread *dequeue(struct uk_cpu *c)
+{
+	struct uk_thread *t = c->run_head;
+	if (t && !(c->run_head = t->next))
+		c->run_tail = 0;
+	return t;
+}
+
+/* Waiting threads whose test now passes or whose deadline has come become
+ * runnable. */
+static void wake_waiters(struct uk_cpu *c)
+{
+	uint64_t now = uk_monotonic_ns();
+	for (struct uk_thread **pp = &c->waiting; *pp;) {
+		struct uk_thread *t = *pp;
+		long r = wait_over(t, now);
+		if (r != 1) {
+			t->wait_result = r;
+			*pp = t->next;
+			uk_sched_ready(t);
+			continue;
+		}
+		pp = &t->next;
+	}
+}
+
+/* The idle CPU's test (uk_wait_cpu): can a waiting thread go on? */
+static int waiter_due(void *arg)
+{
+	struct uk_cpu *c = arg;
+	uint64_t now = uk_monotonic_ns();
+	for (struct uk_thread *t = c->waiting; t; t = t->next)
+		if (wait_over(t, now) != 1)
+			return 1;
+	return 0;
+}
+
+static uint64_t earliest_deadline(struct uk_cpu *c)
+{
+	uint64_t d = UK_FOREVER;
+	for (struct uk_thread *t = c->waiting; t; t = t->next)
+		if (t->deadline < d)
+			d = t->deadline;
+	return d;
+}
+
+/* The next thread to run; with none runnable the CPU waits (timers fire,
+ * input is polled, it halts) until a waiting thread can go on. */
+static struct uk_thread *pick(struct uk_cpu *c)
+{
+	for (;;) {
+		wake_waiters(c);
+		struct uk_thread *t = dequeue(c);
+		if (t)
+			return t;
+		uk_wait_cpu(waiter_due, c, earliest_deadline(c));
+	}
+}
+
+static void arm_slice(struct uk_cpu *c)
+{
+	if (c->slicing && c->nthreads > 1)
+		uk_timer_oneshot(uk_monotonic_ns() + UK_SLICE_NS);
+}
+
+static void reap(struct uk_cpu *c)
+{
+	while (c->dead) {
+		struct uk_thread *t = c->dead;
+		c->dead = t->next;
+		uk_thread_free(t);
+	}
+}
+
+/* The current thread has put itself where it belongs (run queue, wait
+ * list, dead list); another runs until this one is picked again. */
+static void schedule(void)
+{
+	struct uk_cpu *c = uk_cpu();
+	struct uk_thread *prev = c->current, *next = pick(c);
+	if (next != prev) {
+		uk_fpu_save(prev->fpu);
+		prev->fs_base = rdmsr(MSR_FS_BASE);
+		prev->user_rsp = uk_syscall_user_rsp;
+		c->current = next;
+		uk_syscall_kstack = next->kstack_top;
+		uk_syscall_user_rsp = next->user_rsp;
+		wrmsr(MSR_FS_BASE, next->fs_base);
+		uk_fpu_restore(next->fpu);
+		arm_slice(c);
+		uk_sched_switch(&prev->ksp, next->ksp);
+	}
+	reap(c); /* on this thread's stack: no dead one is running */
+}
+
+void uk_sched_yield(void)
+{
+	struct uk_thread *self = uk_thread_self();
+	uk_sched_ready(self);
+	schedule();
+}
+
+void uk_sched_exit(void)
+{
+	struct uk_cpu *c = uk_cpu();
+	struct uk_thread *self = c->current;
+	self->state = UK_THREAD_DEAD;
+	c->nthreads--;
+	/* freed by the next thread to run, once off this stack */
+	self->next = c->dead;
+	c->dead = self;
+	schedule();
+	__builtin_unreachable();
+}
+
+long uk_sched_wait(int (*ready)(void *arg), void *arg, uint64_t deadline)
+{
+	struct uk_cpu *c = uk_cpu();
+	if (!c->current || c->nthreads < 2)
+		return uk_wait_cpu(ready, arg, deadline);
+	long r = uk_wait_cpu(ready, arg, 0); /* timers, pollers, one test */
+	if (r != -ETIMEDOUT || uk_monotonic_ns() >= deadline)
+		return r;
+	struct uk_thread *self = c->current;
+	self->state = UK_THREAD_WAITING;
+	self->ready = ready;
+	self->arg = arg;
+	self->deadline = deadline;
+	self->next = c->waiting;
+	c->waiting = self;
+	schedule();
+	return self->wait_result;
+}
+
+void uk_sched_start_slicing(void)
+{
+	struct uk_cpu *c = uk_cpu();
+	if (c->slicing)
+		return;
+	uk_halt_until(0); /* sets up the local APIC */
+	uk_idt_set(VEC_TIMER, uk_sched_timer_stub);
+	c->slicing = 1;
+	arm_slice(c);
+}
+
+/* The slice timer's interrupt (switch.S), frame = the CPU's interrupt
+ * frame (rip, cs, rflags, rsp, ss). 1: the interrupted program code is to
+ * be preempted (uk_sched_preempt follows, on the thread's kernel stack). */
+int uk_sched_timer(const uint64_t *frame)
+{
+	uk_timer_irq(); /* end of interrupt */
+	struct uk_cpu *c = uk_cpu();
+	struct uk_thread *self = c->current;
+	uint64_t rsp = frame[3];
+	if (rsp > self->kstack_bottom && rsp <= self->kstack_top) {
+		/* the runtime: halted, or on its way out of a system call */
+		arm_slice(c);
+		return 0;
+	}
+	uk_wait_cpu(0, 0, 0); /* timers, pollers: no runtime code was interrupted */
+	wake_waiters(c);
+	if (c->run_head)
+		return 1;
+	arm_slice(c);
+	return 0;
+}
+
+void uk_sched_preempt(void)
+{
+	uk_sched_yield();
+}

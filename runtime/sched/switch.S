@@ -1,0 +1,104 @@
+/* Switching kernel stacks, and the slice timer's interrupt (sched.c). */
+
+/* void uk_sched_switch(uint64_t *save_ksp, uint64_t ksp): the SysV
+ * callee-saved registers stay on the old stack; everything else a thread
+ * has is in its system call or interrupt frame further up that stack. */
+	.section .text.uk_sched_switch, "ax", @progbits
+	.globl uk_sched_switch
+	.balign 16
+uk_sched_switch:
+	pushq %rbp
+	pushq %rbx
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %rsp, (%rdi)
+	movq %rsi, %rsp
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %rbx
+	popq %rbp
+	ret
+
+/* The local APIC timer once threads exist (replaces entry.S's stub). It
+ * lands in program code (which runs with interrupts on), in a halt, or in
+ * the last instructions of the syscall return. uk_sched_timer decides; to
+ * preempt, the CPU's frame moves from the interrupt stack to the top of
+ * the thread's kernel stack and becomes a whole frame like a system
+ * call's (trapframe.h, vector -1), so the thread can be switched out
+ * there, gets its signals (sigframe.c's uk_sig_deliver) and leaves by
+ * uk_frame_return, as from a signal handler. */
+	.section .text.uk_sched_timer_stub, "ax", @progbits
+	.globl uk_sched_timer_stub
+	.weak uk_sig_deliver
+	.balign 16
+uk_sched_timer_stub:
+	pushq %rax
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	cld                     /* program code may have left DF set */
+	leaq 72(%rsp), %rdi     /* rip, cs, rflags, rsp, ss */
+	call uk_sched_timer
+	testl %eax, %eax
+	jnz 1f
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rax
+	iretq
+1:	movq uk_syscall_kstack(%rip), %rdi
+	subq $40, %rdi
+	leaq 72(%rsp), %rsi
+	movl $5, %ecx
+	rep movsq
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rax
+	movq uk_syscall_kstack(%rip), %rsp  /* no register is free: rsp moves */
+	subq $40, %rsp
+	pushq $0                /* error */
+	pushq $-1               /* vector: not a system call */
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	call uk_sched_preempt
+	movl $uk_sig_deliver, %eax  /* signal.c's, when linked */
+	testl %eax, %eax
+	jz 2f
+	movq %rsp, %rdi
+	call *%rax
+2:	jmp uk_frame_return
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,147 @@
+/* Thread objects: the main thread, made on first use from the boot
+ * stacks, and the ones clone makes: [guard page][kernel stack][struct
+ * uk_thread, FPU area] in one block of pages, reused by later threads. */
+#include "thread.h"
+
+#include "cpu.h"
+#include "file.h"
+#include "kernel.h"
+#include "percpu.h"
+
+#define KSTACK_SIZE 16384ul
+
+struct uk_cpu uk_cpu0;
+static struct uk_thread *all;
+static uint64_t fpu_size; /* bytes of the save area; 0: not asked yet */
+static int xsave;
+static uint64_t spare; /* blocks of exited threads, linked through their stack bottom */
+
+/* Eager save at every switch: the runtime's own code never touches the
+ * FPU/SSE registers (-mgeneral-regs-only), so the state seen at a switch
+ * is the program's, and no #NM trap (lazy switching) is needed. */
+static uint64_t fpu_area_size(void)
+{
+	if (!fpu_size) {
+		uint32_t r[4];
+		cpuid(1, 0, r);
+		xsave = (r[2] >> 27) & 1; /* OSXSAVE: cpu.c enabled XSAVE */
+		fpu_size = 512;
+		if (xsave) {
+			cpuid(0xd, 0, r); /* ebx: size for the features XCR0 enables */
+			fpu_size = r[1];
+		}
+	}
+	return fpu_size;
+}
+
+void uk_fpu_save(void *area)
+{
+	if (xsave)
+		__asm__ volatile("xsave64 (%0)" : : "r"(area), "a"(~0u), "d"(~0u) : "memory");
+	else
+		__asm__ volatile("fxsave64 (%0)" : : "r"(area) : "memory");
+}
+
+void uk_fpu_restore(const void *area)
+{
+	if (xsave)
+		__asm__ volatile("xrstor64 (%0)" : : "r"(area), "a"(~0u), "d"(~0u) : "memory");
+	else
+		__asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
+}
+
+static void link_thread(struct uk_thread *t)
+{
+	t->sig.tid = t->tid;
+	t->sig.altstack.flags = UK_SS_DISABLE;
+	t->all_next = all;
+	all = t;
+	uk_cpu()->nthreads++;
+}
+
+struct uk_thread *uk_thread_self(void)
+{
+	struct uk_cpu *c = uk_cpu();
+	if (c->current)
+		return c->current;
+	uint64_t size = sizeof(struct uk_thread) + 64 + fpu_area_size();
+	struct uk_thread *t = uk_zalloc(size);
+	if (!t) {
+		uk_printk("uk: no memory for the main thread\n");
+		uk_plat_exit(126);
+	}
+	t->tid = 1;
+	t->kstack_bottom = uk_kernel_stack.bottom;
+	t->kstack_top = uk_kernel_stack.top;
+	t->fpu = (void *)ALIGN_UP((uint64_t)(t + 1), 64);
+	link_thread(t);
+	return c->current = t;
+}
+
+struct uk_thread *uk_thread_by_tid(int tid)
+{
+	uk_thread_self();
+	for (struct uk_thread *t = all; t; t = t->all_next)
+		if (t->tid == tid && t->state != UK_THREAD_DEAD)
+			return t;
+	return 0;
+}
+
+unsigned uk_thread_count(void)
+{
+	return uk_thread_self(), uk_cpu()->nthreads;
+}
+
+struct uk_thread *uk_thread_new(void)
+{
+	static int next_tid = 2;
+	uint64_t top_part = ALIGN_UP(sizeof(struct uk_thread) + 64 + fpu_area_size(), PAGE_SIZE);
+	uint64_t size = PAGE_SIZE + KSTACK_SIZE + top_part;
+	uint64_t p = spare;
+	if (p) {
+		spare = *(uint64_t *)(p + PAGE_SIZE);
+	} else if (!(p = uk_pmem_alloc(size, ~0ull))) {
+		return 0;
+	} else if (uk_paging_protect(p, p + PAGE_SIZE, 0)) { /* the guard */
+		uk_pmem_free(p, size);
+		return 0;
+	}
+	struct uk_thread *t = (struct uk_thread *)(p + PAGE_SIZE + KSTACK_SIZE);
+	uk_memset(t, 0, top_part); /* XRSTOR wants the XSAVE header's zeros */
+	t->tid = next_tid++;
+	t->block = p;
+	t->kstack_bottom = p + PAGE_SIZE;
+	t->kstack_top = (uint64_t)t;
+	t->fpu = (void *)ALIGN_UP((uint64_t)(t + 1), 64);
+	link_thread(t);
+	return t;
+}
+
+/* Once it has exited and the CPU runs on another stack. */
+void uk_thread_free(struct uk_thread *t)
+{
+	for (struct uk_thread **pp = &all; *pp; pp = &(*pp)->all_next)
+		if (*pp == t) {
+			*pp = t->all_next;
+			break;
+		}
+	if (!t->block)
+		return; /* the main thread's boot stacks stay */
+	/* kept for the next thread, guard page and all. (Given back to the page
+	 * allocator instead, new threads' start arguments were intermittently
+	 * overwritten under preemption: not understood yet.) */
+	*(uint64_t *)(t->block + PAGE_SIZE) = spare;
+	spare = t->block;
+}
+
+/* signal.c's (weak there: one thread without sched/) */
+struct uk_sigthread *uk_sig_self(void)
+{
+	return &uk_thread_self()->sig;
+}
+
+struct uk_sigthread *uk_sig_thread(int tid)
+{
+	struct uk_thread *t = uk_thread_by_tid(tid);
+	return t ? &t->sig : 0;
+}
