@@ -82,11 +82,25 @@ int lk_write_map(struct lk_ctx *c)
 			(unsigned long long)o->size,
 			(unsigned long long)o->align, o->name);
 		for (s = o->first; s; s = s->next) {
-			fprintf(f, "0x%016llx 0x%08llx %5llu %-20s %s:(%s)\n",
-				(unsigned long long)s->addr,
-				(unsigned long long)s->size,
-				(unsigned long long)s->align, "",
-				s->obj->display, s->name);
+			if (s->merged) /* merge.c's: named after its first input */
+				fprintf(f, "0x%016llx 0x%08llx %5llu %-20s "
+					   "(%s merged from %u sections, "
+					   "%llu bytes)\n",
+					(unsigned long long)s->addr,
+					(unsigned long long)s->size,
+					(unsigned long long)s->align, "",
+					s->sh->sh_flags & SHF_STRINGS
+						? "strings"
+						: "constants",
+					s->merged,
+					(unsigned long long)s->merged_in);
+			else
+				fprintf(f, "0x%016llx 0x%08llx %5llu %-20s "
+					   "%s:(%s)\n",
+					(unsigned long long)s->addr,
+					(unsigned long long)s->size,
+					(unsigned long long)s->align, "",
+					s->obj->display, s->name);
 			while (j < nsyms && syms[j].addr < s->addr)
 				j++;
 			for (size_t k = j; k < nsyms &&

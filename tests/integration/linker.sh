@@ -258,6 +258,8 @@ if same_as_bfd strings "$mg/progs-strings.o"; then
 	[ "$n" = 1 ] && pass merge-tails-shared || fail merge-tails-shared "'sentence' stored $n times"
 	[ "$(total "$mg/strings.json" merged_bytes)" -gt 0 ] && pass merge-report-bytes ||
 		fail merge-report-bytes "$(total "$mg/strings.json" merged_bytes)"
+	check merge-in-map sh -c "'$UK' link --map '$mg/strings.map' -o '$mg/strings3.uk' $musl/crt1.o \
+		'$mg/progs-strings.o' $musl/libc.a && grep -q ' (strings merged from [0-9]* sections, [0-9]* bytes)\$' '$mg/strings.map'"
 	# aligned string sections (.rodata.str1.8) pad; merging never grows them
 	check merge-never-grows python3 -c "
 import json, sys; r = json.load(open(sys.argv[1]))
