@@ -28,7 +28,7 @@ uk_sched_switch:
  * the last instructions of the syscall return. uk_sched_timer decides; to
  * preempt, the CPU's frame moves from the interrupt stack to the top of
  * the thread's kernel stack and becomes a whole frame like a system
- * call's (trapframe.h, vector -1), so the thread can be switched out
+ * call's (trapframe.h, vector -1, error 1), so the thread can be switched out
  * there, gets its signals (sigframe.c's uk_sig_deliver) and leaves by
  * uk_frame_return, as from a signal handler. */
 	.section .text.uk_sched_timer_stub, "ax", @progbits
@@ -76,7 +76,8 @@ uk_sched_timer_stub:
 	popq %rax
 	movq uk_syscall_kstack(%rip), %rsp  /* no register is free: rsp moves */
 	subq $40, %rsp
-	pushq $0                /* error */
+	pushq $1                /* error: not 0, so uk_frame_return leaves by
+	                         * iretq (its 0 path jumps to rcx, a syscall's rip) */
 	pushq $-1               /* vector: not a system call */
 	pushq %rax
 	pushq %rbx
