@@ -306,11 +306,61 @@ out:
 	return rc;
 }
 
+/* A big blob (a layer) is hashed by a second thread while this one writes
+ * it to a temporary file: one pass over it, not two one after the other.
+ * Published under the digest it has, unless the store holds it already. */
+#define PUT_THREADED_MIN (1u << 20)
+
+static int put_big_blob(const char *root, const void *buf, size_t len,
+			char digest_out[UK_DIGEST_MAX], struct uk_error *err)
+{
+	struct uk_digest_job job;
+	char *tmp = NULL, *path = NULL;
+	int fd, id, rc = 0, published = 0;
+
+	if (uk_digest_start(&job, buf, len) < 0)
+		return uk_errorf(err, "cannot compute a sha256 digest");
+	fd = tmp_file(root, &tmp, err);
+	if (fd < 0) {
+		uk_digest_join(&job, digest_out);
+		return -1;
+	}
+	id = uk_cleanup_add(tmp);
+	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0)
+		rc = uk_errorf(err, "cannot write a blob into the store '%s': %s", root,
+			       strerror(errno));
+	if (close(fd) < 0 && rc == 0)
+		rc = uk_errorf(err, "cannot write a blob into the store '%s': %s", root,
+			       strerror(errno));
+	uk_digest_join(&job, digest_out);
+	if (rc == 0 && !blob_ok(root, digest_out)) {
+		if (!(path = uk_layout_blob_path(root, digest_out)))
+			rc = uk_errorf(err, "out of memory");
+		else if (rename(tmp, path) < 0)
+			rc = uk_errorf(err, "cannot create '%s': %s", path, strerror(errno));
+		else
+			published = 1;
+	}
+	if (!published)
+		unlink(tmp);
+	uk_cleanup_remove(id);
+	if (published)
+		uk_sync_parent(path);
+	free(path);
+	free(tmp);
+	return rc;
+}
+
 int uk_layout_put_blob(const char *root, const void *buf, size_t len,
 		       char digest_out[UK_DIGEST_MAX], struct uk_error *err)
 {
 	struct uk_blob_writer w;
+	char path[PATH_MAX];
 
+	if (len >= PUT_THREADED_MIN) {
+		snprintf(path, sizeof(path), "%s/blobs/sha256", root);
+		return mkdir_p(path, err) < 0 ? -1 : put_big_blob(root, buf, len, digest_out, err);
+	}
 	if (uk_digest_buf(buf, len, digest_out) < 0)
 		return uk_errorf(err, "cannot compute a sha256 digest");
 	if (blob_ok(root, digest_out))
