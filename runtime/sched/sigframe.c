@@ -318,7 +318,8 @@ int uk_sig_fault(struct uk_trapframe *f)
 	if (!sig || uk_sig_actions[sig].handler <= UK_SIG_IGN || (t->blocked & UK_SIGBIT(sig)))
 		return 0;
 	struct uk_siginfo info = {.signo = sig, .code = code, .fault = {addr}};
-	const uint64_t fault[3] = {f->vector, f->error, cr2};
+	/* page faults: the error code as user mode's (ring 3 on Linux: bit 2) */
+	const uint64_t fault[3] = {f->vector, f->vector == 14 ? f->error | 4 : f->error, cr2};
 	return enter(f, sig, &info, fault); /* else the crash report (a stack overflow) */
 }
 
