@@ -83,6 +83,9 @@ struct uk_vm_result {
 
 /* 1 when /dev/kvm can create a VM; 0 with the reason in why otherwise. */
 int uk_vm_kvm_usable(char *why, size_t len);
+/* kvm_cache.c: the same answer, remembered in $UK_HOME/cache/kvm-probe
+ * for as long as this boot and /dev/kvm's identity and permissions last. */
+int uk_vm_kvm_usable_cached(char *why, size_t len);
 
 /* The QEMU argument vector (NULL-terminated, caller frees with
  * uk_vm_argv_free). status_path receives the debugcon bytes; qmp_path, if
