@@ -49,6 +49,49 @@ static int up_to_date(struct uk_linkstep *ls, const char *stamp, const char *dig
 	return ok;
 }
 
+/* uk build --verbose shows its link as the `uk link` command that makes
+ * the same image (and report and debug file). */
+static void show_command(const struct uk_linkstep *ls, const struct uk_link_opts *lo)
+{
+	struct uk_strv argv = { 0 };
+	char *arg;
+
+	uk_strv_push(&argv, "uk");
+	uk_strv_push(&argv, "link");
+	if (ls->linker && strcmp(ls->linker, "bfd") == 0)
+		uk_strv_push(&argv, "--linker=bfd");
+	uk_strv_push(&argv, "-o");
+	uk_strv_push(&argv, lo->output);
+	uk_strv_push(&argv, "-e");
+	uk_strv_push(&argv, lo->entry);
+	for (size_t i = 0; i < lo->nkeep; i++) {
+		uk_strv_push(&argv, "--keep");
+		uk_strv_push(&argv, lo->keep[i]);
+	}
+	for (size_t i = 0; i < lo->nlink_if; i++) {
+		if (asprintf(&arg, "--link-if=%s", lo->link_if[i]) < 0)
+			abort();
+		uk_strv_push(&argv, arg);
+		free(arg);
+	}
+	if (lo->report_path) {
+		uk_strv_push(&argv, "--report");
+		uk_strv_push(&argv, lo->report_path);
+	}
+	if (lo->debug_path) {
+		uk_strv_push(&argv, "--debug-out");
+		uk_strv_push(&argv, lo->debug_path);
+	}
+	if (lo->why_symbol) {
+		uk_strv_push(&argv, "--why");
+		uk_strv_push(&argv, lo->why_symbol);
+	}
+	for (size_t i = 0; i < lo->ninputs; i++)
+		uk_strv_push(&argv, lo->inputs[i]);
+	ls->command(ls->command_ctx, argv.v);
+	uk_strv_free(&argv);
+}
+
 int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 {
 	struct uk_strv inputs = { 0 }, keep = { 0 }, link_if = { 0 };
@@ -109,6 +152,8 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 	unlink(stamp);
 	if (ls->debug)
 		unlink(ls->debug);
+	if (ls->command)
+		show_command(ls, &lo);
 	if (ls->linker && strcmp(ls->linker, "bfd") == 0)
 		rc = uk_link_bfd(&lo, &lr, err);
 	else
