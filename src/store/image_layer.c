@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "store/image.h"
+#include "store/layout.h"
 #include "util/gzip.h"
 #include "util/path.h"
 
@@ -161,9 +162,9 @@ static int pick_level(const struct uk_archive_mem *tar, struct uk_error *err)
 	return level;
 }
 
-int uk_image_layer(const char *image, const char *name, long long mtime,
-		   void **tgz, size_t *len, char diff[UK_DIGEST_MAX],
-		   struct uk_error *err)
+int uk_image_layer(const char *root, const char *image, const char *name,
+		   long long mtime, char layer[UK_DIGEST_MAX], size_t *len,
+		   char diff[UK_DIGEST_MAX], struct uk_error *err)
 {
 	struct uk_archive_mem tar = {0};
 	struct uk_digest_job job;
@@ -171,23 +172,20 @@ int uk_image_layer(const char *image, const char *name, long long mtime,
 	size_t gzlen = 0;
 	int level, rc = -1;
 
-	*tgz = NULL;
-	*len = 0;
 	if (make_tar(image, name, mtime, &tar, err) < 0)
 		goto out;
-	/* The diff_id is hashed by a second thread while this one gzips. */
+	/* The diff_id is hashed by a second thread while this one gzips and
+	 * stores the layer (which hashes it in a third). */
 	if (uk_digest_start(&job, tar.p, tar.len) < 0) {
 		uk_errorf(err, "cannot compute a sha256 digest");
 		goto out;
 	}
-	if ((level = pick_level(&tar, err)) >= 0)
-		rc = uk_gzip(tar.p, tar.len, level, &gz, &gzlen, err);
+	if ((level = pick_level(&tar, err)) >= 0 &&
+	    uk_gzip(tar.p, tar.len, level, &gz, &gzlen, err) == 0 &&
+	    uk_layout_put_blob_later(root, gz, gzlen, layer, err) == 0)
+		rc = 0;
 	uk_digest_join(&job, diff);
-	if (rc < 0)
-		goto out;
-	*tgz = gz;
 	*len = gzlen;
-	gz = NULL;
 out:
 	free(tar.p);
 	free(gz);

@@ -186,7 +186,6 @@ static int pack_one(const char *root, const char *image, struct packed *p,
 		    struct uk_error *err)
 {
 	struct uk_image_meta m;
-	void *tgz = NULL;
 	size_t len = 0;
 	char layer[UK_DIGEST_MAX], diff[UK_DIGEST_MAX], cfg[UK_DIGEST_MAX],
 		binary[600], key[UK_DIGEST_MAX];
@@ -213,9 +212,8 @@ static int pack_one(const char *root, const char *image, struct packed *p,
 	snprintf(binary, sizeof(binary), "/unikernel/%s", m.name);
 	have_key = cache_key(image, m.name, key) == 0;
 	if (!have_key || !cache_get(root, key, layer, &len, diff)) {
-		if (uk_image_layer(image, m.name, uk_source_date_epoch(), &tgz, &len, diff,
-				   err) < 0 ||
-		    uk_layout_put_blob(root, tgz, len, layer, err) < 0)
+		if (uk_image_layer(root, image, m.name, uk_source_date_epoch(), layer, &len,
+				   diff, err) < 0)
 			goto out;
 		if (have_key)
 			cache_put(root, key, layer, len, diff);
@@ -243,7 +241,6 @@ static int pack_one(const char *root, const char *image, struct packed *p,
 	}
 	rc = 0;
 out:
-	free(tgz);
 	uk_image_meta_free(&m);
 	if (rc < 0)
 		uk_error_wrap(err, "packing '%s'", image);

@@ -133,7 +133,9 @@ for k in c r; do
 	b1=$(grep -o 'sha256:[0-9a-f]*' <<<"$o1" | head -1)
 	b2=$(grep -o 'sha256:[0-9a-f]*' <<<"$o2" | head -1)
 	l1=$(layer_of "$tmp/big-a$k" "$b1" 2>/dev/null)
-	if [ -n "$b1" ] && [ "$b1" = "$b2" ] && cmp -s "$l1" "$(layer_of "$tmp/big-b$k" "$b2" 2>/dev/null)"; then
+	# the layer, synced and named after its upload, is in the store by then
+	if [ -n "$b1" ] && [ "$b1" = "$b2" ] && cmp -s "$l1" "$(layer_of "$tmp/big-b$k" "$b2" 2>/dev/null)" &&
+		[ "$(sha256sum <"$l1" | cut -d' ' -f1)" = "${l1##*/}" ] && [ -z "$(ls -A "$tmp/big-a$k/.tmp")" ]; then
 		pass "push_big_$k-same_digest_twice"
 	else
 		fail "push_big_$k-same_digest_twice" "$b1 vs $b2: $o1 / $o2"
