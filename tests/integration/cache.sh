@@ -39,6 +39,27 @@ if command -v strace >/dev/null; then
 		fail cache_noop_spawns_nothing_loads_no_crypto "$n execve; $(grep -E 'execve|libcrypto|libbfd|main.c|greet.h' "$tmp/noop.st" | head -5)"
 	fi
 fi
+# The components' manifests are remembered ($UK_HOME/cache/components/, one
+# entry per component file): a no-op parses none of them; an entry whose key
+# no longer matches the file (edited, replaced, another uk), or that is not
+# one, is ignored, the file parsed again and the entry rewritten.
+if command -v strace >/dev/null; then
+	ents=("$UK_HOME"/cache/components/*)
+	yamls() {
+		ASAN_OPTIONS=detect_leaks=0 strace -f -e trace=openat -o "$tmp/cc.st" "$UK" build -C "$tmp/p" >/dev/null 2>&1 || echo failed
+		grep -c 'component\.yaml"' "$tmp/cc.st"
+	}
+	a=$(yamls)
+	sed -i '1s/size=[0-9]*/size=1/' "${ents[0]}"
+	printf 'garbage' >"${ents[1]}"
+	b=$(yamls) c=$(yamls)
+	if [ "${#ents[@]}" = 2 ] && [ "$a" = 0 ] && [ "$b" = 2 ] && [ "$c" = 0 ] &&
+		! grep -q garbage "${ents[1]}" && ! grep -q 'size=1 ' "${ents[0]}"; then
+		pass cache_components_remembered
+	else
+		fail cache_components_remembered "${#ents[@]} entries; component.yaml opened $a, $b, $c times"
+	fi
+fi
 rm -rf "$tmp/p/build"
 out=$("$UK" build -C "$tmp/p" --json 2>&1)
 [ "$(js compiled "$out")" = 0 ] && [ "$(js shared "$out")" = 1 ] && pass cache_outlives_rm_rf_build ||
