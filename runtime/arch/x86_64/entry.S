@@ -61,7 +61,9 @@ uk_trap_common:
 /* Leaves through a frame (trapframe.h): by iretq with every register as
  * the frame says, unless error is 0 in a system call's frame (its own
  * return, which needs no rcx and r11: popfq and jmp, which are cheaper).
- * C that rewrites a frame sets error to 1 (UK_FRAME_IRET). */
+ * C that rewrites a frame sets error to 1 (UK_FRAME_IRET). sched/ leaves
+ * interrupts and switched threads through it too. */
+	.globl uk_frame_return
 uk_frame_return:
 	popq %r15
 	popq %r14
