@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/bigalloc.h"
 #include "util/dynlib.h"
 
 static struct {
@@ -90,7 +91,7 @@ int uk_gzip(const void *in, size_t len, int level, void **out, size_t *outlen,
 	}
 	/* One buffer with room for every member where it would end at worst;
 	 * they are moved together afterwards. */
-	if (!(p = malloc(total))) {
+	if (!(p = uk_big_alloc(total))) {
 		uk_errorf(err, "out of memory");
 		goto out;
 	}
