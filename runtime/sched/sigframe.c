@@ -162,8 +162,7 @@ static int enter(struct uk_trapframe *f, int sig, const struct uk_siginfo *info,
 	uint64_t lo = (uint64_t)sf;
 	if (!(a->flags & UK_SA_RESTORER) || uk_bad_user((long)lo, sp - lo) ||
 	    uk_paging_is_guard(lo) || uk_paging_is_guard(sp - 1) || runtime_stack(lo) ||
-	    runtime_stack(sp - 1) ||
-	    (switched && lo < t->altstack.sp))
+	    runtime_stack(sp - 1) || (switched && lo < t->altstack.sp))
 		return 0;
 	building = 1;
 	fp_save((uint8_t *)fp);
