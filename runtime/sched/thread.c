@@ -1,6 +1,7 @@
 /* Thread objects: the main thread, made on first use from the boot
  * stacks, and the ones clone makes: [guard page][kernel stack][struct
- * uk_thread, FPU area] in one block of pages, reused by later threads. */
+ * uk_thread, FPU area] in one block of pages, given back to the page
+ * allocator once the thread has exited and the CPU is off its stack. */
 #include "thread.h"
 
 #include "cpu.h"
@@ -14,7 +15,6 @@ struct uk_cpu uk_cpu0;
 static struct uk_thread *all;
 static uint64_t fpu_size; /* bytes of the save area; 0: not asked yet */
 static int xsave;
-static uint64_t spare; /* blocks of exited threads, linked through their stack bottom */
 
 /* Eager save at every switch: the runtime's own code never touches the
  * FPU/SSE registers (-mgeneral-regs-only), so the state seen at a switch
@@ -48,6 +48,12 @@ void uk_fpu_restore(const void *area)
 		__asm__ volatile("xrstor64 (%0)" : : "r"(area), "a"(~0u), "d"(~0u) : "memory");
 	else
 		__asm__ volatile("fxrstor64 (%0)" : : "r"(area) : "memory");
+}
+
+/* struct uk_thread and its FPU area, above the kernel stack */
+static uint64_t top_part_size(void)
+{
+	return ALIGN_UP(sizeof(struct uk_thread) + 64 + fpu_area_size(), PAGE_SIZE);
 }
 
 static void link_thread(struct uk_thread *t)
@@ -95,14 +101,11 @@ unsigned uk_thread_count(void)
 struct uk_thread *uk_thread_new(void)
 {
 	static int next_tid = 2;
-	uint64_t top_part = ALIGN_UP(sizeof(struct uk_thread) + 64 + fpu_area_size(), PAGE_SIZE);
-	uint64_t size = PAGE_SIZE + KSTACK_SIZE + top_part;
-	uint64_t p = spare;
-	if (p) {
-		spare = *(uint64_t *)(p + PAGE_SIZE);
-	} else if (!(p = uk_pmem_alloc(size, ~0ull))) {
+	uint64_t top_part = top_part_size(), size = PAGE_SIZE + KSTACK_SIZE + top_part;
+	uint64_t p = uk_pmem_alloc(size, ~0ull);
+	if (!p)
 		return 0;
-	} else if (uk_paging_protect(p, p + PAGE_SIZE, 0)) { /* the guard */
+	if (uk_paging_protect(p, p + PAGE_SIZE, 0)) { /* the guard */
 		uk_pmem_free(p, size);
 		return 0;
 	}
@@ -127,11 +130,8 @@ void uk_thread_free(struct uk_thread *t)
 		}
 	if (!t->block)
 		return; /* the main thread's boot stacks stay */
-	/* kept for the next thread, guard page and all. (Given back to the page
-	 * allocator instead, new threads' start arguments were intermittently
-	 * overwritten under preemption: not understood yet.) */
-	*(uint64_t *)(t->block + PAGE_SIZE) = spare;
-	spare = t->block;
+	uk_paging_protect(t->block, t->block + PAGE_SIZE, 3); /* pmem writes its header there */
+	uk_pmem_free(t->block, PAGE_SIZE + KSTACK_SIZE + top_part_size());
 }
 
 /* signal.c's (weak there: one thread without sched/) */
