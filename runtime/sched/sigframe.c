@@ -60,8 +60,14 @@ static void fp_init(void)
 	}
 }
 
+/* thread.c's, with threads: the registers to hold this thread's state
+ * (they may hold another's, CR0.TS set) */
+void uk_fpu_own(void) __attribute__((weak));
+
 static void fp_save(uint8_t *p)
 {
+	if (uk_fpu_own)
+		uk_fpu_own();
 	if (!fp_mask) {
 		__asm__ volatile("fxsave64 (%0)" : : "r"(p) : "memory");
 		return;
@@ -87,6 +93,8 @@ static void fp_reset(void)
 
 static void fp_restore(const uint8_t *p)
 {
+	if (uk_fpu_own)
+		uk_fpu_own();
 	if (!fp_mask)
 		__asm__ volatile("fxrstor64 (%0)" : : "r"(p) : "memory");
 	else

@@ -102,4 +102,33 @@ uk_sched_timer_stub:
 	call *%rax
 2:	jmp uk_frame_return
 
+/* #NM (thread.h's lazy FPU switching): program code used the FPU with
+ * CR0.TS set. On the interrupt stack with interrupts off; the runtime
+ * itself never traps here (it uses no FPU registers). */
+	.section .text.uk_sched_fpu_stub, "ax", @progbits
+	.globl uk_sched_fpu_stub
+	.balign 16
+uk_sched_fpu_stub:
+	pushq %rax
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	cld
+	call uk_fpu_own
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rax
+	iretq
+
 	.section .note.GNU-stack, "", @progbits
