@@ -5,7 +5,10 @@
 #include "nosys.h"
 #include "syscall.h"
 
-extern const unsigned char __start_uk_nosys[], __stop_uk_nosys[];
+/* weak: an image whose libc members make no call the runtime lacks has no
+ * entry, and so no section to bound */
+extern const unsigned char __start_uk_nosys[] __attribute__((weak));
+extern const unsigned char __stop_uk_nosys[] __attribute__((weak));
 
 __uk_cold const char *uk_nosys_name(long nr)
 {

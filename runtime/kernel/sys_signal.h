@@ -14,7 +14,7 @@
 	X(130, rt_sigsuspend, 2) X(131, sigaltstack, 2) X(200, tkill, 2)                         \
 	X(222, timer_create, 3) X(223, timer_settime, 4) X(224, timer_gettime, 2)                \
 	X(225, timer_getoverrun, 1) X(226, timer_delete, 1) X(234, tgkill, 3)                    \
-	X(297, rt_tgsigqueueinfo, 4)
+	X(282, signalfd, 3) X(289, signalfd4, 4) X(297, rt_tgsigqueueinfo, 4)
 
 #define X(nr, name, n) UK_SIG_SYSCALL(name);
 SYS_SIGNAL_LIST(X)

@@ -71,13 +71,9 @@ __uk_cold SYSCALL(time)
 	return t;
 }
 
-/* what is left of a sleep a signal ended */
-__uk_cold __attribute__((noinline)) static void interrupted(struct timespec *rem, uint64_t deadline)
-{
-	uint64_t now = uk_monotonic_ns(), left = deadline > now ? deadline - now : 0;
-	rem->sec = (long)(left / NS);
-	rem->nsec = (long)(left % NS);
-}
+/* What is left of a sleep a signal ended: the signal group's, the only
+ * one that ends sleeps (so never called unlinked). */
+void uk_sig_time_left(void *rem, uint64_t deadline) __attribute__((weak));
 
 /* not inlined: one copy for both callers (hello's size) */
 __attribute__((noinline)) static long sleep_for(const struct timespec *req, struct timespec *rem,
@@ -93,7 +89,7 @@ __attribute__((noinline)) static long sleep_for(const struct timespec *req, stru
 	if (rem)
 		rem->sec = rem->nsec = 0;
 	if (r == -EINTR && rem)
-		interrupted(rem, deadline);
+		uk_sig_time_left(rem, deadline);
 	return r == -EINTR ? r : 0;
 }
 

@@ -61,6 +61,7 @@ long uk_sched_clone(const long *a)
 	t->ksp = (uint64_t)s;
 	t->user_rsp = f->rsp;
 	t->fs_base = flags & CLONE_SETTLS ? (uint64_t)a[4] : rdmsr(MSR_FS_BASE);
+	uk_fpu_own(); /* the registers hold the parent's state */
 	uk_fpu_save(t->fpu); /* the parent's: MXCSR, x87 control word */
 	if (flags & CLONE_PARENT_SETTID)
 		*(int *)a[2] = t->tid;

@@ -40,13 +40,10 @@ static int woken(void *arg)
 	return ((struct waiter *)arg)->woken;
 }
 
-/* Wakes up to n waiters on addr whose bitset meets bits; like Linux, at
- * least one for n <= 0. */
+/* Wakes up to n waiters on addr whose bitset meets bits. */
 static long wake(int *addr, long n, uint32_t bits)
 {
 	long count = 0;
-	if (n < 1)
-		n = 1;
 	for (struct waiter **pp = &head; *pp && count < n;) {
 		struct waiter *w = *pp;
 		if (w->addr != addr || !(w->bitset & bits)) {
@@ -96,6 +93,12 @@ static long requeue(int *from, int *to, long n, long m)
 	return count;
 }
 
+/* FUTEX_WAKE and WAKE_OP's count: like Linux, at least one for n <= 0 */
+static long at_least_one(long n)
+{
+	return n < 1 ? 1 : n;
+}
+
 static long wake_op(int *uaddr, int *uaddr2, long n, long n2, uint32_t op)
 {
 	unsigned kind = (op >> 28) & 7, cmp = (op >> 24) & 15;
@@ -121,9 +124,9 @@ static long wake_op(int *uaddr, int *uaddr2, long n, long n2, uint32_t op)
 	case 5: hit = old >= cmparg; break;
 	default: return -ENOSYS;
 	}
-	long count = wake(uaddr, n, BITSET_ANY);
+	long count = wake(uaddr, at_least_one(n), BITSET_ANY);
 	if (hit)
-		count += wake(uaddr2, n2, BITSET_ANY);
+		count += wake(uaddr2, at_least_one(n2), BITSET_ANY);
 	return count;
 }
 
@@ -183,9 +186,9 @@ long uk_sched_futex(const long *a)
 	case FUTEX_WAIT_BITSET:
 		return bits ? wait(uaddr, val, bits, deadline) : -EINVAL;
 	case FUTEX_WAKE:
-		return wake(uaddr, val, BITSET_ANY);
+		return wake(uaddr, at_least_one(val), BITSET_ANY);
 	case FUTEX_WAKE_BITSET:
-		return bits ? wake(uaddr, val, bits) : -EINVAL;
+		return bits ? wake(uaddr, at_least_one(val), bits) : -EINVAL;
 	case FUTEX_REQUEUE:
 	case FUTEX_CMP_REQUEUE:
 	case FUTEX_WAKE_OP: {

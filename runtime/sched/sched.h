@@ -24,10 +24,11 @@ void uk_sched_start_slicing(void);
 /* switch.S */
 void uk_sched_switch(uint64_t *save_ksp, uint64_t ksp);
 extern char uk_sched_timer_stub[];
+extern char uk_sched_fpu_stub[]; /* #NM: uk_fpu_own, then back */
 extern char uk_frame_return[]; /* arch/x86_64/entry.S */
 
 /* arch/x86_64/time.c */
-void uk_timer_oneshot(uint64_t deadline);
+void uk_timer_oneshot(uint64_t now, uint64_t deadline);
 void uk_timer_irq(void);
 
 #endif

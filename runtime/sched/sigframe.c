@@ -60,8 +60,14 @@ static void fp_init(void)
 	}
 }
 
+/* thread.c's, with threads: the registers to hold this thread's state
+ * (they may hold another's, CR0.TS set) */
+void uk_fpu_own(void) __attribute__((weak));
+
 static void fp_save(uint8_t *p)
 {
+	if (uk_fpu_own)
+		uk_fpu_own();
 	if (!fp_mask) {
 		__asm__ volatile("fxsave64 (%0)" : : "r"(p) : "memory");
 		return;
@@ -87,6 +93,8 @@ static void fp_reset(void)
 
 static void fp_restore(const uint8_t *p)
 {
+	if (uk_fpu_own)
+		uk_fpu_own();
 	if (!fp_mask)
 		__asm__ volatile("fxrstor64 (%0)" : : "r"(p) : "memory");
 	else
@@ -119,6 +127,26 @@ __uk_cold static void die_segv(void)
 	__builtin_unreachable();
 }
 
+/* p on a stack of the runtime's: the exception stacks and the kernel
+ * stack, one block below the main stack (kernel/process.c; the exception
+ * stack is as big as the kernel stack), or the one the system call in
+ * progress runs on (a thread's, once there are) */
+static int runtime_stack(uint64_t p)
+{
+	uint64_t size = uk_kernel_stack.top - uk_kernel_stack.bottom;
+	return (p >= uk_ist_tops[0] - PAGE_SIZE - size && p < uk_kernel_stack.top + PAGE_SIZE) ||
+	       (p <= uk_syscall_kstack && uk_syscall_kstack - p < size);
+}
+
+/* The runtime's own fault, unless it is the program's stack overflow: a
+ * big frame can take rsp past the guard page below the main stack. */
+static int in_runtime(const struct uk_trapframe *f, uint64_t cr2)
+{
+	if (f->vector == 14 && cr2 < uk_main_stack.bottom && cr2 >= uk_main_stack.bottom - PAGE_SIZE)
+		return 0;
+	return runtime_stack(f->rsp);
+}
+
 static int building; /* a fault while writing a frame is the runtime's */
 
 /* fault: vector, error, cr2 of an exception; 0 for others. 0 when no
@@ -141,8 +169,8 @@ static int enter(struct uk_trapframe *f, int sig, const struct uk_siginfo *info,
 	struct rt_sigframe *sf = (struct rt_sigframe *)(((fp - sizeof(*sf)) & ~15ul) - 8);
 	uint64_t lo = (uint64_t)sf;
 	if (!(a->flags & UK_SA_RESTORER) || uk_bad_user((long)lo, sp - lo) ||
-	    uk_paging_is_guard(lo) || uk_paging_is_guard(sp - 1) ||
-	    (switched && lo < t->altstack.sp))
+	    uk_paging_is_guard(lo) || uk_paging_is_guard(sp - 1) || runtime_stack(lo) ||
+	    runtime_stack(sp - 1) || (switched && lo < t->altstack.sp))
 		return 0;
 	building = 1;
 	fp_save((uint8_t *)fp);
@@ -283,18 +311,12 @@ static int fault_signal(const struct uk_trapframe *f, uint64_t cr2, int *code, u
 	}
 }
 
-/* rsp on a kernel stack: the runtime's main one, or the one the system
- * call in progress runs on (a thread's, once there are threads) */
-static int in_runtime(const struct uk_trapframe *f)
+/* entry.S, for every exception before uk_trap's crash report: 1 when f
+ * now enters the program's handler */
+int uk_sig_fault(struct uk_trapframe *f)
 {
-	uint64_t size = uk_kernel_stack.top - uk_kernel_stack.bottom;
-	return (f->rsp >= uk_kernel_stack.bottom && f->rsp <= uk_kernel_stack.top) ||
-	       (f->rsp <= uk_syscall_kstack && uk_syscall_kstack - f->rsp < size);
-}
-
-int uk_sig_fault(struct uk_trapframe *f, uint64_t cr2)
-{
-	if (building || in_runtime(f))
+	uint64_t cr2 = read_cr2();
+	if (building || in_runtime(f, cr2))
 		return 0; /* the runtime's own: the crash report */
 	int code;
 	uint64_t addr;
@@ -303,7 +325,8 @@ int uk_sig_fault(struct uk_trapframe *f, uint64_t cr2)
 	if (!sig || uk_sig_actions[sig].handler <= UK_SIG_IGN || (t->blocked & UK_SIGBIT(sig)))
 		return 0;
 	struct uk_siginfo info = {.signo = sig, .code = code, .fault = {addr}};
-	const uint64_t fault[3] = {f->vector, f->error, cr2};
+	/* page faults: the error code as user mode's (ring 3 on Linux: bit 2) */
+	const uint64_t fault[3] = {f->vector, f->vector == 14 ? f->error | 4 : f->error, cr2};
 	return enter(f, sig, &info, fault); /* else the crash report (a stack overflow) */
 }
 

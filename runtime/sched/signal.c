@@ -93,6 +93,7 @@ long uk_sig_send(struct uk_sigthread *t, int sig, const struct uk_siginfo *info)
 	to->signo = sig;
 	if (uk_sig_wake)
 		uk_sig_wake(t);
+	uk_signalfd_wake();
 	return 1;
 }
 

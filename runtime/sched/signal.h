@@ -117,6 +117,12 @@ void uk_sig_default(int sig);
 /* 1 if the default action of sig is to ignore it */
 int uk_sig_ignored_default(int sig);
 
+/* sigwait.c: a timespec of what is left until deadline (nanosleep's) */
+void uk_sig_time_left(void *rem, uint64_t deadline);
+
+/* signalfd.c: a signal became pending, the signalfds' watchers hear it */
+void uk_signalfd_wake(void);
+
 /* sigframe.c: enters the handler of sig through f (the frame is left by
  * iretq afterwards). */
 void uk_sig_enter(struct uk_trapframe *f, int sig, const struct uk_siginfo *info);

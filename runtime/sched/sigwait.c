@@ -9,6 +9,15 @@
 
 #define NS 1000000000l
 
+/* nanosleep's and clock_nanosleep's (kernel/syscall_time.c) timespec left
+ * when a signal ended the sleep */
+void uk_sig_time_left(void *rem, uint64_t deadline)
+{
+	uint64_t now = uk_monotonic_ns(), left = deadline > now ? deadline - now : 0;
+	((long *)rem)[0] = (long)(left / NS);
+	((long *)rem)[1] = (long)(left % NS);
+}
+
 static long wait_signal(void)
 {
 	while (uk_wait(0, 0, UK_FOREVER) != -EINTR)

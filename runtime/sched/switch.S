@@ -28,7 +28,7 @@ uk_sched_switch:
  * the last instructions of the syscall return. uk_sched_timer decides; to
  * preempt, the CPU's frame moves from the interrupt stack to the top of
  * the thread's kernel stack and becomes a whole frame like a system
- * call's (trapframe.h, vector -1), so the thread can be switched out
+ * call's (trapframe.h, vector -1, error 1), so the thread can be switched out
  * there, gets its signals (sigframe.c's uk_sig_deliver) and leaves by
  * uk_frame_return, as from a signal handler. */
 	.section .text.uk_sched_timer_stub, "ax", @progbits
@@ -76,7 +76,8 @@ uk_sched_timer_stub:
 	popq %rax
 	movq uk_syscall_kstack(%rip), %rsp  /* no register is free: rsp moves */
 	subq $40, %rsp
-	pushq $0                /* error */
+	pushq $1                /* error: not 0, so uk_frame_return leaves by
+	                         * iretq (its 0 path jumps to rcx, a syscall's rip) */
 	pushq $-1               /* vector: not a system call */
 	pushq %rax
 	pushq %rbx
@@ -100,5 +101,34 @@ uk_sched_timer_stub:
 	movq %rsp, %rdi
 	call *%rax
 2:	jmp uk_frame_return
+
+/* #NM (thread.h's lazy FPU switching): program code used the FPU with
+ * CR0.TS set. On the interrupt stack with interrupts off; the runtime
+ * itself never traps here (it uses no FPU registers). */
+	.section .text.uk_sched_fpu_stub, "ax", @progbits
+	.globl uk_sched_fpu_stub
+	.balign 16
+uk_sched_fpu_stub:
+	pushq %rax
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	cld
+	call uk_fpu_own
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rax
+	iretq
 
 	.section .note.GNU-stack, "", @progbits

@@ -46,5 +46,14 @@ unsigned uk_thread_count(void);
 /* The FPU/SSE/AVX state of the CPU into or out of an area (thread.c). */
 void uk_fpu_save(void *area);
 void uk_fpu_restore(const void *area);
+/* Lazy switching: a switch to a thread whose state the registers do not
+ * hold sets CR0.TS, and its first FPU/SSE instruction traps (#NM) to
+ * uk_fpu_own, which saves the owner's state and loads the caller's. The
+ * runtime calls it before it touches the program's FPU state itself. */
+void uk_fpu_own(void);
+/* Before a switch to t: CR0.TS set unless the registers hold t's state. */
+void uk_fpu_switch_to(struct uk_thread *t);
+/* t exits: its state in the registers is nobody's now. */
+void uk_fpu_drop(struct uk_thread *t);
 
 #endif

@@ -181,6 +181,8 @@ static int build_target(const struct uk_build_opts *o, const struct uk_plan *p,
 	ls.diags = diags;
 	ls.debug = debug;
 	ls.no_debug = o->no_debug;
+	ls.command = o->command;
+	ls.command_ctx = o->progress_ctx;
 	if (o->progress)
 		o->progress(o->progress_ctx, "link %s", img->path);
 	rc = uk_linkstep_run(&ls, err);

@@ -568,6 +568,8 @@ int uk_compile(const struct uk_compile_opts *o, struct uk_compile_result *r,
 			if (j->pid < 0) {
 				j->pid = 0;
 				failed = 1;
+				if (j->tmp_err)
+					unlink(j->tmp_err);
 				free(j->tmp_obj);
 				free(j->tmp_dep);
 				free(j->tmp_err);

@@ -4,14 +4,18 @@
  * load), and an equal stamp means no relink. */
 #include "builder/linkstep.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "builder/linkdiag.h"
 #include "linker/linker.h"
+#include "util/cleanup.h"
 #include "util/fasthash.h"
 #include "util/path.h"
 
@@ -31,6 +35,37 @@ static char *stamp_path(const char *output)
 	return p;
 }
 
+/* The stamp is written whole and renamed into place, but not synced to the
+ * disk (uk_write_file_atomic's fsync of it and of its folder were a tenth
+ * of a relink, more on a busy disk): it only ever saves a relink, losing
+ * it in a crash costs one, and the image it vouches for is not synced
+ * either, so syncing the stamp alone could only vouch for a lost image. */
+static int write_stamp(const char *path, const char *line, struct uk_error *err)
+{
+	char *tmp;
+	int fd, id, ok;
+	size_t n = strlen(line);
+
+	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
+		abort();
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		uk_errorf(err, "cannot write '%s': %s", path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	id = uk_cleanup_add(tmp);
+	ok = write(fd, line, n) == (ssize_t)n && fchmod(fd, 0644) == 0;
+	ok = close(fd) == 0 && ok && rename(tmp, path) == 0;
+	if (!ok) {
+		uk_errorf(err, "cannot write '%s': %s", path, strerror(errno));
+		unlink(tmp);
+	}
+	uk_cleanup_remove(id);
+	free(tmp);
+	return ok ? 0 : -1;
+}
+
 static int up_to_date(struct uk_linkstep *ls, const char *stamp, const char *digest)
 {
 	char *text = NULL;
@@ -47,6 +82,49 @@ static int up_to_date(struct uk_linkstep *ls, const char *stamp, const char *dig
 		ok = 1;
 	free(text);
 	return ok;
+}
+
+/* uk build --verbose shows its link as the `uk link` command that makes
+ * the same image (and report and debug file). */
+static void show_command(const struct uk_linkstep *ls, const struct uk_link_opts *lo)
+{
+	struct uk_strv argv = { 0 };
+	char *arg;
+
+	uk_strv_push(&argv, "uk");
+	uk_strv_push(&argv, "link");
+	if (ls->linker && strcmp(ls->linker, "bfd") == 0)
+		uk_strv_push(&argv, "--linker=bfd");
+	uk_strv_push(&argv, "-o");
+	uk_strv_push(&argv, lo->output);
+	uk_strv_push(&argv, "-e");
+	uk_strv_push(&argv, lo->entry);
+	for (size_t i = 0; i < lo->nkeep; i++) {
+		uk_strv_push(&argv, "--keep");
+		uk_strv_push(&argv, lo->keep[i]);
+	}
+	for (size_t i = 0; i < lo->nlink_if; i++) {
+		if (asprintf(&arg, "--link-if=%s", lo->link_if[i]) < 0)
+			abort();
+		uk_strv_push(&argv, arg);
+		free(arg);
+	}
+	if (lo->report_path) {
+		uk_strv_push(&argv, "--report");
+		uk_strv_push(&argv, lo->report_path);
+	}
+	if (lo->debug_path) {
+		uk_strv_push(&argv, "--debug-out");
+		uk_strv_push(&argv, lo->debug_path);
+	}
+	if (lo->why_symbol) {
+		uk_strv_push(&argv, "--why");
+		uk_strv_push(&argv, lo->why_symbol);
+	}
+	for (size_t i = 0; i < lo->ninputs; i++)
+		uk_strv_push(&argv, lo->inputs[i]);
+	ls->command(ls->command_ctx, argv.v);
+	uk_strv_free(&argv);
 }
 
 int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
@@ -109,6 +187,8 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 	unlink(stamp);
 	if (ls->debug)
 		unlink(ls->debug);
+	if (ls->command)
+		show_command(ls, &lo);
 	if (ls->linker && strcmp(ls->linker, "bfd") == 0)
 		rc = uk_link_bfd(&lo, &lr, err);
 	else
@@ -131,7 +211,7 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 	ls->removed_bytes = lr.removed_bytes;
 	snprintf(line, sizeof(line), "%s %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", digest,
 		 ls->file_bytes, ls->load_bytes, ls->removed_bytes);
-	rc = uk_write_file_atomic(stamp, line, strlen(line), 0644, err);
+	rc = write_stamp(stamp, line, err);
 out:
 	uk_link_result_free(&lr);
 	uk_strv_free(&inputs);

@@ -17,6 +17,9 @@ struct uk_linkstep {
 	const char *linker;            /* "uk" (NULL) or "bfd" */
 	const char *why;               /* uk build --why SYMBOL, or NULL */
 	struct uk_diags *diags;        /* a failed link's problems go here (may be NULL) */
+	/* the link as the `uk link` command that does the same (--verbose) */
+	void (*command)(void *ctx, char *const argv[]);
+	void *command_ctx;
 	/* results */
 	uint64_t file_bytes, load_bytes, removed_bytes;
 	int relinked;

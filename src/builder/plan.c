@@ -35,7 +35,7 @@ static int add_component(struct uk_plan *p, struct uk_store *store, struct uk_lo
 	}
 	yaml = uk_path_join(c.found.dir, "component.yaml");
 	size_t before = diags ? diags->n : 0;
-	rc = uk_component_load(yaml, &c.desc, diags, err);
+	rc = uk_component_load_cached(yaml, &c.desc, diags, err);
 	free(yaml);
 	/* the file is in the store under a digest: say whose it is */
 	for (size_t i = before; diags && i < diags->n; i++) {

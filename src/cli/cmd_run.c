@@ -185,7 +185,7 @@ static int resolve_accel(const char *want, enum uk_accel *out)
 	if (strcmp(want, "kvm") != 0 && strcmp(want, "auto") != 0)
 		return cli_usage_error(usage, "unknown accelerator '%s'; use auto, kvm or tcg",
 				       want);
-	usable = uk_vm_kvm_usable(why, sizeof(why));
+	usable = uk_vm_kvm_usable_cached(why, sizeof(why));
 	if (usable) {
 		*out = UK_ACCEL_KVM;
 		return 0;

@@ -122,6 +122,10 @@ int uk_manifest_load(const char *path, struct uk_manifest *m,
 		     struct uk_diags *diags, struct uk_error *err);
 int uk_component_load(const char *path, struct uk_component *c,
 		      struct uk_diags *diags, struct uk_error *err);
+/* The same, remembered in $UK_HOME/cache/components/ while the file, and
+ * uk, stay the same (component_cache.c); for the builder. */
+int uk_component_load_cached(const char *path, struct uk_component *c,
+			     struct uk_diags *diags, struct uk_error *err);
 
 /* The keys uk.yaml's reader knows, in its order: the i-th (NULL past the
  * end), with *required when given. share/uk.schema.json, the JSON Schema

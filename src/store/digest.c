@@ -1,6 +1,7 @@
 #include "store/digest.h"
 
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -89,6 +90,36 @@ int uk_digest_buf(const void *buf, size_t len, char out[UK_DIGEST_MAX])
 	uk_sha256_update(&h, buf, len);
 	uk_sha256_final(&h, out);
 	return 0;
+}
+
+static void *digest_run(void *arg)
+{
+	struct uk_digest_job *j = arg;
+
+	uk_sha256_update(&j->h, j->buf, j->len);
+	uk_sha256_final(&j->h, j->out);
+	return NULL;
+}
+
+int uk_digest_start(struct uk_digest_job *j, const void *buf, size_t len)
+{
+	/* libcrypto is loaded here, in the caller's thread. */
+	if (uk_sha256_init(&j->h) < 0)
+		return -1;
+	j->buf = buf;
+	j->len = len;
+	j->threaded = pthread_create(&j->thread, NULL, digest_run, j) == 0;
+	if (!j->threaded)
+		digest_run(j);
+	return 0;
+}
+
+void uk_digest_join(struct uk_digest_job *j, char out[UK_DIGEST_MAX])
+{
+	if (j->threaded)
+		pthread_join(j->thread, NULL);
+	j->threaded = 0;
+	memcpy(out, j->out, UK_DIGEST_MAX);
 }
 
 int uk_digest_valid(const char *d)

@@ -30,11 +30,12 @@ int uk_image_pack(const char *root, const char *const *images, size_t n,
 		  char digest[UK_DIGEST_MAX], unsigned long long *size,
 		  struct uk_error *err);
 
-/* The layer of one image (see image_layer.c): a malloc'd tar+gzip and the
- * digest of its tar (the config's diff_id). */
-int uk_image_layer(const char *image, const char *name, long long mtime,
-		   void **tgz, size_t *len, char diff[UK_DIGEST_MAX],
-		   struct uk_error *err);
+/* The layer of one image (see image_layer.c), put into the layout at root
+ * with uk_layout_put_blob_later (published at exit at the latest): its digest
+ * and size, and the digest of its tar (the config's diff_id). */
+int uk_image_layer(const char *root, const char *image, const char *name,
+		   long long mtime, char layer[UK_DIGEST_MAX], size_t *len,
+		   char diff[UK_DIGEST_MAX], struct uk_error *err);
 
 /* For `uk run REF`: the image tagged ref in the layout at root, its
  * manifest for target (NULL: kvm, else the first), unpacked once per

@@ -39,7 +39,7 @@ static int put_json(const char *root, json_t *j, char digest[UK_DIGEST_MAX],
  * mtime always give the same layer, so its digests are remembered in
  * <root>/cache/layers/<key> and the layer is reused while the store still
  * holds the blob. */
-#define CACHE_FORMAT "uk-image-layer-2"
+#define CACHE_FORMAT "uk-image-layer-3" /* 3: gzip by libdeflate */
 
 /* Like make and git, a file is taken as unchanged while its inode, size
  * and modification time (to the nanosecond) are; uk build replaces images
@@ -186,7 +186,6 @@ static int pack_one(const char *root, const char *image, struct packed *p,
 		    struct uk_error *err)
 {
 	struct uk_image_meta m;
-	void *tgz = NULL;
 	size_t len = 0;
 	char layer[UK_DIGEST_MAX], diff[UK_DIGEST_MAX], cfg[UK_DIGEST_MAX],
 		binary[600], key[UK_DIGEST_MAX];
@@ -213,9 +212,8 @@ static int pack_one(const char *root, const char *image, struct packed *p,
 	snprintf(binary, sizeof(binary), "/unikernel/%s", m.name);
 	have_key = cache_key(image, m.name, key) == 0;
 	if (!have_key || !cache_get(root, key, layer, &len, diff)) {
-		if (uk_image_layer(image, m.name, uk_source_date_epoch(), &tgz, &len, diff,
-				   err) < 0 ||
-		    uk_layout_put_blob(root, tgz, len, layer, err) < 0)
+		if (uk_image_layer(root, image, m.name, uk_source_date_epoch(), layer, &len,
+				   diff, err) < 0)
 			goto out;
 		if (have_key)
 			cache_put(root, key, layer, len, diff);
@@ -243,7 +241,6 @@ static int pack_one(const char *root, const char *image, struct packed *p,
 	}
 	rc = 0;
 out:
-	free(tgz);
 	uk_image_meta_free(&m);
 	if (rc < 0)
 		uk_error_wrap(err, "packing '%s'", image);

@@ -163,10 +163,14 @@ char *uk_layout_blob_path(const char *root, const char *digest)
 }
 
 /* 1 if the blob exists with exactly that content. */
+static int open_published(const char *root, const char *digest,
+			  struct uk_error *err);
+
+/* 1 when the store holds the blob under its name with the right content. */
 static int blob_ok(const char *root, const char *digest)
 {
 	struct uk_error e = {0};
-	int fd = uk_layout_open_blob(root, digest, &e);
+	int fd = open_published(root, digest, &e);
 	char got[UK_DIGEST_MAX];
 	struct uk_sha256 h;
 	char chunk[65536];
@@ -306,11 +310,157 @@ out:
 	return rc;
 }
 
-int uk_layout_put_blob(const char *root, const void *buf, size_t len,
-		       char digest_out[UK_DIGEST_MAX], struct uk_error *err)
+/* Blobs put with uk_layout_put_blob_later, not yet published. */
+struct pending {
+	char *root, *tmp;
+	char digest[UK_DIGEST_MAX];
+	int fd, cleanup;
+};
+static struct pending *pending;
+static size_t npending;
+
+static const struct pending *pending_find(const char *root, const char *digest)
+{
+	size_t i;
+
+	for (i = 0; i < npending; i++)
+		if (!strcmp(pending[i].root, root) && !strcmp(pending[i].digest, digest))
+			return &pending[i];
+	return NULL;
+}
+
+/* Syncs tmp (fd, closed here either way) and renames it to the blob's
+ * name (a copy there, from another process, has the same bytes); tmp is
+ * gone after. */
+static int publish(const char *root, const char *tmp, int fd, const char *digest,
+		   struct uk_error *err)
+{
+	char *path = NULL;
+	int rc = 0;
+
+	if (fsync(fd) < 0)
+		rc = uk_errorf(err, "cannot write a blob into the store '%s': %s", root,
+			       strerror(errno));
+	if (close(fd) < 0 && rc == 0)
+		rc = uk_errorf(err, "cannot write a blob into the store '%s': %s", root,
+			       strerror(errno));
+	if (rc == 0 && !(path = uk_layout_blob_path(root, digest)))
+		rc = uk_errorf(err, "out of memory");
+	else if (rc == 0 && rename(tmp, path) < 0)
+		rc = uk_errorf(err, "cannot create '%s': %s", path, strerror(errno));
+	if (rc < 0)
+		unlink(tmp);
+	else
+		uk_sync_parent(path);
+	free(path);
+	return rc;
+}
+
+/* A big blob (a layer) is hashed by a second thread while this one writes
+ * it to a temporary file: one pass over it, not two one after the other.
+ * later: the file's write-back is started, not waited for, and the blob is
+ * published by uk_layout_publish. */
+#define PUT_THREADED_MIN (1u << 20)
+
+static void publish_at_exit(void);
+
+/* Keeps tmp (its fd and cleanup handle) for uk_layout_publish. */
+static int defer(const char *root, char *tmp, int fd, int cleanup,
+		 const char *digest)
+{
+	static int registered;
+	struct pending *p = realloc(pending, (npending + 1) * sizeof(*pending));
+
+	if (!p)
+		return -1;
+	pending = p;
+	p += npending;
+	if (!(p->root = strdup(root)))
+		return -1;
+	if (!registered)
+		registered = atexit(publish_at_exit) == 0;
+	memcpy(p->digest, digest, UK_DIGEST_MAX);
+	p->tmp = tmp;
+	p->fd = fd;
+	p->cleanup = cleanup;
+	npending++;
+	return 0;
+}
+
+static int put_big_blob(const char *root, const void *buf, size_t len, int later,
+			char digest_out[UK_DIGEST_MAX], struct uk_error *err)
+{
+	struct uk_digest_job job;
+	char *tmp = NULL;
+	int fd, id, rc = 0;
+
+	if (uk_digest_start(&job, buf, len) < 0)
+		return uk_errorf(err, "cannot compute a sha256 digest");
+	fd = tmp_file(root, &tmp, err);
+	if (fd < 0) {
+		uk_digest_join(&job, digest_out);
+		return -1;
+	}
+	id = uk_cleanup_add(tmp);
+	if (write_all(fd, buf, len) < 0)
+		rc = uk_errorf(err, "cannot write a blob into the store '%s': %s", root,
+			       strerror(errno));
+	if (rc == 0 && later)
+		sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+	uk_digest_join(&job, digest_out);
+	/* A good copy in the store already: this one is not needed. */
+	if (rc < 0 || blob_ok(root, digest_out)) {
+		close(fd);
+		unlink(tmp);
+	} else if (later && defer(root, tmp, fd, id, digest_out) == 0) {
+		return 0;
+	} else {
+		rc = publish(root, tmp, fd, digest_out, err);
+	}
+	uk_cleanup_remove(id);
+	free(tmp);
+	return rc;
+}
+
+int uk_layout_publish(struct uk_error *err)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < npending; i++) {
+		struct pending *p = &pending[i];
+
+		struct uk_error later = {0};
+
+		/* the first failure is the one reported */
+		if (publish(p->root, p->tmp, p->fd, p->digest, rc < 0 ? &later : err) < 0)
+			rc = -1;
+		uk_cleanup_remove(p->cleanup);
+		free(p->root);
+		free(p->tmp);
+	}
+	free(pending);
+	pending = NULL;
+	npending = 0;
+	return rc;
+}
+
+static void publish_at_exit(void)
+{
+	uk_layout_publish(NULL);
+}
+
+static int put_blob(const char *root, const void *buf, size_t len, int later,
+		    char digest_out[UK_DIGEST_MAX], struct uk_error *err)
 {
 	struct uk_blob_writer w;
+	char path[PATH_MAX];
 
+	if (len >= PUT_THREADED_MIN) {
+		snprintf(path, sizeof(path), "%s/blobs/sha256", root);
+		return mkdir_p(path, err) < 0 ? -1
+					      : put_big_blob(root, buf, len, later, digest_out, err);
+	}
 	if (uk_digest_buf(buf, len, digest_out) < 0)
 		return uk_errorf(err, "cannot compute a sha256 digest");
 	if (blob_ok(root, digest_out))
@@ -324,8 +474,33 @@ int uk_layout_put_blob(const char *root, const void *buf, size_t len,
 	return uk_blob_writer_commit(&w, digest_out, NULL, err);
 }
 
+int uk_layout_put_blob_later(const char *root, const void *buf, size_t len,
+			     char digest_out[UK_DIGEST_MAX], struct uk_error *err)
+{
+	return put_blob(root, buf, len, 1, digest_out, err);
+}
+
+int uk_layout_put_blob(const char *root, const void *buf, size_t len,
+		       char digest_out[UK_DIGEST_MAX], struct uk_error *err)
+{
+	return put_blob(root, buf, len, 0, digest_out, err);
+}
+
 int uk_layout_open_blob(const char *root, const char *digest,
 			struct uk_error *err)
+{
+	const struct pending *p = pending_find(root, digest);
+	int fd;
+
+	if (!p)
+		return open_published(root, digest, err);
+	if ((fd = open(p->tmp, O_RDONLY | O_CLOEXEC)) < 0)
+		uk_errorf(err, "cannot open '%s': %s", p->tmp, strerror(errno));
+	return fd;
+}
+
+static int open_published(const char *root, const char *digest,
+			  struct uk_error *err)
 {
 	char *path = uk_layout_blob_path(root, digest);
 	int fd;

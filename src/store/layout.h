@@ -45,6 +45,20 @@ int uk_layout_has_blob(const char *root, const char *digest,
 int uk_layout_put_blob(const char *root, const void *buf, size_t len,
 		       char digest_out[UK_DIGEST_MAX], struct uk_error *err);
 
+/* The same, except that a blob of 1 MiB or more is not synced and published
+ * at once: it stays in a temporary file whose write-back has started,
+ * uk_layout_open_blob reads it from there, and uk_layout_publish (at the
+ * latest when the process exits) syncs it and gives it its name. uk push
+ * packs its layer so: the sync runs while the layer is uploaded. Other
+ * processes see the blob once it is published; one that never is (uk
+ * killed) is a temporary file uk removes or gc drops, and a failure leaves
+ * it out of the store, which packs it again next time. */
+int uk_layout_put_blob_later(const char *root, const void *buf, size_t len,
+			     char digest_out[UK_DIGEST_MAX], struct uk_error *err);
+/* Publishes what uk_layout_put_blob_later left; -1 (err for the first
+ * failure) if a blob could not be synced or named, after trying them all. */
+int uk_layout_publish(struct uk_error *err);
+
 /* A blob written piecewise (e.g. from the network), hashed as it is
  * written, and published by commit only if it has the expected digest. */
 struct uk_blob_writer {

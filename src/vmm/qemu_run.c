@@ -147,39 +147,6 @@ static void status_close(const char *dir, const char *path, struct status_fifo *
 	rmdir(dir);
 }
 
-/* The relay ends with QEMU, even while it waits to read or to write. */
-static void relay_stop(pid_t relay)
-{
-	if (relay <= 0)
-		return;
-	kill(relay, SIGKILL);
-	while (waitpid(relay, NULL, 0) < 0 && errno == EINTR)
-		;
-}
-
-/* The symbolizer ends at the end of QEMU's output, once it has passed all
- * of it on; it is ended if that takes more than 5 s (our output blocked). */
-static void symbolizer_wait(pid_t sym)
-{
-	double until = now() + 5;
-
-	if (sym <= 0)
-		return;
-	for (;;) {
-		pid_t w = waitpid(sym, NULL, WNOHANG);
-
-		if (w == sym || (w < 0 && errno != EINTR))
-			return;
-		if (now() >= until) {
-			kill(sym, SIGKILL);
-			while (waitpid(sym, NULL, 0) < 0 && errno == EINTR)
-				;
-			return;
-		}
-		usleep(2000);
-	}
-}
-
 /* The console's options go into the command line; a raw disk carries it,
  * so it boots from a copy (*copy, unlinked by the caller). */
 static int console_setup(const struct uk_vm_opts *o, struct uk_vm_opts *vo, char **line,
@@ -209,8 +176,10 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_er
 	char **argv;
 	char *qemu, *line, *disk;
 	sigset_t block, old;
-	pid_t pid, relay = -1, sym = -1;
-	int wstatus, qemu_stdin = -1, qemu_stdout = -1;
+	struct uk_vm_relay relay = { .running = 0, .out = -1 };
+	struct uk_vm_symbolizer *sym = NULL;
+	pid_t pid;
+	int wstatus, qemu_stdin = -1, qemu_stdout = -1, relay_failed = 0;
 	double start;
 
 	memset(res, 0, sizeof(*res));
@@ -247,10 +216,10 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_er
 	sigprocmask(SIG_BLOCK, &block, &old);
 	start = now();
 	if (o->stdin_null || !isatty(0))
-		relay = uk_vm_relay_start(o->stdin_null, &old, &qemu_stdin);
+		relay_failed = uk_vm_relay_start(o->stdin_null, &relay, &qemu_stdin) != 0;
 	if (o->debug_file)
-		sym = uk_vm_symbolizer_start(o->debug_file, &old, &qemu_stdout);
-	pid = relay < 0 && (o->stdin_null || !isatty(0)) ? -1 : fork();
+		sym = uk_vm_symbolizer_start(o->debug_file, &qemu_stdout);
+	pid = relay_failed ? -1 : fork();
 	if (pid == 0) {
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		if (qemu_stdin >= 0) {
@@ -270,8 +239,8 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_er
 	if (pid < 0) {
 		int e = errno;
 
-		relay_stop(relay);
-		symbolizer_wait(sym);
+		uk_vm_relay_stop(&relay);
+		uk_vm_symbolizer_end(sym);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		status_close(status_dir, status_path, &sf);
 		uk_qmp_close(&qmp);
@@ -281,8 +250,8 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_er
 		goto fail_early;
 	}
 	wstatus = wait_child(pid, o->timeout_s ? start + o->timeout_s : 0, &qmp, &sf, res, o);
-	relay_stop(relay);
-	symbolizer_wait(sym);
+	uk_vm_relay_stop(&relay);
+	uk_vm_symbolizer_end(sym);
 	uk_qmp_close(&qmp);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	res->seconds = now() - start;

@@ -1,5 +1,5 @@
 /* file:line for the guest's crash reports. When an image has its .debug
- * file beside it, QEMU's output comes to us through a pipe: a child copies
+ * file beside it, QEMU's output comes to us through a pipe: a thread copies
  * it to our standard output as it arrives and, from a "uk: crash:" line
  * on, one line at a time, adding " at FILE:LINE" to each frame the report
  * names (runtime/arch/x86_64/trap.c prints them) from the .debug file's
@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <signal.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,32 +218,56 @@ static void relay_run(struct relay *r, int in)
 		line_end(r, 0);
 }
 
-int uk_vm_symbolizer_start(const char *debug_file, const sigset_t *mask, int *qemu_stdout)
+static struct dbg *volatile kept_open; /* volatile: the store is what keeps it */
+
+struct uk_vm_symbolizer {
+	pthread_t th;
+	int in;
+	struct relay r;
+};
+
+static void *symbolizer(void *arg)
 {
+	struct uk_vm_symbolizer *s = arg;
+
+	relay_run(&s->r, s->in);
+	return NULL;
+}
+
+struct uk_vm_symbolizer *uk_vm_symbolizer_start(const char *debug_file, int *qemu_stdout)
+{
+	struct uk_vm_symbolizer *s = calloc(1, sizeof(*s));
 	int p[2];
-	pid_t pid;
 
 	*qemu_stdout = -1;
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -1;
-	pid = fork();
-	if (pid < 0) {
+	if (!s)
+		abort();
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		free(s);
+		return NULL;
+	}
+	s->in = p[0];
+	s->r.path = debug_file;
+	if (uk_vm_thread_start(&s->th, symbolizer, s) != 0) {
 		close(p[0]);
 		close(p[1]);
-		return -1;
+		free(s);
+		return NULL;
 	}
-	if (pid == 0) {
-		struct relay r = { .path = debug_file };
-
-		sigprocmask(SIG_SETMASK, mask, NULL);
-		/* Ctrl-C is for uk run, which stops QEMU; we end at its EOF */
-		signal(SIGINT, SIG_IGN);
-		signal(SIGTERM, SIG_IGN);
-		close(p[1]);
-		relay_run(&r, p[0]);
-		_exit(0);
-	}
-	close(p[0]);
 	*qemu_stdout = p[1];
-	return pid;
+	return s;
+}
+
+void uk_vm_symbolizer_end(struct uk_vm_symbolizer *s)
+{
+	if (!s)
+		return;
+	/* ends at QEMU's end of output; our output blocked, after 5 s */
+	uk_vm_thread_end(s->th, 5);
+	/* The .debug file stays open for the life of the process, as the
+	 * child's did: bfd_close leaves libbfd's DWARF caches unfreed, and a
+	 * cancelled lookup may have left it half-way. */
+	kept_open = s->r.d;
+	close(s->in);
+	free(s);
 }

@@ -3,6 +3,7 @@
 #ifndef UK_VMM_H
 #define UK_VMM_H
 
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -82,6 +83,9 @@ struct uk_vm_result {
 
 /* 1 when /dev/kvm can create a VM; 0 with the reason in why otherwise. */
 int uk_vm_kvm_usable(char *why, size_t len);
+/* kvm_cache.c: the same answer, remembered in $UK_HOME/cache/kvm-probe
+ * for as long as this boot and /dev/kvm's identity and permissions last. */
+int uk_vm_kvm_usable_cached(char *why, size_t len);
 
 /* The QEMU argument vector (NULL-terminated, caller frees with
  * uk_vm_argv_free). status_path receives the debugcon bytes; qmp_path, if
@@ -104,10 +108,22 @@ void uk_vm_decode_exit(int qemu_status, const unsigned char *dbg, size_t ndbg,
  * descriptors (uk.tty=, uk.winsize=, uk.relay when standard input is not
  * a terminal or stdin_null) in front of cmdline; the caller frees it. */
 char *uk_vm_console_cmdline(const char *cmdline, int stdin_null);
-/* Starts the relay of our standard input (/dev/null if stdin_null) with
- * the signal mask *mask; *qemu_stdin: what QEMU reads instead. The relay's
- * pid, or -1. */
-int uk_vm_relay_start(int stdin_null, const sigset_t *mask, int *qemu_stdin);
+/* The relay of our standard input (none if stdin_null) to QEMU's:
+ * *qemu_stdin is what QEMU reads instead (close-on-exec, for dup2).
+ * A thread copies the input; an input that is /dev/null needs none. */
+struct uk_vm_relay {
+	pthread_t th;
+	int running, in, out, stop; /* stop: an eventfd, readable to end it */
+};
+int uk_vm_relay_start(int stdin_null, struct uk_vm_relay *r, int *qemu_stdin);
+/* Ends the relay (QEMU has gone). */
+void uk_vm_relay_stop(struct uk_vm_relay *r);
+
+/* io_thread.c: a thread with every signal blocked; 0 or -1. */
+int uk_vm_thread_start(pthread_t *th, void *(*fn)(void *), void *arg);
+/* Joins th, waiting up to seconds (0: as long as it takes); after that it
+ * is detached, left running until the process ends, and 1 returned. */
+int uk_vm_thread_end(pthread_t th, double seconds);
 /* ESC doubled: out holds 2 * n bytes; returns how many it wrote. */
 size_t uk_vm_relay_escape(const unsigned char *in, size_t n, unsigned char *out);
 
@@ -123,11 +139,13 @@ int uk_vm_run_xl(const char *image, int *status, struct uk_error *err);
 /* symbolize.c: the .debug file beside an image (build/kvm/hello.debug,
  * or for build/raw/hello.img), or NULL when there is none; caller frees. */
 char *uk_vm_debug_file(const char *image);
-/* Starts the child that copies QEMU's output (read from *qemu_stdout, the
- * pipe's write end for QEMU) to ours, adding " at FILE:LINE" to the frames
- * of a crash report (lines "rip: 0x...", "  0x... <f+0x..>", "  ? 0x...",
- * "called from: 0x...") from debug_file; its pid, or -1. */
-int uk_vm_symbolizer_start(const char *debug_file, const sigset_t *mask, int *qemu_stdout);
+/* Starts the thread that copies QEMU's output (*qemu_stdout: the pipe's
+ * write end for QEMU, close-on-exec) to ours, adding " at FILE:LINE" to
+ * the frames of a crash report (lines "rip: 0x...", "  0x... <f+0x..>",
+ * "  ? 0x...", "called from: 0x...") from debug_file; NULL if it cannot. */
+struct uk_vm_symbolizer *uk_vm_symbolizer_start(const char *debug_file, int *qemu_stdout);
+/* Waits (up to 5 s) for it to pass all of QEMU's output on, then ends it. */
+void uk_vm_symbolizer_end(struct uk_vm_symbolizer *s);
 /* The annotation for one line of a report, or NULL (caller frees). */
 char *uk_vm_symbolize_line(void *bfd, const char *line);
 

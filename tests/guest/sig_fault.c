@@ -2,7 +2,10 @@
  * pointer (SEGV_MAPERR) and from a write to a read-only page
  * (SEGV_ACCERR), SIGFPE from an integer division by zero, SIGILL from
  * ud2, each left with siglongjmp; the handler runs on the alternate stack
- * (SA_ONSTACK), where sigaltstack says SS_ONSTACK and refuses a change. */
+ * (SA_ONSTACK), where sigaltstack says SS_ONSTACK and refuses a change;
+ * the ucontext has the fault's registers (trap number, error code, cr2),
+ * and a handler that moves rip past ud2 and changes rax goes on there. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -10,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 static sigjmp_buf env;
@@ -29,6 +33,30 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 	sigaltstack(NULL, &now);
 	ss_onstack = now.ss_flags;
 	change_err = sigaltstack(&other, NULL) ? errno : 0;
+	siglongjmp(env, 1);
+}
+
+/* the fault's registers in the ucontext; returning with rip past the
+ * faulting instruction (and a register changed) goes on after it */
+static volatile long skipped_rax;
+static volatile int segv_ctx_ok;
+
+static void skip_ud2(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+	(void)sig;
+	(void)si;
+	uc->uc_mcontext.gregs[REG_RIP] += 2; /* ud2 */
+	uc->uc_mcontext.gregs[REG_RAX] = 1234;
+}
+
+static void segv_ctx(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+	(void)sig;
+	greg_t *g = uc->uc_mcontext.gregs;
+	segv_ctx_ok = g[REG_TRAPNO] == 14 && (g[REG_ERR] & 7) == 6 &&
+		      (void *)g[REG_CR2] == si->si_addr;
 	siglongjmp(env, 1);
 }
 
@@ -80,6 +108,18 @@ int main(void)
 	if (!sigsetjmp(env, 1))
 		*(volatile int *)24 = 1;
 	report("again");
+
+	sa.sa_sigaction = segv_ctx;
+	sigaction(SIGSEGV, &sa, NULL);
+	if (!sigsetjmp(env, 1))
+		*(volatile int *)40 = 1;
+	printf("segv context: %d\n", segv_ctx_ok);
+	sa.sa_sigaction = skip_ud2;
+	sigaction(SIGILL, &sa, NULL);
+	long rax;
+	__asm__ volatile("movq $1, %%rax\n\tud2" : "=a"(rax));
+	printf("ud2 skipped: rax=%ld\n", rax);
+	sa.sa_sigaction = on_fault;
 
 	/* without SA_ONSTACK the handler runs on the normal stack */
 	sa.sa_flags = SA_SIGINFO;

@@ -2,7 +2,8 @@
  * SA_RESETHAND, SA_NODEFER, the mask inside a handler, rt_sigpending,
  * sigsuspend, sigwait/sigtimedwait on a blocked signal, sigqueue's value,
  * a handler that changes nothing returning exactly where it was, and the
- * FPU state: initial in the handler, the program's back after it. */
+ * FPU state: initial in the handler, the program's back after it (AVX
+ * registers included). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fenv.h>
@@ -72,6 +73,36 @@ static void round_handler(int sig)
 	fesetround(FE_DOWNWARD);
 }
 
+/* AVX: the upper halves of the ymm registers are the program's too */
+static int have_avx(void)
+{
+	unsigned a, b, c, d, lo, hi;
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+	if (!(c & (1u << 27)) || !(c & (1u << 28))) /* OSXSAVE, AVX */
+		return 0;
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return (lo & 6) == 6;
+}
+
+static void clobber_avx(int sig)
+{
+	(void)sig;
+	__asm__ volatile("vpcmpeqd %%ymm1, %%ymm1, %%ymm1\n\tvzeroall" ::: "memory");
+}
+
+static int avx_survives(void)
+{
+	if (!have_avx())
+		return 1;
+	static const long in[4] = {1, 2, 3, 4};
+	long out[4];
+	signal(SIGURG, clobber_avx);
+	__asm__ volatile("vmovdqu %0, %%ymm1" : : "m"(in));
+	raise(SIGURG);
+	__asm__ volatile("vmovdqu %%ymm1, %0" : "=m"(out));
+	return out[0] == 1 && out[1] == 2 && out[2] == 3 && out[3] == 4;
+}
+
 static void report(const char *what)
 {
 	printf("%s: hits=%d signo=%d code=%d pid_ok=%d uc_ok=%d blocked=%d\n", what, (int)hits,
@@ -117,6 +148,7 @@ int main(void)
 	fesetround(FE_TONEAREST);
 	printf("fpu: handler nearest=%d main upward after=%d\n", handler_round == FE_TONEAREST,
 	       after_round == FE_UPWARD);
+	printf("avx survives: %d\n", avx_survives());
 	hits = 0;
 
 	/* blocked: pending, then delivered when unblocked */

@@ -19,7 +19,7 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
 
 static int deep(int n)
 {
-	volatile char pad[4096];
+	volatile char pad[1000]; /* under a page: every page is touched, none skipped */
 	pad[0] = (char)n;
 	return deep(n + 1) + pad[0];
 }

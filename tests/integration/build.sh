@@ -119,7 +119,7 @@ echo 'int main(void) { return nope; }' >"$r/src/main.c"
 out=$("$UK" build -C "$r" 2>&1); rc=$?
 left=$(find "$r/build" -name '*tmp*' 2>/dev/null)
 if [ $rc -eq 1 ] && printf '%s' "$out" | grep -q 'src/main.c:1:.*nope.* undeclared' &&
-	printf '%s' "$out" | grep -q "^uk: error: compiling 'src/main.c' failed" &&
+	printf '%s' "$out" | grep -q "^uk: error: src/main.c:1:25: .*nope.* undeclared (first use in this function)$" &&
 	[ ! -e "$r/build/kvm/broken" ] && [ -z "$left" ]; then
 	pass build-compile-error
 else

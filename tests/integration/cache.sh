@@ -39,6 +39,40 @@ if command -v strace >/dev/null; then
 		fail cache_noop_spawns_nothing_loads_no_crypto "$n execve; $(grep -E 'execve|libcrypto|libbfd|main.c|greet.h' "$tmp/noop.st" | head -5)"
 	fi
 fi
+# The components' manifests are remembered ($UK_HOME/cache/components/, one
+# entry per component file): a no-op parses none of them; an entry whose key
+# no longer matches the file (edited, replaced, another uk), or that is not
+# one, is ignored, the file parsed again and the entry rewritten.
+if command -v strace >/dev/null; then
+	ents=("$UK_HOME"/cache/components/*)
+	ents+=("$tmp/no-entry" "$tmp/no-entry") # when there are none
+	yamls() {
+		ASAN_OPTIONS=detect_leaks=0 strace -f -e trace=openat -o "$tmp/cc.st" "$UK" build -C "$tmp/p" >/dev/null 2>&1 || echo failed
+		grep -c 'component\.yaml"' "$tmp/cc.st"
+	}
+	a=$(yamls)
+	sed -i '1s/size=[0-9]*/size=1/' "${ents[0]}" 2>/dev/null
+	printf 'garbage' >"${ents[1]}"
+	b=$(yamls) c=$(yamls)
+	if [ "${#ents[@]}" = 4 ] && [ "$a" = 0 ] && [ "$b" = 2 ] && [ "$c" = 0 ] &&
+		! grep -q garbage "${ents[1]}" && ! grep -q 'size=1 ' "${ents[0]}"; then
+		pass cache_components_remembered
+	else
+		fail cache_components_remembered "$((${#ents[@]} - 2)) entries; component.yaml opened $a, $b, $c times"
+	fi
+fi
+# A relink (the image gone, nothing else changed) syncs nothing to the disk:
+# the link stamp only saves a relink, and the image is not synced either.
+if command -v strace >/dev/null; then
+	rm -f "$tmp/p/build/kvm/p"
+	ASAN_OPTIONS=detect_leaks=0 strace -f -e trace=fsync,fdatasync,syncfs -o "$tmp/rl.st" \
+		"$UK" build -C "$tmp/p" >/dev/null 2>&1; rc=$?
+	if [ $rc = 0 ] && [ -f "$tmp/p/build/kvm/p" ] && ! grep -q 'sync' "$tmp/rl.st"; then
+		pass cache_relink_syncs_nothing
+	else
+		fail cache_relink_syncs_nothing "rc=$rc; $(grep sync "$tmp/rl.st" | head -3)"
+	fi
+fi
 rm -rf "$tmp/p/build"
 out=$("$UK" build -C "$tmp/p" --json 2>&1)
 [ "$(js compiled "$out")" = 0 ] && [ "$(js shared "$out")" = 1 ] && pass cache_outlives_rm_rf_build ||

@@ -98,20 +98,33 @@ cp "$tmp/uk.yaml.good" uk.yaml
 # ... warnings: the compiler's and uk's (a call the runtime lacks) on
 # stderr, in --json's diagnostics, and nothing of them with -q ...
 echo 'cflags: [-Wall]' >>uk.yaml
-printf '#include <unistd.h>\nint main(void) { int u; return fork(); }\n' >src/main.c
+printf '#include <unistd.h>\nint main(void) { int u; return chroot("/"); }\n' >src/main.c
 gcc_said=$(gcc -Wall -c src/main.c -o /dev/null 2>&1)
 out=$("$UK" build --json 2>"$tmp/err"); rc=$?
 [ $rc -eq 0 ] && [ -n "$gcc_said" ] && [ "$(jq -r ".diagnostics[] | $diag" <<<"$out")" = \
 	"src/main.c|2|22|warning|unused variable 'u' [-Wunused-variable]|null
-src/main.c|null|null|warning|src/main.c uses fork(), which uk-runtime does not provide|null" ] &&
+src/main.c|null|null|warning|src/main.c uses chroot(), which uk-runtime does not provide|null" ] &&
 	[ "$(cat "$tmp/err")" = "$gcc_said
-warning: src/main.c uses fork(), which uk-runtime does not provide" ] &&
+warning: src/main.c uses chroot(), which uk-runtime does not provide" ] &&
 	pass build_json_warnings || fail build_json_warnings "rc=$rc: $out / $(cat "$tmp/err")"
 echo "/* changed */" >>src/main.c
 out=$("$UK" build -q 2>&1); rc=$?
 [ $rc -eq 0 ] && [ -z "$out" ] && [ build/kvm/p -nt src/main.c ] && pass build_quiet_no_warnings ||
 	fail build_quiet_no_warnings "rc=$rc: $out"
 cp "$tmp/uk.yaml.good" uk.yaml
+# ... on a terminal the compiler's messages in color as it would color
+# them, the diagnostics still plain; NO_COLOR: no color.
+if command -v script >/dev/null; then
+	printf 'int main(void) { return x; }\n' >src/main.c
+	out=$(script -qec "$UK build --json" /dev/null 2>&1 | tr -d '\r')
+	grep -q $'^\033\[01m\033\[Ksrc/main.c:1:25:\033\[m\033\[K \033\[01;31m\033\[Kerror: ' <<<"$out" &&
+		[ "$(grep '^{' <<<"$out" | jq -r ".diagnostics[0] | $diag")" = \
+		"src/main.c|1|25|error|'x' undeclared (first use in this function)|null" ] &&
+		pass build_compiler_color_on_terminal || fail build_compiler_color_on_terminal "$out"
+	out=$(NO_COLOR=1 script -qec "$UK build" /dev/null 2>&1)
+	grep -q 'src/main.c:1:25: error: ' <<<"$out" && ! grep -q $'\033' <<<"$out" &&
+		pass build_compiler_no_color || fail build_compiler_no_color "$out"
+fi
 unset LC_ALL
 # ... and any other failure as one diagnostic without a place.
 out=$("$UK" build --json --gce 2>/dev/null); rc=$?
@@ -139,6 +152,26 @@ out=$("$UK" build -v 2>&1 | cat); rc=${PIPESTATUS[0]}
 [ $rc -eq 0 ] && grep -q "^uk: compile src/main.c (1/1)$" <<<"$out" &&
 	grep -q "^uk: + [^ ]* -O2 .* -c src/main.c -o [^ ]*\.o$" <<<"$out" &&
 	grep -q "^uk: link build/kvm/p$" <<<"$out" && pass build_verbose_commands || fail build_verbose_commands "rc=$rc: $out"
+# ... and the link as the uk link command that makes the same image, report
+# and debug file (bench/build times it against uk build's relink)
+line=$(grep "^uk: + uk link " <<<"$out")
+eval "cmd=(${line#uk: + })"
+args=() prev=
+for a in "${cmd[@]:2}"; do
+	case $prev in
+	-o) a=$tmp/vl.img ;; --report) a=$tmp/vl.report ;; --debug-out) a=$tmp/vl.debug ;;
+	esac
+	args+=("$a"); prev=$a
+done
+lout=$("$UK" link "${args[@]}" 2>&1); rc=$?
+if [ $rc -eq 0 ] && [ "${cmd[2]} ${cmd[3]}" = "-o build/kvm/p" ] && grep -q -- " -e uk_pvh_start " <<<"$line" &&
+	grep -q -- " --report build/kvm/p.report.json --debug-out build/kvm/p.debug " <<<"$line" &&
+	cmp -s build/kvm/p "$tmp/vl.img" && cmp -s build/kvm/p.debug "$tmp/vl.debug" &&
+	[ "$(jq -c .inputs build/kvm/p.report.json)" = "$(jq -c .inputs "$tmp/vl.report")" ]; then
+	pass build_verbose_link_command
+else
+	fail build_verbose_link_command "rc=$rc: $lout; $line"
+fi
 echo "/* changed again */" >>src/main.c
 out=$("$UK" build -q 2>&1); rc=$?
 [ $rc -eq 0 ] && [ -z "$out" ] && [ build/kvm/p -nt src/main.c ] && pass build_quiet || fail build_quiet "rc=$rc: $out"

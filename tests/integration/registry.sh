@@ -112,6 +112,66 @@ else
 	fail skopeo_copy_umoci_unpack "$(tail -5 "$tmp/sk.log")"
 fi
 
+# --- big layers (issue 14) ------------------------------------------------------
+# 40 MiB that compresses (uk's own binary, repeated: gzipped as three 16 MiB
+# members by two threads) and 20 MiB of random bytes (stored, level 0). Two
+# pushes from empty stores, one of them on a single CPU, give the same
+# digests and the same layer bytes; skopeo + umoci, gzip + tar and uk pull
+# all read the layers back to the same kernel.
+for i in $(seq 20); do cat "$UK"; done | head -c $((40 << 20)) >"$tmp/bigc"
+head -c $((20 << 20)) /dev/urandom >"$tmp/bigr"
+# layer_of HOME DIGEST: the path of the image's one layer in store HOME
+layer_of() {
+	local m
+	m=$(jq -r '.manifests[0].digest' "$1/blobs/sha256/${2#sha256:}" | cut -d: -f2)
+	echo "$1/blobs/sha256/$(jq -r '.layers[0].digest' "$1/blobs/sha256/$m" | cut -d: -f2)"
+}
+for k in c r; do
+	f=$tmp/big$k
+	o1=$(UK_HOME=$tmp/big-a$k "$UK" push "$f" "$A/big/$k:1" 2>&1)
+	o2=$(UK_HOME=$tmp/big-b$k taskset -c 0 "$UK" push "$f" "$A/big/$k:2" 2>&1)
+	b1=$(grep -o 'sha256:[0-9a-f]*' <<<"$o1" | head -1)
+	b2=$(grep -o 'sha256:[0-9a-f]*' <<<"$o2" | head -1)
+	l1=$(layer_of "$tmp/big-a$k" "$b1" 2>/dev/null)
+	# the layer, synced and named after its upload, is in the store by then
+	if [ -n "$b1" ] && [ "$b1" = "$b2" ] && cmp -s "$l1" "$(layer_of "$tmp/big-b$k" "$b2" 2>/dev/null)" &&
+		[ "$(sha256sum <"$l1" | cut -d' ' -f1)" = "${l1##*/}" ] && [ -z "$(ls -A "$tmp/big-a$k/.tmp")" ]; then
+		pass "push_big_$k-same_digest_twice"
+	else
+		fail "push_big_$k-same_digest_twice" "$b1 vs $b2: $o1 / $o2"
+	fi
+	# compressed to under 60% / stored: at most 0.1% more than the tar
+	size=$(stat -c %s "$l1" 2>/dev/null || echo 0)
+	if { [ $k = c ] && [ "$size" -lt $((24 << 20)) ]; } ||
+		{ [ $k = r ] && [ "$size" -gt $((20 << 20)) ] && [ "$size" -lt $(((20 << 20) + (20 << 10))) ]; }; then
+		pass "push_big_$k-layer_size"
+	else
+		fail "push_big_$k-layer_size" "$size bytes"
+	fi
+	rm -rf "$tmp/big-oci" "$tmp/big-bundle"
+	if skopeo inspect --tls-verify=false "docker://$A/big/$k:1" >"$tmp/big.log" 2>&1 &&
+		skopeo copy -q --src-tls-verify=false "docker://$A/big/$k:1" "oci:$tmp/big-oci:x" >>"$tmp/big.log" 2>&1 &&
+		umoci unpack --rootless --image "$tmp/big-oci:x" "$tmp/big-bundle" >>"$tmp/big.log" 2>&1 &&
+		cmp -s "$tmp/big-bundle/rootfs/unikernel/big$k" "$f"; then
+		pass "push_big_$k-skopeo_umoci_read_it"
+	else
+		fail "push_big_$k-skopeo_umoci_read_it" "$(tail -5 "$tmp/big.log")"
+	fi
+	if gzip -t "$l1" && gzip -dc "$l1" | tar -xOf - "unikernel/big$k" | cmp -s - "$f"; then
+		pass "push_big_$k-gzip_tar_read_it"
+	else
+		fail "push_big_$k-gzip_tar_read_it" "$l1"
+	fi
+	out=$(UK_HOME=$tmp/big-p$k "$UK" pull "$A/big/$k:1" 2>&1)
+	if [ $? -eq 0 ] && grep -q "$b1" <<<"$out" && cmp -s "$(layer_of "$tmp/big-p$k" "$b1")" "$l1"; then
+		pass "push_big_$k-uk_pull_reads_it"
+	else
+		fail "push_big_$k-uk_pull_reads_it" "$out"
+	fi
+	rm -rf "$tmp/big-a$k" "$tmp/big-b$k" "$tmp/big-p$k" "$tmp/big-oci" "$tmp/big-bundle"
+done
+rm -f "$tmp/bigc" "$tmp/bigr"
+
 # --- pull, run, images, rmi, gc ---------------------------------------------
 export UK_HOME=$tmp/home-pull
 out=$("$UK" pull "$A/team/hello:1" 2>&1)

@@ -97,6 +97,30 @@ else
 	fail run-kvm-probe-agrees "qemu: $qemu_says, uk: $uk_says (rc=$rc: $out)"
 fi
 
+# The probe's answer is remembered ($UK_HOME/cache/kvm-probe; the probe is
+# 2-3 ms of every start): a second auto run creates no VM of its own and
+# says the same; a key that no longer matches (another boot, /dev/kvm
+# changed) probes again and rewrites it.
+if [ -e /dev/kvm ] && command -v strace >/dev/null; then
+	probes() { # OUT-VAR: how many VMs uk's own (main) thread created
+		ASAN_OPTIONS=detect_leaks=0 strace -e trace=ioctl -o "$tmp/kvm.strace" \
+			"$UK" run --accel auto "$tmp/sse-stub" </dev/null >"$tmp/kvm.out" 2>&1
+		printf '%s' "$? $(grep -c KVM_CREATE_VM "$tmp/kvm.strace")"
+	}
+	cache=$UK_HOME/cache/kvm-probe
+	rm -f "$cache"
+	first=$(probes); out1=$(cat "$tmp/kvm.out")
+	second=$(probes); out2=$(cat "$tmp/kvm.out")
+	sed -i '1s/boot=[^ ]*/boot=another-boot/' "$cache"
+	third=$(probes)
+	if [ "$first" = "5 1" ] && [ "$second" = "5 0" ] && [ "$out1" = "$out2" ] &&
+		[ "$third" = "5 1" ] && ! grep -q another-boot "$cache"; then
+		pass run-kvm-probe-cached
+	else
+		fail run-kvm-probe-cached "first $first, second $second, third $third: $out1 / $out2; $(cat "$cache")"
+	fi
+fi
+
 # A guest that floods the debugcon port (the exit protocol's status byte)
 # fills nothing on the host and still gets its own status: uk run keeps
 # only the last byte before the exit device, however many came before.

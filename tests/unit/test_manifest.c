@@ -380,7 +380,7 @@ static void t_targets(void)
 
 static void t_diag_format(void)
 {
-	struct uk_diag d = { "uk.yaml", 3, 5, "unknown key 'sorces'", NULL };
+	struct uk_diag d = { "uk.yaml", 3, 5, "unknown key 'sorces'", NULL, UK_SEV_ERROR };
 	char buf[256], small[12];
 
 	uk_diag_format(&d, buf, sizeof(buf));

@@ -49,12 +49,20 @@ uk_trap_common:
 	pushq %r14
 	pushq %r15
 	movq %rsp, %rdi
-	call uk_trap            /* reports and ends the VM, or returns to a handler */
+	movl $uk_sig_fault, %eax /* the signal group's (weak): a handler of the program's */
+	testl %eax, %eax
+	jz 1f
+	call *%rax              /* 1: it rewrote the frame to enter the handler */
+	testl %eax, %eax
+	jnz uk_frame_return
+	movq %rsp, %rdi
+1:	call uk_trap            /* reports and ends the VM */
 
 /* Leaves through a frame (trapframe.h): by iretq with every register as
  * the frame says, unless error is 0 in a system call's frame (its own
  * return, which needs no rcx and r11: popfq and jmp, which are cheaper).
- * C that rewrites a frame sets error to 1 (UK_FRAME_IRET). */
+ * C that rewrites a frame sets error to 1 (UK_FRAME_IRET). sched/ leaves
+ * interrupts and switched threads through it too. */
 	.globl uk_frame_return
 uk_frame_return:
 	popq %r15
@@ -161,7 +169,7 @@ uk_irq_common:
  * rewrite it to enter a handler or to return from one (rt_sigreturn). */
 	.section .text.uk_syscall_entry, "ax", @progbits
 	.globl uk_syscall_entry
-	.weak uk_sig_syscall_exit
+	.weak uk_sig_syscall_exit, uk_sig_fault
 	.balign 16
 uk_syscall_entry:
 	.cfi_startproc simple

@@ -185,11 +185,11 @@ void uk_halt_until(uint64_t deadline)
 }
 
 /* The timer interrupt at the deadline (or in a second, at most), without
- * halting: the scheduler's time slices (sched/). */
-void uk_timer_oneshot(uint64_t deadline)
+ * halting: the scheduler's time slices (sched/). now: uk_monotonic_ns(). */
+void uk_timer_oneshot(uint64_t now, uint64_t deadline)
 {
-	uk_halt_until(0); /* sets up the local APIC */
-	uint64_t now = uk_monotonic_ns();
+	if (!lapic)
+		lapic_init();
 	arm(deadline > now ? deadline - now : 0);
 }
 

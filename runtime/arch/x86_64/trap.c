@@ -8,9 +8,6 @@
 #include "kernel.h"
 #include "trapframe.h"
 
-/* The signal group's (sched/sigframe.c): 1 when it turned the fault into a
- * call of the program's handler, by rewriting f. */
-int uk_sig_fault(struct uk_trapframe *f, uint64_t cr2) __attribute__((weak));
 
 #define SIGSEGV 11
 
@@ -84,11 +81,9 @@ __uk_cold static void backtrace(uint64_t rbp, int user_only)
 
 __uk_cold void uk_trap(struct uk_trapframe *f)
 {
-	uint64_t cr2 = read_cr2();
-	if (uk_sig_fault && !crashing && uk_sig_fault(f, cr2))
-		return; /* entry.S returns into the handler */
 	if (crashing++)
 		uk_plat_exit(128 + SIGSEGV); /* a fault while reporting one */
+	uint64_t cr2 = read_cr2();
 	int sig = SIGSEGV; /* every CPU exception: status 139 (uk/exit.h) */
 
 	uk_printk("\nuk: crash: %s (vector %lu, error 0x%lx)\n",

@@ -1,10 +1,12 @@
 /* virtio-net (virtio 1.x, 5.1) as an lwIP netif, in the uk-net component.
  * Queue 0 receives, queue 1 transmits; every buffer is one descriptor
  * holding the virtio-net header and one Ethernet frame, so descriptor k
- * always owns buffer k of its queue. Received frames are copied into a
- * pool pbuf and the buffer goes straight back to the device; sent frames
- * are copied behind a header (the device is done with them when the call
- * returns, most often). Interrupts wake the CPU; the stack's poller
+ * always owns buffer k of its queue. A received frame goes to lwIP
+ * without a copy, as a custom pbuf over the buffer the device wrote it in
+ * (freed when lwIP and the socket layer free the pbuf), and the ring gets
+ * a new buffer from the heap; sent frames are copied behind a header (the
+ * device is done with them when the call returns, most often). Interrupts
+ * wake the CPU; the stack's poller
  * (runtime/net/stack.c) takes the frames in, never the handler.
  *
  * Only the first device is used; a second would be a second netif,
@@ -12,6 +14,7 @@
  * device offers it (a tap backend; QEMU's user network offers none): the
  * device then fills TCP and UDP checksums, and lwIP leaves them to it. */
 #include "errno.h"
+#include "file.h"
 #include "virtio.h"
 
 #include "lwip/etharp.h"
@@ -40,24 +43,44 @@ struct hdr {
 	uint16_t num_buffers; /* modern and MRG_RXBUF only */
 };
 
+/* A receive buffer: a 2 KiB block of the runtime's heap (2032 bytes past
+ * its header), the pbuf lwIP gets first, then what the device writes. */
+#define RX_ALLOC 2032
+struct rxbuf {
+	struct pbuf_custom pc; /* first: lwIP frees &pc.pbuf */
+	uint8_t data[];
+};
+#define RX_DATA (RX_ALLOC - sizeof(struct rxbuf))
+_Static_assert(RX_DATA >= sizeof(struct hdr) + MTU + 14, "a frame fits a receive buffer");
+
 struct vnet {
 	struct uk_virtio_dev *dev;
 	struct uk_virtq rx, tx;
-	uint8_t *rxbuf, *txbuf;
+	struct rxbuf **rx_slot; /* descriptor k's buffer, or none */
+	uint8_t *txbuf;
 	unsigned hdr_len;
 	int csum;
 };
 
 static struct vnet vn;
 
+/* Gives every free descriptor a buffer (a new one where lwIP kept the
+ * last); short of memory, the ring stays short until the next poll. */
 static void rx_give(struct vnet *v)
 {
 	while (v->rx.nfree) {
 		uint16_t k = v->rx.free_head;
-		struct uk_vq_buf b = {v->rxbuf + (size_t)k * BUF_SIZE, BUF_SIZE, 1};
+		if (!v->rx_slot[k] && !(v->rx_slot[k] = uk_malloc(RX_ALLOC)))
+			break;
+		struct uk_vq_buf b = {v->rx_slot[k]->data, RX_DATA, 1};
 		if (uk_virtq_submit(&v->rx, &b, 1) < 0)
 			break;
 	}
+}
+
+static void rx_free(struct pbuf *p)
+{
+	uk_free(p);
 }
 
 void uk_virtio_net_poll(struct netif *nif)
@@ -68,14 +91,14 @@ void uk_virtio_net_poll(struct netif *nif)
 	int got = 0;
 	while ((k = uk_virtq_reap(&v->rx, &len)) >= 0) {
 		got = 1;
-		if (len <= v->hdr_len || len > BUF_SIZE)
-			continue;
-		const uint8_t *frame = v->rxbuf + (size_t)k * BUF_SIZE + v->hdr_len;
-		u16_t n = (u16_t)(len - v->hdr_len);
-		struct pbuf *p = pbuf_alloc(PBUF_RAW, n, PBUF_POOL);
-		if (!p)
-			continue; /* dropped, as a full ring would */
-		pbuf_take(p, frame, n);
+		if (len <= v->hdr_len || len > RX_DATA)
+			continue; /* the buffer stays the descriptor's */
+		struct rxbuf *b = v->rx_slot[k];
+		v->rx_slot[k] = 0;
+		b->pc.custom_free_function = rx_free;
+		struct pbuf *p = pbuf_alloced_custom(PBUF_RAW, (u16_t)(len - v->hdr_len), PBUF_REF,
+						     &b->pc, b->data + v->hdr_len,
+						     (u16_t)(RX_DATA - v->hdr_len));
 		if (nif->input(p, nif) != ERR_OK)
 			pbuf_free(p);
 	}
@@ -186,9 +209,9 @@ __uk_cold long uk_virtio_net_attach(struct netif *nif)
 		uk_virtio_fail(d);
 		return -EIO;
 	}
-	v->rxbuf = (uint8_t *)uk_pmem_alloc((uint64_t)v->rx.num * BUF_SIZE, ~0ull);
 	v->txbuf = (uint8_t *)uk_pmem_alloc((uint64_t)v->tx.num * BUF_SIZE, ~0ull);
-	if (!v->rxbuf || !v->txbuf) {
+	v->rx_slot = uk_zalloc(v->rx.num * sizeof(*v->rx_slot));
+	if (!v->txbuf || !v->rx_slot) {
 		uk_virtio_fail(d);
 		return -ENOMEM;
 	}

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
@@ -21,6 +22,8 @@ int main(int argc, char **argv)
 		alarm(1), pause();
 	else if (!strcmp(c, "pipe"))
 		pipe(p), close(p[0]), write(p[1], "x", 1);
+	else if (!strcmp(c, "socket"))
+		socketpair(AF_UNIX, SOCK_STREAM, 0, p), close(p[1]), write(p[0], "x", 1);
 	else if (!strcmp(c, "rt"))
 		raise(SIGRTMIN + 2);
 	else if (!strcmp(c, "abort"))

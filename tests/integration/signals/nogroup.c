@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
@@ -15,6 +16,8 @@ int main(int argc, char **argv)
 		raise(SIGUSR1);
 	else if (!strcmp(c, "pipe"))
 		pipe(p), close(p[0]), write(p[1], "x", 1);
+	else if (!strcmp(c, "socket"))
+		socketpair(AF_UNIX, SOCK_STREAM, 0, p), close(p[1]), write(p[0], "x", 1);
 	else if (!strcmp(c, "ignored"))
 		raise(SIGCHLD), raise(SIGWINCH), raise(SIGURG);
 	printf("survived\n");

@@ -1,0 +1,21 @@
+/* gzip of a whole buffer with libdeflate (loaded on first use, like
+ * libarchive: util/dynlib.h). Input longer than UK_GZIP_MEMBER is cut into
+ * members of that many bytes (RFC 1952 allows a gzip file to be several
+ * members; gzip, Go's compress/gzip, libarchive and Python read them all),
+ * compressed by two threads. The cut depends only on the length, so the
+ * output is the same bytes on every machine and run. */
+#ifndef UK_UTIL_GZIP_H
+#define UK_UTIL_GZIP_H
+
+#include <stddef.h>
+
+#include "util/error.h"
+
+#define UK_GZIP_MEMBER (16u << 20)
+
+/* *out (malloc'd, *outlen bytes) = gzip of in[0..len) at level 0 (stored)
+ * to 12; header without name or timestamp. */
+int uk_gzip(const void *in, size_t len, int level, void **out, size_t *outlen,
+	    struct uk_error *err);
+
+#endif

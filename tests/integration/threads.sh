@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Threads that all block leave the CPU halted: a uk image whose two threads
+# wait (one on a condition variable, one in nanosleep) for 4 s uses little
+# of the host's CPU meanwhile (the QEMU process's utime+stime over 2 s of
+# the wait, from /proc/PID/stat), and then ends normally.
+. "$(dirname "$0")/lib.sh"
+p=$tmp/idle
+mkdir -p "$p/src"
+cat >"$p/src/main.c" <<'C'
+#include <pthread.h>
+#include <stdio.h>
+#include <time.h>
+static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t c = PTHREAD_COND_INITIALIZER;
+static int done;
+static void *waiter(void *arg)
+{
+	pthread_mutex_lock(&m);
+	while (!done)
+		pthread_cond_wait(&c, &m);
+	pthread_mutex_unlock(&m);
+	return arg;
+}
+int main(void)
+{
+	pthread_t t;
+	pthread_create(&t, 0, waiter, 0);
+	printf("waiting\n");
+	fflush(stdout);
+	struct timespec d = {4, 0};
+	nanosleep(&d, 0);
+	pthread_mutex_lock(&m);
+	done = 1;
+	pthread_cond_signal(&c);
+	pthread_mutex_unlock(&m);
+	pthread_join(t, 0);
+	printf("joined\n");
+	return 0;
+}
+C
+printf 'spec: 1\nname: idle\nversion: 0.1.0\nsources: [src/main.c]\nmemory: 64M\n' >"$p/uk.yaml"
+if ! out=$("$UK" build -C "$p" 2>&1); then
+	fail threads-idle-build "$out"
+	exit 0
+fi
+timeout 60 "$UK" run -C "$p" --accel tcg --timeout 30 >"$tmp/idle.out" 2>&1 &
+run=$!
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null; }
+qemu=
+for _ in $(seq 100); do # until the guest says it waits (at most 10 s)
+	grep -q waiting "$tmp/idle.out" 2>/dev/null && break
+	sleep 0.1
+done
+for pid in $(pgrep -P "$run") $(pgrep -P "$(pgrep -P "$run" | head -n 1)" 2>/dev/null); do
+	[[ $(cat "/proc/$pid/comm" 2>/dev/null) == qemu* ]] && qemu=$pid
+done
+if [ -z "$qemu" ]; then
+	fail threads-idle "no QEMU process found: $(cat "$tmp/idle.out")"
+	wait $run
+	exit 0
+fi
+sleep 0.5
+t0=$(ticks "$qemu")
+sleep 2
+t1=$(ticks "$qemu")
+wait $run
+rc=$?
+hz=$(getconf CLK_TCK)
+used=$(( (t1 - t0) * 1000 / hz )) # ms of CPU over 2000 ms
+if [ $rc -eq 0 ] && grep -q joined "$tmp/idle.out" && [ "$used" -le 400 ]; then
+	pass "threads-idle ($used ms of CPU in 2 s)"
+else
+	fail threads-idle "status $rc, $used ms of CPU in 2 s (max 400): $(cat "$tmp/idle.out")"
+fi
+
+# An exited thread's kernel stack goes back to the page allocator: after
+# 200 threads at once have been joined, sysinfo's free memory is what it
+# was before them (within the page tables that splitting 2 MiB pages for
+# the guard pages made: one 4 KiB table per 2 MiB in use at the peak), not
+# 200 x 28 KiB less.
+p=$tmp/free
+mkdir -p "$p/src"
+cat >"$p/src/main.c" <<'C'
+#include <pthread.h>
+#include <stdio.h>
+#include <sys/sysinfo.h>
+#define N 200
+static pthread_barrier_t b;
+static void *wait_all(void *arg)
+{
+	pthread_barrier_wait(&b);
+	return arg;
+}
+static long free_kib(void)
+{
+	struct sysinfo si;
+	sysinfo(&si);
+	return (long)(si.freeram * si.mem_unit / 1024);
+}
+int main(void)
+{
+	pthread_t t[N];
+	pthread_barrier_init(&b, 0, 2);
+	pthread_create(&t[0], 0, wait_all, 0); /* the first one's lasting allocations */
+	pthread_barrier_wait(&b);
+	pthread_join(t[0], 0);
+	pthread_barrier_destroy(&b);
+	long before = free_kib();
+	pthread_barrier_init(&b, 0, N + 1);
+	for (int i = 0; i < N; i++)
+		if (pthread_create(&t[i], 0, wait_all, 0))
+			return 2;
+	long during = free_kib();
+	pthread_barrier_wait(&b);
+	for (int i = 0; i < N; i++)
+		pthread_join(t[i], 0);
+	long after = free_kib();
+	printf("free KiB: %ld before, %ld with %d threads, %ld after\n", before, during, N, after);
+	return !(before - after <= (before - during) / 2048 * 4 + 16 && before - during > 20 * N);
+}
+C
+printf 'spec: 1\nname: free\nversion: 0.1.0\nsources: [src/main.c]\nmemory: 128M\n' >"$p/uk.yaml"
+if out=$("$UK" build -C "$p" 2>&1) &&
+	out=$(timeout 120 "$UK" run -C "$p" --accel tcg --timeout 60 2>&1); then
+	pass "threads-free ($out)"
+else
+	fail threads-free "status $?: $out"
+fi
