@@ -164,6 +164,10 @@ if command -v clang >/dev/null && [ "${UK_FUZZ_SECONDS:-20}" -gt 0 ]; then
 	# seeds that reach relocation code: TLS (GD/LD/IE) and GOT forms
 	gcc $cflags -fPIC -c tests/linker/progs/tls.c -o "$tmp/corpus/tls-pic.o"
 	gcc $cflags -fpie -c tests/linker/progs/libc_mix.c -o "$tmp/corpus/mix-pie.o"
+	# seeds that reach string merging and identical code folding
+	gcc $cflags -fno-pie -c tests/linker/progs/strings.c -o "$tmp/corpus/strings.o"
+	cat tests/linker/icf/one.c tests/linker/icf/two.c tests/linker/icf/main.c >"$tmp/icf-all.c"
+	gcc $cflags -fno-pie -fno-ipa-icf -c "$tmp/icf-all.c" -o "$tmp/corpus/icf.o"
 	ar rcs "$tmp/corpus/lib.a" "$tmp/u.o"
 	if clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Isrc \
 		-o "$tmp/fuzz" tests/linker/fuzz_input.c src/linker/*.c src/util/*.c \
