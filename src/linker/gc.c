@@ -81,10 +81,10 @@ static int is_branch(const struct lk_sec *from, const Elf64_Rela *r)
  * merge.c need: code reached other than by a direct branch has its
  * address taken; a section symbol with an offset outside its SHF_MERGE
  * section names no piece, so that section is not merged. */
-static void note_ref(const struct lk_sec *s, const Elf64_Rela *r,
+static inline void note_ref(const struct lk_sec *s, const Elf64_Rela *r,
 		     const Elf64_Sym *y, struct lk_sec *t)
 {
-	if (!t)
+	if (!t || !(t->flags & (SHF_EXECINSTR | SHF_MERGE)))
 		return;
 	if ((t->flags & SHF_EXECINSTR) && !t->addr_taken && !is_branch(s, r))
 		t->addr_taken = 1;

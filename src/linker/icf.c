@@ -246,15 +246,16 @@ int lk_icf(struct lk_ctx *c)
 {
 	struct cand *v = NULL;
 	struct lk_sec **all;
-	size_t n = 0, cap = 0, i, k, nall;
+	size_t n = 0, i, k, nall;
 	int pass;
 
 	if (c->opts->no_gc)
 		return 0;
+	v = lk_xcalloc(c->nlive, sizeof(*v));
 	for (i = 0; i < c->nlive; i++)
 		if (candidate(c->live[i])) {
-			struct cand e = { c->live[i], hash_ends(c->live[i]), 0 };
-			lk_push(&v, &n, &cap, sizeof(e), &e);
+			v[n].s = c->live[i];
+			v[n++].bytes = hash_ends(c->live[i]);
 		}
 	n = keep_twins(v, n);
 	for (i = 0; i < n; i++)

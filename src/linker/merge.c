@@ -87,7 +87,10 @@ static uint32_t intern(struct merger *m, const uint8_t *p, uint32_t len,
 	}
 	{
 		struct piece e = { p, len, 0, (uint32_t)m->nu, align };
-		lk_push(&m->u, &m->nu, &m->capu, sizeof(e), &e);
+		if (m->nu == m->capu) /* merge_group sized it: never grows */
+			lk_push(&m->u, &m->nu, &m->capu, sizeof(e), &e);
+		else
+			m->u[m->nu++] = e;
 	}
 	m->slots[k] = (uint32_t)m->nu;
 	return (uint32_t)m->nu - 1;
@@ -137,11 +140,10 @@ static uint32_t piece_align(uint64_t off, uint64_t align)
 	return (uint32_t)(off == 0 || low > align ? align : low);
 }
 
-/* The piece boundaries of one input section, as (input offset, distinct
- * piece index) pairs; the index becomes the output offset later. */
-static void split(struct merger *m, struct lk_sec *s)
+/* How many pieces an input section holds: its table is made that big. */
+static uint64_t count(struct lk_ctx *c, struct lk_sec *s)
 {
-	uint64_t es = entsize(s), at = 0, n = 0, end;
+	uint64_t es = entsize(s), at, n = 0;
 	int strings = (s->flags & SHF_STRINGS) != 0;
 
 	if (strings && es == 1) {
@@ -154,8 +156,18 @@ static void split(struct merger *m, struct lk_sec *s)
 	} else {
 		n = s->size / es;
 	}
-	s->pieces = lk_arena_alloc(&m->c->arena, 2 * n * sizeof(uint32_t));
+	s->pieces = lk_arena_alloc(&c->arena, 2 * n * sizeof(uint32_t));
 	s->npieces = (uint32_t)n;
+	return n;
+}
+
+/* The piece boundaries of one input section, as (input offset, distinct
+ * piece index) pairs; the index becomes the output offset later. */
+static void split(struct merger *m, struct lk_sec *s)
+{
+	uint64_t es = entsize(s), at, n, end;
+	int strings = (s->flags & SHF_STRINGS) != 0;
+
 	for (at = 0, n = 0; at < s->size; at = end, n++) {
 		end = at + es;
 		if (strings && es == 1)
@@ -272,11 +284,19 @@ static void merge_group(struct lk_ctx *c, struct group *g)
 {
 	struct lk_sec *lead = g->v[0], *out;
 	struct merger m = { .c = c };
-	uint64_t in = 0, size;
+	uint64_t in = 0, size, total = 0;
 	int strings = (lead->flags & SHF_STRINGS) != 0;
 	uint8_t *data;
 	size_t i, k;
 
+	for (i = 0; i < g->n; i++)
+		total += count(c, g->v[i]);
+	/* sized once: no growing, no rehashing */
+	m.capu = total ? total : 1;
+	m.u = lk_xcalloc(m.capu, sizeof(*m.u));
+	for (m.cap = 1024; m.cap < 2 * total + 2; m.cap *= 2)
+		;
+	m.slots = lk_xcalloc(m.cap, sizeof(*m.slots));
 	for (i = 0; i < g->n; i++) {
 		split(&m, g->v[i]);
 		/* what it took in the output unmerged, with its padding */
