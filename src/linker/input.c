@@ -266,9 +266,21 @@ static int load_group(struct lk_ctx *c, struct lk_obj *o, uint32_t gi)
 	return 0;
 }
 
+size_t lk_ar_name_len(const char *src, size_t max)
+{
+	size_t k = 0;
+
+	while (k < max && src[k] != '/' && src[k] != '\n')
+		k++;
+	while (k > 0 && src[k - 1] == ' ') /* BSD-style names pad with spaces */
+		k--;
+	return k;
+}
+
 /* A lazy member is needed: parse it (a copy when ar left it misaligned) */
 int lk_member_open(struct lk_ctx *c, struct lk_obj *o)
 {
+	o->member_len = (uint32_t)lk_ar_name_len(o->member, o->member_len);
 	o->display = lk_xasprintf("%s(%.*s)", o->path, (int)o->member_len,
 				  o->member);
 	if ((uintptr_t)o->data % 8) {

@@ -58,7 +58,8 @@ struct lk_sec {
 struct lk_obj {
 	const char *path;      /* file as given */
 	const char *member;    /* archive member name (member_len bytes, in
-				* the mapped archive), or NULL */
+				* the mapped archive, once opened; before,
+				* the bytes it ends within), or NULL */
 	uint32_t member_len;
 	char *display;         /* "libc.a(printf.lo)" or "hello.o"; for a
 				* member, made when it is loaded */
@@ -220,6 +221,8 @@ int lk_obj_parse(struct lk_ctx *c, struct lk_obj *o);   /* headers+symtab */
 int lk_obj_load(struct lk_ctx *c, struct lk_obj *o);    /* sections */
 const char *lk_sym_name(const struct lk_obj *o, const Elf64_Sym *s);
 int lk_member_open(struct lk_ctx *c, struct lk_obj *m); /* lazy -> parsed */
+/* An ar member name's length: it ends at '/' or '\n' within max bytes */
+size_t lk_ar_name_len(const char *src, size_t max);
 int lk_rela_get(struct lk_ctx *c, const struct lk_sec *s,
 		const Elf64_Rela **rel, size_t *n);
 

@@ -72,6 +72,19 @@ if [ $rc -eq 1 ] && grep -q "^uk: error: .*junk.o: not an ELF object" "$tmp/err"
 else
 	fail error-garbage "status $rc: $(cat "$tmp/err")"
 fi
+# a member that is not ELF, with a short and a long (//-table) name
+printf 'text\n' >"$tmp/notes.txt"
+printf 'text\n' >"$tmp/a-member-name-longer-than-sixteen.txt"
+for m in notes.txt a-member-name-longer-than-sixteen.txt; do
+	rm -f "$tmp/bad.a"
+	(cd "$tmp" && ar rcS bad.a hello.o "$m")
+	"$UK" link -o "$tmp/x" "$tmp/bad.a" 2>"$tmp/err"; rc=$?
+	if [ $rc -eq 1 ] && grep -q "bad.a($m): not an ELF object (archive member at offset" "$tmp/err"; then
+		pass "error-archive-member-${#m}"
+	else
+		fail "error-archive-member-${#m}" "status $rc: $(cat "$tmp/err")"
+	fi
+done
 printf '\t.globl _start\n_start: call nowhere1\n\tcall nowhere2\n' | as -o "$tmp/u.o"
 "$UK" link -o "$tmp/x" "$tmp/u.o" 2>"$tmp/err"; rc=$?
 if [ $rc -eq 1 ] && grep -q "nowhere1" "$tmp/err" && grep -q "nowhere2" "$tmp/err" && [ ! -e "$tmp/x" ]; then
