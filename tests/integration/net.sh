@@ -8,6 +8,10 @@
 #   - tests/net/inet6.c the same way for AF_INET6 (::1 and fec0::2, QEMU's
 #     IPv6 host): addresses, IPV6_V6ONLY, ::1 and a dual-stack listener in
 #     the guest, HTTP and UDP echo over IPv6 to the host
+#   - tests/net/tcp_loop.c the same way over 127.0.0.1 in one process:
+#     accept4's flags, FIONBIO, MSG_PEEK, readv/writev, dup, listen's
+#     backlog, edge-triggered epoll with EPOLLRDHUP, resets (SO_ERROR,
+#     ECONNRESET, EPIPE, SIGPIPE)
 #   - tests/net/server.c, an epoll HTTP server in a guest, answering curl
 #     through uk run -p 127.0.0.1:PORT:8080 (one by one, keep-alive, in
 #     parallel), on microvm (virtio-mmio) and on a raw disk (q35, pci)
@@ -107,6 +111,28 @@ else
 			fail net-inet6 "status $got_rc (Linux $want_rc); diff Linux uk:
 $(diff "$tmp/inet6.want" "$tmp/inet6.got" | head -n 30)
 $(tail -n 5 "$tmp/inet6.err")"
+		fi
+	fi
+fi
+
+# --- TCP over 127.0.0.1 inside one process against Linux (no host peer)
+if ! out=$(musl-gcc -static -O1 -Wall -o "$tmp/linux/tcp_loop" "$net/tcp_loop.c" 2>&1); then
+	fail net-tcp-loop "musl-gcc: $out"
+else
+	timeout 60 "$tmp/linux/tcp_loop" >"$tmp/tcp_loop.want" 2>&1
+	want_rc=$?
+	if ! project "$tmp/tcp_loop" tcp_loop "$net/tcp_loop.c" 'libraries: [uk-net]'; then
+		fail net-tcp-loop "uk build: $(tail -n 5 "$tmp/tcp_loop/build.log")"
+	else
+		timeout 300 "$UK" run -C "$tmp/tcp_loop" --no-build --accel $accel --timeout 240 \
+			>"$tmp/tcp_loop.got" 2>"$tmp/tcp_loop.err" </dev/null
+		got_rc=$?
+		if [ $got_rc = $want_rc ] && cmp -s "$tmp/tcp_loop.want" "$tmp/tcp_loop.got"; then
+			pass net-tcp-loop
+		else
+			fail net-tcp-loop "status $got_rc (Linux $want_rc); diff Linux uk:
+$(diff "$tmp/tcp_loop.want" "$tmp/tcp_loop.got" | head -n 30)
+$(tail -n 5 "$tmp/tcp_loop.err")"
 		fi
 	fi
 fi
