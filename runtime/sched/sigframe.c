@@ -285,6 +285,7 @@ void uk_sig_syscall_exit(struct uk_trapframe *f)
 {
 	struct uk_sigthread *t = uk_sig_self();
 	uk_timers_run_due(); /* an alarm is due even if the program never waits */
+	uk_sig_timer_rearm(); /* and when it makes no call (sigtimer.c) */
 	if (t->restore_saved && (long)f->rax != -EINTR) {
 		/* the call's own mask ends before any delivery, unless it was
 		 * a signal that ended the call (Linux's restore_saved_sigmask_unless) */
