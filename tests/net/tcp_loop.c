@@ -1,9 +1,10 @@
 /* TCP inside one process over 127.0.0.1, run as a static musl Linux
  * process and as a uk image (the guest's own loopback): the output must
  * be the same. accept/accept4's flags, FIONBIO, MSG_PEEK, readv/writev/
- * sendmsg/recvmsg and dup on a connection, listen's backlog,
+ * sendmsg/recvmsg and dup on a connection, listen's backlog, select,
  * edge-triggered epoll with EPOLLRDHUP, and what a reset leaves: EPOLLERR/
- * EPOLLHUP, SO_ERROR (EPIPE after the peer's FIN), ECONNRESET then EPIPE, SIGPIPE unless MSG_NOSIGNAL.
+ * EPOLLHUP, SO_ERROR (EPIPE after the peer's FIN), ECONNRESET then EPIPE,
+ * SIGPIPE unless MSG_NOSIGNAL.
  * Every wait is bounded. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -71,6 +73,21 @@ static void recv_str(const char *what, int fd, size_t n, int flags)
 	       r > 0 ? buf : "");
 }
 
+static void select_show(const char *what, int fd)
+{
+	fd_set r, w, e;
+	FD_ZERO(&r);
+	FD_ZERO(&w);
+	FD_ZERO(&e);
+	FD_SET(fd, &r);
+	FD_SET(fd, &w);
+	FD_SET(fd, &e);
+	struct timeval tv = {0, 0};
+	int n = select(fd + 1, &r, &w, &e, &tv);
+	printf("%s: select = %d read %d write %d except %d\n", what, n, FD_ISSET(fd, &r),
+	       FD_ISSET(fd, &w), FD_ISSET(fd, &e));
+}
+
 static void accept_cases(void)
 {
 	printf("== accept, FIONBIO, MSG_PEEK\n");
@@ -93,8 +110,10 @@ static void accept_cases(void)
 	show("FIONBIO 0", ioctl(a1, FIONBIO, &zero));
 	flags_of("after FIONBIO 0", a1);
 
+	select_show("nothing to read", a1);
 	show("send", send(c1, "hello world", 11, 0));
 	wait_in(a1);
+	select_show("something to read", a1);
 	recv_str("recv 5 MSG_PEEK", a1, 5, MSG_PEEK);
 	recv_str("recv 64 MSG_PEEK", a1, 64, MSG_PEEK);
 	int q = -1;
@@ -206,6 +225,7 @@ static void epoll_reset_cases(void)
 	show("poll for the reset", poll(&p, 1, 3000));
 	printf("  revents %#x\n", p.revents);
 	epoll_show("level after the reset", ep, 0);
+	select_show("after the reset", s);
 	int e = -1;
 	socklen_t len = sizeof(e);
 	getsockopt(s, SOL_SOCKET, SO_ERROR, &e, &len);
