@@ -12,6 +12,8 @@
 #     accept4's flags, FIONBIO, MSG_PEEK, readv/writev, dup, listen's
 #     backlog, edge-triggered epoll with EPOLLRDHUP, resets (SO_ERROR,
 #     ECONNRESET, EPIPE, SIGPIPE)
+#   - uk run --net none (tests/net/no_route.c): unreachable off the
+#     loopback, as Linux in a network namespace holding only lo
 #   - tests/net/server.c, an epoll HTTP server in a guest, answering curl
 #     through uk run -p 127.0.0.1:PORT:8080 (one by one, keep-alive, in
 #     parallel), on microvm (virtio-mmio) and on a raw disk (q35, pci)
@@ -143,6 +145,32 @@ $(tail -n 5 "$tmp/tcp_loop.err")"
 		fi
 	fi
 fi
+
+# --- uk run --net none: no NIC; against Linux in a namespace with only lo
+if ! ip netns add "nonet$$" 2>/dev/null; then
+	echo "SKIP net-none: no network namespace can be made here"
+elif ! out=$(musl-gcc -static -O1 -Wall -o "$tmp/linux/no_route" "$net/no_route.c" 2>&1); then
+	fail net-none "musl-gcc: $out"
+else
+	ip netns exec "nonet$$" ip link set lo up
+	timeout 60 ip netns exec "nonet$$" "$tmp/linux/no_route" >"$tmp/no_route.want" 2>&1
+	want_rc=$?
+	if ! project "$tmp/no_route" no_route "$net/no_route.c" 'libraries: [uk-net]'; then
+		fail net-none "uk build: $(tail -n 5 "$tmp/no_route/build.log")"
+	else
+		timeout 120 "$UK" run -C "$tmp/no_route" --no-build --accel $accel --timeout 100 \
+			--net none >"$tmp/no_route.got" 2>"$tmp/no_route.err" </dev/null
+		got_rc=$?
+		if [ $got_rc = $want_rc ] && cmp -s "$tmp/no_route.want" "$tmp/no_route.got"; then
+			pass net-none
+		else
+			fail net-none "status $got_rc (Linux $want_rc); diff Linux uk:
+$(diff "$tmp/no_route.want" "$tmp/no_route.got" | head -n 30)
+$(tail -n 5 "$tmp/no_route.err")"
+		fi
+	fi
+fi
+ip netns del "nonet$$" 2>/dev/null
 
 # --- the epoll server, answering curl through -p
 serve() { # NAME PROJECT PORT [uk run options...] [-- program arguments]
