@@ -5,7 +5,8 @@
 # arrive on the host side (tests/net/dhcp_seen.py; nothing answers it, so
 # the guest starts without an address after its wait); then, with an
 # address on the host side, UDP and TCP to a guest with a fixed address
-# over the device's checksum offload; a keepalive that meets a silent peer
+# over the device's checksum offload, the guest answering an ICMP echo;
+# a keepalive that meets a silent peer
 # (ETIMEDOUT, against Linux in a network namespace); then removes it.
 # Without a usable tap that part is skipped and said so; the argument
 # checks run anyway.
@@ -97,6 +98,8 @@ for i in $(seq 300); do
 	kill -0 $vm 2>/dev/null || break
 	sleep 0.2
 done
+timeout 30 python3 "$net/icmp_ping.py" $sub.2 10 >"$tmp/ping.out" 2>&1
+ping_rc=$?
 curl -s -m 5 -o /dev/null "http://$sub.2:8080/quit"
 wait $vm
 http_rc=$?
@@ -107,6 +110,8 @@ else
 	fail net-tap-offload "udp client $client_rc ($(cat "$tmp/udp.client")), guest $rc, http $http_rc '$page':
 $(tail -n 4 "$tmp/udp.out" "$tmp/http.out")"
 fi
+# ICMP echo: lwIP answers the host's ping (raw socket, tests/net/icmp_ping.py)
+[ $ping_rc = 0 ] && pass net-tap-icmp-echo || fail net-tap-icmp-echo "$(cat "$tmp/ping.out")"
 
 
 # ETIMEDOUT from keepalive: tests/net/keepalive.c's peer goes silent (all it
