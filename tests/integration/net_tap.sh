@@ -6,8 +6,8 @@
 # the guest starts without an address after its wait); then, with an
 # address on the host side, UDP and TCP to a guest with a fixed address
 # over the device's checksum offload, the guest answering an ICMP echo;
-# a keepalive that meets a silent peer
-# (ETIMEDOUT, against Linux in a network namespace); then removes it.
+# a keepalive that meets a silent peer (ETIMEDOUT, against Linux in a
+# network namespace); then removes it.
 # Without a usable tap that part is skipped and said so; the argument
 # checks run anyway.
 . "$(dirname "$0")/lib.sh"
