@@ -162,8 +162,11 @@ static void get(const struct tfd *d, struct itimerspec *cur)
 {
 	ns_to(d->interval, &cur->interval);
 	cur->value.sec = cur->value.nsec = 0;
-	if (d->timer.armed)
+	if (d->timer.armed) {
 		uk_time_left(d->timer.when, &cur->value);
+		if (!cur->value.sec && !cur->value.nsec)
+			cur->value.nsec = 1; /* due since catch_up: 0 would say disarmed */
+	}
 }
 
 SYSCALL(timerfd_settime)
