@@ -126,3 +126,31 @@ if out=$("$UK" build -C "$p" 2>&1) &&
 else
 	fail threads-free "status $?: $out"
 fi
+
+# uk.strace says a thread's exit( before it happens, as it says
+# exit_group( (neither returns to print after it)
+p=$tmp/exitlog
+mkdir -p "$p/src"
+cat >"$p/src/main.c" <<'C'
+#include <pthread.h>
+static void *quits(void *arg)
+{
+	pthread_exit(arg);
+}
+int main(void)
+{
+	pthread_t t;
+	pthread_create(&t, 0, quits, 0);
+	pthread_join(t, 0);
+	return 0;
+}
+C
+printf 'spec: 1\nname: exitlog\nversion: 0.1.0\nsources: [src/main.c]\nmemory: 64M\n' >"$p/uk.yaml"
+if out=$("$UK" build -C "$p" 2>&1) &&
+	out=$(timeout 120 "$UK" run -C "$p" --accel tcg --timeout 60 --strace 2>&1) &&
+	[ "$(printf '%s\n' "$out" | grep -cx 'strace: exit(0x0) = 0')" = 1 ] &&
+	[ "$(printf '%s\n' "$out" | grep -cx 'strace: exit_group(0x0) = 0')" = 1 ]; then
+	pass threads-strace-exit
+else
+	fail threads-strace-exit "$(printf '%s\n' "$out" | tail -n 8)"
+fi
