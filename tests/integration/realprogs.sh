@@ -168,7 +168,7 @@ fi
 #   onto a 9p volume, its I/O threads writing while the workers compress; the
 #   file is the Linux build's byte for byte and decompresses to the input; the
 #   uk.strace log shows the threads made.
-if ! zs=$("$here/debsrc.sh" libzstd "$tmp/src" 2>"$tmp/err"); then
+if ! zs=$("$here/debsrc.sh" libzstd "$tmp/zstd-src" 2>"$tmp/err"); then
 	fail realprogs-zstd-source "$(tail -n 5 "$tmp/err")"
 else
 	p=$tmp/zstd-uk
