@@ -264,11 +264,16 @@ int uk_sig_deliver(struct uk_trapframe *f)
 	return deliver(f, -1);
 }
 
-/* the calls Linux restarts (-ERESTARTSYS): man 7 signal */
+/* The calls Linux restarts under SA_RESTART (-ERESTARTSYS, man 7 signal):
+ * read, write, open, ioctl, pread64, pwrite64, readv, writev, sendfile,
+ * connect, accept, sendto, recvfrom, sendmsg, recvmsg, wait4, fcntl,
+ * flock, futex, waitid, openat, splice, tee, accept4, preadv, pwritev,
+ * recvmmsg, getrandom. */
 static int restartable(uint64_t nr)
 {
-	static const uint16_t calls[] = {0, 1, 2, 16, 17, 18, 19, 20, 40, 42, 43, 44, 45, 46,
-					 47, 61, 72, 73, 202, 257, 275, 276, 288, 295, 296};
+	static const uint16_t calls[] = {0,   1,   2,   16,  17,  18,  19,  20,  40,  42,
+					 43,  44,  45,  46,  47,  61,  72,  73,  202, 247,
+					 257, 275, 276, 288, 295, 296, 299, 318};
 	for (unsigned i = 0; i < ARRAY_SIZE(calls); i++)
 		if (calls[i] == nr)
 			return 1;

@@ -19,13 +19,15 @@ struct member {
 	uint64_t hdr;          /* offset of its ar header */
 	const uint8_t *data;
 	size_t size;
-	const char *name;      /* not NUL-terminated: name_len bytes */
+	const char *name;      /* not NUL-terminated: it ends within name_len
+				* bytes (lk_ar_name_len says where) */
 	size_t name_len;
 };
 
 struct members {
 	struct member *v;
 	size_t n, cap;
+	size_t hint;           /* the last one found */
 };
 
 static struct lk_obj *new_obj(struct lk_ctx *c, const char *path)
@@ -38,13 +40,14 @@ static struct lk_obj *new_obj(struct lk_ctx *c, const char *path)
 	return o;
 }
 
-/* The member's name: "name/" in the header, or "/N" for offset N in the
- * "//" table of long names, where it ends with "/\n". */
+/* Where the member's name is: "name/" in the header, or "/N" for offset N
+ * in the "//" table of long names, where it ends with "/\n". Its length is
+ * found only for the members loaded (lk_ar_name_len). */
 static void member_name(const uint8_t *h, const char *longnames, size_t nlong,
 			struct member *m)
 {
 	const char *src = (const char *)h;
-	size_t max = 16, k = 0;
+	size_t max = 16;
 
 	if (h[0] == '/' && longnames) {
 		unsigned long lo = 0;
@@ -57,12 +60,8 @@ static void member_name(const uint8_t *h, const char *longnames, size_t nlong,
 			max = nlong - lo;
 		}
 	}
-	while (k < max && src[k] != '/' && src[k] != '\n')
-		k++;
-	while (src == (const char *)h && k > 0 && src[k - 1] == ' ')
-		k--;
 	m->name = src;
-	m->name_len = k;
+	m->name_len = max;
 }
 
 /* GNU ar format: 60-byte headers, sizes in decimal, members padded to 2 */
@@ -99,7 +98,8 @@ static int walk_members(struct lk_ctx *c, const char *path, const uint8_t *d,
 			if (len < 4 || memcmp(m.data, ELFMAG, SELFMAG)) {
 				uk_errorf(c->err, "%s(%.*s): not an ELF object "
 					  "(archive member at offset %zu)",
-					  path, (int)m.name_len, m.name, off);
+					  path, (int)lk_ar_name_len(m.name, m.name_len),
+					  m.name, off);
 				return uk_hintf(c->err, "archives must hold only "
 						"ELF64 x86_64 objects; remove "
 						"the member with 'ar d'");
@@ -114,8 +114,13 @@ static int walk_members(struct lk_ctx *c, const char *path, const uint8_t *d,
 
 static struct member *find_member(struct members *ms, uint64_t hdr)
 {
-	size_t lo = 0, hi = ms->n;
+	size_t lo = 0, hi = ms->n, k;
 
+	/* the index names members mostly in file order: try next to the last
+	 * one found before searching */
+	for (k = ms->hint; k < ms->n && k < ms->hint + 2; k++)
+		if (ms->v[k].hdr == hdr)
+			return &ms->v[ms->hint = k];
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (ms->v[mid].hdr < hdr)
@@ -123,7 +128,9 @@ static struct member *find_member(struct members *ms, uint64_t hdr)
 		else
 			hi = mid;
 	}
-	return lo < ms->n && ms->v[lo].hdr == hdr ? &ms->v[lo] : NULL;
+	if (lo < ms->n && ms->v[lo].hdr == hdr)
+		return &ms->v[ms->hint = lo];
+	return NULL;
 }
 
 static int bfd_fail(struct lk_ctx *c, const char *path, const char *what)

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/path.h"
 #include "linker/internal.h"
 #include "util/spawn.h"
 
@@ -176,7 +177,7 @@ int uk_link_bfd(const struct uk_link_opts *o, struct uk_link_result *res,
 		rc = uk_errorf(err, "ld.bfd failed with status %d", status);
 		uk_hintf(err, "its messages are above; the script is '%s'",
 			 script);
-	} else if (rename(tmp, o->output) < 0) {
+	} else if (uk_path_publish(tmp, o->output) < 0) {
 		rc = uk_errorf(err, "cannot rename '%s' to '%s': %s", tmp,
 			       o->output, strerror(errno));
 	}

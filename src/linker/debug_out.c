@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/path.h"
 #include "linker/internal.h"
 
 struct dsec {
@@ -302,7 +303,7 @@ static int write_file(struct lk_ctx *c, const uint8_t *p, size_t n)
 		rc = uk_errorf(c->err, "cannot write '%s': %s", tmp, strerror(errno));
 	if (fclose(f) != 0 && rc == 0)
 		rc = uk_errorf(c->err, "cannot write '%s': %s", tmp, strerror(errno));
-	if (rc == 0 && rename(tmp, path) < 0)
+	if (rc == 0 && uk_path_publish(tmp, path) < 0)
 		rc = uk_errorf(c->err, "cannot rename '%s' to '%s': %s", tmp, path,
 			       strerror(errno));
 	if (rc < 0)

@@ -11,7 +11,9 @@
 
 struct gc {
 	struct lk_ctx *c;
-	struct lk_sec **stack;
+	struct lk_sec **stack;  /* every section marked, in order: a queue
+				 * scanned from head, left as the live list */
+	size_t head;
 	size_t n, cap;
 	struct lk_sec **named;  /* candidates with C-identifier names */
 	size_t nnamed, capnamed;
@@ -79,10 +81,10 @@ static int is_branch(const struct lk_sec *from, const Elf64_Rela *r)
  * merge.c need: code reached other than by a direct branch has its
  * address taken; a section symbol with an offset outside its SHF_MERGE
  * section names no piece, so that section is not merged. */
-static void note_ref(const struct lk_sec *s, const Elf64_Rela *r,
+static inline void note_ref(const struct lk_sec *s, const Elf64_Rela *r,
 		     const Elf64_Sym *y, struct lk_sec *t)
 {
-	if (!t)
+	if (!t || !(t->flags & (SHF_EXECINSTR | SHF_MERGE)))
 		return;
 	if ((t->flags & SHF_EXECINSTR) && !t->addr_taken && !is_branch(s, r))
 		t->addr_taken = 1;
@@ -159,8 +161,8 @@ static const char *section_root(const struct lk_sec *s)
 
 static int drain(struct gc *g)
 {
-	while (g->n)
-		if (scan(g, g->stack[--g->n]) < 0)
+	while (g->head < g->n)
+		if (scan(g, g->stack[g->head++]) < 0)
 			return -1;
 	return 0;
 }
@@ -252,7 +254,8 @@ int lk_gc(struct lk_ctx *c)
 			break;
 		}
 	} while (link_order_pass(&g));
-	free(g.stack);
+	g.c->live = g.stack; /* merge.c and icf.c look only at these */
+	g.c->nlive = g.n;
 	free(g.named);
 	return rc;
 }

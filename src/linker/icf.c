@@ -246,20 +246,17 @@ int lk_icf(struct lk_ctx *c)
 {
 	struct cand *v = NULL;
 	struct lk_sec **all;
-	size_t n = 0, cap = 0, i, k, nall;
-	struct lk_obj *o;
-	uint32_t j;
+	size_t n = 0, i, k, nall;
 	int pass;
 
 	if (c->opts->no_gc)
 		return 0;
-	for (o = c->objs; o; o = o->next)
-		for (j = 1; j < o->shnum; j++)
-			if (candidate(&o->secs[j])) {
-				struct cand e = { &o->secs[j],
-						  hash_ends(&o->secs[j]), 0 };
-				lk_push(&v, &n, &cap, sizeof(e), &e);
-			}
+	v = lk_xcalloc(c->nlive, sizeof(*v));
+	for (i = 0; i < c->nlive; i++)
+		if (candidate(c->live[i])) {
+			v[n].s = c->live[i];
+			v[n++].bytes = hash_ends(c->live[i]);
+		}
 	n = keep_twins(v, n);
 	for (i = 0; i < n; i++)
 		v[i].bytes = hash_bytes(v[i].s);
@@ -268,6 +265,7 @@ int lk_icf(struct lk_ctx *c)
 	for (i = 0; i < n; i++)
 		all[i] = v[i].s;
 	nall = n;
+	lk_sort_secs(all, nall); /* the folded list in input order (the report's) */
 	for (pass = 0; pass < MAX_PASSES && n > 1; pass++) {
 		if (!fold_pass(c, v, n))
 			break;

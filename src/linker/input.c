@@ -266,9 +266,21 @@ static int load_group(struct lk_ctx *c, struct lk_obj *o, uint32_t gi)
 	return 0;
 }
 
+size_t lk_ar_name_len(const char *src, size_t max)
+{
+	size_t k = 0;
+
+	while (k < max && src[k] != '/' && src[k] != '\n')
+		k++;
+	while (k > 0 && src[k - 1] == ' ') /* BSD-style names pad with spaces */
+		k--;
+	return k;
+}
+
 /* A lazy member is needed: parse it (a copy when ar left it misaligned) */
 int lk_member_open(struct lk_ctx *c, struct lk_obj *o)
 {
+	o->member_len = (uint32_t)lk_ar_name_len(o->member, o->member_len);
 	o->display = lk_xasprintf("%s(%.*s)", o->path, (int)o->member_len,
 				  o->member);
 	if ((uintptr_t)o->data % 8) {
@@ -348,6 +360,8 @@ int lk_obj_load(struct lk_ctx *c, struct lk_obj *o)
 	return 0;
 }
 
+/* Every relocation of a section names a symbol that exists: checked once,
+ * the first time (gc, the GOT scan, icf and relocation all ask). */
 int lk_rela_get(struct lk_ctx *c, const struct lk_sec *s,
 		const Elf64_Rela **rel, size_t *n)
 {
@@ -355,7 +369,6 @@ int lk_rela_get(struct lk_ctx *c, const struct lk_sec *s,
 	const Elf64_Shdr *h;
 	size_t i;
 
-	(void)c;
 	if (!s->rela) {
 		*rel = NULL;
 		*n = 0;
@@ -364,6 +377,8 @@ int lk_rela_get(struct lk_ctx *c, const struct lk_sec *s,
 	h = &o->shdrs[s->rela];
 	*rel = (const void *)(o->data + h->sh_offset);
 	*n = h->sh_size / sizeof(Elf64_Rela);
+	if (o->secs[s->idx].rela_ok)
+		return 0;
 	for (i = 0; i < *n; i++) {
 		if (ELF64_R_SYM((*rel)[i].r_info) >= o->nsyms)
 			return uk_errorf(c->err,
@@ -374,5 +389,6 @@ int lk_rela_get(struct lk_ctx *c, const struct lk_sec *s,
 					 (unsigned long)ELF64_R_SYM(
 						 (*rel)[i].r_info));
 	}
+	o->secs[s->idx].rela_ok = 1; /* its own record: callers hold it const */
 	return 0;
 }

@@ -46,9 +46,10 @@ struct lk_sec {
 	uint32_t *pieces;
 	uint32_t npieces;
 	uint8_t no_merge;      /* a reference merging would misplace */
+	uint8_t rela_ok;       /* its relocations' symbols checked */
 	uint8_t addr_taken;    /* reached by more than direct branches */
 	uint32_t merged;       /* a merged section: how many inputs it holds */
-	uint64_t merged_in;    /* and their bytes */
+	uint64_t merged_in;    /* and their bytes, each padded to its alignment */
 };
 
 #define LK_SK_DROP 1 /* never output: .eh_frame, .comment, .debug*, ... */
@@ -57,7 +58,8 @@ struct lk_sec {
 struct lk_obj {
 	const char *path;      /* file as given */
 	const char *member;    /* archive member name (member_len bytes, in
-				* the mapped archive), or NULL */
+				* the mapped archive, once opened; before,
+				* the bytes it ends within), or NULL */
 	uint32_t member_len;
 	char *display;         /* "libc.a(printf.lo)" or "hello.o"; for a
 				* member, made when it is loaded */
@@ -178,6 +180,8 @@ struct lk_ctx {
 	size_t out_size;
 	uint64_t img_end;       /* end of file-backed image */
 	int written;            /* the output file exists */
+	struct lk_sec **live;   /* gc.c: every live section, in marking order */
+	size_t nlive;
 	struct lk_sec **merged; /* merge.c's sections, placed like inputs */
 	size_t nmerged, capmerged;
 	struct lk_sec **moved;  /* inputs merged or folded (their into) */
@@ -204,7 +208,11 @@ const char *lk_reloc_name(uint32_t type);
 uint64_t lk_align_up(uint64_t v, uint64_t a);
 /* The final address of byte off of an input section, also when merge.c
  * moved its pieces or icf.c folded it (valid after layout). */
-uint64_t lk_sec_addr(const struct lk_sec *s, uint64_t off);
+uint64_t lk_piece_addr(const struct lk_sec *s, uint64_t off);
+static inline uint64_t lk_sec_addr(const struct lk_sec *s, uint64_t off)
+{
+	return s->pieces ? lk_piece_addr(s, off) : s->addr + off;
+}
 
 /* input.c: ELF relocatable objects, every read bounds-checked */
 int lk_map_file(struct lk_ctx *c, const char *path, const uint8_t **data,
@@ -213,6 +221,8 @@ int lk_obj_parse(struct lk_ctx *c, struct lk_obj *o);   /* headers+symtab */
 int lk_obj_load(struct lk_ctx *c, struct lk_obj *o);    /* sections */
 const char *lk_sym_name(const struct lk_obj *o, const Elf64_Sym *s);
 int lk_member_open(struct lk_ctx *c, struct lk_obj *m); /* lazy -> parsed */
+/* An ar member name's length: it ends at '/' or '\n' within max bytes */
+size_t lk_ar_name_len(const char *src, size_t max);
 int lk_rela_get(struct lk_ctx *c, const struct lk_sec *s,
 		const Elf64_Rela **rel, size_t *n);
 
@@ -237,6 +247,16 @@ uint64_t lk_sym_addr(const struct lk_sym *s);
 
 /* gc.c */
 int lk_gc(struct lk_ctx *c);
+
+/* A stable radix sort by key (a byte a pass; passes where every key has
+ * the same byte are skipped): no comparison calls, for the hot sorts. */
+struct lk_keyed {
+	uint64_t key;
+	void *p;
+};
+void lk_radix_sort(struct lk_keyed *v, size_t n);
+/* sections in input order: by object, then section index */
+void lk_sort_secs(struct lk_sec **v, size_t n);
 
 /* merge.c: SHF_MERGE strings and constants, after gc */
 int lk_merge(struct lk_ctx *c);

@@ -79,6 +79,7 @@ static void cleanup(struct lk_ctx *c)
 		free(c->osecs[i]);
 	}
 	free(c->osecs);
+	free(c->live);
 	free(c->merged);
 	free(c->moved);
 	free(c->queue);

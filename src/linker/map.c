@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/path.h"
 #include "linker/internal.h"
 
 struct msym {
@@ -82,11 +83,25 @@ int lk_write_map(struct lk_ctx *c)
 			(unsigned long long)o->size,
 			(unsigned long long)o->align, o->name);
 		for (s = o->first; s; s = s->next) {
-			fprintf(f, "0x%016llx 0x%08llx %5llu %-20s %s:(%s)\n",
-				(unsigned long long)s->addr,
-				(unsigned long long)s->size,
-				(unsigned long long)s->align, "",
-				s->obj->display, s->name);
+			if (s->merged) /* merge.c's: named after its first input */
+				fprintf(f, "0x%016llx 0x%08llx %5llu %-20s "
+					   "(%s merged from %u sections, "
+					   "%llu bytes)\n",
+					(unsigned long long)s->addr,
+					(unsigned long long)s->size,
+					(unsigned long long)s->align, "",
+					s->sh->sh_flags & SHF_STRINGS
+						? "strings"
+						: "constants",
+					s->merged,
+					(unsigned long long)s->merged_in);
+			else
+				fprintf(f, "0x%016llx 0x%08llx %5llu %-20s "
+					   "%s:(%s)\n",
+					(unsigned long long)s->addr,
+					(unsigned long long)s->size,
+					(unsigned long long)s->align, "",
+					s->obj->display, s->name);
 			while (j < nsyms && syms[j].addr < s->addr)
 				j++;
 			for (size_t k = j; k < nsyms &&
@@ -102,7 +117,7 @@ int lk_write_map(struct lk_ctx *c)
 	free(syms);
 	if (ferror(f) | fclose(f))
 		rc = uk_errorf(c->err, "cannot write map '%s'", tmp);
-	else if (rename(tmp, path) < 0)
+	else if (uk_path_publish(tmp, path) < 0)
 		rc = uk_errorf(c->err, "cannot rename '%s' to '%s': %s", tmp,
 			       path, strerror(errno));
 	if (rc < 0)

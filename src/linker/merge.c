@@ -21,6 +21,7 @@ struct piece {
 	uint32_t len;
 	uint32_t off;   /* in the merged section */
 	uint32_t owner; /* strings: the piece whose tail it is (itself if none) */
+	uint32_t align; /* the most any copy of it had in its input */
 };
 
 struct group {
@@ -39,11 +40,16 @@ struct merger {
 
 static uint32_t hash_bytes(const uint8_t *p, size_t n)
 {
-	uint32_t h = 2166136261u;
+	uint64_t h = 0xcbf29ce484222325ull ^ n, w;
 
+	for (; n >= 8; p += 8, n -= 8) { /* a word a step */
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 29;
+	}
 	while (n--)
-		h = (h ^ *p++) * 16777619u;
-	return h;
+		h = (h ^ *p++) * 0x100000001b3ull;
+	return (uint32_t)(h ^ h >> 32);
 }
 
 static void grow(struct merger *m)
@@ -63,7 +69,8 @@ static void grow(struct merger *m)
 }
 
 /* the index of the distinct piece with these bytes, added when new */
-static uint32_t intern(struct merger *m, const uint8_t *p, uint32_t len)
+static uint32_t intern(struct merger *m, const uint8_t *p, uint32_t len,
+		       uint32_t align)
 {
 	size_t k;
 
@@ -71,13 +78,19 @@ static uint32_t intern(struct merger *m, const uint8_t *p, uint32_t len)
 		grow(m);
 	k = hash_bytes(p, len) & (m->cap - 1);
 	for (; m->slots[k]; k = (k + 1) & (m->cap - 1)) {
-		const struct piece *x = &m->u[m->slots[k] - 1];
-		if (x->len == len && !memcmp(x->p, p, len))
+		struct piece *x = &m->u[m->slots[k] - 1];
+		if (x->len == len && !memcmp(x->p, p, len)) {
+			if (align > x->align)
+				x->align = align;
 			return m->slots[k] - 1;
+		}
 	}
 	{
-		struct piece e = { p, len, 0, (uint32_t)m->nu };
-		lk_push(&m->u, &m->nu, &m->capu, sizeof(e), &e);
+		struct piece e = { p, len, 0, (uint32_t)m->nu, align };
+		if (m->nu == m->capu) /* merge_group sized it: never grows */
+			lk_push(&m->u, &m->nu, &m->capu, sizeof(e), &e);
+		else
+			m->u[m->nu++] = e;
 	}
 	m->slots[k] = (uint32_t)m->nu;
 	return (uint32_t)m->nu - 1;
@@ -100,8 +113,11 @@ static int zero_entry(const uint8_t *p, uint64_t es)
 
 static int mergeable(const struct lk_sec *s)
 {
-	uint64_t es = entsize(s);
+	uint64_t es;
 
+	if (!(s->flags & SHF_MERGE) || !s->sh) /* COMMON's have no header */
+		return 0;
+	es = entsize(s);
 	if (!s->live || !s->gc_candidate || !(s->flags & SHF_MERGE) ||
 	    s->no_merge || s->rela || !s->data || s->type != SHT_PROGBITS ||
 	    (s->flags & (SHF_WRITE | SHF_TLS)) || es == 0 ||
@@ -113,39 +129,69 @@ static int mergeable(const struct lk_sec *s)
 	return 1;
 }
 
-/* The piece boundaries of one input section, as (input offset, distinct
- * piece index) pairs; the index becomes the output offset later. */
-static void split(struct merger *m, struct lk_sec *s)
+/* The alignment a piece at this offset had: the section's, or less when
+ * its offset says so. A string section aligned to 8 pads the strings that
+ * need it with NULs; those pads become empty strings aligned to less, which
+ * then cost nothing (they share any string's tail), like ld.bfd's. */
+static uint32_t piece_align(uint64_t off, uint64_t align)
 {
-	uint64_t es = entsize(s), at = 0, n = 0, end;
+	uint64_t low = off & (~off + 1);
+
+	return (uint32_t)(off == 0 || low > align ? align : low);
+}
+
+/* How many pieces an input section holds: its table is made that big. */
+static uint64_t count(struct lk_ctx *c, struct lk_sec *s)
+{
+	uint64_t es = entsize(s), at, n = 0;
 	int strings = (s->flags & SHF_STRINGS) != 0;
 
-	if (strings) {
+	if (strings && es == 1) {
+		const uint8_t *p = s->data, *e = s->data + s->size;
+		for (; (p = memchr(p, 0, (size_t)(e - p))); p++)
+			n++;
+	} else if (strings) {
 		for (at = 0; at < s->size; at += es)
 			n += zero_entry(s->data + at, es);
 	} else {
 		n = s->size / es;
 	}
-	s->pieces = lk_arena_alloc(&m->c->arena, 2 * n * sizeof(uint32_t));
+	s->pieces = lk_arena_alloc(&c->arena, 2 * n * sizeof(uint32_t));
 	s->npieces = (uint32_t)n;
+	return n;
+}
+
+/* The piece boundaries of one input section, as (input offset, distinct
+ * piece index) pairs; the index becomes the output offset later. */
+static void split(struct merger *m, struct lk_sec *s)
+{
+	uint64_t es = entsize(s), at, n, end;
+	int strings = (s->flags & SHF_STRINGS) != 0;
+
 	for (at = 0, n = 0; at < s->size; at = end, n++) {
 		end = at + es;
-		if (strings)
+		if (strings && es == 1)
+			end = (uint64_t)((const uint8_t *)memchr(s->data + at, 0,
+							 s->size - at) -
+					 s->data) + 1;
+		else if (strings)
 			while (!zero_entry(s->data + end - es, es))
 				end += es;
 		s->pieces[2 * n] = (uint32_t)at;
-		s->pieces[2 * n + 1] =
-			intern(m, s->data + at, (uint32_t)(end - at));
+		s->pieces[2 * n + 1] = intern(m, s->data + at,
+					      (uint32_t)(end - at),
+					      piece_align(at, s->align));
 	}
 }
 
 /* reversed byte order, shorter first when one is the other's tail */
-static int cmp_rev(const void *a, const void *b)
+static int cmp_rev(const struct lk_keyed *rx, const struct lk_keyed *ry)
 {
-	const struct piece *x = *(struct piece *const *)a;
-	const struct piece *y = *(struct piece *const *)b;
+	const struct piece *x = rx->p, *y = ry->p;
 	uint32_t i = x->len, j = y->len;
 
+	if (rx->key != ry->key)
+		return rx->key < ry->key ? -1 : 1;
 	while (i && j) {
 		uint8_t p = x->p[--i], q = y->p[--j];
 		if (p != q)
@@ -154,26 +200,58 @@ static int cmp_rev(const void *a, const void *b)
 	return i < j ? -1 : i > j;
 }
 
+/* The first 8 bytes of the reversed piece, big-endian, zero-padded: the
+ * order of keys agrees with cmp_rev's whenever they differ. */
+static uint64_t rev_key(const struct piece *x)
+{
+	uint64_t k = 0;
+	uint32_t i;
+
+	for (i = 0; i < 8; i++)
+		k = k << 8 | (i < x->len ? x->p[x->len - 1 - i] : 0);
+	return k;
+}
+
+/* cmp_rev's order, cheaply: by key, then each run of equal keys by
+ * cmp_rev (runs are short: strings whose last 8 bytes agree) */
+static void sort_rev(struct lk_keyed *v, size_t n)
+{
+	size_t i, j;
+
+	lk_radix_sort(v, n);
+	for (i = 1; i < n; i++) { /* insertion sort: only within equal keys */
+		struct lk_keyed e = v[i];
+		for (j = i; j > 0 && v[j - 1].key == e.key &&
+			    cmp_rev(&v[j - 1], &e) > 0;
+		     j--)
+			v[j] = v[j - 1];
+		v[j] = e;
+	}
+}
+
 static void share_tails(struct merger *m)
 {
-	struct piece **v = lk_xcalloc(m->nu, sizeof(*v));
+	struct lk_keyed *v = lk_xcalloc(m->nu, sizeof(*v));
 	size_t i;
 
-	for (i = 0; i < m->nu; i++)
-		v[i] = &m->u[i];
-	qsort(v, m->nu, sizeof(*v), cmp_rev);
+	for (i = 0; i < m->nu; i++) {
+		v[i].p = &m->u[i];
+		v[i].key = rev_key(&m->u[i]);
+	}
+	sort_rev(v, m->nu);
 	/* a tail sorts just before the pieces it ends; from the back, each
 	 * piece takes the owner of the next when it is that one's tail */
 	for (i = m->nu; i-- > 1;) {
-		const struct piece *x = v[i - 1], *y = v[i];
+		struct piece *x = v[i - 1].p;
+		const struct piece *y = v[i].p;
 		if (x->len <= y->len &&
 		    !memcmp(y->p + y->len - x->len, x->p, x->len))
-			v[i - 1]->owner = y->owner;
+			x->owner = y->owner;
 	}
 	free(v);
 }
 
-static uint64_t place(struct merger *m, uint64_t align, int strings)
+static uint64_t place(struct merger *m, int strings)
 {
 	uint64_t at = 0;
 	size_t i;
@@ -182,7 +260,7 @@ static uint64_t place(struct merger *m, uint64_t align, int strings)
 		share_tails(m);
 	for (i = 0; i < m->nu; i++)
 		if (m->u[i].owner == i) {
-			at = lk_align_up(at, align);
+			at = lk_align_up(at, m->u[i].align);
 			m->u[i].off = (uint32_t)at;
 			at += m->u[i].len;
 		}
@@ -190,10 +268,10 @@ static uint64_t place(struct merger *m, uint64_t align, int strings)
 		struct piece *x = &m->u[i], *o = &m->u[x->owner];
 		if (x->owner == i)
 			continue;
-		if ((o->off + o->len - x->len) % align == 0) {
+		if ((o->off + o->len - x->len) % x->align == 0) {
 			x->off = o->off + o->len - x->len;
 		} else { /* its tail position is misaligned: a copy of its own */
-			at = lk_align_up(at, align);
+			at = lk_align_up(at, x->align);
 			x->off = (uint32_t)at;
 			x->owner = (uint32_t)i;
 			at += x->len;
@@ -206,16 +284,32 @@ static void merge_group(struct lk_ctx *c, struct group *g)
 {
 	struct lk_sec *lead = g->v[0], *out;
 	struct merger m = { .c = c };
-	uint64_t in = 0, size;
+	uint64_t in = 0, size, total = 0;
 	int strings = (lead->flags & SHF_STRINGS) != 0;
 	uint8_t *data;
 	size_t i, k;
 
+	for (i = 0; i < g->n; i++)
+		total += count(c, g->v[i]);
+	/* sized once: no growing, no rehashing */
+	m.capu = total ? total : 1;
+	m.u = lk_xcalloc(m.capu, sizeof(*m.u));
+	for (m.cap = 1024; m.cap < 2 * total + 2; m.cap *= 2)
+		;
+	m.slots = lk_xcalloc(m.cap, sizeof(*m.slots));
 	for (i = 0; i < g->n; i++) {
 		split(&m, g->v[i]);
-		in += g->v[i]->size;
+		/* what it took in the output unmerged, with its padding */
+		in += lk_align_up(g->v[i]->size, g->v[i]->align);
 	}
-	size = place(&m, lead->align, strings);
+	size = place(&m, strings);
+	if (size > in) { /* alignment cost more than merging saved */
+		for (i = 0; i < g->n; i++)
+			g->v[i]->pieces = NULL;
+		free(m.u);
+		free(m.slots);
+		return;
+	}
 	data = lk_arena_alloc(&c->arena, size ? size : 1);
 	for (i = 0; i < m.nu; i++)
 		if (m.u[i].owner == i)
@@ -273,15 +367,13 @@ int lk_merge(struct lk_ctx *c)
 	struct lk_sec **cand = NULL;
 	size_t ncand = 0, capcand = 0, ng = 0, capg = 0, i, j;
 	struct group *g = NULL;
-	struct lk_obj *o;
-	uint32_t k;
 
-	for (o = c->objs; o; o = o->next)
-		for (k = 1; k < o->shnum; k++)
-			if (mergeable(&o->secs[k])) {
-				struct lk_sec *s = &o->secs[k];
-				lk_push(&cand, &ncand, &capcand, sizeof(s), &s);
-			}
+	for (j = 0; j < c->nlive; j++)
+		if (mergeable(c->live[j]))
+			lk_push(&cand, &ncand, &capcand, sizeof(*cand),
+				&c->live[j]);
+	/* in input order, whatever order gc marked them in */
+	lk_sort_secs(cand, ncand);
 	for (j = 0; j < ncand; j++) {
 		struct lk_sec *s = cand[j];
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/path.h"
 #include "linker/internal.h"
 
 struct out {
@@ -330,7 +331,7 @@ int lk_write_report(struct lk_ctx *c, const struct uk_link_result *res)
 	if (fd >= 0 && close(fd) < 0 && rc == 0)
 		rc = uk_errorf(c->err, "cannot write report '%s': %s", tmp,
 			       strerror(errno));
-	if (rc == 0 && rename(tmp, path) < 0)
+	if (rc == 0 && uk_path_publish(tmp, path) < 0)
 		rc = uk_errorf(c->err, "cannot rename '%s' to '%s': %s", tmp,
 			       path, strerror(errno));
 	if (rc < 0)

@@ -182,13 +182,11 @@ const char *lk_reloc_name(uint32_t type)
 	return buf;
 }
 
-uint64_t lk_sec_addr(const struct lk_sec *s, uint64_t off)
+uint64_t lk_piece_addr(const struct lk_sec *s, uint64_t off)
 {
 	const uint32_t *p = s->pieces;
 	size_t lo = 0, hi = s->npieces;
 
-	if (!p)
-		return s->addr + off;
 	while (hi - lo > 1) { /* the last piece starting at or before off */
 		size_t mid = lo + (hi - lo) / 2;
 		if (p[2 * mid] <= off)
@@ -197,4 +195,47 @@ uint64_t lk_sec_addr(const struct lk_sec *s, uint64_t off)
 			hi = mid;
 	}
 	return s->into->addr + p[2 * lo + 1] + (off - p[2 * lo]);
+}
+
+void lk_radix_sort(struct lk_keyed *v, size_t n)
+{
+	struct lk_keyed *t, *a = v, *b, *x;
+	size_t cnt[256], i, j, sh;
+
+	if (n < 2)
+		return;
+	t = b = lk_xcalloc(n, sizeof(*t));
+	for (sh = 0; sh < 64; sh += 8) {
+		memset(cnt, 0, sizeof(cnt));
+		for (i = 0; i < n; i++)
+			cnt[a[i].key >> sh & 0xff]++;
+		if (cnt[a[0].key >> sh & 0xff] == n)
+			continue;
+		for (i = 0, j = 0; i < 256; i++) {
+			size_t k = cnt[i];
+			cnt[i] = j;
+			j += k;
+		}
+		for (i = 0; i < n; i++)
+			b[cnt[a[i].key >> sh & 0xff]++] = a[i];
+		x = a, a = b, b = x;
+	}
+	if (a != v)
+		memcpy(v, a, n * sizeof(*v));
+	free(t);
+}
+
+void lk_sort_secs(struct lk_sec **v, size_t n)
+{
+	struct lk_keyed *k = lk_xcalloc(n, sizeof(*k));
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		k[i].key = (uint64_t)v[i]->obj->id << 32 | v[i]->idx;
+		k[i].p = v[i];
+	}
+	lk_radix_sort(k, n);
+	for (i = 0; i < n; i++)
+		v[i] = k[i].p;
+	free(k);
 }

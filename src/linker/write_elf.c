@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/path.h"
 #include "linker/internal.h"
 
 struct buf {
@@ -377,7 +378,7 @@ int lk_write(struct lk_ctx *c, uint64_t *file_bytes)
 	if (close(fd) < 0 && rc == 0)
 		rc = uk_errorf(c->err, "cannot write '%s': %s", tmp,
 			       strerror(errno));
-	if (rc == 0 && rename(tmp, c->opts->output) < 0)
+	if (rc == 0 && uk_path_publish(tmp, c->opts->output) < 0)
 		rc = uk_errorf(c->err, "cannot rename '%s' to '%s': %s", tmp,
 			       c->opts->output, strerror(errno));
 	if (rc < 0)

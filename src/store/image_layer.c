@@ -18,7 +18,6 @@
 
 #include "store/image.h"
 #include "store/layout.h"
-#include "util/bigalloc.h"
 #include "util/gzip.h"
 #include "util/path.h"
 
@@ -108,7 +107,7 @@ static int make_tar(const char *image, const char *name, long long mtime,
 	klen = (size_t)st.st_size;
 	/* Room for the whole tar (headers and padding are a few KiB), so the
 	 * kernel is copied once and never moved by a realloc. */
-	if ((tar->p = uk_big_alloc(klen + mlen + 16384)))
+	if ((tar->p = malloc(klen + mlen + 16384)))
 		tar->cap = klen + mlen + 16384;
 	if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
 	    archive_write_add_filter_none(a) != ARCHIVE_OK ||

@@ -330,12 +330,13 @@ static const struct pending *pending_find(const char *root, const char *digest)
 }
 
 /* Syncs tmp (fd, closed here either way) and renames it to the blob's
- * name, unless the store holds a good copy already; tmp is gone after. */
+ * name (a copy there, from another process, has the same bytes); tmp is
+ * gone after. */
 static int publish(const char *root, const char *tmp, int fd, const char *digest,
 		   struct uk_error *err)
 {
 	char *path = NULL;
-	int rc = 0, published = 0;
+	int rc = 0;
 
 	if (fsync(fd) < 0)
 		rc = uk_errorf(err, "cannot write a blob into the store '%s': %s", root,
@@ -343,15 +344,11 @@ static int publish(const char *root, const char *tmp, int fd, const char *digest
 	if (close(fd) < 0 && rc == 0)
 		rc = uk_errorf(err, "cannot write a blob into the store '%s': %s", root,
 			       strerror(errno));
-	if (rc == 0 && !blob_ok(root, digest)) {
-		if (!(path = uk_layout_blob_path(root, digest)))
-			rc = uk_errorf(err, "out of memory");
-		else if (rename(tmp, path) < 0)
-			rc = uk_errorf(err, "cannot create '%s': %s", path, strerror(errno));
-		else
-			published = 1;
-	}
-	if (!published)
+	if (rc == 0 && !(path = uk_layout_blob_path(root, digest)))
+		rc = uk_errorf(err, "out of memory");
+	else if (rc == 0 && rename(tmp, path) < 0)
+		rc = uk_errorf(err, "cannot create '%s': %s", path, strerror(errno));
+	if (rc < 0)
 		unlink(tmp);
 	else
 		uk_sync_parent(path);
@@ -367,11 +364,33 @@ static int publish(const char *root, const char *tmp, int fd, const char *digest
 
 static void publish_at_exit(void);
 
+/* Keeps tmp (its fd and cleanup handle) for uk_layout_publish. */
+static int defer(const char *root, char *tmp, int fd, int cleanup,
+		 const char *digest)
+{
+	static int registered;
+	struct pending *p = realloc(pending, (npending + 1) * sizeof(*pending));
+
+	if (!p)
+		return -1;
+	pending = p;
+	p += npending;
+	if (!(p->root = strdup(root)))
+		return -1;
+	if (!registered)
+		registered = atexit(publish_at_exit) == 0;
+	memcpy(p->digest, digest, UK_DIGEST_MAX);
+	p->tmp = tmp;
+	p->fd = fd;
+	p->cleanup = cleanup;
+	npending++;
+	return 0;
+}
+
 static int put_big_blob(const char *root, const void *buf, size_t len, int later,
 			char digest_out[UK_DIGEST_MAX], struct uk_error *err)
 {
 	struct uk_digest_job job;
-	struct pending *p;
 	char *tmp = NULL;
 	int fd, id, rc = 0;
 
@@ -389,28 +408,14 @@ static int put_big_blob(const char *root, const void *buf, size_t len, int later
 	if (rc == 0 && later)
 		sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 	uk_digest_join(&job, digest_out);
-	if (rc == 0 && later && !blob_ok(root, digest_out) &&
-	    (p = realloc(pending, (npending + 1) * sizeof(*pending)))) {
-		pending = p;
-		p = &pending[npending];
-		if ((p->root = strdup(root))) {
-			static int registered;
-
-			if (!registered)
-				registered = atexit(publish_at_exit) == 0;
-			memcpy(p->digest, digest_out, UK_DIGEST_MAX);
-			p->tmp = tmp;
-			p->fd = fd;
-			p->cleanup = id;
-			npending++;
-			return 0;
-		}
-	}
-	if (rc == 0) {
-		rc = publish(root, tmp, fd, digest_out, err);
-	} else {
+	/* A good copy in the store already: this one is not needed. */
+	if (rc < 0 || blob_ok(root, digest_out)) {
 		close(fd);
 		unlink(tmp);
+	} else if (later && defer(root, tmp, fd, id, digest_out) == 0) {
+		return 0;
+	} else {
+		rc = publish(root, tmp, fd, digest_out, err);
 	}
 	uk_cleanup_remove(id);
 	free(tmp);

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/bigalloc.h"
 #include "util/dynlib.h"
 
 static struct {
@@ -91,7 +90,7 @@ int uk_gzip(const void *in, size_t len, int level, void **out, size_t *outlen,
 	}
 	/* One buffer with room for every member where it would end at worst;
 	 * they are moved together afterwards. */
-	if (!(p = uk_big_alloc(total))) {
+	if (!(p = malloc(total))) {
 		uk_errorf(err, "out of memory");
 		goto out;
 	}

@@ -158,6 +158,61 @@ void uk_sync_parent(const char *path)
 	free(dir);
 }
 
+/* a symlink (written through, as ld does) or a device, FIFO or socket */
+static int writes_through(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) != 0)
+		return 0;
+	if (S_ISLNK(st.st_mode))
+		return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+	return !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
+static int copy_into(const char *tmp, const char *path)
+{
+	char buf[65536];
+	int in = open(tmp, O_RDONLY | O_CLOEXEC), out = -1, rc = -1, e;
+	ssize_t n = 0;
+
+	if (in >= 0 && (out = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)) >= 0) {
+		while ((n = read(in, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)) {
+			for (ssize_t off = 0; n > 0 && off < n;) {
+				ssize_t w = write(out, buf + off, (size_t)(n - off));
+
+				if (w < 0 && errno == EINTR)
+					continue;
+				if (w <= 0)
+					goto done;
+				off += w;
+			}
+		}
+		rc = n == 0 ? 0 : -1;
+	}
+done:
+	e = errno;
+	if (out >= 0 && close(out) != 0 && rc == 0)
+		rc = -1, e = errno;
+	if (in >= 0)
+		close(in);
+	errno = e;
+	return rc;
+}
+
+int uk_path_publish(const char *tmp, const char *path)
+{
+	int rc, e;
+
+	if (!writes_through(path))
+		return rename(tmp, path);
+	rc = copy_into(tmp, path);
+	e = errno;
+	unlink(tmp);
+	errno = e;
+	return rc;
+}
+
 int uk_write_file_atomic(const char *path, const void *data, size_t len, int mode,
 			 struct uk_error *err)
 {
@@ -195,7 +250,7 @@ int uk_write_file_atomic(const char *path, const void *data, size_t len, int mod
 		close(fd);
 		goto fail;
 	}
-	if (close(fd) != 0 || rename(tmp, path) != 0) {
+	if (close(fd) != 0 || uk_path_publish(tmp, path) != 0) {
 		uk_errorf(err, "cannot write '%s': %s", path, strerror(errno));
 		goto fail;
 	}

@@ -28,6 +28,12 @@ int uk_read_file(const char *path, char **data, size_t *len, struct uk_error *er
 int uk_write_file_atomic(const char *path, const void *data, size_t len,
 			 int mode, struct uk_error *err);
 
+/* Puts the finished temporary file tmp at path: a rename, except when path
+ * is a symlink (/dev/stdout) or not a regular file (/dev/null, a FIFO, a
+ * terminal), which is written through instead, as ld does (a rename would
+ * put a file in its place); tmp is gone either way. 0, or -1 with errno. */
+int uk_path_publish(const char *tmp, const char *path);
+
 /* fsync of the folder holding path (after a rename into it); best effort. */
 void uk_sync_parent(const char *path);
 

@@ -1,9 +1,12 @@
 /* Signals and threads: pthread_kill interrupts a worker's blocking read
  * (EINTR, the handler on the worker); a signal to the process goes to the
  * thread that does not block it; sigwait in a worker takes a signal that
- * every thread blocks; masks are per thread. */
+ * every thread blocks; masks are per thread; handlers keep each thread's
+ * FPU state its own (the scheduler switches it lazily). */
 #include <errno.h>
+#include <fenv.h>
 #include <pthread.h>
+#include <sched.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
@@ -57,6 +60,30 @@ static void *waiter(void *arg)
 	return (void *)(long)sig;
 }
 
+/* each thread's FPU state is its own across handlers and switches: a
+ * handler starts with the initial rounding mode, its change is undone */
+static volatile int fpu_bad;
+
+static void round_handler(int sig)
+{
+	(void)sig;
+	if (fegetround() != FE_TONEAREST)
+		fpu_bad = 1;
+	fesetround(FE_TOWARDZERO);
+}
+
+static void *fpu_worker(void *arg)
+{
+	int mode = (int)(long)arg, ok = 1;
+	fesetround(mode);
+	for (int i = 0; i < 50; i++) {
+		sched_yield();
+		raise(SIGWINCH);
+		ok &= fegetround() == mode;
+	}
+	return (void *)(long)ok;
+}
+
 int main(void)
 {
 	main_id = pthread_self();
@@ -101,5 +128,15 @@ int main(void)
 	kill(getpid(), SIGRTMIN);
 	pthread_join(worker_id, &ret);
 	printf("sigwait in a thread: %d\n", (int)(long)ret - SIGRTMIN);
+
+	signal(SIGWINCH, round_handler);
+	pthread_t up, down;
+	void *up_ok, *down_ok;
+	pthread_create(&up, 0, fpu_worker, (void *)(long)FE_UPWARD);
+	pthread_create(&down, 0, fpu_worker, (void *)(long)FE_DOWNWARD);
+	pthread_join(up, &up_ok);
+	pthread_join(down, &down_ok);
+	printf("fpu per thread: up=%d down=%d handlers_initial=%d\n", (int)(long)up_ok,
+	       (int)(long)down_ok, !fpu_bad);
 	return 0;
 }

@@ -11,6 +11,7 @@ if ! command -v clang >/dev/null || [ "$secs" -le 0 ]; then
 	exit 0
 fi
 if ! clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Isrc \
+	-DUK_VERSION="\"$(cat VERSION)\"" \
 	-o "$tmp/fuzz-manifest" tests/fuzz/manifest.c src/manifest/*.c src/util/*.c \
 	-lyaml -ljansson -ldl -lbfd 2>"$tmp/fuzz.err"; then
 	fail fuzz-manifest-build "$(tail -n 5 "$tmp/fuzz.err")"

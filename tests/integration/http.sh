@@ -62,6 +62,11 @@ if ! "$UK" build -C web >web/build.log 2>&1; then
 	exit 0
 fi
 pass http-build
+# the template's image stays at most 256 KiB loaded (issue 10's goal)
+load=$(readelf -lW web/build/kvm/web | awk '$1 == "LOAD" { print $6 }' | while read -r m; do echo $((m)); done |
+	awk '{ s += $1 } END { print s }')
+[ "${load:-0}" -gt 0 ] && [ "$load" -le 262144 ] && pass http-size ||
+	fail http-size "loaded ${load:-?} bytes (max 262144)"
 
 boot web
 if ! up $port; then

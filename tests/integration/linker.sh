@@ -72,6 +72,19 @@ if [ $rc -eq 1 ] && grep -q "^uk: error: .*junk.o: not an ELF object" "$tmp/err"
 else
 	fail error-garbage "status $rc: $(cat "$tmp/err")"
 fi
+# a member that is not ELF, with a short and a long (//-table) name
+printf 'text\n' >"$tmp/notes.txt"
+printf 'text\n' >"$tmp/a-member-name-longer-than-sixteen.txt"
+for m in notes.txt a-member-name-longer-than-sixteen.txt; do
+	rm -f "$tmp/bad.a"
+	(cd "$tmp" && ar rcS bad.a hello.o "$m")
+	"$UK" link -o "$tmp/x" "$tmp/bad.a" 2>"$tmp/err"; rc=$?
+	if [ $rc -eq 1 ] && grep -q "bad.a($m): not an ELF object (archive member at offset" "$tmp/err"; then
+		pass "error-archive-member-${#m}"
+	else
+		fail "error-archive-member-${#m}" "status $rc: $(cat "$tmp/err")"
+	fi
+done
 printf '\t.globl _start\n_start: call nowhere1\n\tcall nowhere2\n' | as -o "$tmp/u.o"
 "$UK" link -o "$tmp/x" "$tmp/u.o" 2>"$tmp/err"; rc=$?
 if [ $rc -eq 1 ] && grep -q "nowhere1" "$tmp/err" && grep -q "nowhere2" "$tmp/err" && [ ! -e "$tmp/x" ]; then
@@ -113,6 +126,17 @@ if [ -e "$rt/lib/libukcore.a" ] && [ -e "$rt/lib/libukplat-kvm.a" ] && command -
 		a=$(boot "$tmp/k$name.uk"); b=$(boot "$tmp/k$name.bfd")
 		if [ "$a" = "$b" ] && printf '%s' "$a" | grep -q .; then pass "$t"; else fail "$t" "uk: [$a] bfd: [$b]"; fi
 	done
+	# the runtime's many 8-aligned string sections (.rodata.*.str1.8): merging
+	# them is undone where padding would make the result bigger
+	ins=("$tmp/khello.o" "$rt/lib/libukcore.a" "$rt/lib/libukplat-kvm.a" "$mc/lib/crt1.o" "$mc/lib/libc.a")
+	if "$UK" link "${kopts[@]}" --report "$tmp/khello.json" -o "$tmp/khello2.uk" "${ins[@]}" 2>"$tmp/err"; then
+		check merge-kernel-never-grows python3 -c "
+import json, sys; r = json.load(open(sys.argv[1]))
+assert r['merged'] and all(m['bytes'] <= m['input_bytes'] for m in r['merged']), r['merged']
+assert sum(m['input_bytes'] - m['bytes'] for m in r['merged']) == r['totals']['merged_bytes'] < 1 << 32" "$tmp/khello.json"
+	else
+		fail merge-kernel-never-grows "$(cat "$tmp/err")"
+	fi
 	# uk's linker writes the runtime's uk_symtab (runtime/include/uk/symtab.h)
 	if python3 - "$tmp/khello.uk" <<'PY'
 import struct, sys
@@ -153,6 +177,10 @@ if command -v clang >/dev/null && [ "${UK_FUZZ_SECONDS:-20}" -gt 0 ]; then
 	# seeds that reach relocation code: TLS (GD/LD/IE) and GOT forms
 	gcc $cflags -fPIC -c tests/linker/progs/tls.c -o "$tmp/corpus/tls-pic.o"
 	gcc $cflags -fpie -c tests/linker/progs/libc_mix.c -o "$tmp/corpus/mix-pie.o"
+	# seeds that reach string merging and identical code folding
+	gcc $cflags -fno-pie -c tests/linker/progs/strings.c -o "$tmp/corpus/strings.o"
+	cat tests/linker/icf/one.c tests/linker/icf/two.c tests/linker/icf/main.c >"$tmp/icf-all.c"
+	gcc $cflags -fno-pie -fno-ipa-icf -c "$tmp/icf-all.c" -o "$tmp/corpus/icf.o"
 	ar rcs "$tmp/corpus/lib.a" "$tmp/u.o"
 	if clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Isrc \
 		-o "$tmp/fuzz" tests/linker/fuzz_input.c src/linker/*.c src/util/*.c \
@@ -247,6 +275,13 @@ if same_as_bfd strings "$mg/progs-strings.o"; then
 	[ "$n" = 1 ] && pass merge-tails-shared || fail merge-tails-shared "'sentence' stored $n times"
 	[ "$(total "$mg/strings.json" merged_bytes)" -gt 0 ] && pass merge-report-bytes ||
 		fail merge-report-bytes "$(total "$mg/strings.json" merged_bytes)"
+	check merge-in-map sh -c "'$UK' link --map '$mg/strings.map' -o '$mg/strings3.uk' $musl/crt1.o \
+		'$mg/progs-strings.o' $musl/libc.a && grep -q ' (strings merged from [0-9]* sections, [0-9]* bytes)\$' '$mg/strings.map'"
+	# aligned string sections (.rodata.str1.8) pad; merging never grows them
+	check merge-never-grows python3 -c "
+import json, sys; r = json.load(open(sys.argv[1]))
+assert r['merged'] and all(m['bytes'] <= m['input_bytes'] for m in r['merged']), r['merged']
+assert sum(m['input_bytes'] - m['bytes'] for m in r['merged']) == r['totals']['merged_bytes']" "$mg/strings.json"
 fi
 if same_as_bfd twofiles "$mg/merge-one.o" "$mg/merge-two.o"; then
 	n=$(count_in "$mg/twofiles.uk" 'b"printed by both files\0"')

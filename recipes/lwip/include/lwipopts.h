@@ -63,8 +63,9 @@ void uk_lwip_free(void *p);
 /* --- interfaces ------------------------------------------------------------- */
 #define LWIP_ETHERNET 1
 #define LWIP_ARP 1
-/* no link or extended status callbacks: the socket layer registers none */
-#define LWIP_NETIF_STATUS_CALLBACK 1
+/* no status, link or extended status callbacks: the socket layer
+ * registers none (it prints the address itself) */
+#define LWIP_NETIF_STATUS_CALLBACK 0
 #define LWIP_NETIF_LINK_CALLBACK 0
 #define LWIP_NETIF_EXT_STATUS_CALLBACK 0
 #define LWIP_NETIF_HOSTNAME 1          /* DHCP sends the image's name */

@@ -5,13 +5,14 @@
  * from the folder HTTP_ROOT (default /www: uk.yaml's files: puts a project
  * folder there); without that folder, "/" is a built-in page.
  * Environment: PORT (default 8080), HTTP_ROOT, and HTTP_STATS=1, which adds
- * /.stats (open descriptors, connections, requests) and /.quit (exit 0). */
+ * /.stats (open descriptors, connections, requests) and /.quit (exit 0).
+ * Text is put together by put() and put_num() below rather than stdio,
+ * which would be the largest part of the C library in the image. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -62,6 +63,53 @@ static const char *root;
 static int root_ok;
 static unsigned long requests, nconns;
 
+/* Text built in a fixed buffer: what does not fit is counted, not stored
+ * (t->n > t->cap then), so a caller can tell. */
+struct text {
+	char *buf;
+	size_t cap, n;
+};
+
+static void put(struct text *t, const char *s)
+{
+	for (; *s; s++, t->n++)
+		if (t->n < t->cap)
+			t->buf[t->n] = *s;
+}
+
+static void put_num(struct text *t, unsigned long long v)
+{
+	char d[21];
+	int i = sizeof(d) - 1;
+
+	d[i] = '\0';
+	do
+		d[--i] = (char)('0' + v % 10);
+	while (v /= 10);
+	put(t, d + i);
+}
+
+/* a line on standard output or error */
+static void say(int fd, struct text *t)
+{
+	if (write(fd, t->buf, t->n < t->cap ? t->n : t->cap) < 0)
+		return; /* nowhere to say it */
+}
+
+/* what failed and why, as perror(3) says it */
+static void complain(const char *what)
+{
+	const char *why = strerror(errno);
+	char b[256];
+	struct text t = { b, sizeof(b), 0 };
+
+	put(&t, what);
+	put(&t, ": ");
+	put(&t, why);
+	put(&t, "\n");
+	say(2, &t);
+}
+
 static int open_fds(void)
 {
 	int n = 0;
@@ -76,7 +124,7 @@ static void watch(int fd, int op, unsigned events)
 	struct epoll_event ev = { .events = events, .data.fd = fd };
 
 	if (epoll_ctl(ep, op, fd, &ev) < 0 && op != EPOLL_CTL_DEL)
-		perror("epoll_ctl");
+		complain("epoll_ctl");
 }
 
 static void drop(int fd)
@@ -120,26 +168,41 @@ static void respond(struct conn *c, int status, const char *type, long long len,
 			     : status == 405 ? "Method Not Allowed"
 			     : status == 431 ? "Request Header Fields Too Large"
 					     : "HTTP Version Not Supported";
-	int n = snprintf(c->head, HEAD_MAX,
-			 "HTTP/1.1 %d %s\r\nServer: @NAME@\r\nContent-Type: %s\r\n"
-			 "Content-Length: %lld\r\n%s\r\n",
-			 status, reason, type, len,
-			 c->close_after ? "Connection: close\r\n" : "");
+	struct text t = { c->head, HEAD_MAX, 0 };
 
-	if (body && !head_only && n + len <= HEAD_MAX) {
-		memcpy(c->head + n, body, (size_t)len);
-		n += (int)len;
+	put(&t, "HTTP/1.1 ");
+	put_num(&t, (unsigned)status);
+	put(&t, " ");
+	put(&t, reason);
+	put(&t, "\r\nServer: @NAME@\r\nContent-Type: ");
+	put(&t, type);
+	put(&t, "\r\nContent-Length: ");
+	put_num(&t, (unsigned long long)len);
+	put(&t, c->close_after ? "\r\nConnection: close\r\n\r\n" : "\r\n\r\n");
+	if (body && !head_only && t.n + (size_t)len <= HEAD_MAX) {
+		memcpy(c->head + t.n, body, (size_t)len);
+		t.n += (size_t)len;
 	}
-	c->nhead = (size_t)n;
+	c->nhead = t.n < HEAD_MAX ? t.n : HEAD_MAX;
 	c->sent = 0;
 }
 
 static void error_page(struct conn *c, int status, int head_only)
 {
 	char body[64];
-	int n = snprintf(body, sizeof(body), "%d\n", status);
+	struct text t = { body, sizeof(body), 0 };
 
-	respond(c, status, "text/plain", n, body, head_only);
+	put_num(&t, (unsigned)status);
+	put(&t, "\n");
+	respond(c, status, "text/plain", (long long)t.n, body, head_only);
+}
+
+static int hex(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	ch |= 0x20; /* lower case */
+	return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
 }
 
 /* %XX decoded into out; refuses NUL, "..", and paths not starting at '/' */
@@ -153,11 +216,11 @@ static int clean_path(const char *s, size_t len, char *out, size_t cap)
 		int ch = (unsigned char)s[i];
 
 		if (ch == '%' && i + 2 < len) {
-			char hex[3] = { s[i + 1], s[i + 2], 0 }, *end;
+			int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
 
-			ch = (int)strtol(hex, &end, 16);
-			if (*end)
+			if (hi < 0 || lo < 0)
 				return -1;
+			ch = hi * 16 + lo;
 			i += 2;
 		}
 		if (ch == 0 || o + 1 >= cap)
@@ -168,6 +231,18 @@ static int clean_path(const char *s, size_t len, char *out, size_t cap)
 	return strstr(out, "/../") || (o >= 3 && !strcmp(out + o - 3, "/..")) ? -1 : 0;
 }
 
+/* root, path and tail in out; -1 when that does not fit */
+static int join(char *out, size_t cap, const char *path, const char *tail)
+{
+	struct text t = { out, cap - 1, 0 };
+
+	put(&t, root);
+	put(&t, path);
+	put(&t, tail);
+	out[t.n < t.cap ? t.n : t.cap] = '\0';
+	return t.n < t.cap ? 0 : -1;
+}
+
 static void serve_path(struct conn *c, const char *path, int head_only)
 {
 	char full[1024];
@@ -176,11 +251,16 @@ static void serve_path(struct conn *c, const char *path, int head_only)
 
 	if (stats && !strcmp(path, "/.stats")) {
 		char body[256];
-		/* the descriptor this connection holds counts too */
-		int n = snprintf(body, sizeof(body), "fds %d\nconnections %lu\nrequests %lu\n",
-				 open_fds(), nconns, requests);
+		struct text t = { body, sizeof(body), 0 };
 
-		respond(c, 200, "text/plain", n, body, head_only);
+		put(&t, "fds "); /* the descriptor this connection holds counts too */
+		put_num(&t, (unsigned)open_fds());
+		put(&t, "\nconnections ");
+		put_num(&t, nconns);
+		put(&t, "\nrequests ");
+		put_num(&t, requests);
+		put(&t, "\n");
+		respond(c, 200, "text/plain", (long long)t.n, body, head_only);
 		return;
 	}
 	if (stats && !strcmp(path, "/.quit")) {
@@ -201,13 +281,13 @@ static void serve_path(struct conn *c, const char *path, int head_only)
 		}
 		return;
 	}
-	snprintf(full, sizeof(full), "%s%s%s", root, path,
-		 path[strlen(path) - 1] == '/' ? "index.html" : "");
-	fd = open(full, O_RDONLY | O_CLOEXEC);
+	fd = join(full, sizeof(full), path, path[strlen(path) - 1] == '/' ? "index.html" : "")
+		     ? -1
+		     : open(full, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		close(fd);
-		snprintf(full, sizeof(full), "%s%s/index.html", root, path);
-		fd = open(full, O_RDONLY | O_CLOEXEC);
+		fd = join(full, sizeof(full), path, "/index.html") ? -1
+								   : open(full, O_RDONLY | O_CLOEXEC);
 	}
 	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		if (fd >= 0)
@@ -377,7 +457,7 @@ static void accept_all(int lfd)
 
 		if (fd < 0) {
 			if (errno != EAGAIN && errno != ECONNABORTED)
-				perror("accept4");
+				complain("accept4");
 			return;
 		}
 		if (fd >= MAX_FDS || !(conns[fd] = calloc(1, sizeof(struct conn)))) {
@@ -397,9 +477,10 @@ int main(void)
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	struct epoll_event evs[64];
 	struct stat st;
+	char text[256];
+	struct text line = { text, sizeof(text), 0 };
 	int lfd, one = 1;
 
-	setvbuf(stdout, NULL, _IONBF, 0);
 	root = getenv("HTTP_ROOT") ? getenv("HTTP_ROOT") : "/www";
 	root_ok = stat(root, &st) == 0 && S_ISDIR(st.st_mode);
 	stats = getenv("HTTP_STATS") && !strcmp(getenv("HTTP_STATS"), "1");
@@ -408,13 +489,17 @@ int main(void)
 	lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (!conns || lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
 	    bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(lfd, 512) < 0) {
-		perror("listen");
+		complain("listen");
 		return 1;
 	}
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	watch(lfd, EPOLL_CTL_ADD, EPOLLIN);
-	printf("@NAME@: listening on port %d, serving %s\n", ntohs(sa.sin_port),
-	       root_ok ? root : "the built-in page");
+	put(&line, "@NAME@: listening on port ");
+	put_num(&line, ntohs(sa.sin_port));
+	put(&line, ", serving ");
+	put(&line, root_ok ? root : "the built-in page");
+	put(&line, "\n");
+	say(1, &line);
 	while (!done) {
 		int n = epoll_wait(ep, evs, 64, -1);
 
@@ -429,6 +514,12 @@ int main(void)
 				readable(fd, conns[fd]);
 		}
 	}
-	printf("@NAME@: %lu requests, %d descriptors open at the end\n", requests, open_fds());
+	line.n = 0;
+	put(&line, "@NAME@: ");
+	put_num(&line, requests);
+	put(&line, " requests, ");
+	put_num(&line, (unsigned)open_fds());
+	put(&line, " descriptors open at the end\n");
+	say(1, &line);
 	return 0;
 }

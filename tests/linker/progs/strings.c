@@ -14,6 +14,12 @@ static const char *const words[] = {
 static const char *const mid = "abcdefghij" + 3;
 static const char *const ends[] = { "xyz" + 1, "wxyz" + 3, "sentence" + 4 };
 static const wchar_t *const wide[] = { L"wide text", L"text", L"ext" };
+/* long literals go to .rodata.str1.8, each aligned to 8 and padded */
+static const char *const longs[] = {
+	"a literal long enough to be aligned to eight bytes: 1",
+	"a literal long enough to be aligned to eight bytes: 22",
+	"another literal long enough for eight-byte alignment",
+};
 
 int main(int argc, char **argv)
 {
@@ -35,6 +41,8 @@ int main(int argc, char **argv)
 		printf("\n");
 	}
 	printf("%.4f %.4f\n", x * 3.25 + 2.75, x / 7.125 - 0.5);
+	for (i = 0; i < 3; i++)
+		printf("%s|%s\n", longs[i], longs[i] + 40 + argc);
 	printf("same pointer for equal literals in one file: %d\n",
 	       words[0] == words[5]);
 	return 0;
