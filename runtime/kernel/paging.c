@@ -24,7 +24,7 @@
 extern uint64_t uk_boot_pd[512];
 
 static uint64_t nx;
-static uint64_t guards[8];
+static uint64_t guards[8], guard_ends[8];
 static unsigned nguards;
 
 static uint64_t *table(uint64_t e)
@@ -158,18 +158,20 @@ __uk_cold void uk_paging_map_ram_high(void)
 	}
 }
 
-void uk_paging_unmap(uint64_t va)
+void uk_paging_unmap(uint64_t va, uint64_t size)
 {
-	*pte(va) = 0;
-	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 	if (nguards < ARRAY_SIZE(guards))
-		guards[nguards++] = va;
+		guards[nguards] = va, guard_ends[nguards++] = va + size;
+	for (; size; va += PAGE_SIZE, size -= PAGE_SIZE) {
+		*pte(va) = 0;
+		__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+	}
 }
 
 int uk_paging_is_guard(uint64_t va)
 {
 	for (unsigned i = 0; i < nguards; i++)
-		if (va >= guards[i] && va < guards[i] + PAGE_SIZE)
+		if (va >= guards[i] && va < guard_ends[i])
 			return 1;
 	return 0;
 }

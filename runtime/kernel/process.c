@@ -32,8 +32,14 @@ struct uk_stack uk_main_stack, uk_kernel_stack;
 uint64_t uk_ist_tops[3];
 
 
-/* One block, top-down from RAM: [guard][exception IST][guard][double-fault
- * IST][guard][interrupt IST][guard][kernel stack][guard][main stack]. */
+/* Below the main stack: a frame of up to 64 KiB (a big local array) that
+ * overflows it lands here and faults, instead of writing over the kernel
+ * stack (one page caught 4 KiB frames only). Linux keeps 1 MiB, but RAM is
+ * identity-mapped, so the gap costs as much memory as it spans. */
+#define MAIN_GUARD 65536
+
+/* One block, bottom-up in RAM: [guard][exception IST][guard][double-fault
+ * IST][guard][interrupt IST][guard][kernel stack][MAIN_GUARD][main stack]. */
 __uk_cold void uk_stacks_init(void)
 {
 	static const uint64_t small[4] = {16384, 8192, 8192, 16384};
@@ -45,7 +51,7 @@ __uk_cold void uk_stacks_init(void)
 		if (main_size < 65536)
 			main_size = 65536;
 	}
-	uint64_t total = main_size + 5 * PAGE_SIZE;
+	uint64_t total = main_size + 4 * PAGE_SIZE + MAIN_GUARD;
 	for (unsigned i = 0; i < 4; i++)
 		total += small[i];
 	uint64_t p = uk_pmem_alloc(total, ~0ull);
@@ -54,16 +60,16 @@ __uk_cold void uk_stacks_init(void)
 		uk_plat_exit(126);
 	}
 	for (unsigned i = 0; i < 4; i++) {
-		uk_paging_unmap(p);
+		uk_paging_unmap(p, PAGE_SIZE);
 		p += PAGE_SIZE + small[i];
 		if (i < 3)
 			uk_ist_tops[i] = p;
 	}
 	uk_kernel_stack.bottom = p - small[3];
 	uk_kernel_stack.top = p;
-	uk_paging_unmap(p);
-	uk_main_stack.bottom = p + PAGE_SIZE;
-	uk_main_stack.top = p + PAGE_SIZE + main_size;
+	uk_paging_unmap(p, MAIN_GUARD);
+	uk_main_stack.bottom = p + MAIN_GUARD;
+	uk_main_stack.top = p + MAIN_GUARD + main_size;
 }
 
 __uk_cold static char *push_str(char **sp, const char *s)

@@ -5,14 +5,14 @@
 
 #define POLL_QUANTUM_NS 1000000ull
 
-static struct uk_timer *timers; /* sorted by when */
+struct uk_timer *uk_timers; /* sorted by when */
 static struct uk_poller *pollers;
 
 void uk_timer_cancel(struct uk_timer *t)
 {
 	if (!t->armed)
 		return;
-	for (struct uk_timer **pp = &timers; *pp; pp = &(*pp)->next)
+	for (struct uk_timer **pp = &uk_timers; *pp; pp = &(*pp)->next)
 		if (*pp == t) {
 			*pp = t->next;
 			break;
@@ -24,7 +24,7 @@ void uk_timer_arm(struct uk_timer *t, uint64_t when)
 {
 	uk_timer_cancel(t);
 	t->when = when;
-	struct uk_timer **pp = &timers;
+	struct uk_timer **pp = &uk_timers;
 	while (*pp && (*pp)->when <= when)
 		pp = &(*pp)->next;
 	t->next = *pp;
@@ -34,9 +34,9 @@ void uk_timer_arm(struct uk_timer *t, uint64_t when)
 
 static void run_timers(uint64_t now)
 {
-	while (timers && timers->when <= now) {
-		struct uk_timer *t = timers;
-		timers = t->next;
+	while (uk_timers && uk_timers->when <= now) {
+		struct uk_timer *t = uk_timers;
+		uk_timers = t->next;
 		t->armed = 0;
 		t->fire(t); /* may re-arm itself */
 	}
@@ -44,7 +44,7 @@ static void run_timers(uint64_t now)
 
 void uk_timers_run_due(void)
 {
-	if (timers && timers->when <= uk_monotonic_ns())
+	if (uk_timers && uk_timers->when <= uk_monotonic_ns())
 		run_timers(uk_monotonic_ns());
 }
 
@@ -94,8 +94,8 @@ long uk_wait_cpu(int (*ready)(void *arg), void *arg, uint64_t deadline)
 		if (now >= deadline)
 			return -ETIMEDOUT;
 		uint64_t wake = deadline;
-		if (timers && timers->when < wake)
-			wake = timers->when;
+		if (uk_timers && uk_timers->when < wake)
+			wake = uk_timers->when;
 		if (polled && now + POLL_QUANTUM_NS < wake)
 			wake = now + POLL_QUANTUM_NS;
 		uk_halt_until(wake);

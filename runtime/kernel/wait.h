@@ -40,6 +40,9 @@ void uk_timer_cancel(struct uk_timer *t);
  * on the way out of every call, so that a program that makes calls but
  * never waits still gets its alarms. */
 void uk_timers_run_due(void);
+/* The armed timers, earliest first (read them only; the signal group arms
+ * the CPU's timer for the first, sched/sigtimer.c). */
+extern struct uk_timer *uk_timers;
 
 /* Input that raises no interrupt: poll() runs on every wake-up, and
  * while a poller is registered the CPU wakes at least every millisecond,

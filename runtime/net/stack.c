@@ -182,8 +182,9 @@ __uk_cold static void say(void)
 	ip4addr_ntoa_r(netif_ip4_addr(&nif), a, sizeof(a));
 	ip4addr_ntoa_r(netif_ip4_netmask(&nif), m, sizeof(m));
 	ip4addr_ntoa_r(netif_ip4_gw(&nif), g, sizeof(g));
-	uk_printk("uk: net: %c%c%u %s mask %s gateway %s\n", nif.name[0], nif.name[1], nif.num, a,
-		  m, g);
+	/* lwIP numbers all its netifs, lo0 first: the first NIC is en0 */
+	uk_printk("uk: net: %c%c%u %s mask %s gateway %s\n", nif.name[0], nif.name[1],
+		  (unsigned)(nif.num - 1), a, m, g);
 }
 
 __uk_cold void uk_net_up(void)

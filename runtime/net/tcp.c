@@ -66,7 +66,9 @@ static void on_err(void *arg, err_t err)
 		s->conn_failed = 1;
 		s->conn_report = 0;
 	} else if (err == ERR_RST) {
-		s->err = -ECONNRESET;
+		/* Linux's tcp_reset: EPIPE in CLOSE_WAIT (the peer's FIN came,
+		 * ours not sent), ECONNRESET otherwise */
+		s->err = s->eof && !s->shut_wr ? -EPIPE : -ECONNRESET;
 	} else if (err == ERR_ABRT) {
 		s->err = -ETIMEDOUT;
 	}

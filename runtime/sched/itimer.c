@@ -2,7 +2,8 @@
  * SIGALRM. ITIMER_VIRTUAL and ITIMER_PROF (SIGVTALRM, SIGPROF) count the
  * same time here: the image's one program has the CPU whenever it is not
  * halted, and uk does not subtract the halted time. Timers fire from
- * uk_wait (kernel/wait.c). */
+ * uk_wait (kernel/wait.c), on the way out of calls and in program code
+ * (sigtimer.c). */
 #include "signal.h"
 #include "sys_signal.h"
 #include "syscall.h"
@@ -75,8 +76,10 @@ static void set(struct itimer *it, const struct itimerval *v)
 	uk_timer_cancel(&it->t);
 	it->interval = ns_of(&v->interval);
 	uint64_t value = ns_of(&v->value);
-	if (value)
+	if (value) {
 		uk_timer_arm(&it->t, uk_monotonic_ns() + value);
+		uk_sig_timers_on();
+	}
 }
 
 UK_SIG_SYSCALL(getitimer)

@@ -17,6 +17,7 @@ struct uk_cpu {
 	int slicing;                           /* the slice timer stub is in */
 	uint64_t slice_end;                    /* when current's slice is over */
 	uint64_t timer_at;                     /* the slice timer armed for; 0: none */
+	int preempt;                           /* the timer's interrupt switches threads */
 };
 
 extern struct uk_cpu uk_cpu0;

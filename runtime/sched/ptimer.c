@@ -156,6 +156,8 @@ UK_SIG_SYSCALL(timer_settime)
 		value = value > base ? value - base : 0;
 	}
 	uk_timer_arm(&p->t, now + value);
+	if (p->notify != SIGEV_NONE)
+		uk_sig_timers_on();
 	return 0;
 }
 

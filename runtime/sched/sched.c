@@ -17,6 +17,9 @@
 
 /* signal.c's, weak: without signals nothing interrupts a wait */
 uint64_t uk_sig_deliverable(const struct uk_sigthread *t) __attribute__((weak));
+/* sigtimer.c's, weak: the earliest signal timer, which interrupts program
+ * code as a slice's end does */
+uint64_t uk_sig_timer_next(void) __attribute__((weak));
 
 /* The outcome of t's wait if it is over: 0 ready, -EINTR for a signal it
  * does not block, -ETIMEDOUT; 1 while it goes on. */
@@ -103,16 +106,32 @@ static struct uk_thread *pick(struct uk_cpu *c, uint64_t *now)
 	}
 }
 
-/* The slice timer for c->slice_end, unless the one armed comes before
- * it (then uk_sched_timer arms it again for what is left): reprogramming
- * the timer at every switch cost about 1 us of the switch's 2 under TCG.
- * More than 10 us ahead, so that none is lost to rounding. */
+/* The slice timer for c->slice_end or the earliest signal timer, unless
+ * the one armed comes before it (then uk_sched_timer arms it again for
+ * what is left): reprogramming the timer at every switch cost about 1 us
+ * of the switch's 2 under TCG. More than 10 us ahead, so that none is
+ * lost to rounding; a signal timer due already, 20 us ahead (an interrupt
+ * in the runtime's way out of a call would come again at once). */
 static void arm_slice(struct uk_cpu *c, uint64_t now)
 {
-	if (!c->slicing || c->nthreads < 2 || (c->timer_at > now + 10000 && c->timer_at <= c->slice_end))
+	uint64_t at = c->nthreads < 2 ? UK_FOREVER : c->slice_end;
+	if (uk_sig_timer_next && uk_sig_timer_next() < at)
+		at = uk_sig_timer_next() > now + 20000 ? uk_sig_timer_next() : now + 20000;
+	if (!c->slicing || at == UK_FOREVER || (c->timer_at > now + 10000 && c->timer_at <= at))
 		return;
-	uk_timer_oneshot(now, c->slice_end);
-	c->timer_at = c->slice_end;
+	uk_timer_oneshot(now, at);
+	c->timer_at = at;
+}
+
+/* sigtimer.c, on the way back to program code: 1 when the slice timer
+ * owns the interrupt (then armed here for what comes first) */
+int uk_sched_rearm(void)
+{
+	struct uk_cpu *c = uk_cpu();
+	if (!c->slicing)
+		return 0;
+	arm_slice(c, uk_monotonic_ns());
+	return 1;
 }
 
 static void new_slice(struct uk_cpu *c, uint64_t now)
@@ -177,7 +196,9 @@ long uk_sched_wait(int (*ready)(void *arg), void *arg, uint64_t deadline)
 	struct uk_cpu *c = uk_cpu();
 	if (!c->current || c->nthreads < 2) {
 		c->timer_at = 0; /* it may halt */
-		return uk_wait_cpu(ready, arg, deadline);
+		long r = uk_wait_cpu(ready, arg, deadline);
+		c->timer_at = 0; /* a halt armed the timer for its own deadline */
+		return r;
 	}
 	long r = uk_wait_cpu(ready, arg, 0); /* timers, pollers, one test */
 	if (r != -ETIMEDOUT || (deadline != UK_FOREVER && uk_monotonic_ns() >= deadline))
@@ -224,7 +245,8 @@ void uk_sched_start_slicing(void)
 
 /* The slice timer's interrupt (switch.S), frame = the CPU's interrupt
  * frame (rip, cs, rflags, rsp, ss). 1: the interrupted program code is to
- * be preempted (uk_sched_preempt follows, on the thread's kernel stack). */
+ * be preempted or to take a signal (uk_sched_preempt and uk_sig_deliver
+ * follow, on the thread's kernel stack). */
 int uk_sched_timer(const uint64_t *frame)
 {
 	uk_timer_irq(); /* end of interrupt */
@@ -239,19 +261,24 @@ int uk_sched_timer(const uint64_t *frame)
 		arm_slice(c, now);
 		return 0;
 	}
-	if (now < c->slice_end) { /* armed for an earlier thread's slice */
-		arm_slice(c, now);
-		return 0;
-	}
 	uk_wait_cpu(0, 0, 0); /* timers, pollers: no runtime code was interrupted */
+	int sig = uk_sig_deliverable && uk_sig_deliverable(&self->sig);
+	if (now < c->slice_end) { /* a signal timer, or an earlier thread's slice */
+		arm_slice(c, now);
+		return sig;
+	}
 	wake_waiters(c, now);
 	if (c->run_head)
-		return 1;
+		return c->preempt = 1;
 	new_slice(c, now);
-	return 0;
+	return sig;
 }
 
 void uk_sched_preempt(void)
 {
-	uk_sched_yield();
+	struct uk_cpu *c = uk_cpu();
+	if (c->preempt) {
+		c->preempt = 0;
+		uk_sched_yield();
+	}
 }

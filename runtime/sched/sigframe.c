@@ -128,21 +128,22 @@ __uk_cold static void die_segv(void)
 }
 
 /* p on a stack of the runtime's: the exception stacks and the kernel
- * stack, one block below the main stack (kernel/process.c; the exception
- * stack is as big as the kernel stack), or the one the system call in
- * progress runs on (a thread's, once there are) */
+ * stack, one block below the main stack and its guard gap
+ * (kernel/process.c; the exception stack is as big as the kernel stack),
+ * or the one the system call in progress runs on (a thread's, once there
+ * are) */
 static int runtime_stack(uint64_t p)
 {
 	uint64_t size = uk_kernel_stack.top - uk_kernel_stack.bottom;
-	return (p >= uk_ist_tops[0] - PAGE_SIZE - size && p < uk_kernel_stack.top + PAGE_SIZE) ||
+	return (p >= uk_ist_tops[0] - PAGE_SIZE - size && p < uk_main_stack.bottom) ||
 	       (p <= uk_syscall_kstack && uk_syscall_kstack - p < size);
 }
 
 /* The runtime's own fault, unless it is the program's stack overflow: a
- * big frame can take rsp past the guard page below the main stack. */
+ * big frame can take rsp into the guard gap below the main stack. */
 static int in_runtime(const struct uk_trapframe *f, uint64_t cr2)
 {
-	if (f->vector == 14 && cr2 < uk_main_stack.bottom && cr2 >= uk_main_stack.bottom - PAGE_SIZE)
+	if (f->vector == 14 && cr2 < uk_main_stack.bottom && cr2 >= uk_kernel_stack.top)
 		return 0;
 	return runtime_stack(f->rsp);
 }
@@ -285,6 +286,7 @@ void uk_sig_syscall_exit(struct uk_trapframe *f)
 {
 	struct uk_sigthread *t = uk_sig_self();
 	uk_timers_run_due(); /* an alarm is due even if the program never waits */
+	uk_sig_timer_rearm(); /* and when it makes no call (sigtimer.c) */
 	if (t->restore_saved && (long)f->rax != -EINTR) {
 		/* the call's own mask ends before any delivery, unless it was
 		 * a signal that ended the call (Linux's restore_saved_sigmask_unless) */

@@ -143,6 +143,7 @@ int uk_sig_dequeue(struct uk_sigthread *t, uint64_t set, struct uk_siginfo *out)
 /* uk_wait (kernel/wait.c) asks: a blocking call ends with EINTR */
 int uk_sig_interrupts(void)
 {
+	uk_sig_timer_forget(); /* it halts next */
 	return uk_sig_deliverable(uk_sig_self()) != 0;
 }
 

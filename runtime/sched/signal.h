@@ -131,6 +131,15 @@ void uk_sig_enter(struct uk_trapframe *f, int sig, const struct uk_siginfo *info
  * of a finished system call. 1 if it entered a handler. */
 int uk_sig_deliver(struct uk_trapframe *f);
 
+/* sigtimer.c: timers that interrupt program code. _on: a system call
+ * armed a signal timer; _rearm: on the way back to program code, the
+ * CPU's timer for the earliest; _forget: a halt re-armed it; _next: the
+ * earliest timer (UK_FOREVER: none), for the scheduler's slice timer. */
+void uk_sig_timers_on(void);
+void uk_sig_timer_rearm(void);
+void uk_sig_timer_forget(void);
+uint64_t uk_sig_timer_next(void);
+
 /* ptimer.c: a timer's signal was taken; fills the overrun */
 void uk_ptimer_taken(struct uk_siginfo *info) __attribute__((weak));
 

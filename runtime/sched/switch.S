@@ -94,7 +94,7 @@ uk_sched_timer_stub:
 	pushq %r13
 	pushq %r14
 	pushq %r15
-	call uk_sched_preempt
+	call uk_sched_preempt   /* switches if uk_sched_timer said so */
 	movl $uk_sig_deliver, %eax  /* signal.c's, when linked */
 	testl %eax, %eax
 	jz 2f

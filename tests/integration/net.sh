@@ -8,14 +8,23 @@
 #   - tests/net/inet6.c the same way for AF_INET6 (::1 and fec0::2, QEMU's
 #     IPv6 host): addresses, IPV6_V6ONLY, ::1 and a dual-stack listener in
 #     the guest, HTTP and UDP echo over IPv6 to the host
+#   - tests/net/tcp_loop.c the same way over 127.0.0.1 in one process:
+#     accept4's flags, FIONBIO, MSG_PEEK, readv/writev, dup, listen's
+#     backlog, edge-triggered epoll with EPOLLRDHUP, resets (SO_ERROR,
+#     ECONNRESET, EPIPE, SIGPIPE)
 #   - tests/net/server.c, an epoll HTTP server in a guest, answering curl
 #     through uk run -p 127.0.0.1:PORT:8080 (one by one, keep-alive, in
 #     parallel), on microvm (virtio-mmio) and on a raw disk (q35, pci)
+#   - UDP echo into the guest (tests/net/udp_server.c) through
+#     uk run -p HOSTPORT:7070/udp from tests/net/udp_client.py
 #   - getaddrinfo (tests/net/resolve.c): localhost from the built-in
 #     /etc/hosts with DHCP's name server in /etc/resolv.conf; names from
 #     the image's own /etc/hosts, and from a DNS server this test starts on
 #     127.0.0.1:53 (tests/net/dns_responder.py) named by the image's
 #     /etc/resolv.conf as 10.0.2.2
+#   - uk.net.ip=/gw=/dns= instead of DHCP (the verbose address line,
+#     resolv.conf, a name through that server), and DHCP's verbose line,
+#     on a legacy and on a modern (version 2) virtio-mmio device
 #   - sendfile from an image file to a socket (tests/net/sendfile_server.c)
 #     fetched by curl through -p: the same bytes (sha256), whole and a part
 #   - without uk-net, socket() is EAFNOSUPPORT and no lwIP is linked
@@ -33,6 +42,7 @@ net=$UK_ROOT/tests/net
 base=$((20000 + ($$ % 1200) * 10))
 http_port=$base udp_port=$((base + 1)) closed_port=$((base + 2)) fwd_port=$((base + 3))
 fwd_port2=$((base + 4)) http6_port=$((base + 5)) udp6_port=$((base + 6)) fwd_port3=$((base + 7)) fwd_port4=$((base + 8))
+udp_fwd_port=$((base + 9))
 
 mkdir -p "$tmp/www"
 echo "hello from the host" >"$tmp/www/hello.txt"
@@ -111,6 +121,28 @@ $(tail -n 5 "$tmp/inet6.err")"
 	fi
 fi
 
+# --- TCP over 127.0.0.1 inside one process against Linux (no host peer)
+if ! out=$(musl-gcc -static -O1 -Wall -o "$tmp/linux/tcp_loop" "$net/tcp_loop.c" 2>&1); then
+	fail net-tcp-loop "musl-gcc: $out"
+else
+	timeout 60 "$tmp/linux/tcp_loop" >"$tmp/tcp_loop.want" 2>&1
+	want_rc=$?
+	if ! project "$tmp/tcp_loop" tcp_loop "$net/tcp_loop.c" 'libraries: [uk-net]'; then
+		fail net-tcp-loop "uk build: $(tail -n 5 "$tmp/tcp_loop/build.log")"
+	else
+		timeout 300 "$UK" run -C "$tmp/tcp_loop" --no-build --accel $accel --timeout 240 \
+			>"$tmp/tcp_loop.got" 2>"$tmp/tcp_loop.err" </dev/null
+		got_rc=$?
+		if [ $got_rc = $want_rc ] && cmp -s "$tmp/tcp_loop.want" "$tmp/tcp_loop.got"; then
+			pass net-tcp-loop
+		else
+			fail net-tcp-loop "status $got_rc (Linux $want_rc); diff Linux uk:
+$(diff "$tmp/tcp_loop.want" "$tmp/tcp_loop.got" | head -n 30)
+$(tail -n 5 "$tmp/tcp_loop.err")"
+		fi
+	fi
+fi
+
 # --- the epoll server, answering curl through -p
 serve() { # NAME PROJECT PORT [uk run options...] [-- program arguments]
 	local name=$1 d=$2 port=$3
@@ -174,6 +206,27 @@ else
 	fail net-server-curl-q35 "uk build: $(tail -n 5 "$tmp/server-raw/build.log")"
 fi
 
+# --- UDP the other way: the host sends through -p HOSTPORT:PORT/udp to an
+# echo server in the guest (peer.c and inet6.c echo from the host)
+d=$tmp/udp_server
+if project "$d" udp_server "$net/udp_server.c" 'libraries: [uk-net]'; then
+	timeout 300 "$UK" run -C "$d" --no-build --accel $accel --timeout 240 \
+		-p 127.0.0.1:$udp_fwd_port:7070/udp </dev/null >"$d/out" 2>"$d/err" &
+	vm=$!
+	timeout 200 python3 "$net/udp_client.py" $udp_fwd_port 180 >"$d/client" 2>&1
+	client_rc=$?
+	wait $vm
+	rc=$?
+	if [ $client_rc = 0 ] && [ $rc = 0 ] && grep -q '^first from 10.0.2.2' "$d/out"; then
+		pass net-udp-into-guest
+	else
+		fail net-udp-into-guest "client $client_rc ($(cat "$d/client")), guest $rc:
+$(tail -n 3 "$d/out") $(tail -n 3 "$d/err")"
+	fi
+else
+	fail net-udp-into-guest "uk build: $(tail -n 5 "$d/build.log")"
+fi
+
 # --- getaddrinfo
 resolve_run() { # NAME PROJECT WANT ARGS...
 	local name=$1 d=$2 want=$3
@@ -224,6 +277,54 @@ missing.uk.example: Name does not resolve" --resolv from-hosts both dns-test.uk.
 		missing.uk.example
 else
 	fail net-getaddrinfo-dns "uk build: $(tail -n 5 "$tmp/resolve-dns/build.log")"
+fi
+# static configuration (uk run -o net.*, uk-runtime(7)) instead of DHCP: the
+# address in uk.verbose's line, the name server in resolv.conf, and a name
+# resolved through it (UDP from the fixed address to the host via net.gw)
+if grep -q ready "$tmp/dns.out" && [ -d "$tmp/resolve/build" ]; then
+	got=$(timeout 120 "$UK" run -C "$tmp/resolve" --no-build --accel $accel --timeout 100 \
+		-o net.ip=10.0.2.20/24 -o net.gw=10.0.2.2 -o net.dns=10.0.2.2 -o verbose \
+		-- --resolv dns-test.uk.example </dev/null 2>"$tmp/static.err" | tr -d '\r' |
+		grep -v '^uk: [^n]')
+	want="uk: net: en0 10.0.2.20 mask 255.255.255.0 gateway 10.0.2.2
+resolv.conf: nameserver 10.0.2.2
+dns-test.uk.example: 192.0.2.20 2001:db8::20"
+	if [ "$got" = "$want" ]; then
+		pass net-static-config
+	else
+		fail net-static-config "got:
+$got
+want:
+$want
+$(tail -n 3 "$tmp/static.err")"
+	fi
+	# DHCP's lease in the same line
+	line=$(timeout 120 "$UK" run -C "$tmp/resolve" --no-build --accel $accel --timeout 100 \
+		-o verbose -- localhost </dev/null 2>/dev/null | tr -d '\r' | grep '^uk: net:')
+	if [ "$line" = "uk: net: en0 10.0.2.15 mask 255.255.255.0 gateway 10.0.2.2" ]; then
+		pass net-verbose-address
+	else
+		fail net-verbose-address "got '$line'"
+	fi
+	# virtio-mmio modern (version 2, Firecracker's; QEMU's microvm gives
+	# legacy devices unless told): DHCP's lease over it
+	printf '#!/bin/sh\nexec %s "$@" -global virtio-mmio.force-legacy=false\n' \
+		"${UK_QEMU:-qemu-system-x86_64}" >"$tmp/qemu-modern"
+	chmod +x "$tmp/qemu-modern"
+	got=$(UK_QEMU=$tmp/qemu-modern timeout 120 "$UK" run -C "$tmp/resolve" --no-build \
+		--accel $accel --timeout 100 -o verbose -- localhost </dev/null 2>/dev/null |
+		tr -d '\r' | grep -e '^uk: virtio-mmio' -e '^uk: net:' -e '^localhost')
+	want="uk: virtio-mmio at feb00e00: device 1, version 2, gsi 12
+uk: net: en0 10.0.2.15 mask 255.255.255.0 gateway 10.0.2.2
+localhost: 127.0.0.1 ::1"
+	if [ "$got" = "$want" ]; then
+		pass net-mmio-modern
+	else
+		fail net-mmio-modern "got:
+$got
+want:
+$want"
+	fi
 fi
 kill $dns_pid 2>/dev/null
 

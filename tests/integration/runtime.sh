@@ -241,6 +241,8 @@ run_cases() {
 		expect "runtime-stackoverflow-$a$sfx" 139 '^uk: stack overflow' '<recurse\+0x[0-9a-f]+>'
 		boot "$a" 128M "$T" "uk.stack=64K -- recurse"
 		expect "runtime-stacksize-$a$sfx" 139 '^uk: stack overflow' '<recurse\+0x[0-9a-f]+>'
+		boot "$a" 128M "$T" "-- recurse-big" # jumps a one-page guard
+		expect "runtime-stackoverflow-big-$a$sfx" 139 '^uk: stack overflow' '<recurse_big\+0x[0-9a-f]+>'
 	}
 	want abort "$a$sfx" && {
 		boot "$a" 128M "$T" "-- abort"

@@ -49,6 +49,7 @@ fi
 run_case default usr1 "uk: terminated by SIGUSR1"
 run_case default term "uk: terminated by SIGTERM"
 run_case default alarm "uk: terminated by SIGALRM"
+run_case default alarm-spin "uk: terminated by SIGALRM"
 run_case default pipe "uk: terminated by SIGPIPE"
 run_case default socket "uk: terminated by SIGPIPE"
 run_case default rt "uk: terminated by signal 37"

@@ -14,7 +14,7 @@ trap 'rm -rf "$work"' EXIT
 
 objs=("$@")
 undefs=()
-link1() { ld -static -nostdlib -T "$here/uk.ld" --gc-sections -z max-page-size=4096 \
+link1() { ld -static -nostdlib -T "$here/uk.ld" --gc-sections --strip-debug -z max-page-size=4096 \
 		-z noexecstack --build-id=none -e uk_pvh_start -o "$2" "${undefs[@]}" \
 		"$musl/lib/crt1.o" "${objs[@]}" "$1" \
 		--start-group "$rt/lib/libukcore.a" "$rt/lib/libukplat-kvm.a" \

@@ -189,6 +189,14 @@ __attribute__((noinline)) static int recurse(int n)
 	return recurse(n + 1) + pad[0];
 }
 
+/* 16 KiB frames: each first touches its far end, 16 KiB below the last */
+__attribute__((noinline)) static int recurse_big(int n)
+{
+	volatile char pad[16384];
+	pad[0] = (char)n;
+	return recurse_big(n + 1) + pad[0];
+}
+
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
@@ -232,6 +240,8 @@ int main(int argc, char **argv)
 		crash_null();
 	if (!strcmp(c, "recurse"))
 		return recurse(0);
+	if (!strcmp(c, "recurse-big"))
+		return recurse_big(0);
 	if (!strcmp(c, "abort"))
 		abort();
 	if (!strcmp(c, "assert"))

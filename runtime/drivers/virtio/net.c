@@ -9,8 +9,9 @@
  * wake the CPU; the stack's poller
  * (runtime/net/stack.c) takes the frames in, never the handler.
  *
- * Only the first device is used; a second would be a second netif,
- * "en1", from a second call. Checksum offload is asked for when the
+ * Only the first device is used (en0: lwIP's lo0 takes netif number 0,
+ * stack.c prints number - 1); a second would be a second netif, "en1",
+ * from a second call. Checksum offload is asked for when the
  * device offers it (a tap backend; QEMU's user network offers none): the
  * device then fills TCP and UDP checksums, and lwIP leaves them to it. */
 #include "errno.h"

@@ -20,6 +20,12 @@ int main(int argc, char **argv)
 		kill(getpid(), SIGTERM);
 	else if (!strcmp(c, "alarm"))
 		alarm(1), pause();
+	else if (!strcmp(c, "alarm-spin")) { /* no system call: the timer interrupts */
+		static volatile unsigned long long n;
+		alarm(1);
+		for (n = 0; n < 4000000000ull; n++)
+			;
+	}
 	else if (!strcmp(c, "pipe"))
 		pipe(p), close(p[0]), write(p[1], "x", 1);
 	else if (!strcmp(c, "socket"))
