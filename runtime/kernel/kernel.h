@@ -72,7 +72,8 @@ uint64_t uk_pmem_free_bytes(void);
 #define PT_LOW_LIMIT (1ull << 30) /* mapped by the boot page tables */
 void uk_paging_init(void);
 void uk_paging_map_ram_high(void);
-/* [va, va + size) unmapped, as a guard (uk_paging_is_guard): 8 at most */
+/* [va, va + size) unmapped, as a guard (uk_paging_is_guard): 8 at most,
+ * each under 16 MiB */
 void uk_paging_unmap(uint64_t va, uint64_t size);
 void uk_paging_map_mmio(uint64_t pa);
 int uk_paging_is_guard(uint64_t va);

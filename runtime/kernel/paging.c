@@ -24,7 +24,7 @@
 extern uint64_t uk_boot_pd[512];
 
 static uint64_t nx;
-static uint64_t guards[8], guard_ends[8];
+static uint64_t guards[8]; /* start | pages (starts are page-aligned) */
 static unsigned nguards;
 
 static uint64_t *table(uint64_t e)
@@ -76,7 +76,7 @@ static int split(uint64_t *d, uint64_t t)
 }
 
 /* The 4 KiB entry for va, splitting a 2 MiB page into 512 equal ones. */
-static uint64_t *pte(uint64_t va)
+__attribute__((noinline)) static uint64_t *pte(uint64_t va) /* one copy: hello's size */
 {
 	uint64_t *d = pde(va);
 	if (!(*d & PTE_P))
@@ -161,17 +161,16 @@ __uk_cold void uk_paging_map_ram_high(void)
 void uk_paging_unmap(uint64_t va, uint64_t size)
 {
 	if (nguards < ARRAY_SIZE(guards))
-		guards[nguards] = va, guard_ends[nguards++] = va + size;
-	for (; size; va += PAGE_SIZE, size -= PAGE_SIZE) {
+		guards[nguards++] = va | size / PAGE_SIZE;
+	for (uint64_t end = va + size; va < end; va += PAGE_SIZE)
 		*pte(va) = 0;
-		__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
-	}
+	flush_tlb();
 }
 
 int uk_paging_is_guard(uint64_t va)
 {
 	for (unsigned i = 0; i < nguards; i++)
-		if (va >= guards[i] && va < guard_ends[i])
+		if (va - (guards[i] & ~0xfffull) < (guards[i] & 0xfff) * PAGE_SIZE)
 			return 1;
 	return 0;
 }

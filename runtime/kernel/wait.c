@@ -112,6 +112,20 @@ long uk_wait(int (*ready)(void *arg), void *arg, uint64_t deadline)
 	return uk_wait_cpu(ready, arg, deadline);
 }
 
+/* the signal group's (sched/signal.c): the caller's mask replaced, the
+ * old one returned */
+uint64_t uk_sig_swap_mask(uint64_t mask) __attribute__((weak));
+
+long uk_wait_nointr(int (*ready)(void *arg), void *arg, uint64_t deadline)
+{
+	if (!uk_sig_swap_mask)
+		return uk_wait(ready, arg, deadline);
+	uint64_t mask = uk_sig_swap_mask(~0ull);
+	long r = uk_wait(ready, arg, deadline);
+	uk_sig_swap_mask(mask);
+	return r;
+}
+
 struct file_wait {
 	struct uk_file *f;
 	unsigned events;

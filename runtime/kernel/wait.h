@@ -15,6 +15,10 @@
  * UK_FOREVER for none), -EINTR once a signal the caller does not block is
  * pending (only with the signal group). ready may be 0: a plain sleep. */
 long uk_wait(int (*ready)(void *arg), void *arg, uint64_t deadline);
+/* uk_wait that a signal does not end, for the runtime's own waits (a
+ * device's request, DHCP, TCP's drain at exit): the caller's signals are
+ * all blocked meanwhile, so they stay pending and it halts as before. */
+long uk_wait_nointr(int (*ready)(void *arg), void *arg, uint64_t deadline);
 /* uk_wait of the CPU itself, no thread switch. Deadline 0: fire what is
  * due, poll, and test ready once. */
 long uk_wait_cpu(int (*ready)(void *arg), void *arg, uint64_t deadline);

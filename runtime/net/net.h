@@ -30,8 +30,11 @@ void uk_net_kick(void);
 long uk_net_wait(int (*ready)(void *arg), void *arg, uint64_t deadline);
 
 /* drivers/virtio/net.c: the first virtio-net device as an lwIP netif
- * (added, not yet up): 0, or -ENODEV when there is none. */
+ * (added, not yet up): 0 when its interrupts wake the CPU, 1 when it must
+ * be polled, or -ENODEV when there is none. */
 long uk_virtio_net_attach(struct netif *nif);
+/* ...and at exit, waits (a while) until the device has sent what it was given */
+void uk_virtio_net_flush(void);
 /* Takes in what the device received (netif->input for each frame). */
 void uk_virtio_net_poll(struct netif *nif);
 

@@ -199,7 +199,9 @@ __uk_cold void uk_net_up(void)
 	lwip_init();
 	ip4_addr_t ip = {0}, mask = {0}, gw = {0};
 	int fixed = options(&ip, &mask, &gw);
-	have_nif = !uk_virtio_net_attach(&nif);
+	long attached = uk_virtio_net_attach(&nif);
+	have_nif = attached >= 0;
+	poller.irq = attached != 1; /* a polled device: the wait loop looks every 1 ms */
 	if (have_nif) {
 		netif_set_addr(&nif, &ip, &mask, &gw);
 		netif_set_default(&nif);
@@ -214,7 +216,7 @@ __uk_cold void uk_net_up(void)
 	uk_poller_add(&poller);
 	run();
 	if (have_nif && !fixed &&
-	    uk_wait(bound, 0, uk_monotonic_ns() + DHCP_WAIT_NS) && uk_opt.verbose)
+	    uk_wait_nointr(bound, 0, uk_monotonic_ns() + DHCP_WAIT_NS) && uk_opt.verbose)
 		uk_printk("uk: net: no DHCP answer yet\n");
 	if (have_nif && uk_opt.verbose)
 		say();
@@ -256,5 +258,7 @@ static int drained(void *arg)
 __attribute__((destructor)) __uk_cold static void drain(void)
 {
 	if (up)
-		uk_wait(drained, 0, uk_monotonic_ns() + DRAIN_NS);
+		uk_wait_nointr(drained, 0, uk_monotonic_ns() + DRAIN_NS); /* a signal ends it not */
+	if (up && have_nif)
+		uk_virtio_net_flush();
 }

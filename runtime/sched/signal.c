@@ -147,6 +147,16 @@ int uk_sig_interrupts(void)
 	return uk_sig_deliverable(uk_sig_self()) != 0;
 }
 
+/* uk_wait_nointr (kernel/wait.c): every signal blocked while the runtime
+ * waits for itself, none lost */
+uint64_t uk_sig_swap_mask(uint64_t mask)
+{
+	struct uk_sigthread *t = uk_sig_self();
+	uint64_t old = t->blocked;
+	t->blocked = mask;
+	return old;
+}
+
 /* ppoll, pselect6, epoll_pwait (kernel/poll.c) and rt_sigsuspend: the
  * mask while the call waits; the one before is back on the way out
  * (sigframe.c), after the handlers of an EINTR ran */

@@ -10,7 +10,10 @@ int uk_dynlib_bind(const char *const *sonames, const char *package,
 	const char *why = "no library name";
 
 	for (const char *const *s = sonames; *s && !h; s++) {
-		h = dlopen(*s, RTLD_NOW | RTLD_LOCAL);
+		/* lazy: every function uk calls is looked up below, and binding
+		 * all of libbfd's own ~2,400 symbols up front was a third of a
+		 * hello link's instructions */
+		h = dlopen(*s, RTLD_LAZY | RTLD_LOCAL);
 		if (!h)
 			why = dlerror();
 	}

@@ -12,11 +12,14 @@
 #     accept4's flags, FIONBIO, MSG_PEEK, readv/writev, dup, listen's
 #     backlog, edge-triggered epoll with EPOLLRDHUP, resets (SO_ERROR,
 #     ECONNRESET, EPIPE, SIGPIPE)
+#   - uk run --net none (tests/net/no_route.c): unreachable off the
+#     loopback, as Linux in a network namespace holding only lo
 #   - tests/net/server.c, an epoll HTTP server in a guest, answering curl
 #     through uk run -p 127.0.0.1:PORT:8080 (one by one, keep-alive, in
 #     parallel), on microvm (virtio-mmio) and on a raw disk (q35, pci)
 #   - UDP echo into the guest (tests/net/udp_server.c) through
-#     uk run -p HOSTPORT:7070/udp from tests/net/udp_client.py
+#     uk run -p HOSTPORT:7070/udp from tests/net/udp_client.py, on microvm
+#     and on q35 (MSI-X), the last echo sent just before the program ends
 #   - getaddrinfo (tests/net/resolve.c): localhost from the built-in
 #     /etc/hosts with DHCP's name server in /etc/resolv.conf; names from
 #     the image's own /etc/hosts, and from a DNS server this test starts on
@@ -143,6 +146,32 @@ $(tail -n 5 "$tmp/tcp_loop.err")"
 	fi
 fi
 
+# --- uk run --net none: no NIC; against Linux in a namespace with only lo
+if ! ip netns add "nonet$$" 2>/dev/null; then
+	echo "SKIP net-none: no network namespace can be made here"
+elif ! out=$(musl-gcc -static -O1 -Wall -o "$tmp/linux/no_route" "$net/no_route.c" 2>&1); then
+	fail net-none "musl-gcc: $out"
+else
+	ip netns exec "nonet$$" ip link set lo up
+	timeout 60 ip netns exec "nonet$$" "$tmp/linux/no_route" >"$tmp/no_route.want" 2>&1
+	want_rc=$?
+	if ! project "$tmp/no_route" no_route "$net/no_route.c" 'libraries: [uk-net]'; then
+		fail net-none "uk build: $(tail -n 5 "$tmp/no_route/build.log")"
+	else
+		timeout 120 "$UK" run -C "$tmp/no_route" --no-build --accel $accel --timeout 100 \
+			--net none >"$tmp/no_route.got" 2>"$tmp/no_route.err" </dev/null
+		got_rc=$?
+		if [ $got_rc = $want_rc ] && cmp -s "$tmp/no_route.want" "$tmp/no_route.got"; then
+			pass net-none
+		else
+			fail net-none "status $got_rc (Linux $want_rc); diff Linux uk:
+$(diff "$tmp/no_route.want" "$tmp/no_route.got" | head -n 30)
+$(tail -n 5 "$tmp/no_route.err")"
+		fi
+	fi
+fi
+ip netns del "nonet$$" 2>/dev/null
+
 # --- the epoll server, answering curl through -p
 serve() { # NAME PROJECT PORT [uk run options...] [-- program arguments]
 	local name=$1 d=$2 port=$3
@@ -207,24 +236,35 @@ else
 fi
 
 # --- UDP the other way: the host sends through -p HOSTPORT:PORT/udp to an
-# echo server in the guest (peer.c and inet6.c echo from the host)
-d=$tmp/udp_server
-if project "$d" udp_server "$net/udp_server.c" 'libraries: [uk-net]'; then
-	timeout 300 "$UK" run -C "$d" --no-build --accel $accel --timeout 240 \
-		-p 127.0.0.1:$udp_fwd_port:7070/udp </dev/null >"$d/out" 2>"$d/err" &
-	vm=$!
-	timeout 200 python3 "$net/udp_client.py" $udp_fwd_port 180 >"$d/client" 2>&1
-	client_rc=$?
+# echo server in the guest (peer.c and inet6.c echo from the host), on
+# microvm (virtio-mmio, the IOAPIC) and q35 (virtio-pci, MSI-X); the echo
+# of "quit", sent just before the program ends, must still arrive
+udp_into() { # NAME PROJECT PORT IRQ-LINE
+	local name=$1 d=$2 port=$3 irq=$4
+	timeout 300 "$UK" run -C "$d" --no-build --accel $accel --timeout 240 -o verbose \
+		-p 127.0.0.1:$port:7070/udp </dev/null >"$d/out" 2>"$d/err" &
+	local vm=$!
+	timeout 200 python3 "$net/udp_client.py" $port 180 >"$d/client" 2>&1
+	local client_rc=$?
 	wait $vm
-	rc=$?
-	if [ $client_rc = 0 ] && [ $rc = 0 ] && grep -q '^first from 10.0.2.2' "$d/out"; then
-		pass net-udp-into-guest
+	local rc=$?
+	if [ $client_rc = 0 ] && [ $rc = 0 ] && grep -q '^first from 10.0.2.2' "$d/out" &&
+		grep -q "$irq" "$d/out"; then
+		pass "$name"
 	else
-		fail net-udp-into-guest "client $client_rc ($(cat "$d/client")), guest $rc:
-$(tail -n 3 "$d/out") $(tail -n 3 "$d/err")"
+		fail "$name" "client $client_rc ($(cat "$d/client")), guest $rc:
+$(grep -e virtio -e '^first' -e echoed "$d/out") $(tail -n 3 "$d/err")"
 	fi
+}
+if project "$tmp/udp_server" udp_server "$net/udp_server.c" 'libraries: [uk-net]'; then
+	udp_into net-udp-into-guest "$tmp/udp_server" $udp_fwd_port '^uk: virtio-mmio at .*, gsi '
 else
-	fail net-udp-into-guest "uk build: $(tail -n 5 "$d/build.log")"
+	fail net-udp-into-guest "uk build: $(tail -n 5 "$tmp/udp_server/build.log")"
+fi
+if project "$tmp/udp_raw" udp_server "$net/udp_server.c" 'libraries: [uk-net]' 'targets: [raw]'; then
+	udp_into net-udp-into-guest-q35 "$tmp/udp_raw" $udp_fwd_port '^uk: virtio-pci at .*: MSI-X'
+else
+	fail net-udp-into-guest-q35 "uk build: $(tail -n 5 "$tmp/udp_raw/build.log")"
 fi
 
 # --- getaddrinfo

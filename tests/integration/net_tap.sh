@@ -5,7 +5,9 @@
 # arrive on the host side (tests/net/dhcp_seen.py; nothing answers it, so
 # the guest starts without an address after its wait); then, with an
 # address on the host side, UDP and TCP to a guest with a fixed address
-# over the device's checksum offload; then removes it.
+# over the device's checksum offload, the guest answering an ICMP echo;
+# a keepalive that meets a silent peer (ETIMEDOUT, against Linux in a
+# network namespace); then removes it.
 # Without a usable tap that part is skipped and said so; the argument
 # checks run anyway.
 . "$(dirname "$0")/lib.sh"
@@ -37,7 +39,8 @@ if ! [ -c /dev/net/tun ] || ! ip tuntap add dev "$tap" mode tap 2>"$tmp/tap.err"
 	echo "SKIP net-tap-boot: no tap device can be made here ($(cat "$tmp/tap.err" 2>/dev/null))"
 	exit 0
 fi
-trap 'kill ${seen_pid:-} 2>/dev/null; ip link del "$tap" 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'kill ${seen_pid:-} 2>/dev/null; ip link del "$tap" 2>/dev/null; ka_cleanup; rm -rf "$tmp"' EXIT
+ka_cleanup() { :; }
 ip link set "$tap" up
 timeout 90 python3 "$net/dhcp_seen.py" "$tap" 80 >"$tmp/seen" 2>&1 &
 seen_pid=$!
@@ -95,6 +98,8 @@ for i in $(seq 300); do
 	kill -0 $vm 2>/dev/null || break
 	sleep 0.2
 done
+timeout 30 python3 "$net/icmp_ping.py" $sub.2 10 >"$tmp/ping.out" 2>&1
+ping_rc=$?
 curl -s -m 5 -o /dev/null "http://$sub.2:8080/quit"
 wait $vm
 http_rc=$?
@@ -104,4 +109,78 @@ if [ $client_rc = 0 ] && [ $rc = 0 ] && grep -q 'buffers, checksum offload' "$tm
 else
 	fail net-tap-offload "udp client $client_rc ($(cat "$tmp/udp.client")), guest $rc, http $http_rc '$page':
 $(tail -n 4 "$tmp/udp.out" "$tmp/http.out")"
+fi
+# ICMP echo: lwIP answers the host's ping (raw socket, tests/net/icmp_ping.py)
+[ $ping_rc = 0 ] && pass net-tap-icmp-echo || fail net-tap-icmp-echo "$(cat "$tmp/ping.out")"
+
+
+# ETIMEDOUT from keepalive: tests/net/keepalive.c's peer goes silent (all it
+# would receive dropped by iptables) once the program says "connected";
+# the recv that waits ends as Linux's does. Linux's run talks to a peer in
+# a network namespace of its own over a veth pair, the image to this host
+# over the tap (the rule names only the tap).
+if ! command -v iptables >/dev/null || ! command -v musl-gcc >/dev/null ||
+	! ip netns add "ka$$" 2>/dev/null; then
+	echo "SKIP net-keepalive-timeout: needs iptables, musl-gcc and ip netns"
+	exit 0
+fi
+ns=ka$$ veth=kav$$
+ka_cleanup() {
+	kill ${srv_pid:-} 2>/dev/null
+	iptables -D INPUT -i "$tap" -j DROP 2>/dev/null
+	ip netns del "$ns" 2>/dev/null
+	ip link del "$veth" 2>/dev/null
+}
+peer='import socket, sys, time
+l = socket.socket(); l.bind((sys.argv[1], 7099)); l.listen(1)
+c, _ = l.accept(); time.sleep(60)'
+silent_run() { # OUT DROP-COMMAND -- PROGRAM...: runs it, silences the peer once connected
+	local out=$1 drop=$2
+	shift 3
+	"$@" >"$out" 2>&1 &
+	local pid=$!
+	for i in $(seq 300); do
+		grep -q '^connected' "$out" 2>/dev/null && break
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.2
+	done
+	$drop
+	wait $pid
+}
+vsub=10.$((200 + $$ % 50)).$(($$ / 50 % 256 ^ 128))
+ip link add "$veth" type veth peer name "${veth}p" && ip link set "${veth}p" netns "$ns" &&
+	ip addr add $vsub.1/24 dev "$veth" && ip link set "$veth" up &&
+	ip netns exec "$ns" ip addr add $vsub.2/24 dev "${veth}p" &&
+	ip netns exec "$ns" ip link set "${veth}p" up
+timeout 90 ip netns exec "$ns" python3 -c "$peer" $vsub.2 &
+srv_pid=$!
+musl-gcc -static -O1 -Wall -o "$tmp/keepalive" "$net/keepalive.c"
+sleep 0.5
+silent_run "$tmp/ka.want" "ip netns exec $ns iptables -A INPUT -j DROP" -- \
+	timeout 60 "$tmp/keepalive" $vsub.2 7099
+want_rc=$?
+kill $srv_pid 2>/dev/null
+
+mkdir -p "$tmp/ka/src"
+cp "$net/keepalive.c" "$tmp/ka/src/main.c"
+printf 'spec: 1\nname: ka\nversion: 0.1.0\nsources: [src/main.c]\nmemory: 64M\nlibraries: [uk-net]\n' \
+	>"$tmp/ka/uk.yaml"
+if ! "$UK" build -C "$tmp/ka" >"$tmp/ka/build.log" 2>&1; then
+	fail net-keepalive-timeout "uk build: $(tail -n 5 "$tmp/ka/build.log")"
+	exit 0
+fi
+timeout 90 python3 -c "$peer" $sub.1 &
+srv_pid=$!
+sleep 0.5
+silent_run "$tmp/ka.got" "iptables -I INPUT -i $tap -j DROP" -- \
+	timeout 120 "$UK" run -C "$tmp/ka" --no-build --accel $accel --timeout 100 --net "tap:$tap" \
+	-o net.ip=$sub.2/24 -- $sub.1 7099 </dev/null
+got_rc=$?
+if [ $got_rc = $want_rc ] && grep -q 'timed out' "$tmp/ka.want" && cmp -s "$tmp/ka.want" "$tmp/ka.got"; then
+	pass net-keepalive-timeout
+else
+	fail net-keepalive-timeout "status $got_rc (Linux $want_rc); Linux:
+$(cat "$tmp/ka.want")
+uk:
+$(cat "$tmp/ka.got")"
 fi

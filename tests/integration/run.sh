@@ -69,6 +69,13 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 		fail run-kvm-refused "rc=$rc out=$out"
 fi
 
+# A QEMU that cannot be started (its interpreter is missing) is uk's error
+# (status 1), not a guest's exit status read from QEMU's 127.
+printf '#!/nonexistent/interpreter\n' >"$tmp/bad-qemu"; chmod +x "$tmp/bad-qemu"
+out=$(UK_QEMU=$tmp/bad-qemu "$UK" run --accel tcg "$tmp/exit3" </dev/null 2>&1); rc=$?
+[ $rc -eq 1 ] && grep -q "^uk: error: cannot start QEMU: No such file or directory" <<<"$out" &&
+	pass run-qemu-cannot-start || fail run-qemu-cannot-start "rc=$rc: $out"
+
 # Ctrl-C (SIGINT to uk) stops the VM and says so; exit 130.
 "$UK" run --accel tcg "$tmp/spin" >"$tmp/int.out" 2>&1 &
 pid=$!

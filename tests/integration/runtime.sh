@@ -23,12 +23,13 @@ if make -s -C runtime O="$tmp/rt2" >/dev/null 2>&1 &&
 else
 	fail runtime-reproducible "two builds of runtime/ differ"
 fi
-# host-side tests of the allocator, command line, symbol-table reader and
-# image-files validator
+# host-side tests of the allocator, command line, symbol-table reader,
+# image-files validator and uk_wait
 if out=$(gcc -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-Wall -Wextra -Werror -Iruntime/include -Iruntime/kernel -Iruntime/arch/x86_64 -Iruntime/fs \
 	-o "$tmp/unit" "$src/unit.c" runtime/kernel/pmem.c runtime/kernel/cmdline.c \
-	runtime/kernel/symbolize.c runtime/kernel/string.c runtime/fs/imagefs_check.c 2>&1); then
+	runtime/kernel/symbolize.c runtime/kernel/string.c runtime/fs/imagefs_check.c \
+	runtime/kernel/wait.c 2>&1); then
 	"$tmp/unit" >"$tmp/unit.out" 2>&1
 	rc=$?
 	grep -E '^(PASS|FAIL|  )' "$tmp/unit.out"

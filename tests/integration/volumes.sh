@@ -50,6 +50,25 @@ else
 	fail volumes-host-sees "$(diff <(tree "$tmp/linux") <(tree "$tmp/guest"))"
 fi
 
+# 9p I/O while a periodic signal keeps becoming pending (tests/volumes/sigio.c):
+# every request completes, as on Linux
+sp=$tmp/sigio-proj
+mkdir -p "$sp/src" "$tmp/sigio-linux" "$tmp/sigio-guest"
+cp "$UK_ROOT/tests/volumes/sigio.c" "$sp/src/main.c"
+printf 'spec: 1\nname: sigio\nsources: [src/main.c]\nmemory: 64M\nvolumes: []\n' >"$sp/uk.yaml"
+if musl-gcc -static -O1 -Wall -o "$tmp/sigio" "$UK_ROOT/tests/volumes/sigio.c" &&
+	out=$("$UK" build -C "$sp" 2>&1); then
+	want=$(timeout 60 "$tmp/sigio" "$tmp/sigio-linux" 2>&1)
+	got=$(run -C "$sp" -v "$tmp/sigio-guest:/data" -- /data 2>&1)
+	if [ "$got" = "$want" ] && cmp -s "$tmp/sigio-linux/sigio.bin" "$tmp/sigio-guest/sigio.bin"; then
+		pass volumes-signal-pending
+	else
+		fail volumes-signal-pending "want [$want] got [$(tail -n 5 <<<"$got")]"
+	fi
+else
+	fail volumes-signal-pending "build: $out"
+fi
+
 # write + fsync, then abort(): the file is there when uk run returns
 fresh "$tmp/crash"
 out=$(run -C "$p" -v "$tmp/crash:/data" -- /data crash 2>&1)

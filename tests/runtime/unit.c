@@ -2,8 +2,8 @@
  * sanitizers by tests/integration/runtime.sh: the page allocator against a
  * shadow map under random operations, the command-line parser on quoting
  * cases, the symbol-table reader on broken tables and the image-files
- * validator on broken blobs. Each prints a
- * PASS/FAIL line. */
+ * validator on broken blobs, and uk_wait with a signal pending. Each prints
+ * a PASS/FAIL line. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +11,10 @@
 #include <uk/imagefs.h>
 #include <uk/symtab.h>
 
+#include "errno.h"
 #include "imagefs_check.h"
 #include "kernel.h"
+#include "wait.h"
 
 /* the name buffer uk_symbolize fills */
 static char nb[UK_SYMTAB_NAME_MAX + 1];
@@ -403,11 +405,57 @@ static void test_imagefs(void)
 	result("imagefs", before);
 }
 
+/* --- uk_wait and a pending signal -------------------------------------------
+ * A fake clock that a halt moves 1 ms on, and the signal group's two hooks
+ * over one pending, unblocked signal. */
+static uint64_t clock_ns, halts, sig_blocked;
+uint64_t uk_monotonic_ns(void)
+{
+	return clock_ns;
+}
+void uk_halt_until(uint64_t deadline)
+{
+	halts++;
+	clock_ns = clock_ns + 1000000 < deadline ? clock_ns + 1000000 : deadline;
+}
+int uk_sig_interrupts(void)
+{
+	return !(sig_blocked & 1);
+}
+uint64_t uk_sig_swap_mask(uint64_t mask)
+{
+	uint64_t old = sig_blocked;
+	sig_blocked = mask;
+	return old;
+}
+
+static int after_3_halts(void *arg)
+{
+	(void)arg;
+	return halts >= 3;
+}
+
+static void test_wait(void)
+{
+	int before = failures;
+	/* a program's wait ends at once with EINTR, without halting */
+	CHECK(uk_wait(after_3_halts, 0, UK_FOREVER) == -EINTR && halts == 0);
+	/* the runtime's own (a device's request): halts until it is done */
+	CHECK(uk_wait_nointr(after_3_halts, 0, UK_FOREVER) == 0 && halts == 3);
+	CHECK(sig_blocked == 0); /* the program's mask is back */
+	halts = 0;
+	uint64_t t0 = clock_ns;
+	CHECK(uk_wait_nointr(0, 0, t0 + 5000000) == -ETIMEDOUT && halts == 5 &&
+	      clock_ns == t0 + 5000000 && sig_blocked == 0);
+	result("wait-nointr", before);
+}
+
 int main(void)
 {
 	test_pmem();
 	test_cmdline();
 	test_symtab();
 	test_imagefs();
+	test_wait();
 	return failures != 0;
 }

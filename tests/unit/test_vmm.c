@@ -107,6 +107,31 @@ static void t_console_cmdline(void)
 	free(s);
 }
 
+/* uk run -p's forms, [HOSTIP:]HOSTPORT:GUESTPORT[/udp], repeatable: one
+ * hostfwd each, in order */
+static void t_port_specs(void)
+{
+	struct uk_vm_port ports[3];
+	const char *why = NULL;
+	CHECK(uk_vm_port_parse("10.1.2.3:5353:53/udp", &ports[0], &why) == 0);
+	CHECK(strcmp(ports[0].host_ip, "10.1.2.3") == 0 && ports[0].host_port == 5353 &&
+	      ports[0].guest_port == 53 && ports[0].udp);
+	CHECK(uk_vm_port_parse("8080:80/tcp", &ports[1], &why) == 0 && !ports[1].udp);
+	CHECK(uk_vm_port_parse("0.0.0.0:443:8443", &ports[2], &why) == 0);
+	struct uk_vm_opts o = {.net = 1, .ports = ports, .nports = 3};
+	char *nd = uk_vm_netdev(&o);
+	CHECK(strcmp(nd, "user,id=" UK_VM_NETDEV_ID ",hostfwd=udp:10.1.2.3:5353-:53"
+			 ",hostfwd=tcp:127.0.0.1:8080-:80,hostfwd=tcp:0.0.0.0:443-:8443") == 0);
+	free(nd);
+	struct uk_vm_port p;
+	const char *bad[] = {"80", "0:80", "8080:65536", "8080:80/sctp", "localhost:8080:80",
+			     "1.2.3:8080:80", ":80", "8080:", "a:b:8080:80"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why = NULL;
+		CHECK(uk_vm_port_parse(bad[i], &p, &why) != 0 && why != NULL);
+	}
+}
+
 static void t_argv_net_user_and_tap(void)
 {
 	struct uk_vm_port ports[1];
@@ -139,6 +164,7 @@ static void t_argv_net_user_and_tap(void)
 
 int main(void)
 {
+	RUN(t_port_specs);
 	RUN(t_argv_net_user_and_tap);
 	RUN(t_relay_escape);
 	RUN(t_console_cmdline);

@@ -2,12 +2,17 @@
  * configuration space through ports 0xcf8/0xcfc (bus 0 is enough for
  * QEMU's devices), the vendor capabilities that say where in which BAR
  * the common, notify, ISR and device structures are. The firmware (SeaBIOS
- * on a raw disk) has assigned the BARs. Interrupts: INTx through the
- * IOAPIC (MSI-X would need vectors that irq.h does not hand out yet). */
+ * on a raw disk) has assigned the BARs. Interrupts: MSI-X (one vector
+ * for all queues) when the device has it, else INTx through the IOAPIC,
+ * else polled. */
 #include "virtio.h"
 
 #define VENDOR_VIRTIO 0x1af4
 #define CAP_VENDOR    0x09
+#define CAP_MSIX      0x11
+#define MSIX_ENABLE   0x8000 /* message control */
+#define MSIX_MASKALL  0x4000
+#define NO_VECTOR     0xffff
 #define CAP_COMMON    1
 #define CAP_NOTIFY    2
 #define CAP_ISR       3
@@ -19,6 +24,7 @@
 #define C_DF       0x04
 #define C_GFSELECT 0x08
 #define C_GF       0x0c
+#define C_MSIX     0x10
 #define C_STATUS   0x14
 #define C_Q_SELECT 0x16
 #define C_Q_SIZE   0x18
@@ -35,6 +41,9 @@ struct pci {
 	uint32_t notify_mul;
 	unsigned bdf;
 	int irq; /* 1: not tried, 0: registered, -1: polled */
+	uint8_t msix_cap; /* its capability's offset, 0: none */
+	uint8_t msix;     /* 1: queues raise MSI-X vector 0 */
+	uint16_t nq;      /* queues enabled so far */
 };
 
 static struct pci devs[MAX_DEVICES];
@@ -120,7 +129,9 @@ static int queue_enable(struct uk_virtio_dev *d, struct uk_virtq *q)
 	uint64_t c = P(d)->common;
 	R16(c + C_Q_SELECT) = (uint16_t)q->index;
 	R16(c + C_Q_SIZE) = (uint16_t)q->num;
-	R16(c + C_Q_MSIX) = 0xffff; /* no vector */
+	R16(c + C_Q_MSIX) = P(d)->msix ? 0 : NO_VECTOR;
+	if (q->index >= P(d)->nq)
+		P(d)->nq = (uint16_t)(q->index + 1);
 	w64(c + C_Q_DESC, (uint64_t)q->desc);
 	w64(c + C_Q_DRIVER, (uint64_t)q->avail);
 	w64(c + C_Q_DEVICE, (uint64_t)q->used);
@@ -145,8 +156,11 @@ static unsigned isr(struct uk_virtio_dev *d)
 	return R8(P(d)->isr); /* reading acknowledges */
 }
 
-/* uk_irq_register (arch/x86_64/irq.h), when the image has it */
+/* uk_irq_register and uk_irq_register_msi (arch/x86_64/irq.h), when the
+ * image has them */
 int uk_irq_register(unsigned gsi, unsigned flags, void (*fn)(void *arg), void *arg)
+	__attribute__((weak));
+int uk_irq_register_msi(void (*fn)(void *arg), void *arg, uint64_t *addr, uint32_t *data)
 	__attribute__((weak));
 
 static void on_irq(void *arg)
@@ -158,15 +172,65 @@ static void on_irq(void *arg)
  * GSIs 16-19 (the line in the configuration space is the firmware's PIC
  * routing, which the IOAPIC does not see). Taken on the edge: reading the
  * ISR lowers the line, the next completion raises it again. */
+__uk_cold static int intx(struct pci *p)
+{
+	unsigned pin = cfg8(p->bdf, 0x3d);
+	return pin && pin <= 4 && uk_irq_register && !uk_irq_register(16 + pin - 1, 0, on_irq, &p->dev)
+		       ? 0
+		       : -1;
+}
+
+static uint64_t bar_addr(unsigned bdf, unsigned bar, uint32_t off, uint32_t len);
+
+/* MSI-X: entry 0 of the device's table holds the message, every queue
+ * names vector 0 (no vector for configuration changes); the function's
+ * INTx is off while MSI-X is on. A queue the device cannot give the vector
+ * (it reads back NO_VECTOR) turns MSI-X off again. */
+__uk_cold static int msix(struct pci *p)
+{
+	unsigned cap = p->msix_cap;
+	if (!cap || !uk_irq_register_msi)
+		return -1;
+	uint32_t where = cfg32(p->bdf, cap + 4);
+	uint64_t table = bar_addr(p->bdf, where & 7, where & ~7u, 16);
+	uint64_t addr;
+	uint32_t data;
+	if (!table || uk_irq_register_msi(0, 0, &addr, &data))
+		return -1;
+	R32(table) = (uint32_t)addr;
+	R32(table + 4) = (uint32_t)(addr >> 32);
+	R32(table + 8) = data;
+	R32(table + 12) = 0; /* unmasked */
+	uint32_t ctl = cfg32(p->bdf, cap) & ~((uint32_t)MSIX_MASKALL << 16);
+	cfg_w32(p->bdf, cap, ctl | (uint32_t)MSIX_ENABLE << 16);
+	uint64_t c = p->common;
+	R16(c + C_MSIX) = NO_VECTOR;
+	p->msix = 1;
+	for (unsigned i = 0; i < p->nq; i++) {
+		R16(c + C_Q_SELECT) = (uint16_t)i;
+		R16(c + C_Q_MSIX) = 0;
+		if (R16(c + C_Q_MSIX) != 0)
+			p->msix = 0;
+	}
+	if (!p->msix) {
+		for (unsigned i = 0; i < p->nq; i++) {
+			R16(c + C_Q_SELECT) = (uint16_t)i;
+			R16(c + C_Q_MSIX) = NO_VECTOR;
+		}
+		cfg_w32(p->bdf, cap, ctl & ~((uint32_t)MSIX_ENABLE << 16));
+		return -1; /* its vector stays taken, unused */
+	}
+	return 0;
+}
+
 __uk_cold static int irq(struct uk_virtio_dev *d)
 {
 	struct pci *p = P(d);
 	if (p->irq > 0) {
-		unsigned pin = cfg8(p->bdf, 0x3d);
-		p->irq = -1;
-		if (pin && pin <= 4 && uk_irq_register &&
-		    !uk_irq_register(16 + pin - 1, 0, on_irq, d))
-			p->irq = 0;
+		p->irq = msix(p) && intx(p) ? -1 : 0;
+		if (uk_opt.verbose)
+			uk_printk("uk: virtio-pci at 00:%02x.%u: %s\n", p->bdf >> 3, p->bdf & 7,
+				  p->msix ? "MSI-X" : p->irq ? "polled" : "INTx");
 	}
 	return p->irq;
 }
@@ -217,6 +281,8 @@ __uk_cold static void one(unsigned bdf, void (*add)(struct uk_virtio_dev *d))
 	uk_memset(p, 0, sizeof(*p));
 	unsigned cap = cfg8(bdf, 0x34) & 0xfc;
 	for (unsigned guard = 0; cap && guard < 48; guard++) {
+		if (cfg8(bdf, cap) == CAP_MSIX)
+			p->msix_cap = (uint8_t)cap;
 		if (cfg8(bdf, cap) == CAP_VENDOR) {
 			unsigned kind = cfg8(bdf, cap + 3), bar = cfg8(bdf, cap + 4);
 			uint32_t off = cfg32(bdf, cap + 8), len = cfg32(bdf, cap + 12);

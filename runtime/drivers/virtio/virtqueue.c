@@ -121,8 +121,9 @@ long uk_virtq_wait(struct uk_virtq *q, uint32_t *written)
 	if (polled && !polling++)
 		uk_poller_add(&poller);
 	/* even with an interrupt, look again now and then: a lost one then
-	 * costs a few milliseconds, not the program */
-	while (uk_wait(completed, q, uk_monotonic_ns() + RECHECK_NS))
+	 * costs a few milliseconds, not the program; a signal waits for the
+	 * request (uk_wait would return at once, and this loop spin) */
+	while (uk_wait_nointr(completed, q, uk_monotonic_ns() + RECHECK_NS))
 		;
 	if (polled && !--polling)
 		uk_poller_remove(&poller);
