@@ -22,11 +22,6 @@ long uk_wait_nointr(int (*ready)(void *arg), void *arg, uint64_t deadline);
 /* uk_wait of the CPU itself, no thread switch. Deadline 0: fire what is
  * due, poll, and test ready once. */
 long uk_wait_cpu(int (*ready)(void *arg), void *arg, uint64_t deadline);
-/* With threads (sched/sched.c; weak: without them nothing else runs, so
- * nothing can hold what the caller waits for): parks the calling thread
- * until ready(arg), whatever signals come, for a resource another thread
- * holds across a wait of its own (a 9p connection's one request). */
-void uk_sched_park(int (*ready)(void *arg), void *arg) __attribute__((weak));
 /* Until f polls ready for any of events (UK_POLLERR and HUP always count). */
 long uk_wait_file(struct uk_file *f, unsigned events, uint64_t deadline);
 

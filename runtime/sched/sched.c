@@ -27,7 +27,7 @@ static long wait_over(struct uk_thread *t, uint64_t now)
 {
 	if (t->ready && t->ready(t->arg))
 		return 0;
-	if (!t->nointr && uk_sig_deliverable && uk_sig_deliverable(&t->sig))
+	if (uk_sig_deliverable && uk_sig_deliverable(&t->sig))
 		return -EINTR;
 	return now >= t->deadline ? -ETIMEDOUT : 1;
 }
@@ -212,23 +212,6 @@ long uk_sched_wait(int (*ready)(void *arg), void *arg, uint64_t deadline)
 	c->waiting = self;
 	schedule();
 	return self->wait_result;
-}
-
-void uk_sched_park(int (*ready)(void *arg), void *arg)
-{
-	struct uk_cpu *c = uk_cpu();
-	struct uk_thread *self = uk_thread_self();
-	while (!ready(arg)) {
-		self->state = UK_THREAD_WAITING;
-		self->ready = ready;
-		self->arg = arg;
-		self->deadline = UK_FOREVER;
-		self->nointr = 1;
-		self->next = c->waiting;
-		c->waiting = self;
-		schedule();
-		self->nointr = 0;
-	}
 }
 
 void uk_sched_start_slicing(void)

@@ -27,7 +27,6 @@ struct uk_thread {
 	void *arg;
 	uint64_t deadline;
 	long wait_result;
-	int nointr;                   /* uk_sched_park: signals do not end it */
 	struct uk_thread *next;       /* run queue, wait list or dead list */
 	struct uk_thread *all_next;   /* every live thread, for uk_thread_by_tid */
 	uint64_t block;               /* its block of pages (0: the main thread) */

@@ -50,8 +50,8 @@ static int idle(void *arg)
  * thread runs. */
 static void begin(struct uk_9p *c, uint8_t type)
 {
-	if (c->busy)
-		uk_sched_park(idle, c); /* only threads see it busy */
+	while (c->busy) /* only with threads; nothing else would free it: no EINTR */
+		uk_wait_nointr(idle, c, UK_FOREVER);
 	c->busy = 1;
 	c->tbuf[4] = type;
 	c->tbuf[5] = type == TVERSION ? 0xff : 1;
