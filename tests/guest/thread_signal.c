@@ -63,7 +63,9 @@ static void part_kill(void)
 	pthread_create(&other, 0, waits_for_stop, 0);
 	for (int i = 0; i < 5; i++) {
 		pthread_kill(target, SIGUSR1);
-		usleep(5000);
+		/* handled before the next is sent (a second one pending would merge) */
+		for (int w = 0; w < 5000 && atomic_load(&in_target) + atomic_load(&elsewhere) <= i; w++)
+			usleep(1000);
 	}
 	atomic_store(&stop, 1);
 	void *a, *b;
@@ -171,6 +173,8 @@ static void part_spinner(void)
 }
 
 /* sigwait in a dedicated thread */
+static atomic_int waited;
+
 static void *sigwaiter(void *arg)
 {
 	sigset_t *s = arg;
@@ -179,6 +183,7 @@ static void *sigwaiter(void *arg)
 		if (sigwait(s, &sig))
 			return (void *)-1l;
 		got[i] = sig;
+		atomic_fetch_add(&waited, 1);
 	}
 	printf("sigwait thread got %d %d %d\n", got[0], got[1], got[2]);
 	return 0;
@@ -194,10 +199,13 @@ static void part_sigwait(void)
 	pthread_sigmask(SIG_BLOCK, &s, &old); /* before the thread: it inherits the mask */
 	pthread_t t;
 	pthread_create(&t, 0, sigwaiter, &s);
+	/* one at a time: sigwait takes the lowest of several pending */
 	kill(getpid(), SIGHUP);
-	usleep(5000);
+	for (int w = 0; w < 5000 && atomic_load(&waited) < 1; w++)
+		usleep(1000);
 	kill(getpid(), SIGTERM);
-	usleep(5000);
+	for (int w = 0; w < 5000 && atomic_load(&waited) < 2; w++)
+		usleep(1000);
 	pthread_kill(t, SIGUSR1);
 	void *r;
 	pthread_join(t, &r);

@@ -126,3 +126,60 @@ if out=$("$UK" build -C "$p" 2>&1) &&
 else
 	fail threads-free "status $?: $out"
 fi
+
+# uk.strace says a thread's exit( before it happens, as it says
+# exit_group( (neither returns to print after it)
+p=$tmp/exitlog
+mkdir -p "$p/src"
+cat >"$p/src/main.c" <<'C'
+#include <pthread.h>
+static void *quits(void *arg)
+{
+	pthread_exit(arg);
+}
+int main(void)
+{
+	pthread_t t;
+	pthread_create(&t, 0, quits, 0);
+	pthread_join(t, 0);
+	return 0;
+}
+C
+printf 'spec: 1\nname: exitlog\nversion: 0.1.0\nsources: [src/main.c]\nmemory: 64M\n' >"$p/uk.yaml"
+if out=$("$UK" build -C "$p" 2>&1) &&
+	out=$(timeout 120 "$UK" run -C "$p" --accel tcg --timeout 60 --strace 2>&1) &&
+	[ "$(printf '%s\n' "$out" | grep -cx 'strace: exit(0x0) = 0')" = 1 ] &&
+	[ "$(printf '%s\n' "$out" | grep -cx 'strace: exit_group(0x0) = 0')" = 1 ]; then
+	pass threads-strace-exit
+else
+	fail threads-strace-exit "$(printf '%s\n' "$out" | tail -n 8)"
+fi
+
+# Threads doing file I/O on one 9p volume at once (tests/volumes/threads.c:
+# three readers, a writer, a lister): each 9p request parks its thread, so
+# another thread's must wait for the connection (its buffers); the outputs
+# as Linux's in an identical host folder.
+p=$tmp/vol
+mkdir -p "$p/src" "$tmp/vol-linux"
+cp "$UK_ROOT/tests/volumes/threads.c" "$p/src/main.c"
+printf 'spec: 1\nname: volthreads\nversion: 0.1.0\nsources: [src/main.c]\nmemory: 128M\nvolumes: []\n' >"$p/uk.yaml"
+for i in 0 1 2; do
+	seq $((i * 100000)) $((i * 100000 + 90000)) | head -c 524288 >"$tmp/vol-linux/in$i.bin"
+done
+cp -R "$tmp/vol-linux" "$tmp/vol-guest"
+if ! out=$(musl-gcc -static -O1 -o "$tmp/volthreads" "$UK_ROOT/tests/volumes/threads.c" -lpthread 2>&1) ||
+	! out=$("$UK" build -C "$p" 2>&1); then
+	fail threads-volume "$out"
+else
+	want=$("$tmp/volthreads" "$tmp/vol-linux" 2>&1; echo "status $?")
+	got=$(timeout 120 "$UK" run -C "$p" --accel tcg --timeout 60 -v "$tmp/vol-guest:/data" -- /data \
+		</dev/null 2>&1; echo "status $?")
+	if [ "$want" = "$got" ] && cmp -s "$tmp/vol-linux/out.bin" "$tmp/vol-guest/out.bin"; then
+		pass threads-volume
+	else
+		fail threads-volume "Linux:
+$want
+uk:
+$got"
+	fi
+fi

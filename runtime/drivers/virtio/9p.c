@@ -9,6 +9,7 @@
 #include "errno.h"
 #include "file.h"
 #include "virtio.h"
+#include "wait.h"
 
 enum {
 	RLERROR = 7, TSTATFS = 8, TLOPEN = 12, TLCREATE = 14, TSYMLINK = 16, TMKNOD = 18,
@@ -32,13 +33,26 @@ struct uk_9p {
 	uint32_t tlen;
 	uint32_t rpos, rend; /* reading the reply */
 	int bad;             /* it was shorter than its fields */
+	int busy;            /* a request is in flight: its buffers are in use */
 	uint32_t next_fid, nfree;
 	uint32_t free_fids[FREE_FIDS];
 };
 
-/* building the T-message */
+static int idle(void *arg)
+{
+	return !((struct uk_9p *)arg)->busy;
+}
+
+/* building the T-message. One request at a time per connection: with
+ * threads, another one's may be in flight (its thread parked in
+ * uk_virtq_wait) with tbuf and rbuf in use; it ends in rpc_data, whose
+ * caller reads the reply before it can wait again, so before any other
+ * thread runs. */
 static void begin(struct uk_9p *c, uint8_t type)
 {
+	while (c->busy) /* only with threads; nothing else would free it: no EINTR */
+		uk_wait_nointr(idle, c, UK_FOREVER);
+	c->busy = 1;
 	c->tbuf[4] = type;
 	c->tbuf[5] = type == TVERSION ? 0xff : 1;
 	c->tbuf[6] = type == TVERSION ? 0xff : 0;
@@ -118,7 +132,9 @@ static long rpc_data(struct uk_9p *c, const void *wdata, uint32_t wlen, void *rd
 		b[n++] = (struct uk_vq_buf){c->rbuf, c->msize, 1};
 	}
 	uint8_t type = c->tbuf[4];
-	if (uk_virtq_submit(&c->q, b, n) < 0 || uk_virtq_wait(&c->q, &got) < 0)
+	long r = uk_virtq_submit(&c->q, b, n) < 0 ? -1 : uk_virtq_wait(&c->q, &got);
+	c->busy = 0;
+	if (r < 0)
 		return -EIO;
 	c->rpos = 0;
 	c->rend = got < (rlen ? 11 : c->msize) ? got : (rlen ? 11 : c->msize);

@@ -113,17 +113,19 @@ long uk_virtq_wait(struct uk_virtq *q, uint32_t *written)
 			return uk_virtq_reap(q, written);
 		__asm__ volatile("pause");
 	}
-	/* without an interrupt, wake every millisecond to look */
+	/* without an interrupt, wake every millisecond to look (while any
+	 * thread waits so: each on a queue of its own, with threads) */
 	static struct uk_poller poller = {.poll = nothing};
+	static unsigned polling;
 	int polled = q->dev->ops->irq(q->dev) != 0;
-	if (polled)
+	if (polled && !polling++)
 		uk_poller_add(&poller);
 	/* even with an interrupt, look again now and then: a lost one then
 	 * costs a few milliseconds, not the program; a signal waits for the
 	 * request (uk_wait would return at once, and this loop spin) */
 	while (uk_wait_nointr(completed, q, uk_monotonic_ns() + RECHECK_NS))
 		;
-	if (polled)
+	if (polled && !--polling)
 		uk_poller_remove(&poller);
 	return uk_virtq_reap(q, written);
 }
