@@ -120,32 +120,30 @@ static int wait_child(pid_t pid, double deadline, struct uk_qmp *qmp,
 	}
 }
 
-/* A FIFO in a folder of its own, open for reading before QEMU opens it to
- * write (so QEMU does not wait for a reader). */
-static int status_open(char *dir, char *path, size_t len, struct status_fifo *sf)
+/* A FIFO in the QMP socket's private folder (one folder a run: making and
+ * removing a second was a tenth of uk run's own time), open for reading
+ * before QEMU opens it to write (so QEMU does not wait for a reader). */
+static int status_open(const char *dir, char *path, size_t len, struct status_fifo *sf)
 {
 	sf->fd = -1;
 	sf->seen = 0;
 	sf->last = 0;
-	if (!mkdtemp(dir))
-		return -1;
 	snprintf(path, len, "%s/status", dir);
 	if (mkfifo(path, 0600) < 0 ||
 	    (sf->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
 		unlink(path);
-		rmdir(dir);
 		return -1;
 	}
 	return 0;
 }
 
-static void status_close(const char *dir, const char *path, struct status_fifo *sf)
+/* before uk_qmp_close, which removes the folder */
+static void status_close(const char *path, struct status_fifo *sf)
 {
 	if (sf->fd >= 0)
 		close(sf->fd);
 	sf->fd = -1;
 	unlink(path);
-	rmdir(dir);
 }
 
 /* QEMU through posix_spawn (a vfork: no copy of our page tables, which a
@@ -206,7 +204,7 @@ static int console_setup(const struct uk_vm_opts *o, struct uk_vm_opts *vo, char
 
 int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_error *err)
 {
-	char status_dir[] = "/tmp/uk-status.XXXXXX", status_path[sizeof(status_dir) + 8];
+	char status_path[sizeof(((struct uk_qmp *)0)->dir) + 8];
 	struct status_fifo sf = { -1, 0, 0 };
 	struct uk_qmp qmp;
 	struct uk_vm_opts vo;
@@ -228,9 +226,9 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_er
 		uk_errorf(err, "cannot create a temporary folder: %s", strerror(errno));
 		goto fail_early;
 	}
-	if (status_open(status_dir, status_path, sizeof(status_path), &sf) < 0) {
-		uk_qmp_close(&qmp);
+	if (status_open(qmp.dir, status_path, sizeof(status_path), &sf) < 0) {
 		uk_errorf(err, "cannot create a FIFO in /tmp: %s", strerror(errno));
+		uk_qmp_close(&qmp);
 		goto fail_early;
 	}
 	argv = uk_vm_argv(&vo, status_path, qmp.path);
@@ -239,7 +237,7 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_er
 		uk_errorf(err, "'%s' not found", argv[0]);
 		uk_hintf(err, "install QEMU: apt-get install qemu-system-x86 (or set UK_QEMU)");
 		uk_vm_argv_free(argv);
-		status_close(status_dir, status_path, &sf);
+		status_close(status_path, &sf);
 		uk_qmp_close(&qmp);
 		goto fail_early;
 	}
@@ -267,7 +265,7 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_er
 		uk_vm_relay_stop(&relay);
 		uk_vm_symbolizer_end(sym);
 		sigprocmask(SIG_SETMASK, &old, NULL);
-		status_close(status_dir, status_path, &sf);
+		status_close(status_path, &sf);
 		uk_qmp_close(&qmp);
 		uk_vm_argv_free(argv);
 		free(qemu);
@@ -277,11 +275,11 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_er
 	wstatus = wait_child(pid, o->timeout_s ? start + o->timeout_s : 0, &qmp, &sf, res, o);
 	uk_vm_relay_stop(&relay);
 	uk_vm_symbolizer_end(sym);
-	uk_qmp_close(&qmp);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	res->seconds = now() - start;
 	status_drain(&sf);
-	status_close(status_dir, status_path, &sf);
+	status_close(status_path, &sf);
+	uk_qmp_close(&qmp);
 	uk_vm_argv_free(argv);
 	free(qemu);
 	if (disk)
