@@ -127,6 +127,12 @@ struct uk_thread *uk_thread_self(void)
 	return c->current = t;
 }
 
+/* trap.c's crash report names the thread (a weak reference there) */
+int uk_sched_crash_tid(void)
+{
+	return uk_thread_self()->tid;
+}
+
 struct uk_thread *uk_thread_by_tid(int tid)
 {
 	uk_thread_self();

@@ -183,3 +183,32 @@ uk:
 $got"
 	fi
 fi
+
+# A crash report names the thread that crashed (tid 2: the first made), and
+# a single-threaded image's report has no such line.
+p=$tmp/crash
+mkdir -p "$p/src"
+cat >"$p/src/main.c" <<'C'
+#include <pthread.h>
+#include <stdio.h>
+static void *worker(void *arg) { return (void *)(long)*(volatile int *)arg; }
+int main(void)
+{
+	pthread_t t;
+	puts("starting");
+	pthread_create(&t, 0, worker, 0);
+	pthread_join(t, 0);
+	return 0;
+}
+C
+printf 'spec: 1\nname: crash\nversion: 0.1.0\nsources: [src/main.c]\n' >"$p/uk.yaml"
+if out=$("$UK" build -C "$p" 2>&1); then
+	out=$(timeout 120 "$UK" run -C "$p" --accel tcg --timeout 60 </dev/null 2>&1); rc=$?
+	if [ $rc -eq 139 ] && printf '%s\n' "$out" | tr -d '\r' | grep -qx 'uk: in thread 2'; then
+		pass threads-crash-names-thread
+	else
+		fail threads-crash-names-thread "rc=$rc $out"
+	fi
+else
+	fail threads-crash-names-thread "$out"
+fi

@@ -79,6 +79,15 @@ __uk_cold static void backtrace(uint64_t rbp, int user_only)
 	uk_printk("  ...\n");
 }
 
+/* With threads (the sched group), which one crashed; unlinked, no line. */
+extern int uk_sched_crash_tid(void) __attribute__((weak));
+
+__uk_cold static void print_thread(void)
+{
+	if (uk_sched_crash_tid)
+		uk_printk("uk: in thread %d\n", uk_sched_crash_tid());
+}
+
 __uk_cold void uk_trap(struct uk_trapframe *f)
 {
 	if (crashing++)
@@ -89,6 +98,7 @@ __uk_cold void uk_trap(struct uk_trapframe *f)
 	uk_printk("\nuk: crash: %s (vector %lu, error 0x%lx)\n",
 		  f->vector < 22 ? exc_name[f->vector] : "reserved exception",
 		  (unsigned long)f->vector, (unsigned long)f->error);
+	print_thread();
 	if (f->vector == 14 || f->vector == 8) {
 		if (uk_paging_is_guard(cr2) || (f->vector == 8 && uk_paging_is_guard(f->rsp - 8)))
 			uk_printk("uk: stack overflow: guard page hit at 0x%lx\n", (unsigned long)cr2);
@@ -158,6 +168,7 @@ __uk_cold void uk_die_signal(int sig, const char *why)
 	if (crashing++)
 		uk_plat_exit(128 + sig);
 	uk_printk("\nuk: crash: %s (%s %d)\n", why, sig_name(sig), sig);
+	print_thread();
 	print_addr("called from: ", uk_syscall_frame()->rip);
 	backtrace((uint64_t)__builtin_frame_address(0), 1);
 	scan_stack(uk_syscall_user_rsp);
