@@ -4,7 +4,9 @@
  * makes the call (component.yaml link_if), so an image names exactly its
  * own unsupported calls and hello pays nothing.
  *
- * An entry: the call's number (2 bytes, little-endian), its name, NUL. */
+ * An entry: the call's number (2 bytes, little-endian; 0x8000 set when an
+ * optional group has the call, which this image does not link: named by
+ * uk.strace, never said to be unsupported), its name, NUL. */
 #ifndef UK_NOSYS_H
 #define UK_NOSYS_H
 

@@ -11,8 +11,8 @@
 #                such call; group: an optional group has it)
 #   link-if      "uk_nosys_NAME: [SYMBOL, ...]"  component.yaml link_if
 #                rules: a call's entry joins an image that links a member
-#                making it (calls of KIND none only: the start-up code
-#                alone can make open and poll, and every image would pay)
+#                making it (for a group's call not the start-up code's
+#                open and poll, or every image would pay)
 #   NAME.s       each entry: its number and name in section uk_nosys
 #   unsupported  "FUNCTION CALL..."  the libc functions that make, or call
 #                functions that make, a call of KIND none (uk build warns)
@@ -58,8 +58,13 @@ END {
 		kind = (nr in group) ? "group" : "none"
 		print nr, name[nr], kind, members[nr] > (out "/list")
 		n = split(members[nr], ms, " "); t = ""
-		for (i = 1; i <= n; i++) if (ms[i] in trig) t = t (t == "" ? "" : ", ") trig[ms[i]]
-		if (t != "" && kind == "none") print "uk_nosys_" name[nr] ": [" t "]" > (out "/link-if")
+		# a call of a group: named when the group is not linked; open
+		# and poll of the start-up code (AT_SECURE only) would put an
+		# entry in every image
+		for (i = 1; i <= n; i++)
+			if (ms[i] in trig && (kind == "none" || ms[i] != "__libc_start_main.lo"))
+				t = t (t == "" ? "" : ", ") trig[ms[i]]
+		if (t != "") print "uk_nosys_" name[nr] ": [" t "]" > (out "/link-if")
 	}
 	# a member reaches the calls of the members defining what it refers to
 	for (k in none) { split(k, p, " "); reach[p[1]] = reach[p[1]] " " p[2] }
@@ -93,12 +98,14 @@ awk '{ printf "%s", $1; n = split($0, w, " "); delete s; for (i = 2; i <= n; i++
 	for (i = 2; i <= m; i++) for (j = i; j > 1 && c[j - 1] > c[j]; j--) { t = c[j]; c[j] = c[j - 1]; c[j - 1] = t }
 	for (i = 1; i <= m; i++) printf " %s", c[i]; print "" }' "$tmp/unsupported" |
 	LC_ALL=C sort -u >"$out/unsupported"
-# entry: 2 bytes, the number, then the name (kernel/nosys.h); the
-# reference pulls in the code that reads them (kernel/nosys.c)
+# entry: 2 bytes, the number (0x8000 set for a group's call), then the
+# name (kernel/nosys.h); the reference pulls in the code that reads them
+# (kernel/nosys.c)
 rm -f "$out"/*.s
 while read -r nr nm kind rest; do
-	[ "$kind" = none ] || continue
+	hi=$((nr >> 8))
+	[ "$kind" = group ] && hi=$((hi | 128))
 	printf '\t.section uk_nosys,"a",@progbits\n\t.globl uk_nosys_%s\nuk_nosys_%s:\n\t.byte %d, %d\n\t.asciz "%s"\n\t.reloc uk_nosys_%s, R_X86_64_NONE, uk_enosys\n' \
-		"$nm" "$nm" $((nr & 255)) $((nr >> 8)) "$nm" "$nm" >"$out/$nm.s"
+		"$nm" "$nm" $((nr & 255)) $hi "$nm" "$nm" >"$out/$nm.s"
 done <"$out/list"
 rm -rf "$tmp"

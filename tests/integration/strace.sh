@@ -60,3 +60,35 @@ if [ "$(printf '%s\n' "$out" | grep -cx 'fork -1')" = 2 ] && ! printf '%s\n' "$o
 else
 	fail strace-enosys-quiet "$out"
 fi
+
+# A call of an optional group the image does not link (fopen's "e" makes
+# fcntl F_SETFD, sysconf(_SC_NPROCESSORS_ONLN) sched_getaffinity) is named
+# by uk.strace, and not said to be unsupported: the runtime has it.
+q=$tmp/q
+mkdir -p "$q/src"
+printf 'spec: 1\nname: unlinked\nversion: 0.1.0\nsources: [src/main.c]\nmemory: 64M\n' >"$q/uk.yaml"
+cat >"$q/src/main.c" <<'C'
+#include <stdio.h>
+#include <unistd.h>
+
+int main(void)
+{
+	FILE *f = fopen("/etc/hosts", "re");
+	printf("fopen %s, cpus %ld\n", f ? "ok" : "failed", sysconf(_SC_NPROCESSORS_ONLN));
+	return 0;
+}
+C
+if ! out=$("$UK" build -C "$q" 2>&1); then
+	fail strace-unlinked-group-named "$out"
+else
+	img=$q/build/kvm/unlinked
+	out=$(boot "uk.strace")
+	if printf '%s\n' "$out" | grep -q '^strace: fcntl(0x3, 0x2, 0x1, ' &&
+		printf '%s\n' "$out" | grep -q '^strace: sched_getaffinity(0x0, ' &&
+		printf '%s\n' "$out" | grep -qx 'fopen ok, cpus 1' &&
+		! printf '%s\n' "$out" | grep -q 'syscall_\|not supported'; then
+		pass strace-unlinked-group-named
+	else
+		fail strace-unlinked-group-named "$out"
+	fi
+fi
