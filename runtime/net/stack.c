@@ -257,6 +257,10 @@ static int drained(void *arg)
  * goes out (Linux sends it after the process is gone), for a while. */
 __attribute__((destructor)) __uk_cold static void drain(void)
 {
+	/* runtime code in the program's context, where a signal timer or a
+	 * second thread turned interrupts on: their handlers run timers and
+	 * pollers, which must not find the stack's half-done */
+	__asm__ volatile("cli" ::: "memory");
 	if (up)
 		uk_wait_nointr(drained, 0, uk_monotonic_ns() + DRAIN_NS); /* a signal ends it not */
 	if (up && have_nif)
