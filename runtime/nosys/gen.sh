@@ -34,11 +34,24 @@ grep '^#define __NR_' "$sysh" | awk '{ sub(/^__NR_/, "", $2); print $3, $2 }' >"
 impl() { grep -ho 'X([0-9]*, *[a-z_0-9]*' "$@" | sed 's/X(\([0-9]*\), *\(.*\)/\1 \2/'; }
 impl "$kdir/syscall.h" >"$tmp/core"
 impl $(ls "$kdir"/sys_*.h | grep -v sys_groups.h) >"$tmp/group"
+# "NR SYMBOL": a function whose linking links the group that has call NR
+# (runtime/link-if/GROUP for sys_GROUP.h): no entry is needed for it
+: >"$tmp/own"
+for f in $(ls "$kdir"/sys_*.h | grep -v sys_groups.h); do
+	g=$(basename "$f" .h)
+	lif=$kdir/../link-if/${g#sys_}
+	[ -f "$lif" ] || continue
+	syms=$(sed 's/^[^[]*\[//; s/\].*//; s/,/ /g' "$lif")
+	for nr in $(impl "$f" | cut -d' ' -f1); do
+		for sym in $syms; do echo "$nr $sym"; done
+	done >>"$tmp/own"
+done
 
 awk -v out="$out" -v tmp="$tmp" '
 FILENAME == tmp "/names" { name[$1] = $2; next }
 FILENAME == tmp "/core" { core[$1] = 1; next }
 FILENAME == tmp "/group" { group[$1] = 1; next }
+FILENAME == tmp "/own" { own[$1 " " $2] = 1; next }
 FILENAME == tmp "/defs" {
 	if ($3 == "strong" && !($1 in trig)) trig[$1] = $2
 	if ($3 == "strong" || !(($2) in definer)) definer[$2] = $1
@@ -62,7 +75,8 @@ END {
 		# and poll of the start-up code (AT_SECURE only) would put an
 		# entry in every image
 		for (i = 1; i <= n; i++)
-			if (ms[i] in trig && (kind == "none" || ms[i] != "__libc_start_main.lo"))
+			if (ms[i] in trig && (kind == "none" || (ms[i] != "__libc_start_main.lo" &&
+								 !((nr " " trig[ms[i]]) in own))))
 				t = t (t == "" ? "" : ", ") trig[ms[i]]
 		if (t != "") print "uk_nosys_" name[nr] ": [" t "]" > (out "/link-if")
 	}
@@ -87,7 +101,7 @@ END {
 		for (j = 1; j <= c; j++) l = l " " name[rs[j]]
 		for (i = 1; i <= n; i++) print fs[i] l > (tmp "/unsupported")
 	}
-}' "$tmp/names" "$tmp/core" "$tmp/group" "$tmp/defs" "$tmp/refs" "$tmp/calls"
+}' "$tmp/names" "$tmp/core" "$tmp/group" "$tmp/own" "$tmp/defs" "$tmp/refs" "$tmp/calls"
 
 # syscall() can make any call: the code that says which is not supported
 echo "uk_enosys: [syscall]" >>"$out/link-if"
