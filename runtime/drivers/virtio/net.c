@@ -1,12 +1,16 @@
 /* virtio-net (virtio 1.x, 5.1) as an lwIP netif, in the uk-net component.
- * Queue 0 receives, queue 1 transmits; every buffer is one descriptor
- * holding the virtio-net header and one Ethernet frame, so descriptor k
- * always owns buffer k of its queue. A received frame goes to lwIP
+ * Queue 0 receives, queue 1 transmits; every receive buffer is one
+ * descriptor holding the virtio-net header and one Ethernet frame, so
+ * descriptor k always owns buffer k of the queue. A received frame goes to lwIP
  * without a copy, as a custom pbuf over the buffer the device wrote it in
  * (freed when lwIP and the socket layer free the pbuf), and the ring gets
- * a new buffer from the heap; sent frames are copied behind a header (the
- * device is done with them when the call returns, most often). Interrupts
- * wake the CPU; the stack's poller
+ * a new buffer from the heap. A sent frame goes as a chain: a header
+ * descriptor, then one per pbuf of lwIP's chain, the pbuf referenced
+ * until the device gives the chain back (reaped when the next frame is
+ * sent and at every poll); it is copied behind its header, in one
+ * descriptor, only when its pieces outnumber the free descriptors or
+ * TX_PIECES, or (checksum offload) its first pbuf does not hold the
+ * headers the device needs. Interrupts wake the CPU; the stack's poller
  * (runtime/net/stack.c) takes the frames in, never the handler.
  *
  * Only the first device is used (en0: lwIP's lo0 takes netif number 0,
@@ -37,6 +41,7 @@
 #define BUF_SIZE  2048 /* header + a 1514-byte frame, rounded */
 #define MTU       1500
 #define TX_SPINS  100000
+#define TX_PIECES 8 /* header + pbufs in one chain */
 
 struct hdr {
 	uint8_t flags, gso_type;
@@ -58,7 +63,8 @@ struct vnet {
 	struct uk_virtio_dev *dev;
 	struct uk_virtq rx, tx;
 	struct rxbuf **rx_slot; /* descriptor k's buffer, or none */
-	uint8_t *txbuf;
+	struct pbuf **tx_slot; /* the frame chain k sends, until reaped */
+	uint8_t *txbuf; /* chain k's header, or header and copied frame */
 	unsigned hdr_len;
 	int csum;
 };
@@ -84,6 +90,17 @@ static void rx_free(struct pbuf *p)
 	uk_free(p);
 }
 
+/* Frees the pbufs of the chains the device is done with. */
+static void tx_reap(struct vnet *v)
+{
+	long k;
+	while ((k = uk_virtq_reap(&v->tx, 0)) >= 0)
+		if (v->tx_slot[k]) {
+			pbuf_free(v->tx_slot[k]);
+			v->tx_slot[k] = 0;
+		}
+}
+
 void uk_virtio_net_poll(struct netif *nif)
 {
 	struct vnet *v = nif->state;
@@ -105,13 +122,18 @@ void uk_virtio_net_poll(struct netif *nif)
 	}
 	if (got)
 		rx_give(v);
+	tx_reap(v); /* lwIP retransmits no segment a driver still holds */
 }
 
 /* The checksum the device completes: csum_start/offset from the frame's
  * IPv4 or IPv6 header, and the pseudo-header's sum in the field, as the
- * virtio spec wants for NEEDS_CSUM. 0 when there is nothing to do. */
-static int offload(uint8_t *frame, unsigned len, struct hdr *h)
+ * virtio spec wants for NEEDS_CSUM. The frame is tot bytes, its first len
+ * contiguous at frame. 1 when done or nothing is to do, 0 when the headers
+ * are not all in those len bytes. */
+static int offload(uint8_t *frame, unsigned len, unsigned tot, struct hdr *h)
 {
+	if (tot < SIZEOF_ETH_HDR + 20)
+		return 1;
 	if (len < SIZEOF_ETH_HDR + 20)
 		return 0;
 	uint16_t type = (uint16_t)(frame[12] << 8 | frame[13]);
@@ -123,21 +145,25 @@ static int offload(uint8_t *frame, unsigned len, struct hdr *h)
 		l3 = (ip[0] & 0xf) * 4u;
 		proto = ip[9];
 		if ((ip[6] & 0x3f) || ip[7])
-			return 0; /* a fragment */
+			return 1; /* a fragment */
 		l4len = (uint16_t)((ip[2] << 8 | ip[3]) - l3);
 		for (unsigned i = 12; i < 20; i += 2)
 			sum += (uint32_t)(ip[i] << 8 | ip[i + 1]);
 	} else if (type == ETHTYPE_IPV6) {
+		if (tot < SIZEOF_ETH_HDR + 40 || len < SIZEOF_ETH_HDR + 40)
+			return tot < SIZEOF_ETH_HDR + 40;
 		l3 = 40;
 		proto = ip[6];
 		l4len = (uint16_t)(ip[4] << 8 | ip[5]);
 		for (unsigned i = 8; i < 40; i += 2)
 			sum += (uint32_t)(ip[i] << 8 | ip[i + 1]);
 	} else {
-		return 0;
+		return 1;
 	}
 	unsigned off = proto == 6 ? 16 : proto == 17 ? 6 : 0;
-	if (!off || SIZEOF_ETH_HDR + l3 + off + 2 > len)
+	if (!off || SIZEOF_ETH_HDR + l3 + off + 2 > tot)
+		return 1;
+	if (SIZEOF_ETH_HDR + l3 + off + 2 > len)
 		return 0;
 	sum += proto + l4len;
 	while (sum >> 16)
@@ -151,15 +177,44 @@ static int offload(uint8_t *frame, unsigned len, struct hdr *h)
 	return 1;
 }
 
+/* The frame as a descriptor chain: the header from descriptor k's buffer,
+ * then each pbuf where lwIP keeps it, referenced until tx_reap. 0 when it
+ * cannot be so: more pieces than free descriptors (or TX_PIECES), or,
+ * with checksum offload, the headers offload() fills not all in the
+ * first pbuf (the field is written in place: lwIP rewrites its headers
+ * before any retransmission, and skips one whose pbuf a driver holds). */
+static int tx_chain(struct vnet *v, struct pbuf *p, struct hdr *h)
+{
+	struct uk_vq_buf b[TX_PIECES];
+	unsigned n = 1;
+	b[0] = (struct uk_vq_buf){h, v->hdr_len, 0};
+	for (struct pbuf *q = p; q; q = q->next) {
+		if (!q->len)
+			continue;
+		if (n == TX_PIECES || n == v->tx.nfree)
+			return 0;
+		b[n++] = (struct uk_vq_buf){q->payload, q->len, 0};
+	}
+	if (v->csum && !offload(p->payload, p->len, p->tot_len, h))
+		return 0;
+	uint16_t k = v->tx.free_head;
+	pbuf_ref(p);
+	v->tx_slot[k] = p;
+	if (uk_virtq_submit(&v->tx, b, n) < 0) {
+		v->tx_slot[k] = 0;
+		pbuf_free(p);
+		return 0;
+	}
+	return 1;
+}
+
 static err_t output(struct netif *nif, struct pbuf *p)
 {
 	struct vnet *v = nif->state;
-	while (uk_virtq_reap(&v->tx, 0) >= 0)
-		;
+	tx_reap(v);
 	for (unsigned i = 0; !v->tx.nfree && i < TX_SPINS; i++) {
 		__asm__ volatile("pause");
-		while (uk_virtq_reap(&v->tx, 0) >= 0)
-			;
+		tx_reap(v);
 	}
 	if (!v->tx.nfree || p->tot_len > BUF_SIZE - v->hdr_len)
 		return ERR_MEM;
@@ -167,9 +222,13 @@ static err_t output(struct netif *nif, struct pbuf *p)
 	uint8_t *buf = v->txbuf + (size_t)k * BUF_SIZE;
 	struct hdr *h = (struct hdr *)buf;
 	uk_memset(h, 0, v->hdr_len);
+	if (tx_chain(v, p, h))
+		return ERR_OK;
+	/* the copy: one descriptor, header and frame */
+	uk_memset(h, 0, v->hdr_len);
 	pbuf_copy_partial(p, buf + v->hdr_len, p->tot_len, 0);
 	if (v->csum)
-		offload(buf + v->hdr_len, p->tot_len, h);
+		offload(buf + v->hdr_len, p->tot_len, p->tot_len, h);
 	struct uk_vq_buf b = {buf, v->hdr_len + p->tot_len, 0};
 	return uk_virtq_submit(&v->tx, &b, 1) < 0 ? ERR_MEM : ERR_OK;
 }
@@ -223,7 +282,8 @@ __uk_cold long uk_virtio_net_attach(struct netif *nif)
 	}
 	v->txbuf = (uint8_t *)uk_pmem_alloc((uint64_t)v->tx.num * BUF_SIZE, ~0ull);
 	v->rx_slot = uk_zalloc(v->rx.num * sizeof(*v->rx_slot));
-	if (!v->txbuf || !v->rx_slot) {
+	v->tx_slot = uk_zalloc(v->tx.num * sizeof(*v->tx_slot));
+	if (!v->txbuf || !v->rx_slot || !v->tx_slot) {
 		uk_virtio_fail(d);
 		return -ENOMEM;
 	}
