@@ -65,6 +65,8 @@ struct sock {
 	size_t rx_bytes;
 	uint8_t conn_failed; /* a connect failed: the next one reports it */
 	uint8_t conn_report; /* a non-blocking connect: the next one says 0 */
+	uint8_t syncnt;      /* TCP_SYNCNT, 0: the system's (lwIP's) */
+	uint64_t syn_end;    /* with syncnt, when a connect gives up (ns) */
 	ip_addr_t peer;      /* TCP: kept after the connection is gone */
 	uint16_t peer_port;
 	/* listening TCP: connections not yet accepted, oldest first */
@@ -168,6 +170,7 @@ long uk_udp_socket(int domain, unsigned flags, struct uk_file **f);
 #define TCP_KEEPIDLE_  4
 #define TCP_KEEPINTVL_ 5
 #define TCP_KEEPCNT_   6
+#define TCP_SYNCNT_    7
 #define IPPROTO_TCP_  6
 #define IPPROTO_UDP_  17
 #define FIONREAD_     0x541b

@@ -23,6 +23,7 @@ static void pcb_detach(struct tcp_pcb *p)
 	tcp_recv(p, 0);
 	tcp_sent(p, 0);
 	tcp_err(p, 0);
+	tcp_poll(p, 0, 0);
 }
 
 static err_t on_recv(void *arg, struct tcp_pcb *p, struct pbuf *pb, err_t err)
@@ -77,10 +78,26 @@ static void on_err(void *arg, err_t err)
 	uk_sock_notify(s);
 }
 
+/* TCP_SYNCNT: Linux gives up a connect N SYN retransmissions after the
+ * first, its timeout doubling from 1 s: 2^(N+1) - 1 s in all. lwIP's SYN
+ * timeout does not double (3 s each, 6 retransmissions: 18 s), so the
+ * connect ends at Linux's time, looked at every poll (500 ms), and at
+ * lwIP's 18 s if that comes first (N > 3). */
+#define SYNCNT_MAX 127
+static err_t on_syn_poll(void *arg, struct tcp_pcb *p)
+{
+	struct sock *s = arg;
+	if (p->state != SYN_SENT || uk_monotonic_ns() < s->syn_end)
+		return ERR_OK;
+	tcp_abort(p); /* on_err: ETIMEDOUT */
+	return ERR_ABRT;
+}
+
 static err_t on_connected(void *arg, struct tcp_pcb *p, err_t err)
 {
 	struct sock *s = arg;
 	(void)err;
+	tcp_poll(p, 0, 0);
 	s->connecting = 0;
 	s->connected = 1;
 	s->peer = p->remote_ip;
@@ -297,6 +314,11 @@ static long tcp_connect_(struct uk_file *f, const void *sa, uint32_t len)
 		return err == ERR_RTE ? -ENETUNREACH : uk_sock_errno(err);
 	}
 	s->bound = 1;
+	if (s->syncnt) {
+		unsigned n = s->syncnt > 5 ? 5 : s->syncnt; /* past lwIP's 18 s anyway */
+		s->syn_end = uk_monotonic_ns() + (((2ull << n) - 1) * 1000000000ull);
+		tcp_poll(s->pcb.tcp, on_syn_poll, 1);
+	}
 	uk_net_kick();
 	if (f->flags & UK_O_NONBLOCK) {
 		s->conn_report = 1;
@@ -544,6 +566,8 @@ static long tcp_getsockopt_(struct uk_file *f, int level, int opt, void *val, ui
 		return int_out(p ? (int)(p->keep_intvl / 1000) : 75, val, len);
 	case TCP_KEEPCNT_:
 		return int_out(p ? (int)p->keep_cnt : 9, val, len);
+	case TCP_SYNCNT_:
+		return int_out(s->syncnt ? s->syncnt : TCP_SYNMAXRTX, val, len);
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -583,6 +607,11 @@ static long tcp_setsockopt_(struct uk_file *f, int level, int opt, const void *v
 			return -EINVAL;
 		if (p)
 			p->keep_cnt = (u32_t)v;
+		return 0;
+	case TCP_SYNCNT_:
+		if (v < 1 || v > SYNCNT_MAX)
+			return -EINVAL;
+		s->syncnt = (uint8_t)v;
 		return 0;
 	case TCP_MAXSEG_:
 		return 0;
