@@ -17,7 +17,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/epoll.h>
-#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -378,16 +377,27 @@ static int flush(int fd, struct conn *c)
 		c->sent += (size_t)n;
 	}
 	while (c->file != -1 && c->off < c->end) {
-		ssize_t n = c->file == BUILTIN ? send(fd, page + c->off, (size_t)(c->end - c->off),
-						 MSG_NOSIGNAL)
-					  : sendfile(fd, c->file, &c->off, (size_t)(c->end - c->off));
+		const char *p = page + c->off;
+		size_t want = (size_t)(c->end - c->off);
+		char chunk[16384];
+
+		/* read + send, not sendfile: send's MSG_NOSIGNAL keeps a peer that
+		 * reset from ending the server with SIGPIPE (sendfile has no such
+		 * flag); what the socket did not take is read again next time */
+		if (c->file != BUILTIN) {
+			ssize_t r = lseek(c->file, c->off, SEEK_SET) < 0 ? -1
+				    : read(c->file, chunk, want < sizeof(chunk) ? want : sizeof(chunk));
+
+			if (r <= 0)
+				return -1; /* the file shrank, or cannot be read */
+			p = chunk;
+			want = (size_t)r;
+		}
+		ssize_t n = send(fd, p, want, MSG_NOSIGNAL);
 
 		if (n < 0)
 			return errno == EAGAIN ? 0 : -1;
-		if (n == 0)
-			return -1; /* the file shrank */
-		if (c->file == BUILTIN)
-			c->off += n;
+		c->off += n;
 	}
 	if (c->file >= 0)
 		close(c->file);
