@@ -1,4 +1,5 @@
 /* Switching kernel stacks, and the slice timer's interrupt (sched.c). */
+#include "asm_frame.h"
 
 /* void uk_sched_switch(uint64_t *save_ksp, uint64_t ksp): the SysV
  * callee-saved registers stay on the old stack; everything else a thread
@@ -36,64 +37,15 @@ uk_sched_switch:
 	.weak uk_sig_deliver
 	.balign 16
 uk_sched_timer_stub:
-	pushq %rax
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
+	SAVE_CALLER_SAVED
 	cld                     /* program code may have left DF set */
 	leaq 72(%rsp), %rdi     /* rip, cs, rflags, rsp, ss */
 	call uk_sched_timer
 	testl %eax, %eax
 	jnz 1f
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rax
+	RESTORE_CALLER_SAVED
 	iretq
-1:	movq uk_syscall_kstack(%rip), %rdi
-	subq $40, %rdi
-	leaq 72(%rsp), %rsi
-	movl $5, %ecx
-	rep movsq
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rax
-	movq uk_syscall_kstack(%rip), %rsp  /* no register is free: rsp moves */
-	subq $40, %rsp
-	pushq $1                /* error: not 0, so uk_frame_return leaves by
-	                         * iretq (its 0 path jumps to rcx, a syscall's rip) */
-	pushq $-1               /* vector: not a system call */
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+1:	IRQ_FRAME_TO_KSTACK
 	call uk_sched_preempt   /* switches if uk_sched_timer said so */
 	movl $uk_sig_deliver, %eax  /* signal.c's, when linked */
 	testl %eax, %eax
@@ -109,26 +61,10 @@ uk_sched_timer_stub:
 	.globl uk_sched_fpu_stub
 	.balign 16
 uk_sched_fpu_stub:
-	pushq %rax
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
+	SAVE_CALLER_SAVED
 	cld
 	call uk_fpu_own
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rax
+	RESTORE_CALLER_SAVED
 	iretq
 
 	.section .note.GNU-stack, "", @progbits

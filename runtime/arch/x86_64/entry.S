@@ -3,6 +3,8 @@
  * (user code keeps a 128-byte red zone below rsp): exceptions and interrupts
  * arrive on IST stacks (cpu.c), syscalls switch to the kernel stack before
  * pushing anything. */
+#include "asm_frame.h"
+
 
 /* Call frame information for debuggers only (the image keeps none). */
 	.cfi_sections .debug_frame
@@ -33,21 +35,7 @@ uk_trap_stubs:
 
 	.section .text.uk_trap_stubs, "ax", @progbits
 uk_trap_common:
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	PUSH_GPRS
 	movq %rsp, %rdi
 	movl $uk_sig_fault, %eax /* the signal group's (weak): a handler of the program's */
 	testl %eax, %eax
@@ -88,31 +76,6 @@ uk_frame_return:
 	jmp *%rcx               /* rcx: the return rip, as the entry pushed it */
 1:	addq $16, %rsp          /* vector, error */
 	iretq
-
-/* What a C call may clobber (the SysV caller-saved registers): interrupt
- * stubs save it around their C handler. 72 bytes. */
-.macro SAVE_CALLER_SAVED
-	pushq %rax
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-.endm
-.macro RESTORE_CALLER_SAVED
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rax
-.endm
 
 /* LAPIC timer: only ever taken inside `sti; hlt` of uk_sleep_until_ns. */
 	.section .text.uk_timer_stub, "ax", @progbits
@@ -183,21 +146,7 @@ uk_syscall_entry:
 	pushq %rcx              /* rip */
 	pushq $0                /* error: 0, leave by popfq + jmp */
 	pushq %rax              /* vector: the number, for a restart */
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	PUSH_GPRS
 	subq $8, %rsp
 	pushq %r9               /* 7th C argument */
 	/* a debugger's way back to the program: the frame (176 bytes, above
