@@ -4,8 +4,9 @@
  * descriptor k always owns buffer k of the queue. A received frame goes to lwIP
  * without a copy, as a custom pbuf over the buffer the device wrote it in
  * (freed when lwIP and the socket layer free the pbuf), and the ring gets
- * a new buffer from the heap. A sent frame goes as a chain: a header
- * descriptor, then one per pbuf of lwIP's chain, the pbuf referenced
+ * a new buffer from the heap. A sent frame goes as a chain: one
+ * descriptor per pbuf of lwIP's chain, the header in the room before the
+ * first (else a descriptor of its own), the pbuf referenced
  * until the device gives the chain back (reaped when the next frame is
  * sent and at every poll); it is copied behind its header, in one
  * descriptor, only when its pieces outnumber the free descriptors or
@@ -34,6 +35,7 @@
 #define F_CSUM      (1ull << 0)
 #define F_MAC       (1ull << 5)
 #define F_MRG_RXBUF (1ull << 15)
+#define F_ANY_LAYOUT (1ull << 27) /* legacy: the header need not be apart */
 
 #define HDR_F_NEEDS_CSUM 1
 
@@ -66,7 +68,7 @@ struct vnet {
 	struct pbuf **tx_slot; /* the frame chain k sends, until reaped */
 	uint8_t *txbuf; /* chain k's header, or header and copied frame */
 	unsigned hdr_len;
-	int csum;
+	int csum, any_layout;
 };
 
 static struct vnet vn;
@@ -177,8 +179,8 @@ static int offload(uint8_t *frame, unsigned len, unsigned tot, struct hdr *h)
 	return 1;
 }
 
-/* The frame as a descriptor chain: the header from descriptor k's buffer,
- * then each pbuf where lwIP keeps it, referenced until tx_reap. 0 when it
+/* The frame as a descriptor chain: the header (in the first pbuf, else
+ * from descriptor k's buffer), then each pbuf where lwIP keeps it, referenced until tx_reap. 0 when it
  * cannot be so: more pieces than free descriptors (or TX_PIECES), or,
  * with checksum offload, the headers offload() fills not all in the
  * first pbuf (the field is written in place: lwIP rewrites its headers
@@ -186,26 +188,39 @@ static int offload(uint8_t *frame, unsigned len, unsigned tot, struct hdr *h)
 static int tx_chain(struct vnet *v, struct pbuf *p, struct hdr *h)
 {
 	struct uk_vq_buf b[TX_PIECES];
-	unsigned n = 1;
-	b[0] = (struct uk_vq_buf){h, v->hdr_len, 0};
+	unsigned n = 0;
+	/* the header in the room lwIP leaves before the frame
+	 * (PBUF_LINK_ENCAPSULATION_HLEN), one descriptor with it, where the
+	 * device takes any layout (virtio 1 does; legacy with ANY_LAYOUT) */
+	unsigned room = v->any_layout && !pbuf_add_header(p, v->hdr_len) ? v->hdr_len : 0;
+	if (room) {
+		h = p->payload;
+		uk_memset(h, 0, room);
+	} else {
+		b[n++] = (struct uk_vq_buf){h, v->hdr_len, 0};
+	}
 	for (struct pbuf *q = p; q; q = q->next) {
 		if (!q->len)
 			continue;
 		if (n == TX_PIECES || n == v->tx.nfree)
-			return 0;
+			goto copy;
 		b[n++] = (struct uk_vq_buf){q->payload, q->len, 0};
 	}
-	if (v->csum && !offload(p->payload, p->len, p->tot_len, h))
-		return 0;
+	if (v->csum && !offload((uint8_t *)p->payload + room, p->len - room, p->tot_len - room, h))
+		goto copy;
 	uint16_t k = v->tx.free_head;
 	pbuf_ref(p);
 	v->tx_slot[k] = p;
 	if (uk_virtq_submit(&v->tx, b, n) < 0) {
 		v->tx_slot[k] = 0;
 		pbuf_free(p);
-		return 0;
+		goto copy;
 	}
+	pbuf_remove_header(p, room);
 	return 1;
+copy:
+	pbuf_remove_header(p, room);
+	return 0;
 }
 
 static err_t output(struct netif *nif, struct pbuf *p)
@@ -271,10 +286,11 @@ __uk_cold long uk_virtio_net_attach(struct netif *nif)
 	if (!d)
 		return -ENODEV;
 	uint64_t got;
-	if (uk_virtio_start(d, F_MAC | F_CSUM, &got))
+	if (uk_virtio_start(d, F_MAC | F_CSUM | F_ANY_LAYOUT, &got))
 		return -EIO;
 	v->dev = d;
 	v->csum = (got & F_CSUM) != 0;
+	v->any_layout = !d->legacy || (got & F_ANY_LAYOUT);
 	v->hdr_len = d->legacy && !(got & F_MRG_RXBUF) ? 10 : 12;
 	if (uk_virtq_init(&v->rx, d, 0, QUEUE_MAX) || uk_virtq_init(&v->tx, d, 1, QUEUE_MAX)) {
 		uk_virtio_fail(d);
