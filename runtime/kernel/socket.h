@@ -113,6 +113,16 @@ static inline long uk_sock_epipe(int flags)
 	return -EPIPE;
 }
 
+/* getsockopt/setsockopt values as Linux copies them (sockopt.c): out,
+ * as much as *len holds (and *len written back); in, EINVAL when len is
+ * short of the value, EFAULT without one; the timeouts as struct
+ * timeval in nanoseconds (EDOM for usec outside 0..999999). */
+long uk_sockopt_out(const void *v, uint32_t n, void *val, uint32_t *len);
+long uk_sockopt_int_out(int v, void *val, uint32_t *len);
+long uk_sockopt_in(void *v, uint32_t n, const void *val, uint32_t len);
+long uk_sockopt_timeo_out(uint64_t ns, void *val, uint32_t *len);
+long uk_sockopt_timeo_in(const void *val, uint32_t len, uint64_t *ns);
+
 /* Makes domain's socket() work; a second family for one domain replaces
  * the first. Called before main (a constructor of the family's anchor). */
 void uk_sock_register(const struct uk_sock_family *fam);

@@ -12,7 +12,6 @@
 #include "socket.h"
 #include "syscall.h"
 
-#define NS          1000000000ull
 #define DEFAULT_BUF 212992 /* net.core.wmem_default, rmem_default */
 #define MIN_SNDBUF  4608   /* SOCK_MIN_SNDBUF */
 #define MIN_RCVBUF  2304
@@ -319,14 +318,6 @@ static long unix_name(struct uk_file *f, int peer, void *sa, uint32_t *len)
 	return 0;
 }
 
-static long int_out(int v, void *val, uint32_t *len)
-{
-	if (*len > sizeof(int))
-		*len = sizeof(int);
-	uk_memcpy(val, &v, *len);
-	return 0;
-}
-
 #define SOL_SOCKET_   1
 #define SO_TYPE_      3
 #define SO_ERROR_     4
@@ -339,10 +330,6 @@ static long int_out(int v, void *val, uint32_t *len)
 #define SO_PROTOCOL_  38
 #define SO_DOMAIN_    39
 
-struct timeval_ {
-	int64_t sec, usec;
-};
-
 static long unix_getsockopt(struct uk_file *f, int level, int opt, void *val, uint32_t *len)
 {
 	struct end *e = end_of(f);
@@ -350,27 +337,21 @@ static long unix_getsockopt(struct uk_file *f, int level, int opt, void *val, ui
 		return -EOPNOTSUPP; /* AF_UNIX has no options of its own */
 	switch (opt) {
 	case SO_TYPE_:
-		return int_out(e->type, val, len);
+		return uk_sockopt_int_out(e->type, val, len);
 	case SO_DOMAIN_:
-		return int_out(UK_AF_UNIX, val, len);
+		return uk_sockopt_int_out(UK_AF_UNIX, val, len);
 	case SO_PROTOCOL_:
 	case SO_ERROR_:
 	case SO_ACCEPTCONN_:
 	case SO_PASSCRED_:
-		return int_out(0, val, len);
+		return uk_sockopt_int_out(0, val, len);
 	case SO_SNDBUF_:
-		return int_out(e->sndbuf, val, len);
+		return uk_sockopt_int_out(e->sndbuf, val, len);
 	case SO_RCVBUF_:
-		return int_out(e->rcvbuf, val, len);
+		return uk_sockopt_int_out(e->rcvbuf, val, len);
 	case SO_RCVTIMEO_:
-	case SO_SNDTIMEO_: {
-		uint64_t t = opt == SO_RCVTIMEO_ ? e->rcvtimeo : e->sndtimeo;
-		struct timeval_ tv = {(int64_t)(t / NS), (int64_t)(t % NS / 1000)};
-		if (*len > sizeof(tv))
-			*len = sizeof(tv);
-		uk_memcpy(val, &tv, *len);
-		return 0;
-	}
+	case SO_SNDTIMEO_:
+		return uk_sockopt_timeo_out(opt == SO_RCVTIMEO_ ? e->rcvtimeo : e->sndtimeo, val, len);
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -389,25 +370,12 @@ static long unix_setsockopt(struct uk_file *f, int level, int opt, const void *v
 	struct end *e = end_of(f);
 	if (level != SOL_SOCKET_)
 		return -EOPNOTSUPP;
-	if (opt == SO_RCVTIMEO_ || opt == SO_SNDTIMEO_) {
-		struct timeval_ tv;
-		if (len < sizeof(tv))
-			return -EINVAL;
-		if (!val)
-			return -EFAULT;
-		uk_memcpy(&tv, val, sizeof(tv));
-		if (tv.usec < 0 || tv.usec >= 1000000)
-			return -EDOM;
-		uint64_t t = tv.sec < 0 ? 0 : (uint64_t)tv.sec * NS + (uint64_t)tv.usec * 1000;
-		*(opt == SO_RCVTIMEO_ ? &e->rcvtimeo : &e->sndtimeo) = t;
-		return 0;
-	}
-	if (len < sizeof(int))
-		return -EINVAL;
-	if (!val)
-		return -EFAULT;
+	if (opt == SO_RCVTIMEO_ || opt == SO_SNDTIMEO_)
+		return uk_sockopt_timeo_in(val, len, opt == SO_RCVTIMEO_ ? &e->rcvtimeo : &e->sndtimeo);
 	int v;
-	uk_memcpy(&v, val, sizeof(v));
+	long r = uk_sockopt_in(&v, sizeof(v), val, len);
+	if (r)
+		return r;
 	switch (opt) {
 	case SO_SNDBUF_:
 		e->sndbuf = buf_size(v, MIN_SNDBUF);

@@ -6,7 +6,6 @@
 #include "lwip/ip.h"
 #include "lwip/netif.h"
 
-#define NS 1000000000ull
 #define MIN_RCVBUF 2304 /* Linux's SOCK_MIN_RCVBUF, SOCK_MIN_SNDBUF */
 #define MIN_SNDBUF 4608
 #define MAX_BUF    212992 /* net.core.rmem_max, wmem_max */
@@ -145,25 +144,19 @@ long uk_sock_ip6_getsockopt(struct sock *s, int opt, void *val, uint32_t *len)
 		return -EOPNOTSUPP; /* Linux's ip_getsockopt for a level not its own */
 	if (opt != IPV6_V6ONLY_)
 		return -ENOPROTOOPT;
-	int v = s->v6only;
-	if (*len > sizeof(int))
-		*len = sizeof(int);
-	uk_memcpy(val, &v, *len);
-	return 0;
+	return uk_sockopt_int_out(s->v6only, val, len);
 }
 
 long uk_sock_ip6_setsockopt(struct sock *s, int opt, const void *val, uint32_t len)
 {
 	if (s->domain != UK_AF_INET6 || opt != IPV6_V6ONLY_)
 		return -ENOPROTOOPT;
-	if (len < sizeof(int))
-		return -EINVAL;
-	if (!val)
-		return -EFAULT;
+	int v;
+	long r = uk_sockopt_in(&v, sizeof(v), val, len);
+	if (r)
+		return r;
 	if (s->bound || s->listening || s->connected || s->connecting)
 		return -EINVAL; /* Linux: only before the socket has a port */
-	int v;
-	uk_memcpy(&v, val, sizeof(v));
 	s->v6only = v != 0;
 	return 0;
 }
@@ -254,9 +247,6 @@ long uk_sock_stat(struct uk_file *f, struct uk_stat *st)
 	return 0;
 }
 
-struct timeval_ {
-	int64_t sec, usec;
-};
 struct linger_ {
 	int onoff, linger;
 };
@@ -277,15 +267,6 @@ static void set_sof(struct sock *s, unsigned sof, int on)
 		ip_reset_option(p, sof);
 }
 
-/* an int option's value out (Linux copies as much as the room holds) */
-static long int_out(int v, void *val, uint32_t *len)
-{
-	if (*len > sizeof(int))
-		*len = sizeof(int);
-	uk_memcpy(val, &v, *len);
-	return 0;
-}
-
 long uk_sock_getsockopt(struct sock *s, int level, int opt, void *val, uint32_t *len)
 {
 	if (level == SOL_IPV6_)
@@ -294,51 +275,42 @@ long uk_sock_getsockopt(struct sock *s, int level, int opt, void *val, uint32_t 
 		return -ENOPROTOOPT;
 	switch (opt) {
 	case SO_TYPE_:
-		return int_out(s->type, val, len);
+		return uk_sockopt_int_out(s->type, val, len);
 	case SO_DOMAIN_:
-		return int_out(s->domain, val, len);
+		return uk_sockopt_int_out(s->domain, val, len);
 	case SO_PROTOCOL_:
-		return int_out(s->type == UK_SOCK_STREAM ? IPPROTO_TCP_ : IPPROTO_UDP_, val, len);
+		return uk_sockopt_int_out(s->type == UK_SOCK_STREAM ? IPPROTO_TCP_ : IPPROTO_UDP_, val, len);
 	case SO_ERROR_: {
 		int e = -s->err;
 		s->err = 0;
-		return int_out(e, val, len);
+		return uk_sockopt_int_out(e, val, len);
 	}
 	case SO_ACCEPTCONN_:
-		return int_out(s->listening, val, len);
+		return uk_sockopt_int_out(s->listening, val, len);
 	case SO_REUSEADDR_:
-		return int_out(s->reuseaddr, val, len);
+		return uk_sockopt_int_out(s->reuseaddr, val, len);
 	case SO_REUSEPORT_:
-		return int_out(s->reuseport, val, len);
+		return uk_sockopt_int_out(s->reuseport, val, len);
 	case SO_KEEPALIVE_:
-		return int_out(s->keepalive, val, len);
+		return uk_sockopt_int_out(s->keepalive, val, len);
 	case SO_BROADCAST_: {
 		struct ip_pcb *p = ip_pcb(s);
-		return int_out(p && ip_get_option(p, SOF_BROADCAST) ? 1 : 0, val, len);
+		return uk_sockopt_int_out(p && ip_get_option(p, SOF_BROADCAST) ? 1 : 0, val, len);
 	}
 	case SO_RCVBUF_:
-		return int_out(s->rcvbuf, val, len);
+		return uk_sockopt_int_out(s->rcvbuf, val, len);
 	case SO_SNDBUF_:
-		return int_out(s->sndbuf, val, len);
+		return uk_sockopt_int_out(s->sndbuf, val, len);
 	case SO_RCVLOWAT_:
 	case SO_SNDLOWAT_:
-		return int_out(1, val, len);
+		return uk_sockopt_int_out(1, val, len);
 	case SO_LINGER_: {
 		struct linger_ l = {s->linger_on, s->linger};
-		if (*len > sizeof(l))
-			*len = sizeof(l);
-		uk_memcpy(val, &l, *len);
-		return 0;
+		return uk_sockopt_out(&l, sizeof(l), val, len);
 	}
 	case SO_RCVTIMEO_:
-	case SO_SNDTIMEO_: {
-		uint64_t t = opt == SO_RCVTIMEO_ ? s->rcvtimeo : s->sndtimeo;
-		struct timeval_ tv = {(int64_t)(t / NS), (int64_t)(t % NS / 1000)};
-		if (*len > sizeof(tv))
-			*len = sizeof(tv);
-		uk_memcpy(val, &tv, *len);
-		return 0;
-	}
+	case SO_SNDTIMEO_:
+		return uk_sockopt_timeo_out(opt == SO_RCVTIMEO_ ? s->rcvtimeo : s->sndtimeo, val, len);
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -358,36 +330,20 @@ long uk_sock_setsockopt(struct sock *s, int level, int opt, const void *val, uin
 		return uk_sock_ip6_setsockopt(s, opt, val, len);
 	if (level != SOL_SOCKET_)
 		return -ENOPROTOOPT;
-	if (opt == SO_RCVTIMEO_ || opt == SO_SNDTIMEO_) {
-		struct timeval_ tv;
-		if (len < sizeof(tv))
-			return -EINVAL;
-		if (!val)
-			return -EFAULT;
-		uk_memcpy(&tv, val, sizeof(tv));
-		if (tv.usec < 0 || tv.usec >= 1000000)
-			return -EDOM;
-		uint64_t t = tv.sec < 0 ? 0 : (uint64_t)tv.sec * NS + (uint64_t)tv.usec * 1000;
-		*(opt == SO_RCVTIMEO_ ? &s->rcvtimeo : &s->sndtimeo) = t;
-		return 0;
-	}
+	if (opt == SO_RCVTIMEO_ || opt == SO_SNDTIMEO_)
+		return uk_sockopt_timeo_in(val, len, opt == SO_RCVTIMEO_ ? &s->rcvtimeo : &s->sndtimeo);
+	long r;
 	if (opt == SO_LINGER_) {
 		struct linger_ l;
-		if (len < sizeof(l))
-			return -EINVAL;
-		if (!val)
-			return -EFAULT;
-		uk_memcpy(&l, val, sizeof(l));
+		if ((r = uk_sockopt_in(&l, sizeof(l), val, len)))
+			return r;
 		s->linger_on = l.onoff != 0;
 		s->linger = l.linger;
 		return 0;
 	}
-	if (len < sizeof(int))
-		return -EINVAL;
-	if (!val)
-		return -EFAULT;
 	int v;
-	uk_memcpy(&v, val, sizeof(v));
+	if ((r = uk_sockopt_in(&v, sizeof(v), val, len)))
+		return r;
 	switch (opt) {
 	case SO_REUSEADDR_:
 		s->reuseaddr = v != 0;

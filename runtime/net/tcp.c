@@ -541,14 +541,6 @@ static long tcp_name_(struct uk_file *f, int peer, void *sa, uint32_t *len)
 	return 0;
 }
 
-static long int_out(int v, void *val, uint32_t *len)
-{
-	if (*len > sizeof(int))
-		*len = sizeof(int);
-	uk_memcpy(val, &v, *len);
-	return 0;
-}
-
 static long tcp_getsockopt_(struct uk_file *f, int level, int opt, void *val, uint32_t *len)
 {
 	struct sock *s = uk_sock(f);
@@ -557,17 +549,17 @@ static long tcp_getsockopt_(struct uk_file *f, int level, int opt, void *val, ui
 	struct tcp_pcb *p = s->pcb.tcp;
 	switch (opt) {
 	case TCP_NODELAY_:
-		return int_out(s->nodelay, val, len);
+		return uk_sockopt_int_out(s->nodelay, val, len);
 	case TCP_MAXSEG_:
-		return int_out(s->connected && p ? tcp_mss(p) : 536, val, len);
+		return uk_sockopt_int_out(s->connected && p ? tcp_mss(p) : 536, val, len);
 	case TCP_KEEPIDLE_:
-		return int_out(p ? (int)(p->keep_idle / 1000) : 7200, val, len);
+		return uk_sockopt_int_out(p ? (int)(p->keep_idle / 1000) : 7200, val, len);
 	case TCP_KEEPINTVL_:
-		return int_out(p ? (int)(p->keep_intvl / 1000) : 75, val, len);
+		return uk_sockopt_int_out(p ? (int)(p->keep_intvl / 1000) : 75, val, len);
 	case TCP_KEEPCNT_:
-		return int_out(p ? (int)p->keep_cnt : 9, val, len);
+		return uk_sockopt_int_out(p ? (int)p->keep_cnt : 9, val, len);
 	case TCP_SYNCNT_:
-		return int_out(s->syncnt ? s->syncnt : TCP_SYNMAXRTX, val, len);
+		return uk_sockopt_int_out(s->syncnt ? s->syncnt : TCP_SYNMAXRTX, val, len);
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -578,12 +570,10 @@ static long tcp_setsockopt_(struct uk_file *f, int level, int opt, const void *v
 	struct sock *s = uk_sock(f);
 	if (level != SOL_TCP_)
 		return uk_sock_setsockopt(s, level, opt, val, len);
-	if (len < sizeof(int))
-		return -EINVAL;
-	if (!val)
-		return -EFAULT;
 	int v;
-	uk_memcpy(&v, val, sizeof(v));
+	long r = uk_sockopt_in(&v, sizeof(v), val, len);
+	if (r)
+		return r;
 	struct tcp_pcb *p = s->pcb.tcp;
 	switch (opt) {
 	case TCP_NODELAY_:
