@@ -21,8 +21,7 @@ struct uk_sys;
  * or unsupported call (runtime/link-if/strace): prints one traced call,
  * "strace: NAME(ARGS) = RET\n"; s is 0 when no table has the call. */
 void uk_strace_call(long nr, const struct uk_sys *s, const long *a, long ret);
-/* The dispatcher's tables (syscall.c), NULL for an unlinked group. */
-extern const struct uk_sys_group *const uk_sys_groups[];
-extern const unsigned uk_sys_ngroups;
+/* A table entry's name (syscall.c), from the dispatcher's tables */
+const char *uk_sys_name(const struct uk_sys *s);
 
 #endif

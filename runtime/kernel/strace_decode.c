@@ -52,22 +52,6 @@ static const char *const types[] = {
 #define SOCK_NONBLOCK_ 04000
 #define SOCK_CLOEXEC_ 02000000
 
-/* syscall.c's name_of again: sharing it would put a call and an out-of-line
- * copy into every image (hello's 64 KiB) */
-__uk_cold static const char *name_of(const struct uk_sys *s)
-{
-	for (unsigned i = 0; i < uk_sys_ngroups; i++) {
-		const struct uk_sys_group *g = uk_sys_groups[i];
-		if (!g || s < g->table || s >= g->table + g->n)
-			continue;
-		const char *p = g->names;
-		for (long k = s - g->table; k > 0; k--)
-			p += uk_strlen(p) + 1;
-		return p;
-	}
-	return "?";
-}
-
 __uk_cold static void string(long p)
 {
 	if (uk_bad_user(p, 1)) {
@@ -110,7 +94,7 @@ __uk_cold static void socket_args(const long *a)
 
 __uk_cold void uk_strace_call(long nr, const struct uk_sys *s, const long *a, long ret)
 {
-	const char *name = s ? name_of(s) : uk_nosys_name ? uk_nosys_name(nr) : 0;
+	const char *name = s ? uk_sys_name(s) : uk_nosys_name ? uk_nosys_name(nr) : 0;
 	unsigned n = s ? s->nargs : 6;
 	if (name)
 		uk_printk("strace: %s(", name);

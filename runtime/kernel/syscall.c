@@ -17,12 +17,11 @@ extern const struct uk_sys_group uk_link_event __attribute__((weak));
 extern const struct uk_sys_group uk_link_net __attribute__((weak));
 extern const struct uk_sys_group uk_link_signal __attribute__((weak));
 extern const struct uk_sys_group uk_link_sched __attribute__((weak));
-/* not static: strace_decode.c names calls from them too. The signal and
- * sched groups first: they replace the core's stubs of their calls. */
-const struct uk_sys_group *const uk_sys_groups[] = {&uk_link_signal, &uk_link_sched, &core,
+/* The signal and sched groups first: they replace the core's stubs of
+ * their calls. */
+static const struct uk_sys_group *const uk_sys_groups[] = {&uk_link_signal, &uk_link_sched, &core,
 						    &uk_link_fd, &uk_link_fs, &uk_link_event,
 						    &uk_link_net};
-const unsigned uk_sys_ngroups = ARRAY_SIZE(uk_sys_groups);
 
 static const struct sys *search(const struct sys *t, unsigned n, long nr)
 {
@@ -50,7 +49,8 @@ static const struct sys *lookup(long nr)
 	return 0;
 }
 
-__uk_cold static const char *name_of(const struct sys *s)
+/* not static: strace_decode.c names calls with it too */
+__uk_cold const char *uk_sys_name(const struct sys *s)
 {
 	for (unsigned i = 0; i < ARRAY_SIZE(uk_sys_groups); i++) {
 		const struct uk_sys_group *g = uk_sys_groups[i];
@@ -77,7 +77,7 @@ __uk_cold static void trace(long nr, const struct sys *s, const long *a, long re
 		return;
 	}
 	if (s)
-		uk_printk("strace: %s(", name_of(s));
+		uk_printk("strace: %s(", uk_sys_name(s));
 	else
 		uk_printk("strace: syscall_%ld(", nr);
 	unsigned n = s ? s->nargs : 6;
