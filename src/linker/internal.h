@@ -132,7 +132,6 @@ struct lk_osec {
 struct lk_map {
 	void *p;
 	size_t len;
-	int heap;
 	const char *path;
 };
 
@@ -155,7 +154,7 @@ struct lk_ctx {
 	size_t nqueue, capqueue;
 	struct lk_obj **all;    /* every object and member seen, to free */
 	size_t nall, capall;
-	struct lk_map *maps;    /* mmapped inputs and heap copies */
+	struct lk_map *maps;    /* the inputs mapped (inmap.c) */
 	size_t nmaps, capmaps;
 	struct lk_osec **osecs;
 	size_t nosecs;
@@ -214,9 +213,12 @@ static inline uint64_t lk_sec_addr(const struct lk_sec *s, uint64_t off)
 	return s->pieces ? lk_piece_addr(s, off) : s->addr + off;
 }
 
-/* input.c: ELF relocatable objects, every read bounds-checked */
+/* inmap.c: input files, read or mapped for the link's life */
 int lk_map_file(struct lk_ctx *c, const char *path, const uint8_t **data,
 		size_t *size);
+void lk_unmap_inputs(struct lk_ctx *c);
+
+/* input.c: ELF relocatable objects, every read bounds-checked */
 int lk_obj_parse(struct lk_ctx *c, struct lk_obj *o);   /* headers+symtab */
 int lk_obj_load(struct lk_ctx *c, struct lk_obj *o);    /* sections */
 const char *lk_sym_name(const struct lk_obj *o, const Elf64_Sym *s);

@@ -60,20 +60,12 @@ static void cleanup(struct lk_ctx *c)
 	for (i = 0; i < c->nall; i++) {
 		struct lk_obj *o = c->all[i];
 		free(o->display);
-		free(o->secs);
-		free(o->gsyms);
 	}
 	free(c->all);
 	for (i = 0; i < c->nextra; i++)
 		free(c->extra[i]);
 	free(c->extra);
-	for (i = 0; i < c->nmaps; i++) {
-		if (c->maps[i].heap)
-			free(c->maps[i].p);
-		else
-			munmap(c->maps[i].p, c->maps[i].len);
-	}
-	free(c->maps);
+	lk_unmap_inputs(c);
 	for (i = 0; i < c->nosecs; i++) {
 		free(c->osecs[i]->name);
 		free(c->osecs[i]);
