@@ -168,6 +168,24 @@ void uk_objcache_put_deps(struct uk_objcache *c, const char *key, const char *te
 	free(p);
 }
 
+char *uk_objcache_msgs(struct uk_objcache *c, const char *key)
+{
+	char *p = lookup(c, "msg", key, ""), *text = NULL;
+
+	if (p && uk_read_file(p, &text, NULL, NULL) != 0)
+		text = NULL;
+	free(p);
+	return text;
+}
+
+void uk_objcache_put_msgs(struct uk_objcache *c, const char *key, const char *text)
+{
+	char *p = entry_path(c, "msg", key, "");
+
+	put_buf(c, p, text, strlen(text));
+	free(p);
+}
+
 uint64_t uk_objcache_limit(void)
 {
 	const char *s = getenv("UK_CACHE_SIZE");
@@ -201,7 +219,7 @@ static int by_age(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
-/* Every entry of KIND (obj, man) with its mtime and size. */
+/* Every entry of KIND (obj, man, msg) with its mtime and size. */
 static void scan(const char *root, const char *kind, struct ent **v, size_t *n, size_t *cap)
 {
 	char *top = uk_path_join(root, kind);
@@ -313,6 +331,7 @@ static void trim_locked(const char *root, uint64_t limit, struct uk_objcache_sta
 
 	scan(root, "obj", &v, &n, &cap);
 	scan(root, "man", &v, &n, &cap);
+	scan(root, "msg", &v, &n, &cap);
 	for (size_t i = 0; i < n; i++)
 		total += v[i].size;
 	if (total > limit)
