@@ -35,6 +35,11 @@ static char *plain_line(const char *p, size_t len)
 	return s;
 }
 
+char *uk_ccdiag_plain(const char *text)
+{
+	return plain_line(text, strlen(text));
+}
+
 /* ":DIGITS" at the end of s[0..*len): its value, *len shortened; 0 if none. */
 static unsigned trailing_number(const char *s, size_t *len)
 {

@@ -16,4 +16,8 @@
  * Returns how many of the added are errors. */
 size_t uk_ccdiag_parse(const char *text, const char *project_dir, struct uk_diags *out);
 
+/* text without its color escapes (malloc'd): a cached compile's messages
+ * replayed where color is off. */
+char *uk_ccdiag_plain(const char *text);
+
 #endif

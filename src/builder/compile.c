@@ -244,6 +244,53 @@ static int link_local(const char *from, const char *to)
 	return rc;
 }
 
+/* The compiler's messages kept beside object okey: obj/OKEY.msg in the
+ * build's folder, msg/ in the shared cache, so that a source served from
+ * a cache still shows its warnings, as when it compiled. */
+static void put_msgs(const struct uk_compile_opts *o, const char *okey, const char *text)
+{
+	char *p = local_path(o, "obj", okey, ".msg");
+
+	if (text && *text) {
+		uk_write_file_atomic(p, text, strlen(text), 0644, NULL);
+		if (o->shared)
+			uk_objcache_put_msgs(o->shared, okey, text);
+	} else {
+		unlink(p);
+	}
+	free(p);
+}
+
+static void replay_msgs(struct ctx *c, const char *okey)
+{
+	const struct uk_compile_opts *o = c->o;
+	char *p = local_path(o, "obj", okey, ".msg"), *text = NULL;
+
+	if (uk_read_file(p, &text, NULL, NULL) != 0) {
+		text = o->shared ? uk_objcache_msgs(o->shared, okey) : NULL;
+		if (text)
+			uk_write_file_atomic(p, text, strlen(text), 0644, NULL);
+	}
+	free(p);
+	if (!text || !*text) {
+		free(text);
+		return;
+	}
+	if (!o->color) {
+		char *plain = uk_ccdiag_plain(text);
+
+		free(text);
+		text = plain;
+	}
+	if (o->output)
+		o->output(o->progress_ctx, text, 0);
+	else
+		fputs(text, stderr);
+	if (o->output && o->diags)
+		uk_ccdiag_parse(text, c->real_dir, o->diags);
+	free(text);
+}
+
 /* An up-to-date object for src, or NULL (then it is compiled). */
 static char *cached_object(struct ctx *c, const char *src)
 {
@@ -296,6 +343,7 @@ static char *cached_object(struct ctx *c, const char *src)
 	goto out;
 record:
 	write_record(o, src, skey, okey, deps, record);
+	replay_msgs(c, okey);
 out:
 	free(deps);
 	free(record);
@@ -306,6 +354,7 @@ out:
 struct job {
 	size_t index;
 	char *tmp_obj, *tmp_dep, *tmp_err; /* tmp_err: the compiler's stderr (with output) */
+	char *msgs;                        /* what it said, when it compiled */
 	pid_t pid;
 };
 
@@ -413,6 +462,7 @@ static char *finish_job(struct ctx *c, struct job *j, struct uk_error *err)
 		goto fail;
 	}
 	write_record(o, src, skey, okey, list, NULL);
+	put_msgs(o, okey, j->msgs);
 	goto out;
 fail:
 	free(obj);
@@ -443,7 +493,10 @@ static size_t job_messages(struct ctx *c, struct job *j, int failed, size_t *fir
 		if (o->diags)
 			errors = uk_ccdiag_parse(text, c->real_dir, o->diags);
 	}
-	free(text);
+	if (!failed && len)
+		j->msgs = text; /* stored with the object */
+	else
+		free(text);
 	unlink(j->tmp_err);
 	return errors;
 }
@@ -500,15 +553,23 @@ static void prune_local(const struct uk_compile_opts *o, const struct uk_strv *k
 
 	while (d && (e = readdir(d))) {
 		size_t n = strlen(e->d_name), i;
-		char *p;
+		int msg = n > 4 && !strcmp(e->d_name + n - 4, ".msg");
+		char *p, *o_path;
 
-		if (n < 3 || strcmp(e->d_name + n - 2, ".o") || !strncmp(e->d_name, "tmp-", 4))
+		if (!strncmp(e->d_name, "tmp-", 4) ||
+		    (!msg && (n < 3 || strcmp(e->d_name + n - 2, ".o"))))
 			continue;
 		p = uk_path_join(dir, e->d_name);
-		for (i = 0; i < keep->n && strcmp(keep->v[i], p); i++)
+		/* OKEY.msg goes with OKEY.o */
+		o_path = msg ? strdup(p) : p;
+		if (msg)
+			strcpy(o_path + strlen(o_path) - 4, ".o");
+		for (i = 0; i < keep->n && strcmp(keep->v[i], o_path); i++)
 			;
 		if (i == keep->n)
 			unlink(p);
+		if (msg)
+			free(o_path);
 		free(p);
 	}
 	if (d)
@@ -616,7 +677,8 @@ int uk_compile(const struct uk_compile_opts *o, struct uk_compile_result *r,
 			free(j->tmp_obj);
 			free(j->tmp_dep);
 			free(j->tmp_err);
-			j->tmp_obj = j->tmp_dep = j->tmp_err = NULL;
+			free(j->msgs);
+			j->tmp_obj = j->tmp_dep = j->tmp_err = j->msgs = NULL;
 		}
 	}
 	for (size_t i = 0; i < n; i++) {

@@ -150,9 +150,9 @@ char *uk_objcache_put_obj(struct uk_objcache *c, const char *key, const char *tm
 	return p;
 }
 
-char *uk_objcache_deps(struct uk_objcache *c, const char *key)
+static char *get_text(struct uk_objcache *c, const char *kind, const char *key)
 {
-	char *p = lookup(c, "man", key, ""), *text = NULL;
+	char *p = lookup(c, kind, key, ""), *text = NULL;
 
 	if (p && uk_read_file(p, &text, NULL, NULL) != 0)
 		text = NULL;
@@ -160,12 +160,32 @@ char *uk_objcache_deps(struct uk_objcache *c, const char *key)
 	return text;
 }
 
-void uk_objcache_put_deps(struct uk_objcache *c, const char *key, const char *text)
+static void put_text(struct uk_objcache *c, const char *kind, const char *key, const char *text)
 {
-	char *p = entry_path(c, "man", key, "");
+	char *p = entry_path(c, kind, key, "");
 
 	put_buf(c, p, text, strlen(text));
 	free(p);
+}
+
+char *uk_objcache_deps(struct uk_objcache *c, const char *key)
+{
+	return get_text(c, "man", key);
+}
+
+void uk_objcache_put_deps(struct uk_objcache *c, const char *key, const char *text)
+{
+	put_text(c, "man", key, text);
+}
+
+char *uk_objcache_msgs(struct uk_objcache *c, const char *key)
+{
+	return get_text(c, "msg", key);
+}
+
+void uk_objcache_put_msgs(struct uk_objcache *c, const char *key, const char *text)
+{
+	put_text(c, "msg", key, text);
 }
 
 uint64_t uk_objcache_limit(void)
@@ -201,7 +221,7 @@ static int by_age(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
-/* Every entry of KIND (obj, man) with its mtime and size. */
+/* Every entry of KIND (obj, man, msg) with its mtime and size. */
 static void scan(const char *root, const char *kind, struct ent **v, size_t *n, size_t *cap)
 {
 	char *top = uk_path_join(root, kind);
@@ -313,6 +333,7 @@ static void trim_locked(const char *root, uint64_t limit, struct uk_objcache_sta
 
 	scan(root, "obj", &v, &n, &cap);
 	scan(root, "man", &v, &n, &cap);
+	scan(root, "msg", &v, &n, &cap);
 	for (size_t i = 0; i < n; i++)
 		total += v[i].size;
 	if (total > limit)

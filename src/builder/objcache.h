@@ -3,6 +3,8 @@
  *   man/XX/KEY     the project files a source read (its dependency list),
  *                  by the source's own key, so that an object key can be
  *                  computed without compiling
+ *   msg/XX/KEY     what the compiler said (warnings) making object KEY,
+ *                  replayed when the object comes from the cache
  *   cc/            the compiler's answers (build/toolchain.h)
  *   size           bytes held, kept under the lock; lock, tmp/
  * Entries appear by rename, so a reader never sees half of one, and two
@@ -42,6 +44,10 @@ char *uk_objcache_put_obj_buf(struct uk_objcache *c, const char *key, const void
 /* The dependency list stored for source key KEY (malloc'd), or NULL. */
 char *uk_objcache_deps(struct uk_objcache *c, const char *key);
 void uk_objcache_put_deps(struct uk_objcache *c, const char *key, const char *text);
+
+/* The compiler's messages stored with object KEY (malloc'd), or NULL. */
+char *uk_objcache_msgs(struct uk_objcache *c, const char *key);
+void uk_objcache_put_msgs(struct uk_objcache *c, const char *key, const char *text);
 
 /* A fresh temporary path inside the cache (for the compiler's output). */
 char *uk_objcache_tmp(struct uk_objcache *c, const char *ext);
