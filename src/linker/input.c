@@ -268,27 +268,26 @@ int lk_obj_load(struct lk_ctx *c, struct lk_obj *o)
 	/* in the arena: zero already, freed with the link */
 	o->secs = lk_arena_alloc(&c->arena, (o->shnum ? o->shnum : 1) * sizeof(*o->secs));
 	o->gsyms = lk_arena_alloc(&c->arena, (o->nsyms ? o->nsyms : 1) * sizeof(*o->gsyms));
+	/* one pass; field by field, since the rest is zero already (and
+	 * .rela, .group and .discarded may be set ahead by an earlier
+	 * section: a relocation section or a group names later ones) */
 	for (i = 0; i < o->shnum; i++) {
 		struct lk_sec *s = &o->secs[i];
 		const Elf64_Shdr *h = &o->shdrs[i];
 
-		*s = (struct lk_sec){
-			.obj = o,
-			.idx = i,
-			.sh = h,
-			.name = o->shstr + h->sh_name,
-			.type = h->sh_type,
-			.flags = h->sh_flags,
-			.size = h->sh_size,
-			.align = h->sh_addralign ? h->sh_addralign : 1,
-		};
+		s->obj = o;
+		s->idx = i;
+		s->sh = h;
+		s->name = o->shstr + h->sh_name;
+		s->type = h->sh_type;
+		s->flags = h->sh_flags;
+		s->size = h->sh_size;
+		s->align = h->sh_addralign ? h->sh_addralign : 1;
 		s->kind = name_kind(s->name, &s->prio);
-		if (i > 0 && h->sh_type != SHT_NOBITS)
+		if (i == 0)
+			continue;
+		if (h->sh_type != SHT_NOBITS)
 			s->data = o->data + h->sh_offset;
-	}
-	for (i = 1; i < o->shnum; i++) {
-		const Elf64_Shdr *h = &o->shdrs[i];
-
 		if (h->sh_type == SHT_REL)
 			return bad(c, o, "SHT_REL relocations are not used on "
 					 "x86_64");
