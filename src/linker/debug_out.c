@@ -9,8 +9,9 @@
  * the addend: 1 in .debug_ranges and .debug_loc (0 would end their lists),
  * 0 elsewhere; gdb ignores code at 0, where nothing is loaded.
  *
- * It is made on a thread of its own, beside the image (lk_debug_start,
- * once the layout is final): the relocations first, then, once the image
+ * It is made on a thread of its own, beside the image (started with the
+ * link; lk_debug_layout once the layout is final): the relocations first,
+ * then, once the image
  * is published (lk_debug_image), the file: the image's bytes copied in the
  * kernel (copy_file_range), the sections written from where they lie
  * (input sections without relocations straight from the mapped object).
@@ -63,7 +64,8 @@ struct lk_debug_job {
 	int threaded;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	int go; /* 0: wait; 1: the image is published; -1: give up */
+	int laid; /* the layout is final: c is the link's */
+	int go;   /* 0: wait; 1: the image is published; -1: give up */
 	int rc;
 };
 
@@ -527,6 +529,12 @@ static void run_job(struct lk_debug_job *j)
 {
 	int go;
 
+	pthread_mutex_lock(&j->mu);
+	while (!j->laid && j->go >= 0)
+		pthread_cond_wait(&j->cv, &j->mu);
+	pthread_mutex_unlock(&j->mu);
+	if (!j->laid)
+		return; /* the link failed before its layout */
 	j->rc = build(j);
 	pthread_mutex_lock(&j->mu);
 	while (!j->go)
@@ -543,17 +551,30 @@ static void *job_thread(void *arg)
 	return NULL;
 }
 
+/* Started with the link, so that the thread is running by its layout. */
 void lk_debug_start(struct lk_ctx *c)
 {
 	struct lk_debug_job *j = lk_xcalloc(1, sizeof(*j));
 
-	j->c = *c;
-	j->c.err = &j->err;
 	pthread_mutex_init(&j->mu, NULL);
 	pthread_cond_init(&j->cv, NULL);
 	c->debug_job = j;
 	/* without a thread, lk_debug_finish does it all */
 	j->threaded = pthread_create(&j->th, NULL, job_thread, j) == 0;
+}
+
+void lk_debug_layout(struct lk_ctx *c)
+{
+	struct lk_debug_job *j = c->debug_job;
+
+	if (!j)
+		return;
+	pthread_mutex_lock(&j->mu);
+	j->c = *c; /* read only from here on, by both */
+	j->c.err = &j->err;
+	j->laid = 1;
+	pthread_cond_signal(&j->cv);
+	pthread_mutex_unlock(&j->mu);
 }
 
 void lk_debug_image(struct lk_ctx *c, int written)
