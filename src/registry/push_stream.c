@@ -17,7 +17,8 @@ static void stop(struct uk_push_stream *s)
 	uk_client_upload_cancel(s->c, &s->u);
 }
 
-static void on_member(void *ctx, const void *buf, size_t n)
+/* The ping and the POST, while the tar is made. */
+static void on_begin(void *ctx)
 {
 	struct uk_push_stream *s = ctx;
 
@@ -31,14 +32,17 @@ static void on_member(void *ctx, const void *buf, size_t n)
 		}
 		s->pinged = 1;
 	}
-	if (!s->started) {
-		if (uk_client_upload_start(s->c, &s->u, &s->err) < 0) {
-			stop(s);
-			return;
-		}
+	if (uk_client_upload_start(s->c, &s->u, &s->err) < 0)
+		stop(s);
+	else
 		s->started = 1;
-	}
-	if (uk_client_upload_chunk(s->c, &s->u, buf, n, &s->err) < 0)
+}
+
+static void on_member(void *ctx, const void *buf, size_t n)
+{
+	struct uk_push_stream *s = ctx;
+
+	if (!s->failed && s->started && uk_client_upload_chunk(s->c, &s->u, buf, n, &s->err) < 0)
 		stop(s);
 }
 
@@ -67,6 +71,7 @@ void uk_push_stream_init(struct uk_push_stream *s, struct uk_client *c)
 
 	memset(s, 0, sizeof(*s));
 	s->c = c;
+	s->sink.begin = on_begin;
 	s->sink.member = on_member;
 	s->sink.end = on_end;
 	s->sink.ctx = s;

@@ -7,7 +7,7 @@
 #include "store/image.h"
 #include "util/gzip.h"
 
-/* A layer whose tar is one gzip member or less is packed whole and pushed
+/* A layer whose kernel is one gzip member or less is packed whole and pushed
  * after (HEAD first: a registry that has it is not sent it again); only
  * bigger ones are streamed, as the upload of the first member can then
  * run while the next are compressed. $UK_PUSH_STREAM_MIN (bytes) sets
