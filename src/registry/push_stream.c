@@ -1,9 +1,9 @@
 /* uk push's layer upload while the layer is packed: the sink of
  * store/image.h, each gzip member PATCHed as soon as it is made, the PUT
- * ?digest= once packing has the digest. Any failure only stops the
- * stream (the upload is cancelled); uk_push_tree then uploads the layer
- * from the store as usual, so a registry that refuses chunks still gets
- * it, and one that is gone gives its error there. */
+ * ?digest= once packing has the digest. A failure stops the stream (the
+ * upload is cancelled). When the registry answered (it refuses chunks,
+ * say), uk_push_tree then uploads the layer from the store as usual; when
+ * it did not (it is gone), that error, naming the layer, is the push's. */
 #include "registry/push_stream.h"
 
 #include <stdlib.h>
@@ -11,9 +11,12 @@
 
 #include "util/gzip.h"
 
+/* A registry that answered (it refused chunks, say) may take the layer
+ * whole later; one that did not is gone, and that is the push's error. */
 static void stop(struct uk_push_stream *s)
 {
 	s->failed = 1;
+	s->gone = !s->c->answered;
 	uk_client_upload_cancel(s->c, &s->u);
 }
 
@@ -56,10 +59,17 @@ static void on_end(void *ctx, const char *digest, unsigned long long size)
 		stop(s);
 	if (!s->failed && s->started)
 		s->streamed++;
+	if (s->gone && !s->fatal) {
+		s->fatal = 1;
+		if (digest)
+			uk_error_wrap(&s->err, "pushing blob %.19s", digest);
+		else
+			uk_error_wrap(&s->err, "pushing a layer");
+	}
 	/* ready for the next image's layer; a failed ping stays failed */
 	uk_client_upload_cancel(s->c, &s->u);
 	s->started = 0;
-	if (!s->ping_failed)
+	if (!s->ping_failed && !s->fatal)
 		s->failed = 0;
 }
 

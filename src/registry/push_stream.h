@@ -19,8 +19,9 @@ struct uk_push_stream {
 	struct uk_client *c;
 	struct uk_upload u;
 	int pinged, ping_failed, started, failed;
+	int gone, fatal;     /* no answer: the push fails with err */
 	unsigned streamed;   /* layers uploaded so */
-	struct uk_error err; /* the last failure (ping_failed: the registry's answer to /v2/) */
+	struct uk_error err; /* the last failure (ping_failed: /v2/'s; fatal: the layer's) */
 };
 
 void uk_push_stream_init(struct uk_push_stream *s, struct uk_client *c);

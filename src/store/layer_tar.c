@@ -7,6 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22 /* Linux 5.14 */
+#endif
 #include <unistd.h>
 
 #include "util/path.h"
@@ -47,8 +51,9 @@ static int add_entry(struct archive *a, struct archive_entry *e,
  * before them take HEAD bytes (as they do unless the name is long), the
  * tar's room was placed so that they start on a page, and the file is
  * mapped there (private: the padding after it may be written on its last
- * page): no copy at all. Else they are read there. Pieces of PIECE bytes
- * let readers start on the first ones. */
+ * page): no copy at all, its pages mapped in PIECE bytes at a time (not
+ * all before the first is told). Else they are read there. Pieces let
+ * readers start on the first ones. */
 #define PIECE (1u << 20)
 
 static int map_kernel(struct uk_layer_tar *t, unsigned char *at, size_t len)
@@ -56,8 +61,7 @@ static int map_kernel(struct uk_layer_tar *t, unsigned char *at, size_t len)
 	struct stat now;
 
 	if (t->mem.len != UK_LAYER_TAR_HEAD || len == 0 ||
-	    mmap(at, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, t->fd,
-		 0) == MAP_FAILED)
+	    mmap(at, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, t->fd, 0) == MAP_FAILED)
 		return 0;
 	/* shorter now, the pages past its end would fault: read it instead */
 	if (fstat(t->fd, &now) < 0 || now.st_size != t->st.st_size) {
@@ -83,6 +87,10 @@ static int add_kernel(struct archive *a, struct archive_entry *e, const char *pa
 		size_t want = left < PIECE ? (size_t)left : PIECE;
 		unsigned char *at = t->mem.p + t->mem.len;
 		ssize_t n = mapped ? (ssize_t)want : read(t->fd, at, want);
+
+		/* mapped a piece at a time, so that readers start on the first */
+		if (mapped)
+			madvise(at, want, MADV_POPULATE_READ);
 
 		if (n < 0 && errno == EINTR)
 			continue;
