@@ -15,8 +15,11 @@
  * is published (lk_debug_image), the file: the image's bytes copied in the
  * kernel (copy_file_range), the sections written from where they lie
  * (input sections without relocations straight from the mapped object).
- * The thread only reads the link's state and keeps what it makes in its
- * own job; lk_debug_finish joins it before the link's state is freed. */
+ * Each step is taken by whichever thread gets to it first, the job's or
+ * the link's own in lk_debug_finish, so a loaded machine that has not run
+ * the job's thread yet costs no wait. Both only read the link's state and
+ * keep what they make in the job; lk_debug_finish returns once every step
+ * is done and the thread joined, before the link's state is freed. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -68,11 +71,14 @@ struct lk_debug_job {
 	uint8_t *scratch; /* the relocated parts' bytes */
 	struct todo { uint32_t sec, part; size_t nrel; } *todo; /* parts to relocate */
 	size_t ntodo, captodo;
-	/* the parts are taken in turn by the thread and, once it has made the
-	 * report, by the link's own (lk_debug_finish) */
+	/* Each step is taken by whichever thread comes first: the job's or,
+	 * once the report is made, the link's own (lk_debug_finish), so the
+	 * link never waits for a thread that is not running; the parts are
+	 * taken in turn by both. Under mu: */
+	int collected; /* 0: not taken; 1: being made; 2: parts listed */
+	int written;   /* the same for the file */
+	size_t ndone;  /* parts relocated (or given up) */
 	atomic_size_t next;
-	size_t ndone; /* under mu */
-	int ready;    /* todo made */
 	struct worker w[2];
 	pthread_t th;
 	int threaded;
@@ -320,22 +326,11 @@ static int cmp_todo(const void *a, const void *b)
 	return x->sec != y->sec ? (x->sec < y->sec ? -1 : 1) : (x->part < y->part ? -1 : x->part > y->part);
 }
 
-static int build(struct lk_debug_job *j)
+/* The error of the first failed part in todo's order, else 0. */
+static int parts_result(struct lk_debug_job *j)
 {
 	struct worker *f = NULL;
 
-	collect(j);
-	if (j->ntodo > 1)
-		qsort(j->todo, j->ntodo, sizeof(*j->todo), cmp_todo);
-	pthread_mutex_lock(&j->mu);
-	j->ready = 1;
-	pthread_cond_broadcast(&j->cv);
-	pthread_mutex_unlock(&j->mu);
-	work(j, &j->w[0]);
-	pthread_mutex_lock(&j->mu);
-	while (j->ndone < j->ntodo)
-		pthread_cond_wait(&j->cv, &j->mu);
-	pthread_mutex_unlock(&j->mu);
 	for (int i = 0; i < 2; i++)
 		if (j->w[i].failed && (!f || j->w[i].failed < f->failed))
 			f = &j->w[i];
@@ -586,30 +581,91 @@ static int write_file(struct lk_debug_job *j)
 	return rc;
 }
 
-/* The relocations need the layout only; the file, the published image. */
-static void run_job(struct lk_debug_job *j)
+/* With mu held, and held again on return: the parts listed, by this
+ * thread unless another has taken that (none when the link gave up). */
+static void take_collect(struct lk_debug_job *j)
 {
-	int go;
+	if (!j->collected) {
+		int gave_up = j->go < 0;
 
+		j->collected = 1;
+		pthread_mutex_unlock(&j->mu);
+		if (!gave_up) {
+			collect(j);
+			if (j->ntodo > 1)
+				qsort(j->todo, j->ntodo, sizeof(*j->todo), cmp_todo);
+		}
+		pthread_mutex_lock(&j->mu);
+		j->collected = 2;
+		pthread_cond_broadcast(&j->cv);
+	}
+	while (j->collected != 2)
+		pthread_cond_wait(&j->cv, &j->mu);
+}
+
+/* With mu held, and held again on return: every part relocated and the
+ * image's fate known, the file written, by this thread unless another has
+ * taken that. */
+static void take_write(struct lk_debug_job *j)
+{
+	while (j->ndone < j->ntodo || !j->go)
+		pthread_cond_wait(&j->cv, &j->mu);
+	if (!j->written) {
+		int go = j->go;
+
+		j->written = 1;
+		pthread_mutex_unlock(&j->mu);
+		j->rc = parts_result(j);
+		if (j->rc == 0 && go > 0)
+			j->rc = write_file(j);
+		pthread_mutex_lock(&j->mu);
+		j->written = 2;
+		pthread_cond_broadcast(&j->cv);
+	}
+	while (j->written != 2)
+		pthread_cond_wait(&j->cv, &j->mu);
+}
+
+/* The parts not yet taken, counted as done without being made. */
+static void give_up_parts(struct lk_debug_job *j)
+{
+	size_t t = atomic_exchange(&j->next, j->ntodo);
+
+	if (t < j->ntodo) {
+		pthread_mutex_lock(&j->mu);
+		j->ndone += j->ntodo - t;
+		pthread_cond_broadcast(&j->cv);
+		pthread_mutex_unlock(&j->mu);
+	}
+}
+
+/* What either thread does: the relocations need the layout only; the
+ * file, the published image. */
+static void run_job(struct lk_debug_job *j, struct worker *w)
+{
 	pthread_mutex_lock(&j->mu);
 	while (!j->laid && j->go >= 0)
 		pthread_cond_wait(&j->cv, &j->mu);
+	if (j->laid) { /* else the link failed before its layout */
+		int gave_up;
+
+		take_collect(j);
+		gave_up = j->go < 0;
+		pthread_mutex_unlock(&j->mu);
+		if (gave_up)
+			give_up_parts(j);
+		work(j, w);
+		pthread_mutex_lock(&j->mu);
+		take_write(j);
+	}
 	pthread_mutex_unlock(&j->mu);
-	if (!j->laid)
-		return; /* the link failed before its layout */
-	j->rc = build(j);
-	pthread_mutex_lock(&j->mu);
-	while (!j->go)
-		pthread_cond_wait(&j->cv, &j->mu);
-	go = j->go;
-	pthread_mutex_unlock(&j->mu);
-	if (j->rc == 0 && go > 0)
-		j->rc = write_file(j);
 }
 
 static void *job_thread(void *arg)
 {
-	run_job(arg);
+	struct lk_debug_job *j = arg;
+
+	run_job(j, &j->w[0]);
 	return NULL;
 }
 
@@ -660,20 +716,9 @@ int lk_debug_finish(struct lk_ctx *c)
 	if (!j)
 		return 0;
 	lk_debug_image(c, 0); /* gives up unless the image was written */
-	if (j->threaded) {
-		int help;
-
-		pthread_mutex_lock(&j->mu);
-		while (j->laid && j->go > 0 && !j->ready)
-			pthread_cond_wait(&j->cv, &j->mu);
-		help = j->ready && j->go > 0;
-		pthread_mutex_unlock(&j->mu);
-		if (help)
-			work(j, &j->w[1]);
-		pthread_join(j->th, NULL);
-	} else {
-		run_job(j);
-	}
+	run_job(j, &j->w[1]);
+	if (j->threaded)
+		pthread_join(j->th, NULL); /* it has nothing left to do */
 	rc = j->go > 0 ? j->rc : 0;
 	if (rc < 0)
 		*c->err = j->err;
