@@ -10,7 +10,8 @@
  * 0 elsewhere; gdb ignores code at 0, where nothing is loaded.
  *
  * It is made on a thread of its own, beside the image (started with the
- * link; lk_debug_layout once the layout is final): the relocations first,
+ * link): the parts listed and copied once the inputs are loaded
+ * (lk_debug_inputs), relocated once the layout is final (lk_debug_layout),
  * then, once the image
  * is published (lk_debug_image), the file: the image's bytes copied in the
  * kernel (copy_file_range), the sections written from where they lie
@@ -84,7 +85,8 @@ struct lk_debug_job {
 	int threaded;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	int laid; /* the layout is final: c is the link's */
+	int loaded; /* the inputs are: c is the link's (its objects final) */
+	int laid;   /* the layout is final: c.tls_start set */
 	int go;   /* 0: wait; 1: the image is published; -1: give up */
 	int rc;
 };
@@ -155,6 +157,7 @@ static void collect(struct lk_debug_job *j)
 		for (size_t m = 0; m < j->v[i].n; m++)
 			if (j->v[i].v[m].s->rela) {
 				j->v[i].v[m].copy = j->scratch + at;
+				memcpy(j->scratch + at, j->v[i].v[m].s->data, j->v[i].v[m].s->size);
 				at += j->v[i].v[m].s->size;
 			}
 }
@@ -237,7 +240,6 @@ static int relocate(struct lk_debug_job *j, struct worker *wk, const struct dsec
 	const Elf64_Rela *r = (const void *)(o->data + h->sh_offset);
 	size_t n = h->sh_size / sizeof(*r);
 
-	memcpy(p->copy, s->data, s->size);
 	for (size_t k = 0; k < n; k++) {
 		uint32_t type = ELF64_R_TYPE(r[k].r_info);
 		uint32_t si = (uint32_t)ELF64_R_SYM(r[k].r_info);
@@ -644,13 +646,16 @@ static void give_up_parts(struct lk_debug_job *j)
 static void run_job(struct lk_debug_job *j, struct worker *w)
 {
 	pthread_mutex_lock(&j->mu);
-	while (!j->laid && j->go >= 0)
+	while (!j->loaded && j->go >= 0)
 		pthread_cond_wait(&j->cv, &j->mu);
-	if (j->laid) { /* else the link failed before its layout */
-		int gave_up;
-
+	if (j->loaded) { /* else the link failed before that */
 		take_collect(j);
-		gave_up = j->go < 0;
+		while (!j->laid && j->go >= 0)
+			pthread_cond_wait(&j->cv, &j->mu);
+	}
+	if (j->laid) {
+		int gave_up = j->go < 0;
+
 		pthread_mutex_unlock(&j->mu);
 		if (gave_up)
 			give_up_parts(j);
@@ -681,6 +686,22 @@ void lk_debug_start(struct lk_ctx *c)
 	j->threaded = pthread_create(&j->th, NULL, job_thread, j) == 0;
 }
 
+void lk_debug_inputs(struct lk_ctx *c)
+{
+	struct lk_debug_job *j = c->debug_job;
+
+	if (!j)
+		return;
+	pthread_mutex_lock(&j->mu);
+	j->c = *c; /* its objects and their sections are read only from here */
+	j->c.err = &j->err;
+	j->loaded = 1;
+	pthread_cond_broadcast(&j->cv);
+	pthread_mutex_unlock(&j->mu);
+}
+
+/* Addresses are read only from here; the one field of the state itself
+ * that the relocations use is copied. */
 void lk_debug_layout(struct lk_ctx *c)
 {
 	struct lk_debug_job *j = c->debug_job;
@@ -688,8 +709,7 @@ void lk_debug_layout(struct lk_ctx *c)
 	if (!j)
 		return;
 	pthread_mutex_lock(&j->mu);
-	j->c = *c; /* read only from here on, by both */
-	j->c.err = &j->err;
+	j->c.tls_start = c->tls_start;
 	j->laid = 1;
 	pthread_cond_broadcast(&j->cv);
 	pthread_mutex_unlock(&j->mu);
