@@ -10,13 +10,17 @@
  * 0 elsewhere; gdb ignores code at 0, where nothing is loaded.
  *
  * It is made on a thread of its own, beside the image (started with the
- * link; lk_debug_layout once the layout is final): the relocations first,
+ * link): the parts listed and copied once the inputs are loaded
+ * (lk_debug_inputs), relocated once the layout is final (lk_debug_layout),
  * then, once the image
  * is published (lk_debug_image), the file: the image's bytes copied in the
  * kernel (copy_file_range), the sections written from where they lie
  * (input sections without relocations straight from the mapped object).
- * The thread only reads the link's state and keeps what it makes in its
- * own job; lk_debug_finish joins it before the link's state is freed. */
+ * Each step is taken by whichever thread gets to it first, the job's or
+ * the link's own in lk_debug_finish, so a loaded machine that has not run
+ * the job's thread yet costs no wait. Both only read the link's state and
+ * keep what they make in the job; lk_debug_finish returns once every step
+ * is done and the thread joined, before the link's state is freed. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -68,17 +72,21 @@ struct lk_debug_job {
 	uint8_t *scratch; /* the relocated parts' bytes */
 	struct todo { uint32_t sec, part; size_t nrel; } *todo; /* parts to relocate */
 	size_t ntodo, captodo;
-	/* the parts are taken in turn by the thread and, once it has made the
-	 * report, by the link's own (lk_debug_finish) */
+	/* Each step is taken by whichever thread comes first: the job's or,
+	 * once the report is made, the link's own (lk_debug_finish), so the
+	 * link never waits for a thread that is not running; the parts are
+	 * taken in turn by both. Under mu: */
+	int collected; /* 0: not taken; 1: being made; 2: parts listed */
+	int written;   /* the same for the file */
+	size_t ndone;  /* parts relocated (or given up) */
 	atomic_size_t next;
-	size_t ndone; /* under mu */
-	int ready;    /* todo made */
 	struct worker w[2];
 	pthread_t th;
 	int threaded;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	int laid; /* the layout is final: c is the link's */
+	int loaded; /* the inputs are: c is the link's (its objects final) */
+	int laid;   /* the layout is final: c.tls_start set */
 	int go;   /* 0: wait; 1: the image is published; -1: give up */
 	int rc;
 };
@@ -149,6 +157,7 @@ static void collect(struct lk_debug_job *j)
 		for (size_t m = 0; m < j->v[i].n; m++)
 			if (j->v[i].v[m].s->rela) {
 				j->v[i].v[m].copy = j->scratch + at;
+				memcpy(j->scratch + at, j->v[i].v[m].s->data, j->v[i].v[m].s->size);
 				at += j->v[i].v[m].s->size;
 			}
 }
@@ -231,7 +240,6 @@ static int relocate(struct lk_debug_job *j, struct worker *wk, const struct dsec
 	const Elf64_Rela *r = (const void *)(o->data + h->sh_offset);
 	size_t n = h->sh_size / sizeof(*r);
 
-	memcpy(p->copy, s->data, s->size);
 	for (size_t k = 0; k < n; k++) {
 		uint32_t type = ELF64_R_TYPE(r[k].r_info);
 		uint32_t si = (uint32_t)ELF64_R_SYM(r[k].r_info);
@@ -320,22 +328,11 @@ static int cmp_todo(const void *a, const void *b)
 	return x->sec != y->sec ? (x->sec < y->sec ? -1 : 1) : (x->part < y->part ? -1 : x->part > y->part);
 }
 
-static int build(struct lk_debug_job *j)
+/* The error of the first failed part in todo's order, else 0. */
+static int parts_result(struct lk_debug_job *j)
 {
 	struct worker *f = NULL;
 
-	collect(j);
-	if (j->ntodo > 1)
-		qsort(j->todo, j->ntodo, sizeof(*j->todo), cmp_todo);
-	pthread_mutex_lock(&j->mu);
-	j->ready = 1;
-	pthread_cond_broadcast(&j->cv);
-	pthread_mutex_unlock(&j->mu);
-	work(j, &j->w[0]);
-	pthread_mutex_lock(&j->mu);
-	while (j->ndone < j->ntodo)
-		pthread_cond_wait(&j->cv, &j->mu);
-	pthread_mutex_unlock(&j->mu);
 	for (int i = 0; i < 2; i++)
 		if (j->w[i].failed && (!f || j->w[i].failed < f->failed))
 			f = &j->w[i];
@@ -586,30 +583,94 @@ static int write_file(struct lk_debug_job *j)
 	return rc;
 }
 
-/* The relocations need the layout only; the file, the published image. */
-static void run_job(struct lk_debug_job *j)
+/* With mu held, and held again on return: the parts listed, by this
+ * thread unless another has taken that (none when the link gave up). */
+static void take_collect(struct lk_debug_job *j)
 {
-	int go;
+	if (!j->collected) {
+		int gave_up = j->go < 0;
 
-	pthread_mutex_lock(&j->mu);
-	while (!j->laid && j->go >= 0)
+		j->collected = 1;
+		pthread_mutex_unlock(&j->mu);
+		if (!gave_up) {
+			collect(j);
+			if (j->ntodo > 1)
+				qsort(j->todo, j->ntodo, sizeof(*j->todo), cmp_todo);
+		}
+		pthread_mutex_lock(&j->mu);
+		j->collected = 2;
+		pthread_cond_broadcast(&j->cv);
+	}
+	while (j->collected != 2)
 		pthread_cond_wait(&j->cv, &j->mu);
-	pthread_mutex_unlock(&j->mu);
-	if (!j->laid)
-		return; /* the link failed before its layout */
-	j->rc = build(j);
-	pthread_mutex_lock(&j->mu);
-	while (!j->go)
+}
+
+/* With mu held, and held again on return: every part relocated and the
+ * image's fate known, the file written, by this thread unless another has
+ * taken that. */
+static void take_write(struct lk_debug_job *j)
+{
+	while (j->ndone < j->ntodo || !j->go)
 		pthread_cond_wait(&j->cv, &j->mu);
-	go = j->go;
+	if (!j->written) {
+		int go = j->go;
+
+		j->written = 1;
+		pthread_mutex_unlock(&j->mu);
+		j->rc = parts_result(j);
+		if (j->rc == 0 && go > 0)
+			j->rc = write_file(j);
+		pthread_mutex_lock(&j->mu);
+		j->written = 2;
+		pthread_cond_broadcast(&j->cv);
+	}
+	while (j->written != 2)
+		pthread_cond_wait(&j->cv, &j->mu);
+}
+
+/* The parts not yet taken, counted as done without being made. */
+static void give_up_parts(struct lk_debug_job *j)
+{
+	size_t t = atomic_exchange(&j->next, j->ntodo);
+
+	if (t < j->ntodo) {
+		pthread_mutex_lock(&j->mu);
+		j->ndone += j->ntodo - t;
+		pthread_cond_broadcast(&j->cv);
+		pthread_mutex_unlock(&j->mu);
+	}
+}
+
+/* What either thread does: the relocations need the layout only; the
+ * file, the published image. */
+static void run_job(struct lk_debug_job *j, struct worker *w)
+{
+	pthread_mutex_lock(&j->mu);
+	while (!j->loaded && j->go >= 0)
+		pthread_cond_wait(&j->cv, &j->mu);
+	if (j->loaded) { /* else the link failed before that */
+		take_collect(j);
+		while (!j->laid && j->go >= 0)
+			pthread_cond_wait(&j->cv, &j->mu);
+	}
+	if (j->laid) {
+		int gave_up = j->go < 0;
+
+		pthread_mutex_unlock(&j->mu);
+		if (gave_up)
+			give_up_parts(j);
+		work(j, w);
+		pthread_mutex_lock(&j->mu);
+		take_write(j);
+	}
 	pthread_mutex_unlock(&j->mu);
-	if (j->rc == 0 && go > 0)
-		j->rc = write_file(j);
 }
 
 static void *job_thread(void *arg)
 {
-	run_job(arg);
+	struct lk_debug_job *j = arg;
+
+	run_job(j, &j->w[0]);
 	return NULL;
 }
 
@@ -625,6 +686,22 @@ void lk_debug_start(struct lk_ctx *c)
 	j->threaded = pthread_create(&j->th, NULL, job_thread, j) == 0;
 }
 
+void lk_debug_inputs(struct lk_ctx *c)
+{
+	struct lk_debug_job *j = c->debug_job;
+
+	if (!j)
+		return;
+	pthread_mutex_lock(&j->mu);
+	j->c = *c; /* its objects and their sections are read only from here */
+	j->c.err = &j->err;
+	j->loaded = 1;
+	pthread_cond_broadcast(&j->cv);
+	pthread_mutex_unlock(&j->mu);
+}
+
+/* Addresses are read only from here; the one field of the state itself
+ * that the relocations use is copied. */
 void lk_debug_layout(struct lk_ctx *c)
 {
 	struct lk_debug_job *j = c->debug_job;
@@ -632,8 +709,7 @@ void lk_debug_layout(struct lk_ctx *c)
 	if (!j)
 		return;
 	pthread_mutex_lock(&j->mu);
-	j->c = *c; /* read only from here on, by both */
-	j->c.err = &j->err;
+	j->c.tls_start = c->tls_start;
 	j->laid = 1;
 	pthread_cond_broadcast(&j->cv);
 	pthread_mutex_unlock(&j->mu);
@@ -660,20 +736,9 @@ int lk_debug_finish(struct lk_ctx *c)
 	if (!j)
 		return 0;
 	lk_debug_image(c, 0); /* gives up unless the image was written */
-	if (j->threaded) {
-		int help;
-
-		pthread_mutex_lock(&j->mu);
-		while (j->laid && j->go > 0 && !j->ready)
-			pthread_cond_wait(&j->cv, &j->mu);
-		help = j->ready && j->go > 0;
-		pthread_mutex_unlock(&j->mu);
-		if (help)
-			work(j, &j->w[1]);
-		pthread_join(j->th, NULL);
-	} else {
-		run_job(j);
-	}
+	run_job(j, &j->w[1]);
+	if (j->threaded)
+		pthread_join(j->th, NULL); /* it has nothing left to do */
 	rc = j->go > 0 ? j->rc : 0;
 	if (rc < 0)
 		*c->err = j->err;

@@ -126,6 +126,7 @@ static int run(struct lk_ctx *c, struct uk_link_result *res)
 	if (lk_apply_link_if(c) < 0)
 		return -1;
 	lk_define_commons(c);
+	lk_debug_inputs(c);
 	if (lk_gc(c) < 0 || lk_merge(c) < 0 || lk_icf(c) < 0 || lk_layout(c) < 0)
 		return -1;
 	lk_debug_layout(c);
