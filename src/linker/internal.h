@@ -284,11 +284,15 @@ int lk_relocate(struct lk_ctx *c);
 /* write_elf.c */
 int lk_write(struct lk_ctx *c, uint64_t *file_bytes);
 
-/* debug_out.c: opts->debug_path, made on a thread started once the layout
- * is final (it only reads the link's state); lk_debug_image says whether
- * the image was written, lk_debug_finish joins the thread (always called
- * before the state is freed; -1 when the debug file failed) */
+/* debug_out.c: opts->debug_path, made on a thread started with the link;
+ * from lk_debug_inputs (every input loaded) it reads the objects' sections,
+ * from lk_debug_layout (the layout final) their addresses and symbols, and
+ * writes nothing of the link's; lk_debug_image says whether the image was
+ * written, lk_debug_finish ends the job (always called before the state is
+ * freed; -1 when the debug file failed) */
 void lk_debug_start(struct lk_ctx *c);
+void lk_debug_inputs(struct lk_ctx *c);
+void lk_debug_layout(struct lk_ctx *c);
 void lk_debug_image(struct lk_ctx *c, int written);
 int lk_debug_finish(struct lk_ctx *c);
 
