@@ -35,7 +35,7 @@ int lk_obj_parse(struct lk_ctx *c, struct lk_obj *o)
 	const Elf64_Ehdr *eh = (const void *)o->data;
 	uint64_t shnum, shstrndx;
 	const Elf64_Shdr *sh;
-	uint32_t i;
+	uint32_t i, lim;
 
 	if (o->size < 4 || memcmp(o->data, ELFMAG, SELFMAG) != 0) {
 		uk_errorf(c->err, "%s: not an ELF object (no ELF magic)",
@@ -113,17 +113,18 @@ int lk_obj_parse(struct lk_ctx *c, struct lk_obj *o)
 		o->strtab = (const char *)o->data + st->sh_offset;
 		o->strtab_size = st->sh_size;
 	}
+	/* below lim: a section; at or above it only SHN_ABS and SHN_COMMON */
+	lim = o->shnum < SHN_LORESERVE ? o->shnum : SHN_LORESERVE;
 	for (i = 0; i < o->nsyms; i++) {
 		const Elf64_Sym *s = &o->syms[i];
+		uint32_t x = s->st_shndx;
 
 		if (s->st_name >= o->strtab_size)
 			return bad(c, o, "symbol name outside the string table");
-		if (s->st_shndx == SHN_XINDEX)
-			return bad(c, o, "extended section indices unsupported");
-		if ((s->st_shndx >= o->shnum && s->st_shndx < SHN_LORESERVE) ||
-		    (s->st_shndx >= SHN_LORESERVE && s->st_shndx != SHN_ABS &&
-		     s->st_shndx != SHN_COMMON))
-			return bad(c, o, "symbol in a section that does not exist");
+		if (x >= lim && x != SHN_ABS && x != SHN_COMMON)
+			return bad(c, o, x == SHN_XINDEX
+						 ? "extended section indices unsupported"
+						 : "symbol in a section that does not exist");
 	}
 	return 0;
 }
