@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/gzip.h"
-
 /* A registry that answered (it refused chunks, say) may take the layer
  * whole later; one that did not is gone, and that is the push's error. */
 static void stop(struct uk_push_stream *s)

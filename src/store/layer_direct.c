@@ -35,14 +35,14 @@ static void plain(struct uk_direct *d)
 	d->on = 0;
 }
 
-void uk_direct_open(struct uk_direct *d, int fd)
+void uk_direct_open(struct uk_direct *d, int fd, int direct)
 {
 	int fl = fcntl(fd, F_GETFL);
 	void *p;
 
 	memset(d, 0, sizeof(*d));
 	d->fd = fd;
-	if (fl < 0 || posix_memalign(&p, ALIGN, UK_DIRECT_BLOCK) != 0)
+	if (!direct || fl < 0 || posix_memalign(&p, ALIGN, UK_DIRECT_BLOCK) != 0)
 		return;
 	d->buf = p;
 	d->on = fcntl(fd, F_SETFL, fl | O_DIRECT) == 0;

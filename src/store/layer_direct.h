@@ -20,8 +20,8 @@ struct uk_direct {
 #define UK_DIRECT_BLOCK (4u << 20)
 
 /* fd: open for writing, empty. Never fails: without O_DIRECT or its
- * buffer, the writes are plain. */
-void uk_direct_open(struct uk_direct *d, int fd);
+ * buffer, or with direct 0, the writes are plain. */
+void uk_direct_open(struct uk_direct *d, int fd, int direct);
 /* 0, or -1 with errno set. */
 int uk_direct_write(struct uk_direct *d, const void *buf, size_t n);
 /* Writes what is left; the file ends after exactly the bytes taken. */

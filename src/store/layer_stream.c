@@ -63,7 +63,9 @@ int uk_layer_stream_open(struct uk_layer_stream *s, const char *root,
 		free(s->len);
 		return -1;
 	}
-	uk_direct_open(&s->d, s->w.fd);
+	/* A layer not streamed is read back from the store at once to be
+	 * uploaded: that one stays in the page cache. */
+	uk_direct_open(&s->d, s->w.fd, sink != NULL);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	/* No thread to be had: members are written as they come, here. */

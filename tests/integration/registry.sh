@@ -177,7 +177,7 @@ rm -f "$tmp/bigc" "$tmp/bigr"
 # layer (three gzip members) goes up before its digest is known -- POST,
 # one PATCH per member with Content-Ranges that follow each other from 0,
 # then PUT ?digest= with no body -- and no HEAD asks for it; the config
-# follows. A one-member layer is pushed whole after a HEAD. A registry that
+# follows. A small layer (under 4 MiB) is pushed whole after a HEAD. A registry that
 # refuses PATCH still gets the big layer whole (the stream is cancelled),
 # under the same digest.
 proxy() { # LOG [--no-chunks]: starts one in front of $A, sets P (host:port)
