@@ -7,24 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/path.h"
+
 /* Offsets, lengths and the buffer's address: a multiple of this (the
  * largest logical block size of common devices). */
 #define ALIGN 4096u
-
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 static void plain(struct uk_direct *d)
 {
@@ -52,12 +39,12 @@ void uk_direct_open(struct uk_direct *d, int fd, int direct)
  * system turns O_DIRECT down only now (EINVAL), they go plain. */
 static int flush(struct uk_direct *d, size_t n)
 {
-	if (write_all(d->fd, d->buf, n) == 0)
+	if (uk_write_all(d->fd, d->buf, n) == 0)
 		return 0;
 	if (errno != EINVAL || !d->on)
 		return -1;
 	plain(d);
-	return write_all(d->fd, d->buf, n);
+	return uk_write_all(d->fd, d->buf, n);
 }
 
 int uk_direct_write(struct uk_direct *d, const void *buf, size_t n)
@@ -66,7 +53,7 @@ int uk_direct_write(struct uk_direct *d, const void *buf, size_t n)
 
 	d->size += n;
 	if (!d->on)
-		return write_all(d->fd, p, n);
+		return uk_write_all(d->fd, p, n);
 	while (n > 0) {
 		size_t k = UK_DIRECT_BLOCK - d->fill < n ? UK_DIRECT_BLOCK - d->fill : n;
 
@@ -93,7 +80,7 @@ int uk_direct_close(struct uk_direct *d)
 		memset(d->buf + d->fill, 0, padded - d->fill);
 		if (flush(d, padded) < 0 || ftruncate(d->fd, (off_t)d->size) < 0)
 			rc = -1;
-	} else if (!d->on && d->buf && d->fill && write_all(d->fd, d->buf, d->fill) < 0) {
+	} else if (!d->on && d->buf && d->fill && uk_write_all(d->fd, d->buf, d->fill) < 0) {
 		rc = -1;
 	}
 	if (d->on)
