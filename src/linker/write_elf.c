@@ -206,22 +206,6 @@ static uint32_t symtab(struct lk_ctx *c, struct buf *st, struct buf *str)
 	return nlocal;
 }
 
-static int write_all(int fd, const void *p, size_t n)
-{
-	const uint8_t *q = p;
-
-	while (n) {
-		ssize_t w = write(fd, q, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		q += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Each segment's file bytes at its packed offset; the gaps between are
  * zeros. */
 static int write_segments(struct lk_ctx *c, int fd)
@@ -236,10 +220,10 @@ static int write_segments(struct lk_ctx *c, int fd)
 		if (!c->seg_used[s])
 			continue;
 		if (c->seg_foff[s] > at &&
-		    write_all(fd, z, (size_t)(c->seg_foff[s] - at)) < 0)
+		    uk_write_all(fd, z, (size_t)(c->seg_foff[s] - at)) < 0)
 			return -1;
 		len = seg_file_end(c, s) - c->seg_start[s];
-		if (write_all(fd, c->out + (c->seg_start[s] - c->base), (size_t)len) < 0)
+		if (uk_write_all(fd, c->out + (c->seg_start[s] - c->base), (size_t)len) < 0)
 			return -1;
 		at = c->seg_foff[s] + len;
 	}
@@ -370,8 +354,8 @@ int lk_write(struct lk_ctx *c, uint64_t *file_bytes)
 	}
 	{
 		static const uint8_t z[8];
-		if (write_segments(c, fd) < 0 || write_all(fd, z, pad) < 0 ||
-		    write_all(fd, tail.p, tail.n) < 0 || fchmod(fd, 0755) < 0)
+		if (write_segments(c, fd) < 0 || uk_write_all(fd, z, pad) < 0 ||
+		    uk_write_all(fd, tail.p, tail.n) < 0 || fchmod(fd, 0755) < 0)
 			rc = uk_errorf(c->err, "cannot write '%s': %s", tmp,
 				       strerror(errno));
 	}
