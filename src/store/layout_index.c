@@ -5,11 +5,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "util/path.h"
 
 int uk_descriptor_parse(json_t *j, struct uk_descriptor *d, char *why,
 			size_t whylen)
@@ -102,7 +105,14 @@ static json_t *load_index(const char *root, struct uk_error *err)
 	}
 	if (!S_ISREG(st.st_mode) || st.st_size > (off_t)UK_LAYOUT_DOC_MAX)
 		return index_corrupt(err, root, "not a file of a sane size"), NULL;
-	j = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	/* from a buffer: jansson reads a FILE a character at a time */
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (uk_read_file(path, &buf, &len, err) != 0)
+		return NULL;
+	j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+	free(buf);
 	if (!j) {
 		char why[300];
 
@@ -144,8 +154,86 @@ static char *artifact_type_of(const char *root, const struct uk_descriptor *d)
 	return at;
 }
 
+/* The last listing of each of two store roots (a build looks in the
+ * user's and the built-in store once per component), kept while
+ * index.json is the same file: its inode, size and mtime. */
+struct memo {
+	char *root;
+	struct stat st;
+	struct uk_layout_ref *v;
+	size_t n;
+};
+static struct memo memo[2];
+static unsigned memo_next;
+static pthread_mutex_t memo_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+static struct uk_layout_ref *refs_dup(const struct uk_layout_ref *r, size_t n)
+{
+	struct uk_layout_ref *v = calloc(n + 1, sizeof(*v));
+
+	if (!v)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		v[i] = r[i];
+		v[i].ref = strdup(r[i].ref);
+		v[i].media_type = strdup(r[i].media_type);
+		v[i].artifact_type = r[i].artifact_type ? strdup(r[i].artifact_type) : NULL;
+		if (!v[i].ref || !v[i].media_type || (r[i].artifact_type && !v[i].artifact_type))
+			abort();
+	}
+	return v;
+}
+
+static int refs_read(const char *root, struct uk_layout_ref **out, size_t *n,
+		     struct uk_error *err);
+
 int uk_layout_refs(const char *root, struct uk_layout_ref **out, size_t *n,
 		   struct uk_error *err)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int rc, known;
+
+	snprintf(path, sizeof(path), "%s/index.json", root);
+	known = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	pthread_mutex_lock(&memo_mu);
+	for (unsigned i = 0; known && i < 2; i++)
+		if (memo[i].root && !strcmp(memo[i].root, root) && same_file(&memo[i].st, &st)) {
+			*out = refs_dup(memo[i].v, memo[i].n);
+			*n = memo[i].n;
+			pthread_mutex_unlock(&memo_mu);
+			return 0;
+		}
+	pthread_mutex_unlock(&memo_mu);
+	rc = refs_read(root, out, n, err);
+	if (rc != 0 || !known)
+		return rc;
+	/* kept only if the file did not change while it was read */
+	struct stat after;
+
+	if (stat(path, &after) != 0 || !same_file(&st, &after))
+		return rc;
+	pthread_mutex_lock(&memo_mu);
+	struct memo *m = &memo[memo_next++ % 2];
+
+	free(m->root);
+	uk_layout_refs_free(m->v, m->n);
+	m->root = strdup(root);
+	m->st = st;
+	m->v = refs_dup(*out, *n);
+	m->n = *n;
+	pthread_mutex_unlock(&memo_mu);
+	return rc;
+}
+
+static int refs_read(const char *root, struct uk_layout_ref **out, size_t *n,
+		     struct uk_error *err)
 {
 	json_t *idx = load_index(root, err), *m;
 	struct uk_layout_ref *v;
