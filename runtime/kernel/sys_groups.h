@@ -7,7 +7,8 @@
 #include "sys_fs.h"
 #include "sys_event.h"
 #include "sys_net.h"
+#include "sys_time.h"
 
-#define SYS_GROUPS(X) SYS_FD_LIST(X) SYS_FS_LIST(X) SYS_EVENT_LIST(X) SYS_NET_LIST(X)
+#define SYS_GROUPS(X) SYS_FD_LIST(X) SYS_FS_LIST(X) SYS_EVENT_LIST(X) SYS_NET_LIST(X) SYS_TIME_LIST(X)
 
 #endif
