@@ -8,7 +8,9 @@
 #include "sys_event.h"
 #include "sys_net.h"
 #include "sys_time.h"
+#include "sys_sysinfo.h"
 
-#define SYS_GROUPS(X) SYS_FD_LIST(X) SYS_FS_LIST(X) SYS_EVENT_LIST(X) SYS_NET_LIST(X) SYS_TIME_LIST(X)
+#define SYS_GROUPS(X) SYS_FD_LIST(X) SYS_FS_LIST(X) SYS_EVENT_LIST(X) SYS_NET_LIST(X) SYS_TIME_LIST(X) \
+	SYS_SYSINFO_LIST(X)
 
 #endif
