@@ -82,9 +82,11 @@ __uk_cold void uk_signal_raise_self(int sig)
 	signal_self(sig);
 }
 
+/* as the signal group's: 1 and 0 (its group) name the program, -1
+ * (all but init and the caller) none */
 __uk_cold SYSCALL(kill)
 {
-	if (a[0] != 1 && a[0] != 0 && a[0] != -1)
+	if (a[0] != 1 && a[0] != 0)
 		return -ESRCH;
 	return signal_self(a[1]);
 }

@@ -262,10 +262,12 @@ static long send(struct uk_sigthread *t, long sig, int code)
 	return 0;
 }
 
-/* pid 1 is the image's process; 0, -1 and -1's group name it too */
+/* pid 1 is the image's process, 0 its group; -1 is every process but
+ * init and the caller, as Linux has it: none here, so ESRCH before the
+ * signal is even checked, as Linux answers a lone pid 1 */
 UK_SIG_SYSCALL(kill)
 {
-	if (a[0] != 1 && a[0] != 0 && a[0] != -1)
+	if (a[0] != 1 && a[0] != 0)
 		return -ESRCH;
 	return send(0, a[1], UK_SI_USER);
 }

@@ -183,10 +183,14 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 	if (!ls->no_debug && !(ls->linker && strcmp(ls->linker, "bfd") == 0))
 		lo.debug_path = ls->debug;
 	/* An old stamp must not vouch for a half-made image, nor an old debug
-	 * file describe a new one. */
+	 * file or report describe a new one. Removed, not renamed over: ext4
+	 * writes a file renamed over another out at once (auto_da_alloc), 3-7
+	 * ms for SQLite's 4.5 MB debug file, 0.5 ms for its report. */
 	unlink(stamp);
 	if (ls->debug)
 		unlink(ls->debug);
+	if (ls->report)
+		unlink(ls->report);
 	if (ls->command)
 		show_command(ls, &lo);
 	if (ls->linker && strcmp(ls->linker, "bfd") == 0)

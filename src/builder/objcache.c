@@ -150,40 +150,42 @@ char *uk_objcache_put_obj(struct uk_objcache *c, const char *key, const char *tm
 	return p;
 }
 
-char *uk_objcache_deps(struct uk_objcache *c, const char *key)
+static char *get_text(struct uk_objcache *c, const char *kind, const char *key)
 {
-	char *p = lookup(c, "man", key, ""), *text = NULL;
+	char *p = lookup(c, kind, key, ""), *text = NULL;
 
 	if (p && uk_read_file(p, &text, NULL, NULL) != 0)
 		text = NULL;
 	free(p);
 	return text;
+}
+
+static void put_text(struct uk_objcache *c, const char *kind, const char *key, const char *text)
+{
+	char *p = entry_path(c, kind, key, "");
+
+	put_buf(c, p, text, strlen(text));
+	free(p);
+}
+
+char *uk_objcache_deps(struct uk_objcache *c, const char *key)
+{
+	return get_text(c, "man", key);
 }
 
 void uk_objcache_put_deps(struct uk_objcache *c, const char *key, const char *text)
 {
-	char *p = entry_path(c, "man", key, "");
-
-	put_buf(c, p, text, strlen(text));
-	free(p);
+	put_text(c, "man", key, text);
 }
 
 char *uk_objcache_msgs(struct uk_objcache *c, const char *key)
 {
-	char *p = lookup(c, "msg", key, ""), *text = NULL;
-
-	if (p && uk_read_file(p, &text, NULL, NULL) != 0)
-		text = NULL;
-	free(p);
-	return text;
+	return get_text(c, "msg", key);
 }
 
 void uk_objcache_put_msgs(struct uk_objcache *c, const char *key, const char *text)
 {
-	char *p = entry_path(c, "msg", key, "");
-
-	put_buf(c, p, text, strlen(text));
-	free(p);
+	put_text(c, "msg", key, text);
 }
 
 uint64_t uk_objcache_limit(void)

@@ -28,8 +28,9 @@ struct uk_remotecache {
 	char *name; /* REF as given, for the notice */
 	struct uk_ref ref;
 	struct uk_client client;
-	int opened, config_pushed, dead;
+	int opened, config_pushed, dead, closed;
 	unsigned timeout_ms, pushed, found;
+	unsigned abandoned; /* requests given up on and still running */
 	void (*notice)(void *ctx, const char *msg);
 	void *ctx;
 	pthread_mutex_t mu;
@@ -205,6 +206,17 @@ static void op_free(struct op *o)
 	free(o);
 }
 
+static void free_cache(struct uk_remotecache *rc)
+{
+	if (rc->opened)
+		uk_client_close(&rc->client);
+	uk_ref_free(&rc->ref);
+	free(rc->name);
+	pthread_mutex_destroy(&rc->mu);
+	pthread_cond_destroy(&rc->cv);
+	free(rc);
+}
+
 static void *worker(void *arg)
 {
 	struct op *o = arg;
@@ -215,8 +227,12 @@ static void *worker(void *arg)
 	o->result = r;
 	o->done = 1;
 	if (o->abandoned) {
+		int last = --rc->abandoned == 0 && rc->closed;
+
 		pthread_mutex_unlock(&rc->mu);
 		op_free(o);
+		if (last)
+			free_cache(rc); /* closed while this ran: nobody else uses it */
 		return NULL;
 	}
 	pthread_cond_broadcast(&rc->cv);
@@ -251,6 +267,7 @@ static int run(struct uk_remotecache *rc, struct op *o, struct op **keep)
 		;
 	if (!o->done) {
 		o->abandoned = 1; /* the worker frees it */
+		rc->abandoned++;
 		*keep = NULL;
 		pthread_mutex_unlock(&rc->mu);
 		char why[64];
@@ -380,15 +397,16 @@ void uk_remotecache_counts(const struct uk_remotecache *rc, unsigned *pushed,
 
 void uk_remotecache_close(struct uk_remotecache *rc)
 {
-	/* a request given up on may still be running and using it all: then
-	 * it stays until the process ends */
-	if (!rc || rc->dead)
+	int running;
+
+	if (!rc)
 		return;
-	if (rc->opened)
-		uk_client_close(&rc->client);
-	uk_ref_free(&rc->ref);
-	free(rc->name);
-	pthread_mutex_destroy(&rc->mu);
-	pthread_cond_destroy(&rc->cv);
-	free(rc);
+	/* a request given up on may still be running and using it all: then
+	 * the last of them frees it (or the process ends first) */
+	pthread_mutex_lock(&rc->mu);
+	rc->closed = 1;
+	running = rc->abandoned != 0;
+	pthread_mutex_unlock(&rc->mu);
+	if (!running)
+		free_cache(rc);
 }

@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "manifest/manifest.h"
+#include "registry/push_stream.h"
 #include "registry/remote.h"
 #include "store/image.h"
 #include "store/layout.h"
@@ -150,6 +151,7 @@ int cmd_push(int argc, char **argv)
 	size_t n = 0;
 	struct uk_store s = {0};
 	struct uk_client c = {0};
+	struct uk_push_stream ps = {0};
 	struct uk_ref r = {0};
 	int ch, rc = -1;
 
@@ -184,9 +186,11 @@ int cmd_push(int argc, char **argv)
 	refarg = argv[argc - 1];
 	if (uk_ref_parse(refarg, &r, &err) < 0)
 		return cli_report(&err);
-	if (argc - optind == 2 && chosen)
+	if (argc - optind == 2 && chosen) {
+		uk_ref_free(&r);
 		return cli_usage_error(usage, "-t chooses among the project's images; "
 				       "an IMAGE file is pushed as it is");
+	}
 	if (argc - optind == 2) {
 		images = calloc(2, sizeof(*images));
 		if (images && (images[0] = strdup(argv[optind])))
@@ -196,16 +200,24 @@ int cmd_push(int argc, char **argv)
 	}
 	if (cli_progress_enabled())
 		o.progress = cli_registry_progress;
-	if (uk_store_open(&s, &err) < 0 ||
-	    uk_image_pack(s.user_root, (const char *const *)images, n, digest, &size,
-			  &err) < 0)
+	/* A big layer goes up while it is packed (registry/push_stream.h);
+	 * not when the digest to push is named: it may not be this one. */
+	if (uk_store_open(&s, &err) < 0 || uk_client_open(&c, &r, &o, &err) < 0)
+		goto out;
+	uk_push_stream_init(&ps, &c);
+	if (uk_image_pack(s.user_root, (const char *const *)images, n,
+			  r.digest[0] ? NULL : &ps.sink, digest, &size, &err) < 0)
 		goto out;
 	if (r.digest[0] && strcmp(r.digest, digest)) {
 		uk_errorf(&err, "the images hash to %s, not %s", digest, r.digest);
 		uk_hintf(&err, "leave the @digest out of the reference");
 		goto out;
 	}
-	if (uk_client_open(&c, &r, &o, &err) < 0 || uk_client_ping(&c, &err) < 0 ||
+	if (ps.ping_failed) {
+		err = ps.err;
+		goto out;
+	}
+	if ((!ps.pinged && uk_client_ping(&c, &err) < 0) ||
 	    uk_push_tree(&c, s.user_root, UK_MT_INDEX, digest, size, r.tag, NULL,
 			 &err) < 0)
 		goto out;
@@ -218,6 +230,8 @@ int cmd_push(int argc, char **argv)
 		       c.stats.blobs_skipped, c.stats.blobs_mounted);
 	rc = 0;
 out:
+	if (ps.c)
+		uk_push_stream_free(&ps);
 	uk_client_close(&c);
 	uk_store_close(&s);
 	uk_ref_free(&r);

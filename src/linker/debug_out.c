@@ -7,28 +7,64 @@
  * A relocation against a section that is not in the image (garbage
  * collected, or a discarded COMDAT copy) writes lld's tombstone, without
  * the addend: 1 in .debug_ranges and .debug_loc (0 would end their lists),
- * 0 elsewhere; gdb ignores code at 0, where nothing is loaded. */
+ * 0 elsewhere; gdb ignores code at 0, where nothing is loaded.
+ *
+ * It is made on a thread of its own, beside the image (lk_debug_start,
+ * once the layout is final): the relocations first, then, once the image
+ * is published (lk_debug_image), the file: the image's bytes copied in the
+ * kernel (copy_file_range), the sections written from where they lie
+ * (input sections without relocations straight from the mapped object).
+ * The thread only reads the link's state and keeps what it makes in its
+ * own job; lk_debug_finish joins it before the link's state is freed. */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "util/path.h"
 #include "linker/internal.h"
 
-struct dsec {
-	const char *name;
-	uint8_t *data;
-	uint64_t size, align;
-	struct lk_sec *first; /* chained through next, as an osec's inputs */
-	struct lk_sec *last;
+/* one input section's place: its bytes at s->data, or relocated in copy */
+struct dpart {
+	const struct lk_sec *s;
+	uint64_t off;        /* in its output section */
+	uint8_t *copy;
+	const uint64_t *dbg; /* its object's entries of the job's offs */
 };
 
-struct dout {
+struct dsec {
+	const char *name;
+	uint64_t size, align;
+	int tomb; /* the tombstone value (1 in .debug_ranges, .debug_loc) */
+	struct dpart *v;
+	size_t n, cap;
+};
+
+struct lk_debug_job {
+	struct lk_ctx c; /* the link's, but for err: the thread's own */
+	struct uk_error err;
 	struct dsec *v;
 	size_t n, cap;
+	uint64_t *offs;   /* every loaded section, in load order: offset + 1 if
+			   * it is a collected debug section, else 0 */
+	uint8_t *scratch; /* the relocated parts' bytes */
+	struct todo { uint32_t sec, part; } *todo; /* parts to relocate, in load order */
+	size_t ntodo, captodo;
+	uint64_t *val;    /* the symbol values of the object being relocated */
+	uint8_t *known;   /* 0: not yet; 1: val; 2: dead */
+	size_t nval;
+	pthread_t th;
+	int threaded;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int go; /* 0: wait; 1: the image is published; -1: give up */
+	int rc;
 };
 
 static int is_debug(const struct lk_sec *s)
@@ -36,8 +72,6 @@ static int is_debug(const struct lk_sec *s)
 	static const char pre[] = ".debug";
 	size_t i;
 
-	/* asked for every relocation's symbol: the prefix compared inline
-	 * (strncmp was 5% of writing SQLite's debug file) */
 	if (!(s->kind & LK_SK_DROP) || s->type != SHT_PROGBITS || s->discarded || !s->data)
 		return 0;
 	for (i = 0; i < sizeof(pre) - 1 && s->name[i] == pre[i]; i++)
@@ -45,48 +79,78 @@ static int is_debug(const struct lk_sec *s)
 	return i == sizeof(pre) - 1;
 }
 
-static struct dsec *dsec_of(struct dout *d, const char *name)
+static struct dsec *dsec_of(struct lk_debug_job *j, const char *name)
 {
 	struct dsec z = { 0 };
 
-	for (size_t i = 0; i < d->n; i++)
-		if (!strcmp(d->v[i].name, name))
-			return &d->v[i];
+	for (size_t i = 0; i < j->n; i++)
+		if (!strcmp(j->v[i].name, name))
+			return &j->v[i];
 	z.name = name;
 	z.align = 1;
-	lk_push(&d->v, &d->n, &d->cap, sizeof(z), &z);
-	return &d->v[d->n - 1];
+	z.tomb = !strcmp(name, ".debug_ranges") || !strcmp(name, ".debug_loc");
+	lk_push(&j->v, &j->n, &j->cap, sizeof(z), &z);
+	return &j->v[j->n - 1];
 }
 
-/* Places each input debug section: its addr becomes its offset in the
- * output section (debug sections have no address of their own). */
-static void collect(struct lk_ctx *c, struct dout *d)
+static uint64_t sym_value(const struct lk_obj *o, const uint64_t *dbg, uint32_t si, int *dead);
+
+/* Places each input debug section in its output section (debug sections
+ * have no address of their own: a symbol in one is its offset there). */
+static void collect(struct lk_debug_job *j)
 {
-	for (struct lk_obj *o = c->objs; o; o = o->next)
+	size_t nsec = 0, k = 0, relocated = 0, at = 0;
+
+	for (struct lk_obj *o = j->c.objs; o; o = o->next)
+		nsec += o->shnum;
+	j->offs = lk_xcalloc(nsec ? nsec : 1, sizeof(*j->offs));
+	for (struct lk_obj *o = j->c.objs; o; k += o->shnum, o = o->next)
 		for (uint32_t i = 1; i < o->shnum; i++) {
-			struct lk_sec *s = &o->secs[i];
+			const struct lk_sec *s = &o->secs[i];
+			struct dpart p = { s, 0, NULL, j->offs + k };
 			struct dsec *x;
 
 			if (!is_debug(s))
 				continue;
-			x = dsec_of(d, s->name);
+			x = dsec_of(j, s->name);
 			x->size = lk_align_up(x->size, s->align);
-			s->addr = x->size;
+			p.off = x->size;
+			j->offs[k + i] = p.off + 1;
 			x->size += s->size;
 			if (s->align > x->align)
 				x->align = s->align;
-			s->next = NULL;
-			if (x->last)
-				x->last->next = s;
-			else
-				x->first = s;
-			x->last = s;
+			if (s->rela) {
+				struct todo t = { (uint32_t)(x - j->v), (uint32_t)x->n };
+
+				relocated += s->size;
+				lk_push(&j->todo, &j->ntodo, &j->captodo, sizeof(t), &t);
+			}
+			lk_push(&x->v, &x->n, &x->cap, sizeof(p), &p);
 		}
+	j->scratch = lk_xcalloc(1, relocated ? relocated : 1);
+	for (size_t i = 0; i < j->n; i++)
+		for (size_t m = 0; m < j->v[i].n; m++)
+			if (j->v[i].v[m].s->rela) {
+				j->v[i].v[m].copy = j->scratch + at;
+				at += j->v[i].v[m].s->size;
+			}
+}
+
+/* cached per object: most relocations name a few section symbols */
+static uint64_t value_of(struct lk_debug_job *j, const struct dpart *p, uint32_t si, int *dead)
+{
+	if (!j->known[si]) {
+		j->val[si] = sym_value(p->s->obj, p->dbg, si, dead);
+		j->known[si] = (uint8_t)(1 + *dead);
+	}
+	*dead = j->known[si] - 1;
+	return j->val[si];
 }
 
 /* The value a relocation's symbol has in the debug file; 0 when its
- * section is not in the image (*dead set). */
-static uint64_t sym_value(const struct lk_obj *o, uint32_t si, int *dead)
+ * section is not in the image (*dead set). dbg: the object's entries of
+ * offs. */
+static uint64_t sym_value(const struct lk_obj *o, const uint64_t *dbg, uint32_t si, int *dead)
 {
 	const Elf64_Sym *y = &o->syms[si];
 	const struct lk_sym *g = o->gsyms ? o->gsyms[si] : NULL;
@@ -107,13 +171,12 @@ static uint64_t sym_value(const struct lk_obj *o, uint32_t si, int *dead)
 	if (y->st_shndx == SHN_UNDEF || y->st_shndx >= SHN_LORESERVE)
 		return 0;
 	s = &o->secs[y->st_shndx];
-	if (is_debug(s))
-		return s->addr + y->st_value;
-	if (!s->live || !s->osec) {
-		*dead = 1;
-		return 0;
-	}
-	return lk_sec_addr(s, y->st_value); /* also merged or folded */
+	if (s->live && s->osec) /* a debug section never is */
+		return lk_sec_addr(s, y->st_value); /* also merged or folded */
+	if (dbg[y->st_shndx])
+		return dbg[y->st_shndx] - 1 + y->st_value;
+	*dead = 1;
+	return 0;
 }
 
 static void put32(uint8_t *p, uint64_t v)
@@ -141,27 +204,32 @@ static int reloc_err(struct lk_ctx *c, const struct lk_sec *s, uint64_t off,
 	return uk_hintf(c->err, "link without the debug file, or rebuild the object");
 }
 
-static int relocate(struct lk_ctx *c, const struct dsec *x, struct lk_sec *s)
+static int relocate(struct lk_debug_job *j, const struct dsec *x, const struct dpart *p)
 {
-	const Elf64_Rela *r;
-	size_t n;
-	uint64_t tomb = !strcmp(x->name, ".debug_ranges") || !strcmp(x->name, ".debug_loc");
+	struct lk_ctx *c = &j->c;
+	const struct lk_sec *s = p->s;
+	const struct lk_obj *o = s->obj;
+	const Elf64_Shdr *h = &o->shdrs[s->rela]; /* checked when loaded */
+	const Elf64_Rela *r = (const void *)(o->data + h->sh_offset);
+	size_t n = h->sh_size / sizeof(*r);
 
-	if (lk_rela_get(c, s, &r, &n) < 0)
-		return -1;
+	memcpy(p->copy, s->data, s->size);
 	for (size_t k = 0; k < n; k++) {
 		uint32_t type = ELF64_R_TYPE(r[k].r_info);
+		uint32_t si = (uint32_t)ELF64_R_SYM(r[k].r_info);
 		uint64_t off = r[k].r_offset, v;
 		int dead, w = type == R_X86_64_64 || type == R_X86_64_DTPOFF64 ? 8 : 4;
-		uint8_t *loc = x->data + s->addr + off;
+		uint8_t *loc = p->copy + off;
 
 		if (type == R_X86_64_NONE)
 			continue;
 		if (off > s->size || (uint64_t)w > s->size - off)
 			return reloc_err(c, s, off, type, "offset outside the section");
-		v = sym_value(s->obj, (uint32_t)ELF64_R_SYM(r[k].r_info), &dead);
+		if (ELF64_R_SYM(r[k].r_info) >= o->nsyms)
+			return reloc_err(c, s, off, type, "symbol outside the symbol table");
+		v = value_of(j, p, si, &dead);
 		if (dead) {
-			put(loc, tomb, w);
+			put(loc, (uint64_t)x->tomb, w);
 			continue;
 		}
 		v += (uint64_t)r[k].r_addend;
@@ -185,143 +253,266 @@ static int relocate(struct lk_ctx *c, const struct dsec *x, struct lk_sec *s)
 	return 0;
 }
 
-static int build(struct lk_ctx *c, struct dout *d)
+static int build(struct lk_debug_job *j)
 {
-	collect(c, d);
-	for (size_t i = 0; i < d->n; i++) {
-		struct dsec *x = &d->v[i];
+	const struct lk_obj *last = NULL;
 
-		x->data = lk_xcalloc(1, x->size ? x->size : 1);
-		for (struct lk_sec *s = x->first; s; s = s->next)
-			memcpy(x->data + s->addr, s->data, s->size);
-		for (struct lk_sec *s = x->first; s; s = s->next)
-			if (s->rela && relocate(c, x, s) < 0)
-				return -1;
+	collect(j);
+	for (size_t i = 0; i < j->ntodo; i++) {
+		const struct dsec *x = &j->v[j->todo[i].sec];
+		const struct dpart *p = &x->v[j->todo[i].part];
+		const struct lk_obj *o = p->s->obj;
+
+		if (o != last) {
+			if (o->nsyms > j->nval) {
+				free(j->val);
+				free(j->known);
+				j->nval = o->nsyms;
+				j->val = lk_xcalloc(j->nval, sizeof(*j->val));
+				j->known = lk_xcalloc(j->nval, 1);
+			} else {
+				memset(j->known, 0, o->nsyms);
+			}
+			last = o;
+		}
+		if (relocate(j, x, p) < 0)
+			return -1;
 	}
 	return 0;
 }
 
-static int read_image(struct lk_ctx *c, uint8_t **img, size_t *len)
+struct iovs {
+	struct iovec *v;
+	size_t n, cap;
+	uint64_t at; /* the file offset the next byte lands at */
+};
+
+static void iov_add(struct iovs *w, const void *p, size_t len)
+{
+	struct iovec e = { (void *)p, len };
+
+	if (!len)
+		return;
+	lk_push(&w->v, &w->n, &w->cap, sizeof(e), &e);
+	w->at += len;
+}
+
+static void iov_zeros(struct iovs *w, uint64_t len)
+{
+	static const uint8_t z[4096];
+
+	for (; len > sizeof(z); len -= sizeof(z))
+		iov_add(w, z, sizeof(z));
+	iov_add(w, z, (size_t)len);
+}
+
+static void iov_align(struct iovs *w, uint64_t align)
+{
+	iov_zeros(w, lk_align_up(w->at, align) - w->at);
+}
+
+static int writev_all(int fd, struct iovec *v, size_t n)
+{
+	while (n) {
+		ssize_t got = writev(fd, v, (int)(n > IOV_MAX ? IOV_MAX : n));
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return -1;
+		while (n && (size_t)got >= v->iov_len) {
+			got -= (ssize_t)v->iov_len;
+			v++;
+			n--;
+		}
+		if (n) {
+			v->iov_base = (uint8_t *)v->iov_base + got;
+			v->iov_len -= (size_t)got;
+		}
+	}
+	return 0;
+}
+
+static int pread_all(int fd, void *p, size_t n, off_t at)
+{
+	while (n) {
+		ssize_t got = pread(fd, p, n, at);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return -1;
+		p = (uint8_t *)p + got;
+		n -= (size_t)got;
+		at += got;
+	}
+	return 0;
+}
+
+/* The image's first n bytes to out's start, in the kernel where it can. */
+static int copy_head(int in, int out, uint64_t n)
+{
+	loff_t at = 0;
+	uint8_t buf[65536];
+
+	while ((uint64_t)at < n) {
+		ssize_t got = copy_file_range(in, &at, out, NULL, (size_t)(n - (uint64_t)at), 0);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break; /* not here (another file system, an old kernel) */
+	}
+	while ((uint64_t)at < n) {
+		size_t want = n - (uint64_t)at > sizeof(buf) ? sizeof(buf) : (size_t)(n - (uint64_t)at);
+		struct iovec v = { buf, want };
+
+		if (pread_all(in, buf, want, at) < 0 || writev_all(out, &v, 1) < 0)
+			return -1;
+		at += (loff_t)want;
+	}
+	return 0;
+}
+
+/* The image's headers: its ELF header, section headers and .shstrtab. */
+static int read_heads(struct lk_ctx *c, int fd, Elf64_Ehdr *eh, Elf64_Shdr **sh,
+		      char **shs, size_t *nshs)
 {
 	const char *path = c->opts->output;
-	FILE *f = fopen(path, "rb");
 	struct stat st;
+	uint64_t len;
+	const Elf64_Shdr *t;
 
-	if (!f || fstat(fileno(f), &st) < 0 || st.st_size < (off_t)sizeof(Elf64_Ehdr)) {
-		if (f)
-			fclose(f);
+	if (fstat(fd, &st) < 0 || st.st_size < (off_t)sizeof(*eh) ||
+	    pread_all(fd, eh, sizeof(*eh), 0) < 0)
 		return uk_errorf(c->err, "cannot read '%s' back: %s", path, strerror(errno));
-	}
-	*len = (size_t)st.st_size;
-	*img = lk_xcalloc(1, *len);
-	if (fread(*img, 1, *len, f) != *len) {
-		fclose(f);
-		return uk_errorf(c->err, "cannot read '%s' back", path);
-	}
-	fclose(f);
+	len = (uint64_t)st.st_size;
+	if (eh->e_shnum < 2 || eh->e_shstrndx != eh->e_shnum - 1 || eh->e_shoff > len ||
+	    (len - eh->e_shoff) / sizeof(Elf64_Shdr) < eh->e_shnum)
+		return uk_errorf(c->err, "'%s': unexpected section headers", path);
+	*sh = lk_xcalloc(eh->e_shnum, sizeof(**sh));
+	if (pread_all(fd, *sh, eh->e_shnum * sizeof(**sh), (off_t)eh->e_shoff) < 0)
+		return uk_errorf(c->err, "cannot read '%s' back: %s", path, strerror(errno));
+	t = &(*sh)[eh->e_shstrndx];
+	if (t->sh_offset > len || t->sh_size > len - t->sh_offset)
+		return uk_errorf(c->err, "'%s': unexpected .shstrtab", path);
+	*nshs = (size_t)t->sh_size;
+	*shs = lk_xcalloc(1, *nshs + 1);
+	if (pread_all(fd, *shs, *nshs, (off_t)t->sh_offset) < 0)
+		return uk_errorf(c->err, "cannot read '%s' back: %s", path, strerror(errno));
 	return 0;
-}
-
-static void cat(uint8_t **p, size_t *n, const void *v, size_t len)
-{
-	*p = realloc(*p, *n + len + 1);
-	if (!*p)
-		abort();
-	memcpy(*p + *n, v, len);
-	*n += len;
-}
-
-static void pad_to(uint8_t **p, size_t *n, uint64_t align)
-{
-	static const uint8_t z[64];
-
-	while (*n % align)
-		cat(p, n, z, align - *n % align > sizeof(z) ? sizeof(z) : align - *n % align);
 }
 
 /* image[0, e_shoff) + debug sections + .shstrtab + the image's section
  * headers less its .shstrtab (the last), the debug ones, the new .shstrtab */
-static int assemble(struct lk_ctx *c, const struct dout *d, const uint8_t *img, size_t len,
-		    uint8_t **out, size_t *outlen)
+static int write_out(struct lk_debug_job *j, int img, int fd)
 {
+	struct lk_ctx *c = &j->c;
 	Elf64_Ehdr eh;
-	const Elf64_Shdr *oldsh;
-	uint8_t *f = NULL, *shs = NULL;
-	size_t n = 0, nshs, nsh;
-	uint64_t *offs = lk_xcalloc(d->n + 1, sizeof(*offs));
-	uint32_t *names = lk_xcalloc(d->n + 1, sizeof(*names));
-	Elf64_Shdr h;
+	Elf64_Shdr *oldsh = NULL, *h = NULL;
+	char *shs = NULL;
+	size_t nshs = 0, nsh, names;
+	struct iovs w = { 0 };
+	uint64_t head;
+	int rc = 0;
 
-	memcpy(&eh, img, sizeof(eh));
-	if (eh.e_shnum < 2 || eh.e_shstrndx != eh.e_shnum - 1 || eh.e_shoff > len ||
-	    (len - eh.e_shoff) / sizeof(Elf64_Shdr) < eh.e_shnum) {
-		free(offs);
-		free(names);
-		return uk_errorf(c->err, "'%s': unexpected section headers", c->opts->output);
+	if (read_heads(c, img, &eh, &oldsh, &shs, &nshs) < 0) {
+		free(oldsh);
+		free(shs);
+		return -1;
 	}
-	oldsh = (const Elf64_Shdr *)(img + eh.e_shoff);
-	if (oldsh[eh.e_shstrndx].sh_offset > len ||
-	    oldsh[eh.e_shstrndx].sh_size > len - oldsh[eh.e_shstrndx].sh_offset) {
-		free(offs);
-		free(names);
-		return uk_errorf(c->err, "'%s': unexpected .shstrtab", c->opts->output);
+	nsh = eh.e_shnum + j->n;
+	if (nsh >= SHN_LORESERVE) {
+		free(oldsh);
+		free(shs);
+		return uk_errorf(c->err, "too many debug sections");
 	}
-	nshs = 0;
-	cat(&shs, &nshs, img + oldsh[eh.e_shstrndx].sh_offset, oldsh[eh.e_shstrndx].sh_size);
-	cat(&f, &n, img, (size_t)eh.e_shoff);
-	for (size_t i = 0; i < d->n; i++) {
-		pad_to(&f, &n, d->v[i].align);
-		offs[i] = n;
-		cat(&f, &n, d->v[i].data, (size_t)d->v[i].size);
-		names[i] = (uint32_t)nshs;
-		cat(&shs, &nshs, d->v[i].name, strlen(d->v[i].name) + 1);
+	head = eh.e_shoff;
+	h = lk_xcalloc(j->n + 1, sizeof(*h));
+	for (size_t i = 0; i < j->n; i++) {
+		size_t len = strlen(j->v[i].name) + 1;
+
+		h[i].sh_name = (uint32_t)nshs;
+		shs = realloc(shs, nshs + len + 16);
+		if (!shs)
+			abort();
+		memcpy(shs + nshs, j->v[i].name, len);
+		nshs += len;
 	}
-	names[d->n] = (uint32_t)nshs;
-	cat(&shs, &nshs, ".shstrtab", 10);
-	offs[d->n] = n;
-	cat(&f, &n, shs, nshs);
-	pad_to(&f, &n, 8);
-	eh.e_shoff = n;
-	cat(&f, &n, oldsh, (eh.e_shnum - 1) * sizeof(Elf64_Shdr));
-	for (size_t i = 0; i <= d->n; i++) {
-		memset(&h, 0, sizeof(h));
-		h.sh_name = names[i];
-		h.sh_type = i < d->n ? SHT_PROGBITS : SHT_STRTAB;
-		h.sh_offset = offs[i];
-		h.sh_size = i < d->n ? d->v[i].size : nshs;
-		h.sh_addralign = i < d->n ? d->v[i].align : 1;
-		cat(&f, &n, &h, sizeof(h));
+	names = nshs;
+	shs = realloc(shs, nshs + 16);
+	if (!shs)
+		abort();
+	memcpy(shs + nshs, ".shstrtab", 10);
+	nshs += 10;
+	w.at = eh.e_shoff;
+	for (size_t i = 0; i < j->n; i++) {
+		const struct dsec *x = &j->v[i];
+		uint64_t start;
+
+		iov_align(&w, x->align);
+		start = w.at;
+		for (size_t m = 0; m < x->n; m++) {
+			const struct dpart *p = &x->v[m];
+
+			iov_zeros(&w, start + p->off - w.at);
+			iov_add(&w, p->copy ? p->copy : p->s->data, (size_t)p->s->size);
+		}
+		iov_zeros(&w, start + x->size - w.at);
+		h[i].sh_type = SHT_PROGBITS;
+		h[i].sh_offset = start;
+		h[i].sh_size = x->size;
+		h[i].sh_addralign = x->align;
 	}
-	nsh = eh.e_shnum + d->n;
+	h[j->n].sh_name = (uint32_t)names;
+	h[j->n].sh_type = SHT_STRTAB;
+	h[j->n].sh_offset = w.at;
+	h[j->n].sh_size = nshs;
+	h[j->n].sh_addralign = 1;
+	iov_add(&w, shs, nshs);
+	iov_align(&w, 8);
+	eh.e_shoff = w.at;
+	iov_add(&w, oldsh, (eh.e_shnum - 1) * sizeof(Elf64_Shdr));
+	iov_add(&w, h, (j->n + 1) * sizeof(*h));
 	eh.e_shnum = (uint16_t)nsh;
 	eh.e_shstrndx = (uint16_t)(nsh - 1);
-	memcpy(f, &eh, sizeof(eh));
-	free(offs);
-	free(names);
+	if (copy_head(img, fd, head) < 0 || writev_all(fd, w.v, w.n) < 0 ||
+	    pwrite(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh))
+		rc = uk_errorf(c->err, "cannot write '%s': %s", c->opts->debug_path,
+			       strerror(errno));
+	free(w.v);
+	free(oldsh);
 	free(shs);
-	*out = f;
-	*outlen = n;
-	return nsh >= SHN_LORESERVE ? uk_errorf(c->err, "too many debug sections") : 0;
+	free(h);
+	return rc;
 }
 
-static int write_file(struct lk_ctx *c, const uint8_t *p, size_t n)
+/* The file beside a temporary name, renamed into place when whole. */
+static int write_file(struct lk_debug_job *j)
 {
+	struct lk_ctx *c = &j->c;
 	const char *path = c->opts->debug_path;
 	char *tmp = lk_xasprintf("%s.tmpXXXXXX", path);
-	int fd = mkstemp(tmp), rc = 0;
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "wb");
+	int img = open(c->opts->output, O_RDONLY | O_CLOEXEC);
+	int fd = img < 0 ? -1 : mkostemp(tmp, O_CLOEXEC), rc = 0;
 
-	if (!f) {
-		if (fd >= 0)
-			close(fd);
+	if (img < 0) {
+		free(tmp);
+		return uk_errorf(c->err, "cannot read '%s' back: %s", c->opts->output,
+				 strerror(errno));
+	}
+	if (fd < 0) {
 		uk_errorf(c->err, "cannot create '%s': %s", path, strerror(errno));
+		close(img);
 		free(tmp);
 		return -1;
 	}
-	if (fwrite(p, 1, n, f) != n || fchmod(fd, 0644) < 0)
+	rc = write_out(j, img, fd);
+	if (rc == 0 && fchmod(fd, 0644) < 0)
 		rc = uk_errorf(c->err, "cannot write '%s': %s", tmp, strerror(errno));
-	if (fclose(f) != 0 && rc == 0)
+	if (close(fd) != 0 && rc == 0)
 		rc = uk_errorf(c->err, "cannot write '%s': %s", tmp, strerror(errno));
+	close(img);
 	if (rc == 0 && uk_path_publish(tmp, path) < 0)
 		rc = uk_errorf(c->err, "cannot rename '%s' to '%s': %s", tmp, path,
 			       strerror(errno));
@@ -331,24 +522,79 @@ static int write_file(struct lk_ctx *c, const uint8_t *p, size_t n)
 	return rc;
 }
 
-int lk_write_debug(struct lk_ctx *c)
+/* The relocations need the layout only; the file, the published image. */
+static void run_job(struct lk_debug_job *j)
 {
-	struct dout d = { 0 };
-	uint8_t *img = NULL, *out = NULL;
-	size_t len = 0, outlen = 0;
+	int go;
+
+	j->rc = build(j);
+	pthread_mutex_lock(&j->mu);
+	while (!j->go)
+		pthread_cond_wait(&j->cv, &j->mu);
+	go = j->go;
+	pthread_mutex_unlock(&j->mu);
+	if (j->rc == 0 && go > 0)
+		j->rc = write_file(j);
+}
+
+static void *job_thread(void *arg)
+{
+	run_job(arg);
+	return NULL;
+}
+
+void lk_debug_start(struct lk_ctx *c)
+{
+	struct lk_debug_job *j = lk_xcalloc(1, sizeof(*j));
+
+	j->c = *c;
+	j->c.err = &j->err;
+	pthread_mutex_init(&j->mu, NULL);
+	pthread_cond_init(&j->cv, NULL);
+	c->debug_job = j;
+	/* without a thread, lk_debug_finish does it all */
+	j->threaded = pthread_create(&j->th, NULL, job_thread, j) == 0;
+}
+
+void lk_debug_image(struct lk_ctx *c, int written)
+{
+	struct lk_debug_job *j = c->debug_job;
+
+	if (!j)
+		return;
+	pthread_mutex_lock(&j->mu);
+	if (!j->go)
+		j->go = written ? 1 : -1;
+	pthread_cond_signal(&j->cv);
+	pthread_mutex_unlock(&j->mu);
+}
+
+int lk_debug_finish(struct lk_ctx *c)
+{
+	struct lk_debug_job *j = c->debug_job;
 	int rc;
 
-	rc = build(c, &d);
-	if (rc == 0)
-		rc = read_image(c, &img, &len);
-	if (rc == 0)
-		rc = assemble(c, &d, img, len, &out, &outlen);
-	if (rc == 0)
-		rc = write_file(c, out, outlen);
-	for (size_t i = 0; i < d.n; i++)
-		free(d.v[i].data);
-	free(d.v);
-	free(img);
-	free(out);
+	if (!j)
+		return 0;
+	lk_debug_image(c, 0); /* gives up unless the image was written */
+	if (j->threaded)
+		pthread_join(j->th, NULL);
+	else
+		run_job(j);
+	rc = j->go > 0 ? j->rc : 0;
+	if (rc < 0)
+		*c->err = j->err;
+	for (size_t i = 0; i < j->n; i++)
+		free(j->v[i].v);
+	free(j->v);
+	free(j->offs);
+	free(j->scratch);
+	free(j->todo);
+	free(j->val);
+	free(j->known);
+	pthread_mutex_destroy(&j->mu);
+	pthread_cond_destroy(&j->cv);
+	free(j);
+	c->debug_job = NULL;
 	return rc;
 }

@@ -180,6 +180,7 @@ struct lk_ctx {
 	size_t out_size;
 	uint64_t img_end;       /* end of file-backed image */
 	int written;            /* the output file exists */
+	struct lk_debug_job *debug_job; /* debug_out.c, while it runs */
 	struct lk_sec **live;   /* gc.c: every live section, in marking order */
 	size_t nlive;
 	struct lk_sec **merged; /* merge.c's sections, placed like inputs */
@@ -281,12 +282,18 @@ int lk_relocate(struct lk_ctx *c);
 /* write_elf.c */
 int lk_write(struct lk_ctx *c, uint64_t *file_bytes);
 
-/* debug_out.c: opts->debug_path, after lk_write (sets the addr of each
- * .debug* input section to its offset in the debug file's section) */
-int lk_write_debug(struct lk_ctx *c);
+/* debug_out.c: opts->debug_path, made on a thread started once the layout
+ * is final (it only reads the link's state); lk_debug_image says whether
+ * the image was written, lk_debug_finish joins the thread (always called
+ * before the state is freed; -1 when the debug file failed) */
+void lk_debug_start(struct lk_ctx *c);
+void lk_debug_image(struct lk_ctx *c, int written);
+int lk_debug_finish(struct lk_ctx *c);
 
-/* report.c, map.c, why.c */
-int lk_write_report(struct lk_ctx *c, const struct uk_link_result *res);
+/* report.c, map.c, why.c; the report made (a malloc'd buffer), then
+ * written atomically to opts->report_path */
+char *lk_report_render(struct lk_ctx *c, const struct uk_link_result *res, size_t *len);
+int lk_report_publish(struct lk_ctx *c, const char *text, size_t len);
 int lk_write_map(struct lk_ctx *c);
 char *lk_why(struct lk_ctx *c, const char *symbol);
 char *lk_gc_text(struct lk_ctx *c);

@@ -117,7 +117,8 @@ static int check_opts(const struct uk_link_opts *o, struct uk_error *err)
 static int run(struct lk_ctx *c, struct uk_link_result *res)
 {
 	const struct uk_link_opts *op = c->opts;
-	size_t i;
+	char *report = NULL;
+	size_t i, report_len = 0;
 
 	lk_sym_get(&c->syms, op->entry ? op->entry : "_start")->strong_ref = 1;
 	for (i = 0; i < op->nkeep; i++)
@@ -130,24 +131,29 @@ static int run(struct lk_ctx *c, struct uk_link_result *res)
 	if (lk_apply_link_if(c) < 0)
 		return -1;
 	lk_define_commons(c);
-	if (lk_gc(c) < 0 || lk_merge(c) < 0 || lk_icf(c) < 0 ||
-	    lk_layout(c) < 0 || lk_relocate(c) < 0)
+	if (lk_gc(c) < 0 || lk_merge(c) < 0 || lk_icf(c) < 0 || lk_layout(c) < 0)
 		return -1;
-	if (lk_write(c, &res->file_bytes) < 0)
+	/* the debug file on a thread, beside the image and the report */
+	if (op->debug_path)
+		lk_debug_start(c);
+	if (lk_relocate(c) < 0 || lk_write(c, &res->file_bytes) < 0)
 		return -1;
 	c->written = 1;
-	if (op->debug_path && lk_write_debug(c) < 0)
-		return -1;
+	lk_debug_image(c, 1);
 	stats(c, res);
 	if (op->why_symbol)
 		res->why_text = lk_why(c, op->why_symbol);
 	if (op->print_gc_sections)
 		res->gc_text = lk_gc_text(c);
-	if (op->map_path && lk_write_map(c) < 0)
-		return -1;
 	res->seconds = now() - c->t0;
-	if (op->report_path && lk_write_report(c, res) < 0)
+	if (op->report_path)
+		report = lk_report_render(c, res, &report_len);
+	if (lk_debug_finish(c) < 0 || (op->map_path && lk_write_map(c) < 0) ||
+	    (op->report_path && lk_report_publish(c, report, report_len) < 0)) {
+		free(report);
 		return -1;
+	}
+	free(report);
 	return 0;
 }
 
@@ -171,6 +177,7 @@ int uk_link(const struct uk_link_opts *opts, struct uk_link_result *res,
 	c.t0 = now();
 	c.syms.arena = &c.arena;
 	rc = run(&c, res);
+	lk_debug_finish(&c); /* a failed link's: joined, nothing written */
 	res->seconds = now() - c.t0;
 	if (rc < 0 && c.written)
 		unlink(opts->output); /* a map or report failed after it */

@@ -316,16 +316,23 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-int lk_write_report(struct lk_ctx *c, const struct uk_link_result *res)
+char *lk_report_render(struct lk_ctx *c, const struct uk_link_result *res, size_t *len)
+{
+	struct out b = { 0 };
+
+	render(c, res, &b);
+	*len = b.n;
+	return b.p;
+}
+
+int lk_report_publish(struct lk_ctx *c, const char *text, size_t len)
 {
 	const char *path = c->opts->report_path;
 	char *tmp = lk_xasprintf("%s.tmp%ld", path, (long)getpid());
-	struct out b = { 0 };
 	int fd, rc = 0;
 
-	render(c, res, &b);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || write_all(fd, b.p, b.n) < 0)
+	if (fd < 0 || write_all(fd, text, len) < 0)
 		rc = uk_errorf(c->err, "cannot write report '%s': %s", tmp,
 			       strerror(errno));
 	if (fd >= 0 && close(fd) < 0 && rc == 0)
@@ -337,6 +344,5 @@ int lk_write_report(struct lk_ctx *c, const struct uk_link_result *res)
 	if (rc < 0)
 		unlink(tmp);
 	free(tmp);
-	free(b.p);
 	return rc;
 }

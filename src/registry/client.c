@@ -645,6 +645,7 @@ void uk_client_close(struct uk_client *c)
 		memset(c->userpass, 0, strlen(c->userpass));
 	free(c->userpass);
 	free(c->auth);
+	free(c->sent);
 	free(c->host);
 	free(c->base);
 	free(c->repo);

@@ -50,6 +50,8 @@ struct uk_client {
 	int auth_tried;   /* a 401 after this means the credentials are wrong */
 	struct uk_client_opts o;
 	struct uk_client_stats stats;
+	char (*sent)[UK_DIGEST_MAX]; /* blobs this client uploaded */
+	size_t nsent;
 };
 
 int uk_client_open(struct uk_client *c, const struct uk_ref *r,
@@ -75,6 +77,26 @@ int uk_client_push_blob(struct uk_client *c, const void *buf, size_t len,
 int uk_client_upload_blob(struct uk_client *c, const void *buf, size_t len,
 			  const char *digest, const char *mount_from,
 			  struct uk_error *err);
+
+/* An upload of bytes whose digest is known only at their end (uk push
+ * streams a layer while it is packed): POST, then each chunk PATCHed with
+ * its Content-Range in order (following each Location), then PUT
+ * ?digest=. A failed one is cancelled (DELETE, best effort, no retry),
+ * so nothing half-uploaded stays in the registry's way. */
+struct uk_upload {
+	char *location;
+	unsigned long long off;
+};
+int uk_client_upload_start(struct uk_client *c, struct uk_upload *u,
+			   struct uk_error *err);
+int uk_client_upload_chunk(struct uk_client *c, struct uk_upload *u, const void *buf,
+			   size_t n, struct uk_error *err);
+int uk_client_upload_finish(struct uk_client *c, struct uk_upload *u,
+			    const char *digest, struct uk_error *err);
+void uk_client_upload_cancel(struct uk_client *c, struct uk_upload *u);
+
+/* 1 when this client uploaded blob digest (so no HEAD need ask). */
+int uk_client_sent(const struct uk_client *c, const char *digest);
 
 /* PUT a manifest or index under ref (a tag or its digest); the registry's
  * Docker-Content-Digest, when given, must be the digest of buf. */

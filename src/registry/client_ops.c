@@ -138,48 +138,44 @@ static int start_upload(struct uk_client *c, const char *digest,
 	return rc;
 }
 
-/* PATCH the chunks; *location follows each answer's Location. */
-static int send_chunks(struct uk_client *c, const char *buf, size_t len,
-		       const char *digest, char **location,
-		       struct uk_error *err)
+/* PATCH one chunk at u->off; u->location follows the answer's Location. */
+static int patch(struct uk_client *c, struct uk_upload *u, const void *buf, size_t n,
+		 const char *label, unsigned long long total, struct uk_error *err)
 {
-	size_t off = 0;
+	char range[64];
+	struct http_req q = {.method = "PATCH",
+			     .content_type = "application/octet-stream",
+			     .content_range = range,
+			     .label = label,
+			     .total = total};
+	struct http_resp r = {0};
+	int rc;
 
-	while (off < len) {
-		size_t n = len - off < c->o.chunk_size ? len - off : c->o.chunk_size;
-		char range[64];
-		struct http_req q = {.method = "PATCH",
-				     .content_type = "application/octet-stream",
-				     .content_range = range,
-				     .label = digest,
-				     .total = len};
-		struct http_resp r = {0};
-		int rc;
+	if (n == 0)
+		return 0;
+	snprintf(range, sizeof(range), "%llu-%llu", u->off, u->off + n - 1);
+	q.url = u->location;
+	q.body = buf;
+	q.body_len = n;
+	q.has_body = 1;
+	rc = http_do(c, &q, &r, err);
+	if (rc == 0 && r.status == 202 && r.location) {
+		char *next = uk_url_resolve(c->base, q.url, r.location);
 
-		snprintf(range, sizeof(range), "%zu-%zu", off, off + n - 1);
-		q.url = *location;
-		q.body = buf + off;
-		q.body_len = n;
-		q.has_body = 1;
-		rc = http_do(c, &q, &r, err);
-		if (rc == 0 && r.status == 202 && r.location) {
-			char *next = uk_url_resolve(c->base, q.url, r.location);
-
-			if (!next)
-				rc = oom(err);
-			free(*location);
-			*location = next;
-		} else if (rc == 0) {
-			rc = http_status_error(c, &q, &r, "cannot upload a blob chunk", err);
-		}
-		http_resp_free(&r);
-		if (rc < 0)
-			return -1;
-		off += n;
+		if (!next)
+			rc = oom(err);
+		free(u->location);
+		u->location = next;
+	} else if (rc == 0) {
+		rc = http_status_error(c, &q, &r, "cannot upload a blob chunk", err);
 	}
-	return 0;
+	http_resp_free(&r);
+	if (rc == 0)
+		u->off += n;
+	return rc;
 }
 
+/* PUT ?digest= with the last bytes (buf, len; none with NULL). */
 static int finish_upload(struct uk_client *c, const char *location,
 			 const void *buf, size_t len, const char *digest,
 			 struct uk_error *err)
@@ -209,6 +205,29 @@ static int finish_upload(struct uk_client *c, const char *location,
 	return rc;
 }
 
+int uk_client_sent(const struct uk_client *c, const char *digest)
+{
+	size_t i;
+
+	for (i = 0; i < c->nsent; i++)
+		if (!strcmp(c->sent[i], digest))
+			return 1;
+	return 0;
+}
+
+/* Counts an upload and remembers it for uk_client_sent (best effort). */
+static void sent(struct uk_client *c, const char *digest)
+{
+	char (*v)[UK_DIGEST_MAX];
+
+	c->stats.blobs_uploaded++;
+	if (uk_client_sent(c, digest) ||
+	    !(v = realloc(c->sent, (c->nsent + 1) * sizeof(*v))))
+		return;
+	c->sent = v;
+	snprintf(v[c->nsent++], UK_DIGEST_MAX, "%s", digest);
+}
+
 int uk_client_push_blob(struct uk_client *c, const void *buf, size_t len,
 			const char *digest, const char *mount_from,
 			struct uk_error *err)
@@ -228,24 +247,76 @@ int uk_client_upload_blob(struct uk_client *c, const void *buf, size_t len,
 			  const char *digest, const char *mount_from,
 			  struct uk_error *err)
 {
-	char *loc = NULL;
-	int rc;
+	struct uk_upload u = {0};
+	int rc = 0;
 
-	if (start_upload(c, digest, mount_from, &loc, err) < 0)
+	if (start_upload(c, digest, mount_from, &u.location, err) < 0)
 		return -1;
-	if (!loc)
+	if (!u.location)
 		return 0; /* mounted */
-	if (len > c->o.chunk_size)
-		rc = send_chunks(c, buf, len, digest, &loc, err) < 0 ||
-		     finish_upload(c, loc, NULL, len, digest, err) < 0 ? -1 : 0;
-	else
-		rc = finish_upload(c, loc, buf, len, digest, err);
-	free(loc);
+	if (len > c->o.chunk_size) {
+		while (rc == 0 && u.off < len) {
+			size_t n = len - u.off < c->o.chunk_size ? len - (size_t)u.off
+								 : c->o.chunk_size;
+
+			rc = patch(c, &u, (const char *)buf + u.off, n, digest, len, err);
+		}
+		if (rc == 0)
+			rc = finish_upload(c, u.location, NULL, len, digest, err);
+	} else {
+		rc = finish_upload(c, u.location, buf, len, digest, err);
+	}
+	free(u.location);
 	if (rc == 0)
-		c->stats.blobs_uploaded++;
+		sent(c, digest);
 	else
 		uk_error_wrap(err, "pushing blob %.19s", digest);
 	return rc;
+}
+
+int uk_client_upload_start(struct uk_client *c, struct uk_upload *u,
+			   struct uk_error *err)
+{
+	memset(u, 0, sizeof(*u));
+	if (start_upload(c, NULL, NULL, &u->location, err) < 0)
+		return -1;
+	return u->location ? 0 : uk_errorf(err, "registry %s started no upload", c->base);
+}
+
+int uk_client_upload_chunk(struct uk_client *c, struct uk_upload *u, const void *buf,
+			   size_t n, struct uk_error *err)
+{
+	return patch(c, u, buf, n, NULL, 0, err);
+}
+
+int uk_client_upload_finish(struct uk_client *c, struct uk_upload *u,
+			    const char *digest, struct uk_error *err)
+{
+	int rc = finish_upload(c, u->location, NULL, 0, digest, err);
+
+	free(u->location);
+	u->location = NULL;
+	if (rc == 0)
+		sent(c, digest);
+	return rc;
+}
+
+void uk_client_upload_cancel(struct uk_client *c, struct uk_upload *u)
+{
+	struct http_req q = {.method = "DELETE", .url = u->location};
+	struct http_resp r = {0};
+	struct uk_error ignored = {0};
+	unsigned retries = c->o.retries;
+
+	/* Best effort, once: a registry that is gone drops the upload itself. */
+	if (u->location) {
+		c->o.retries = 0;
+		http_do(c, &q, &r, &ignored);
+		c->o.retries = retries;
+		http_resp_free(&r);
+	}
+	free(u->location);
+	memset(u, 0, sizeof(*u));
 }
 
 int uk_client_push_manifest(struct uk_client *c, const char *ref,

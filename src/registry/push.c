@@ -154,6 +154,11 @@ static int push_blob(struct uk_client *c, const char *root,
 	char *buf = NULL, *from = NULL;
 	int exists, rc, mapped;
 
+	/* Streamed while it was packed (push_stream.c): there already. */
+	if (uk_client_sent(c, d->digest)) {
+		remember(c, root, d->digest);
+		return 0;
+	}
 	/* HEAD first: a blob the registry has is not even read. */
 	if (uk_client_blob_exists(c, d->digest, d->size, &exists, err) < 0)
 		return -1;

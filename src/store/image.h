@@ -23,19 +23,35 @@
  * PVH kernels taking "uk.*" options, so they carry their own type. */
 #define UK_URUNC_TYPE_VALUE "uk"
 
+/* Where a layer goes while it is packed (uk push streams it to a
+ * registry): member gets each gzip member of the layer in order, as soon
+ * as it is made, and end the layer's digest and size once all are (NULL
+ * when packing failed). Neither can fail the packing: the sink keeps its
+ * own errors. Layers whose tar is at most min bytes are made whole first
+ * and not handed on. */
+struct uk_layer_sink {
+	void (*member)(void *ctx, const void *buf, size_t n);
+	void (*end)(void *ctx, const char *digest, unsigned long long size);
+	void *ctx;
+	size_t min;
+};
+
 /* Writes the artifact for the built images (paths of kernels with their
  * .json metadata) into the layout at root, untagged; digest and size name
- * the index. Same images, same bytes, same digests. */
+ * the index. Same images, same bytes, same digests. Each layer packed
+ * (not found in uk's layer cache) also goes to sink, unless it is NULL. */
 int uk_image_pack(const char *root, const char *const *images, size_t n,
-		  char digest[UK_DIGEST_MAX], unsigned long long *size,
-		  struct uk_error *err);
+		  const struct uk_layer_sink *sink, char digest[UK_DIGEST_MAX],
+		  unsigned long long *size, struct uk_error *err);
 
 /* The layer of one image (see image_layer.c), put into the layout at root
- * with uk_layout_put_blob_later (published at exit at the latest): its digest
- * and size, and the digest of its tar (the config's diff_id). */
+ * as uk_layout_put_blob_later does (published at exit at the latest) and
+ * handed to sink (may be NULL) as it is made: its digest and size, and the
+ * digest of its tar (the config's diff_id). */
 int uk_image_layer(const char *root, const char *image, const char *name,
-		   long long mtime, char layer[UK_DIGEST_MAX], size_t *len,
-		   char diff[UK_DIGEST_MAX], struct uk_error *err);
+		   long long mtime, const struct uk_layer_sink *sink,
+		   char layer[UK_DIGEST_MAX], size_t *len, char diff[UK_DIGEST_MAX],
+		   struct uk_error *err);
 
 /* For `uk run REF`: the image tagged ref in the layout at root, its
  * manifest for target (NULL: kvm, else the first), unpacked once per

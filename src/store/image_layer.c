@@ -5,7 +5,8 @@
  * thread while gzip (util/gzip.h, libdeflate; two threads for a tar over
  * 16 MiB) runs at level 1, or stores (level 0) when a sample shows the
  * kernel does not compress. Both depend only on the bytes, so the same
- * image gives the same layer. */
+ * image gives the same layer. Each gzip member goes into the store and to
+ * the caller's sink (uk push's upload) as soon as it is made. */
 #include "util/archive_lazy.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "store/image.h"
+#include "store/layer_stream.h"
 #include "store/layout.h"
 #include "util/gzip.h"
 #include "util/path.h"
@@ -163,31 +165,37 @@ static int pick_level(const struct uk_archive_mem *tar, struct uk_error *err)
 }
 
 int uk_image_layer(const char *root, const char *image, const char *name,
-		   long long mtime, char layer[UK_DIGEST_MAX], size_t *len,
-		   char diff[UK_DIGEST_MAX], struct uk_error *err)
+		   long long mtime, const struct uk_layer_sink *sink,
+		   char layer[UK_DIGEST_MAX], size_t *len, char diff[UK_DIGEST_MAX],
+		   struct uk_error *err)
 {
 	struct uk_archive_mem tar = {0};
+	struct uk_layer_stream st;
 	struct uk_digest_job job;
-	void *gz = NULL;
-	size_t gzlen = 0;
+	unsigned long long size = 0;
 	int level, rc = -1;
 
 	if (make_tar(image, name, mtime, &tar, err) < 0)
 		goto out;
-	/* The diff_id is hashed by a second thread while this one gzips and
-	 * stores the layer (which hashes it in a third). */
+	/* The diff_id is hashed by a second thread while two more gzip and
+	 * a fourth writes and hashes the layer (layer_stream.h). */
 	if (uk_digest_start(&job, tar.p, tar.len) < 0) {
 		uk_errorf(err, "cannot compute a sha256 digest");
 		goto out;
 	}
+	if (sink && tar.len <= sink->min)
+		sink = NULL;
 	if ((level = pick_level(&tar, err)) >= 0 &&
-	    uk_gzip(tar.p, tar.len, level, &gz, &gzlen, err) == 0 &&
-	    uk_layout_put_blob_later(root, gz, gzlen, layer, err) == 0)
-		rc = 0;
+	    uk_layer_stream_open(&st, root, (tar.len + UK_GZIP_MEMBER - 1) / UK_GZIP_MEMBER + 1,
+				 sink, err) == 0) {
+		int ok = uk_gzip_stream(tar.p, tar.len, level, uk_layer_stream_member, &st,
+					err) == 0;
+
+		rc = uk_layer_stream_close(&st, ok, layer, &size, err);
+	}
 	uk_digest_join(&job, diff);
-	*len = gzlen;
+	*len = (size_t)size;
 out:
 	free(tar.p);
-	free(gz);
 	return rc;
 }

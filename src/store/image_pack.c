@@ -182,7 +182,8 @@ static json_t *annotations(const struct uk_image_meta *m, const char *binary)
 	return a;
 }
 
-static int pack_one(const char *root, const char *image, struct packed *p,
+static int pack_one(const char *root, const char *image,
+		    const struct uk_layer_sink *sink, struct packed *p,
 		    struct uk_error *err)
 {
 	struct uk_image_meta m;
@@ -212,8 +213,8 @@ static int pack_one(const char *root, const char *image, struct packed *p,
 	snprintf(binary, sizeof(binary), "/unikernel/%s", m.name);
 	have_key = cache_key(image, m.name, key) == 0;
 	if (!have_key || !cache_get(root, key, layer, &len, diff)) {
-		if (uk_image_layer(root, image, m.name, uk_source_date_epoch(), layer, &len,
-				   diff, err) < 0)
+		if (uk_image_layer(root, image, m.name, uk_source_date_epoch(), sink, layer,
+				   &len, diff, err) < 0)
 			goto out;
 		if (have_key)
 			cache_put(root, key, layer, len, diff);
@@ -248,8 +249,8 @@ out:
 }
 
 int uk_image_pack(const char *root, const char *const *images, size_t n,
-		  char digest[UK_DIGEST_MAX], unsigned long long *size,
-		  struct uk_error *err)
+		  const struct uk_layer_sink *sink, char digest[UK_DIGEST_MAX],
+		  unsigned long long *size, struct uk_error *err)
 {
 	struct packed *p = calloc(n + 1, sizeof(*p));
 	json_t *ms = json_array();
@@ -264,7 +265,7 @@ int uk_image_pack(const char *root, const char *const *images, size_t n,
 	if (uk_layout_init(root, err) < 0)
 		rc = -1;
 	for (i = 0; i < n && rc == 0; i++) {
-		rc = pack_one(root, images[i], &p[i], err);
+		rc = pack_one(root, images[i], sink, &p[i], err);
 		if (rc == 0)
 			json_array_append_new(
 				ms, json_pack("{s:s, s:s, s:I, s:{s:s, s:s}, s:{s:s}}",

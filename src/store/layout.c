@@ -422,6 +422,31 @@ static int put_big_blob(const char *root, const void *buf, size_t len, int later
 	return rc;
 }
 
+int uk_blob_writer_commit_later(struct uk_blob_writer *w,
+				char digest_out[UK_DIGEST_MAX], struct uk_error *err)
+{
+	int rc = 0;
+
+	uk_sha256_final(&w->h, digest_out);
+	sync_file_range(w->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+	/* A good copy in the store already: this one is not needed. */
+	if (blob_ok(w->root, digest_out)) {
+		uk_blob_writer_abort(w);
+		return 0;
+	}
+	if (defer(w->root, w->tmp, w->fd, w->cleanup, digest_out) < 0) {
+		rc = publish(w->root, w->tmp, w->fd, digest_out, err);
+		uk_cleanup_remove(w->cleanup);
+		free(w->tmp);
+	}
+	/* tmp, fd and cleanup are the pending entry's (or gone) now */
+	w->tmp = NULL;
+	w->fd = -1;
+	w->cleanup = -1;
+	uk_blob_writer_abort(w);
+	return rc;
+}
+
 int uk_layout_publish(struct uk_error *err)
 {
 	size_t i;

@@ -75,6 +75,11 @@ int uk_blob_writer_write(struct uk_blob_writer *w, const void *buf,
 int uk_blob_writer_commit(struct uk_blob_writer *w, const char *expect,
 			  char digest_out[UK_DIGEST_MAX], struct uk_error *err);
 void uk_blob_writer_abort(struct uk_blob_writer *w);
+/* Commits what w holds under the digest of its bytes as
+ * uk_layout_put_blob_later does: write-back started, synced and named by
+ * uk_layout_publish. */
+int uk_blob_writer_commit_later(struct uk_blob_writer *w,
+				char digest_out[UK_DIGEST_MAX], struct uk_error *err);
 /* Reads back what w holds as the tar+gzip layer digest of size bytes and
  * walks it as uk would unpack it (store/layer.h's checks), writing
  * nothing: a pull refuses a layer uk could not use before committing it. */

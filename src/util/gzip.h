@@ -18,4 +18,14 @@
 int uk_gzip(const void *in, size_t len, int level, void **out, size_t *outlen,
 	    struct uk_error *err);
 
+/* The same bytes handed to sink member by member, in order, each as soon
+ * as it is compressed (two threads compress the next ones meanwhile), for
+ * a caller that sends or writes them while the rest is made. A sink that
+ * fails (-1, err set) stops it all. Last, even after a failure, sink gets
+ * buf NULL and n 0: every member's bytes are valid until that call
+ * returns, so a sink that handed them to another thread waits for it. */
+typedef int (*uk_gzip_sink)(void *ctx, const void *buf, size_t n, struct uk_error *err);
+int uk_gzip_stream(const void *in, size_t len, int level, uk_gzip_sink sink, void *ctx,
+		   struct uk_error *err);
+
 #endif

@@ -149,3 +149,61 @@ if [ $rc -eq 139 ] && printf '%s\n' "$out" | grep -Eq '^rip: 0x[0-9a-f]+ <poke\+
 else
 	fail debug-crash-without-debug-file "rc=$rc: $out"
 fi
+
+# The debug file is made on a thread of its own beside the image and the
+# report (linker/debug_out.c). A debug file that cannot be written fails
+# the link and leaves neither it, the image, the report nor a temporary
+# file; an image that cannot be written leaves no debug file.
+"$UK" build -C "$p" >/dev/null 2>&1
+rm -f "$p"/build/kvm/.*.stamp
+line=$("$UK" build -C "$p" --verbose 2>&1 >/dev/null | grep '^uk: + uk link ')
+eval "cmd=(${line#uk: + })"
+# link_with IMAGE REPORT DEBUG: uk build's link with those outputs
+link_with() {
+	local args=() prev= a
+	for a in "${cmd[@]:2}"; do
+		case $prev in
+		-o) a=$1 ;; --report) a=$2 ;; --debug-out) a=$3 ;;
+		esac
+		args+=("$a"); prev=$a
+	done
+	(cd "$p" && "$UK" link "${args[@]}" 2>&1)
+}
+mkdir -p "$tmp/dout"
+out=$(link_with "$tmp/dout/img" "$tmp/dout/img.report" "$tmp/no-such-dir/img.debug"); rc=$?
+if [ -n "$line" ] && [ $rc -ne 0 ] && grep -q "cannot create '$tmp/no-such-dir/img.debug'" <<<"$out" &&
+	[ -z "$(ls -A "$tmp/dout")" ]; then
+	pass debug-write-fails-link
+else
+	fail debug-write-fails-link "rc=$rc: $out; left: $(ls -A "$tmp/dout")"
+fi
+out=$(link_with "$tmp/no-such-dir/img" "$tmp/dout/img.report" "$tmp/dout/img.debug"); rc=$?
+if [ $rc -ne 0 ] && grep -q "cannot create '$tmp/no-such-dir/img'" <<<"$out" && [ -z "$(ls -A "$tmp/dout")" ]; then
+	pass debug-image-fails-no-debug-file
+else
+	fail debug-image-fails-no-debug-file "rc=$rc: $out; left: $(ls -A "$tmp/dout")"
+fi
+# Many links in a row give the same debug file as uk build's (the thread
+# neither races the image nor loses a byte).
+ok=1
+for i in 1 2 3 4 5 6; do
+	link_with "$tmp/dout/img" "$tmp/dout/img.report" "$tmp/dout/img.debug" >/dev/null &&
+		cmp -s "$tmp/dout/img.debug" "$p/build/kvm/dbg.debug" && cmp -s "$tmp/dout/img" "$p/build/kvm/dbg" || ok=0
+done
+[ $ok = 1 ] && pass debug-thread-same-bytes || fail debug-thread-same-bytes "a link's debug file or image differs from uk build's"
+
+# A relocation the debug file cannot take fails the build with the
+# thread's error, and leaves no image, debug file or stamp.
+q=$tmp/badrel
+"$UK" init "$q" >/dev/null
+cat >>"$q/src/main.c" <<'C'
+/* a PC-relative field in .debug_info: no debug section holds one */
+__asm__(".pushsection .debug_info,\"\",@progbits\n.long main - .\n.popsection");
+C
+out=$("$UK" build -C "$q" 2>&1); rc=$?
+if [ $rc -ne 0 ] && grep -q "section '.debug_info' offset 0x[0-9a-f]*: R_X86_64_PC32: relocation type not supported in debug sections" <<<"$out" &&
+	[ -z "$(ls -A "$q/build/kvm" 2>/dev/null)" ]; then
+	pass debug-reloc-error-fails-build
+else
+	fail debug-reloc-error-fails-build "rc=$rc: $out; left: $(ls -A "$q/build/kvm" 2>/dev/null)"
+fi

@@ -79,98 +79,53 @@ project() { # DIR NAME SOURCE [uk.yaml lines...]
 	"$UK" build -C "$d" >"$d/build.log" 2>&1
 }
 
-# --- the socket behaviour program against Linux
+# against_linux TEST NAME "LINUX ARGS" "GUEST ARGS" [uk run options...]:
+# tests/net/NAME.c as a static musl program ($on_linux before it, if set)
+# and as a uk image with uk-net; the same output and status, or TEST fails.
+against_linux() {
+	local test=$1 name=$2 largs=$3 gargs=$4 out want_rc got_rc
+	shift 4
+	if ! out=$(musl-gcc -static -O1 -Wall -o "$tmp/linux/$name" "$net/$name.c" 2>&1); then
+		fail "$test" "musl-gcc: $out"
+		return
+	fi
+	# shellcheck disable=SC2086 # the arguments are words
+	timeout 60 ${on_linux:-} "$tmp/linux/$name" $largs >"$tmp/$name.want" 2>&1
+	want_rc=$?
+	if ! project "$tmp/$name" "$name" "$net/$name.c" 'libraries: [uk-net]'; then
+		fail "$test" "uk build: $(tail -n 5 "$tmp/$name/build.log")"
+		return
+	fi
+	# shellcheck disable=SC2086
+	timeout 300 "$UK" run -C "$tmp/$name" --no-build --accel $accel --timeout 240 "$@" -- $gargs \
+		>"$tmp/$name.got" 2>"$tmp/$name.err" </dev/null
+	got_rc=$?
+	if [ $got_rc = $want_rc ] && cmp -s "$tmp/$name.want" "$tmp/$name.got"; then
+		pass "$test"
+	else
+		fail "$test" "status $got_rc (Linux $want_rc); diff Linux uk:
+$(diff "$tmp/$name.want" "$tmp/$name.got" | head -n 30)
+$(tail -n 5 "$tmp/$name.err")"
+	fi
+}
 mkdir -p "$tmp/linux"
-if ! out=$(musl-gcc -static -O1 -Wall -o "$tmp/linux/peer" "$net/peer.c" 2>&1); then
-	fail net-peer "musl-gcc: $out"
-else
-	timeout 60 "$tmp/linux/peer" 127.0.0.1 $http_port $udp_port $closed_port >"$tmp/peer.want" 2>&1
-	want_rc=$?
-	if ! project "$tmp/peer" peer "$net/peer.c" 'libraries: [uk-net]'; then
-		fail net-peer "uk build: $(tail -n 5 "$tmp/peer/build.log")"
-	else
-		timeout 300 "$UK" run -C "$tmp/peer" --no-build --accel $accel --timeout 240 -- \
-			10.0.2.2 $http_port $udp_port $closed_port >"$tmp/peer.got" 2>"$tmp/peer.err" </dev/null
-		got_rc=$?
-		if [ $got_rc = $want_rc ] && cmp -s "$tmp/peer.want" "$tmp/peer.got"; then
-			pass net-peer
-		else
-			fail net-peer "status $got_rc (Linux $want_rc); diff Linux uk:
-$(diff "$tmp/peer.want" "$tmp/peer.got" | head -n 30)
-$(tail -n 5 "$tmp/peer.err")"
-		fi
-	fi
-fi
 
-# --- AF_INET6 against Linux
-if ! out=$(musl-gcc -static -O1 -Wall -o "$tmp/linux/inet6" "$net/inet6.c" 2>&1); then
-	fail net-inet6 "musl-gcc: $out"
-else
-	timeout 60 "$tmp/linux/inet6" ::1 127.0.0.1 $http6_port $udp6_port >"$tmp/inet6.want" 2>&1
-	want_rc=$?
-	if ! project "$tmp/inet6" inet6 "$net/inet6.c" 'libraries: [uk-net]'; then
-		fail net-inet6 "uk build: $(tail -n 5 "$tmp/inet6/build.log")"
-	else
-		timeout 300 "$UK" run -C "$tmp/inet6" --no-build --accel $accel --timeout 240 -- \
-			fec0::2 10.0.2.2 $http6_port $udp6_port >"$tmp/inet6.got" 2>"$tmp/inet6.err" </dev/null
-		got_rc=$?
-		if [ $got_rc = $want_rc ] && cmp -s "$tmp/inet6.want" "$tmp/inet6.got"; then
-			pass net-inet6
-		else
-			fail net-inet6 "status $got_rc (Linux $want_rc); diff Linux uk:
-$(diff "$tmp/inet6.want" "$tmp/inet6.got" | head -n 30)
-$(tail -n 5 "$tmp/inet6.err")"
-		fi
-	fi
-fi
-
-# --- TCP over 127.0.0.1 inside one process against Linux (no host peer)
-if ! out=$(musl-gcc -static -O1 -Wall -o "$tmp/linux/tcp_loop" "$net/tcp_loop.c" 2>&1); then
-	fail net-tcp-loop "musl-gcc: $out"
-else
-	timeout 60 "$tmp/linux/tcp_loop" >"$tmp/tcp_loop.want" 2>&1
-	want_rc=$?
-	if ! project "$tmp/tcp_loop" tcp_loop "$net/tcp_loop.c" 'libraries: [uk-net]'; then
-		fail net-tcp-loop "uk build: $(tail -n 5 "$tmp/tcp_loop/build.log")"
-	else
-		timeout 300 "$UK" run -C "$tmp/tcp_loop" --no-build --accel $accel --timeout 240 \
-			>"$tmp/tcp_loop.got" 2>"$tmp/tcp_loop.err" </dev/null
-		got_rc=$?
-		if [ $got_rc = $want_rc ] && cmp -s "$tmp/tcp_loop.want" "$tmp/tcp_loop.got"; then
-			pass net-tcp-loop
-		else
-			fail net-tcp-loop "status $got_rc (Linux $want_rc); diff Linux uk:
-$(diff "$tmp/tcp_loop.want" "$tmp/tcp_loop.got" | head -n 30)
-$(tail -n 5 "$tmp/tcp_loop.err")"
-		fi
-	fi
-fi
-
-# --- uk run --net none: no NIC; against Linux in a namespace with only lo
+# --- the socket behaviour program
+against_linux net-peer peer "127.0.0.1 $http_port $udp_port $closed_port" \
+	"10.0.2.2 $http_port $udp_port $closed_port"
+# --- AF_INET6
+against_linux net-inet6 inet6 "::1 127.0.0.1 $http6_port $udp6_port" \
+	"fec0::2 10.0.2.2 $http6_port $udp6_port"
+# --- TCP over 127.0.0.1 inside one process (no host peer)
+against_linux net-tcp-loop tcp_loop "" ""
+# --- uk run --net none: no NIC; Linux in a namespace with only lo
 if ! ip netns add "nonet$$" 2>/dev/null; then
 	echo "SKIP net-none: no network namespace can be made here"
-elif ! out=$(musl-gcc -static -O1 -Wall -o "$tmp/linux/no_route" "$net/no_route.c" 2>&1); then
-	fail net-none "musl-gcc: $out"
 else
 	ip netns exec "nonet$$" ip link set lo up
-	timeout 60 ip netns exec "nonet$$" "$tmp/linux/no_route" >"$tmp/no_route.want" 2>&1
-	want_rc=$?
-	if ! project "$tmp/no_route" no_route "$net/no_route.c" 'libraries: [uk-net]'; then
-		fail net-none "uk build: $(tail -n 5 "$tmp/no_route/build.log")"
-	else
-		timeout 120 "$UK" run -C "$tmp/no_route" --no-build --accel $accel --timeout 100 \
-			--net none >"$tmp/no_route.got" 2>"$tmp/no_route.err" </dev/null
-		got_rc=$?
-		if [ $got_rc = $want_rc ] && cmp -s "$tmp/no_route.want" "$tmp/no_route.got"; then
-			pass net-none
-		else
-			fail net-none "status $got_rc (Linux $want_rc); diff Linux uk:
-$(diff "$tmp/no_route.want" "$tmp/no_route.got" | head -n 30)
-$(tail -n 5 "$tmp/no_route.err")"
-		fi
-	fi
+	on_linux="ip netns exec nonet$$" against_linux net-none no_route "" "" --net none
+	ip netns del "nonet$$" 2>/dev/null
 fi
-ip netns del "nonet$$" 2>/dev/null
 
 # --- the epoll server, answering curl through -p
 serve() { # NAME PROJECT PORT [uk run options...] [-- program arguments]

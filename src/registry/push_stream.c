@@ -1,0 +1,79 @@
+/* uk push's layer upload while the layer is packed: the sink of
+ * store/image.h, each gzip member PATCHed as soon as it is made, the PUT
+ * ?digest= once packing has the digest. Any failure only stops the
+ * stream (the upload is cancelled); uk_push_tree then uploads the layer
+ * from the store as usual, so a registry that refuses chunks still gets
+ * it, and one that is gone gives its error there. */
+#include "registry/push_stream.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/gzip.h"
+
+static void stop(struct uk_push_stream *s)
+{
+	s->failed = 1;
+	uk_client_upload_cancel(s->c, &s->u);
+}
+
+static void on_member(void *ctx, const void *buf, size_t n)
+{
+	struct uk_push_stream *s = ctx;
+
+	if (s->failed)
+		return;
+	if (!s->pinged) {
+		if (uk_client_ping(s->c, &s->err) < 0) {
+			s->ping_failed = 1;
+			s->failed = 1;
+			return;
+		}
+		s->pinged = 1;
+	}
+	if (!s->started) {
+		if (uk_client_upload_start(s->c, &s->u, &s->err) < 0) {
+			stop(s);
+			return;
+		}
+		s->started = 1;
+	}
+	if (uk_client_upload_chunk(s->c, &s->u, buf, n, &s->err) < 0)
+		stop(s);
+}
+
+static void on_end(void *ctx, const char *digest, unsigned long long size)
+{
+	struct uk_push_stream *s = ctx;
+
+	(void)size;
+	if (!s->failed && s->started &&
+	    (!digest || uk_client_upload_finish(s->c, &s->u, digest, &s->err) < 0))
+		stop(s);
+	if (!s->failed && s->started)
+		s->streamed++;
+	/* ready for the next image's layer; a failed ping stays failed */
+	uk_client_upload_cancel(s->c, &s->u);
+	s->started = 0;
+	if (!s->ping_failed)
+		s->failed = 0;
+}
+
+void uk_push_stream_init(struct uk_push_stream *s, struct uk_client *c)
+{
+	const char *v = getenv("UK_PUSH_STREAM_MIN");
+	char *end;
+	unsigned long long min = v && *v ? strtoull(v, &end, 10) : 0;
+
+	memset(s, 0, sizeof(*s));
+	s->c = c;
+	s->sink.member = on_member;
+	s->sink.end = on_end;
+	s->sink.ctx = s;
+	s->sink.min = v && *v && !*end ? (size_t)min : UK_PUSH_STREAM_MIN;
+}
+
+void uk_push_stream_free(struct uk_push_stream *s)
+{
+	uk_client_upload_cancel(s->c, &s->u);
+}
