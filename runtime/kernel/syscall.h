@@ -24,7 +24,7 @@ typedef long (*uk_sys_fn)(const long *a);
 /* Always linked: what every program's start-up and stdio use. */
 #define SYS_LIST(X)                                                                        \
 	X(0, read, 3) X(1, write, 3) X(3, close, 1) X(5, fstat, 2)                                \
-	X(8, lseek, 3) X(9, mmap, 6) X(10, mprotect, 3) X(11, munmap, 2) X(12, brk, 1)           \
+	X(8, lseek, 3) X(9, mmap, 6) X(10, mprotect, 3) X(11, munmap, 2)                          \
 	X(13, rt_sigaction, 4) X(14, rt_sigprocmask, 4) X(16, ioctl, 3) X(19, readv, 3)          \
 	X(20, writev, 3) X(24, sched_yield, 0) X(25, mremap, 5) X(28, madvise, 3)                \
 	X(39, getpid, 0) X(60, exit, 1) X(62, kill, 2) X(102, getuid, 0) X(104, getgid, 0)       \

@@ -1,7 +1,7 @@
-/* The calls of the optional groups time and sysinfo, reached through each
- * C library function that makes them (the groups are linked by those
- * functions: runtime/link-if/time, runtime/link-if/sysinfo; no raw
- * syscall() here, which links both groups). */
+/* The calls of the optional groups time, sysinfo and brk, reached through
+ * each C library function that makes them (the groups are linked by those
+ * functions: runtime/link-if/time, sysinfo, brk; no raw syscall() here,
+ * which links them all). */
 #define _GNU_SOURCE /* prlimit */
 #include <errno.h>
 #include <stdio.h>
@@ -59,5 +59,11 @@ int main(void)
 	show("setrlimit NOFILE", setrlimit(RLIMIT_NOFILE, &rl));
 	show("getrlimit NOFILE", getrlimit(RLIMIT_NOFILE, &rl));
 	printf("lowered: %d\n", rl.rlim_cur <= 64);
+
+	/* musl's sbrk only reads the break (sbrk(0)); any other is ENOMEM */
+	void *brk0 = sbrk(0);
+	printf("sbrk(0) a break: %d\n", (unsigned long)brk0 < -4096ul && brk0 == sbrk(0));
+	errno = 0;
+	printf("sbrk(4096): %d %s\n", sbrk(4096) == (void *)-1, errno == ENOMEM ? "ENOMEM" : "other");
 	return 0;
 }
