@@ -8,6 +8,9 @@
 
 #define UK_POLLWRBAND 0x200
 #define MAX_DGRAM     65507 /* 65535 - IPv4 and UDP headers */
+/* lwIP's lengths are 16 bits with the headers: 65535 - IPv6 and UDP
+ * headers, under Linux's 65527 (uk-runtime(7)) */
+#define MAX_DGRAM6    65487
 
 struct sock_dgram {
 	struct sock_dgram *next;
@@ -162,7 +165,7 @@ static long udp_sendmsg_(struct uk_file *f, struct uk_sock_msg *m, int flags)
 	if (s->shut_wr)
 		return -EPIPE;
 	size_t n = uk_msg_len(m);
-	if (n > MAX_DGRAM)
+	if (n > (s->domain == UK_AF_INET6 ? MAX_DGRAM6 : MAX_DGRAM))
 		return -EMSGSIZE;
 	struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)n, PBUF_RAM);
 	if (!p)

@@ -80,7 +80,7 @@ long uk_sig_send(struct uk_sigthread *t, int sig, const struct uk_siginfo *info)
 	if (!((t ? t : uk_sig_self())->blocked & bit) && ignored(sig))
 		return 0; /* a blocked one stays: the action may change before it is taken */
 	struct uk_sigpending *p = t ? &t->pending : &uk_sig_process;
-	struct uk_siginfo *to = &p->info[sig - 1];
+	struct uk_sigrec *to = &p->info[sig - 1];
 	if (p->set & bit) {
 		if (sig < UK_SIGRT)
 			return 0; /* pending already: one instance */
@@ -89,7 +89,7 @@ long uk_sig_send(struct uk_sigthread *t, int sig, const struct uk_siginfo *info)
 		to = &p->queued[p->nqueued++];
 	}
 	p->set |= bit;
-	*to = *info;
+	uk_memcpy(to, info, sizeof(*to));
 	to->signo = sig;
 	if (uk_sig_wake)
 		uk_sig_wake(t);
@@ -133,7 +133,8 @@ int uk_sig_dequeue(struct uk_sigthread *t, uint64_t set, struct uk_siginfo *out)
 	}
 	if (!sig)
 		return 0;
-	*out = p->info[sig - 1];
+	uk_memset(out, 0, sizeof(*out));
+	uk_memcpy(out, &p->info[sig - 1], sizeof(p->info[0]));
 	take(p, sig);
 	if (out->code == UK_SI_TIMER && uk_ptimer_taken)
 		uk_ptimer_taken(out);

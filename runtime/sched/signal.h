@@ -67,11 +67,21 @@ struct uk_stack_t {
  * is not sent again). */
 #define UK_SIGRT 32
 #define UK_SIGQUEUE 32
+/* What a pending signal keeps of its siginfo: Linux's kernel_siginfo, the
+ * three ints and the 32-byte union (every field uk sets is there); the
+ * rest of the 128 bytes reaches the program as zeros, as from Linux. */
+struct uk_sigrec {
+	int32_t signo, errno_, code, pad;
+	uint8_t fields[32];
+};
+_Static_assert(offsetof(struct uk_siginfo, kill) == 16 && sizeof(((struct uk_siginfo *)0)->kill) <= 32 &&
+		       sizeof(((struct uk_siginfo *)0)->timer) <= 32,
+	       "a record holds what uk puts in a siginfo");
 struct uk_sigpending {
 	uint64_t set;
-	struct uk_siginfo info[UK_NSIG];
+	struct uk_sigrec info[UK_NSIG];
 	unsigned nqueued;
-	struct uk_siginfo queued[UK_SIGQUEUE]; /* oldest first, signo says which */
+	struct uk_sigrec queued[UK_SIGQUEUE]; /* oldest first, signo says which */
 };
 
 /* Per thread. With threads (sched/thread.c) each has its own. */

@@ -1,5 +1,7 @@
 #include "builder/linkdiag.h"
 
+#include "builder/linkwhere.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +38,7 @@ static char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
-static void add(struct uk_diags *ds, char *file, char *msg, const char *hint)
+static struct uk_diag *add(struct uk_diags *ds, char *file, char *msg, const char *hint)
 {
 	struct uk_diag *d;
 
@@ -48,6 +50,7 @@ static void add(struct uk_diags *ds, char *file, char *msg, const char *hint)
 	d->file = file;
 	d->msg = msg;
 	d->hint = hint ? strdup(hint) : NULL;
+	return d;
 }
 
 /* "'SYM'" at p: SYM (malloc'd) and *end after the closing quote. */
@@ -67,6 +70,63 @@ static char *input_before_section(const char *p)
 	const char *s = strstr(p, " (section '");
 
 	return s ? xstrndup(p, (size_t)(s - p)) : NULL;
+}
+
+/* The program's own object named in the linker's line (not yet renamed)
+ * from "by " or "in " at p, up to " (section '", and that section. */
+static int program_input(const struct uk_linknames *n, const char *p, char **obj, char **sec)
+{
+	const char *s = strstr(p, " (section '"), *e;
+
+	if (!s || !(e = strchr(s + 11, '\'')))
+		return -1;
+	for (size_t i = 0; i < n->paths.n; i++)
+		if (strlen(n->paths.v[i]) == (size_t)(s - p) &&
+		    !strncmp(n->paths.v[i], p, (size_t)(s - p))) {
+			*obj = n->paths.v[i];
+			*sec = xstrndup(s + 11, (size_t)(e - s - 11));
+			return 0;
+		}
+	return -1;
+}
+
+/* d at the line its problem is, from the object's DWARF: the reference
+ * (undefined) or the second definition (duplicate), as ld says them. */
+static void locate(struct uk_diag *d, const struct uk_linknames *n, const char *orig)
+{
+	const char *rest, *p;
+	char *sym, *obj, *sec = NULL;
+	struct uk_linkwhere w;
+	int rc = -1;
+
+	if (!strncmp(orig, "undefined symbol ", 17) && (sym = quoted(orig + 17, &rest))) {
+		if (!strncmp(rest, ", referenced by ", 16) &&
+		    program_input(n, rest + 16, &obj, &sec) == 0)
+			rc = uk_linkwhere_ref(obj, sec, sym, &w);
+	} else if (!strncmp(orig, "duplicate symbol ", 17) && (sym = quoted(orig + 17, &rest))) {
+		if ((p = strstr(rest, ") and in ")) && program_input(n, p + 9, &obj, &sec) == 0)
+			rc = uk_linkwhere_def(obj, sym, &w);
+	} else {
+		return;
+	}
+	if (rc == 0) {
+		/* the function a reference is in (a definition names its own) */
+		char *msg = NULL;
+
+		if (w.func && !strncmp(orig, "undefined", 9))
+			msg = xasprintf("%s (in function '%s')", d->msg, w.func);
+
+		free(d->file);
+		d->file = w.file;
+		d->line = w.line;
+		if (msg) {
+			free(d->msg);
+			d->msg = msg;
+		}
+		free(w.func);
+	}
+	free(sec);
+	free(sym);
 }
 
 /* One line of the linker's list (already renamed) as a diagnostic. */
@@ -118,11 +178,23 @@ void uk_linkdiag(const struct uk_linknames *n, const char *text, struct uk_diags
 		free(renamed);
 		return;
 	}
-	renamed = uk_linknames_rewrite(n, text);
-	line = strtok_r(renamed, "\n", &save); /* the count: said by the list */
-	while ((line = strtok_r(NULL, "\n", &save)))
-		one(ds, line);
-	free(renamed);
+	/* line by line: renamed for the message, as the linker said it for
+	 * finding the object */
+	char *orig = strdup(text);
+
+	if (!orig)
+		abort();
+	line = strtok_r(orig, "\n", &save); /* the count: said by the list */
+	while ((line = strtok_r(NULL, "\n", &save))) {
+		size_t at = ds->n;
+
+		renamed = uk_linknames_rewrite(n, line);
+		one(ds, renamed);
+		free(renamed);
+		if (ds->n > at)
+			locate(&ds->v[at], n, line);
+	}
+	free(orig);
 	count = ds->n - first;
 	if (count) {
 		const struct uk_diag *d = &ds->v[first];
@@ -130,7 +202,10 @@ void uk_linkdiag(const struct uk_linknames *n, const char *text, struct uk_diags
 
 		if (count > 1)
 			snprintf(more, sizeof(more), " (and %zu more)", count - 1);
-		uk_errorf(err, "%s: %s%s", d->file, d->msg, more);
+		if (d->line)
+			uk_errorf(err, "%s:%u: %s%s", d->file, d->line, d->msg, more);
+		else
+			uk_errorf(err, "%s: %s%s", d->file, d->msg, more);
 		if (d->hint)
 			uk_hintf(err, "%s", d->hint);
 	}

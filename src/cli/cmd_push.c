@@ -213,7 +213,7 @@ int cmd_push(int argc, char **argv)
 		uk_hintf(&err, "leave the @digest out of the reference");
 		goto out;
 	}
-	if (ps.ping_failed) {
+	if (ps.ping_failed || ps.fatal) {
 		err = ps.err;
 		goto out;
 	}

@@ -9,17 +9,23 @@
  * the addend: 1 in .debug_ranges and .debug_loc (0 would end their lists),
  * 0 elsewhere; gdb ignores code at 0, where nothing is loaded.
  *
- * It is made on a thread of its own, beside the image (lk_debug_start,
- * once the layout is final): the relocations first, then, once the image
+ * It is made on a thread of its own, beside the image (started with the
+ * link): the parts listed and copied once the inputs are loaded
+ * (lk_debug_inputs), relocated once the layout is final (lk_debug_layout),
+ * then, once the image
  * is published (lk_debug_image), the file: the image's bytes copied in the
  * kernel (copy_file_range), the sections written from where they lie
  * (input sections without relocations straight from the mapped object).
- * The thread only reads the link's state and keeps what it makes in its
- * own job; lk_debug_finish joins it before the link's state is freed. */
+ * Each step is taken by whichever thread gets to it first, the job's or
+ * the link's own in lk_debug_finish, so a loaded machine that has not run
+ * the job's thread yet costs no wait. Both only read the link's state and
+ * keep what they make in the job; lk_debug_finish returns once every step
+ * is done and the thread joined, before the link's state is freed. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +52,16 @@ struct dsec {
 	size_t n, cap;
 };
 
+/* one thread's share: its symbol cache, its first error */
+struct worker {
+	uint64_t *val;  /* the symbol values of the object being relocated */
+	uint8_t *known; /* 0: not yet; 1: val; 2: dead */
+	size_t nval;
+	const struct lk_obj *obj;
+	size_t failed;  /* the todo index + 1 of its first failed part */
+	struct uk_error err;
+};
+
 struct lk_debug_job {
 	struct lk_ctx c; /* the link's, but for err: the thread's own */
 	struct uk_error err;
@@ -54,16 +70,24 @@ struct lk_debug_job {
 	uint64_t *offs;   /* every loaded section, in load order: offset + 1 if
 			   * it is a collected debug section, else 0 */
 	uint8_t *scratch; /* the relocated parts' bytes */
-	struct todo { uint32_t sec, part; } *todo; /* parts to relocate, in load order */
+	struct todo { uint32_t sec, part; size_t nrel; } *todo; /* parts to relocate */
 	size_t ntodo, captodo;
-	uint64_t *val;    /* the symbol values of the object being relocated */
-	uint8_t *known;   /* 0: not yet; 1: val; 2: dead */
-	size_t nval;
+	/* Each step is taken by whichever thread comes first: the job's or,
+	 * once the report is made, the link's own (lk_debug_finish), so the
+	 * link never waits for a thread that is not running; the parts are
+	 * taken in turn by both. Under mu: */
+	int collected; /* 0: not taken; 1: being made; 2: parts listed */
+	int written;   /* the same for the file */
+	size_t ndone;  /* parts relocated (or given up) */
+	atomic_size_t next;
+	struct worker w[2];
 	pthread_t th;
 	int threaded;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	int go; /* 0: wait; 1: the image is published; -1: give up */
+	int loaded; /* the inputs are: c is the link's (its objects final) */
+	int laid;   /* the layout is final: c.tls_start set */
+	int go;   /* 0: wait; 1: the image is published; -1: give up */
 	int rc;
 };
 
@@ -120,7 +144,8 @@ static void collect(struct lk_debug_job *j)
 			if (s->align > x->align)
 				x->align = s->align;
 			if (s->rela) {
-				struct todo t = { (uint32_t)(x - j->v), (uint32_t)x->n };
+				struct todo t = { (uint32_t)(x - j->v), (uint32_t)x->n,
+						  o->shdrs[s->rela].sh_size / sizeof(Elf64_Rela) };
 
 				relocated += s->size;
 				lk_push(&j->todo, &j->ntodo, &j->captodo, sizeof(t), &t);
@@ -132,19 +157,20 @@ static void collect(struct lk_debug_job *j)
 		for (size_t m = 0; m < j->v[i].n; m++)
 			if (j->v[i].v[m].s->rela) {
 				j->v[i].v[m].copy = j->scratch + at;
+				memcpy(j->scratch + at, j->v[i].v[m].s->data, j->v[i].v[m].s->size);
 				at += j->v[i].v[m].s->size;
 			}
 }
 
 /* cached per object: most relocations name a few section symbols */
-static uint64_t value_of(struct lk_debug_job *j, const struct dpart *p, uint32_t si, int *dead)
+static uint64_t value_of(struct worker *w, const struct dpart *p, uint32_t si, int *dead)
 {
-	if (!j->known[si]) {
-		j->val[si] = sym_value(p->s->obj, p->dbg, si, dead);
-		j->known[si] = (uint8_t)(1 + *dead);
+	if (!w->known[si]) {
+		w->val[si] = sym_value(p->s->obj, p->dbg, si, dead);
+		w->known[si] = (uint8_t)(1 + *dead);
 	}
-	*dead = j->known[si] - 1;
-	return j->val[si];
+	*dead = w->known[si] - 1;
+	return w->val[si];
 }
 
 /* The value a relocation's symbol has in the debug file; 0 when its
@@ -196,24 +222,24 @@ static void put(uint8_t *p, uint64_t v, int bytes)
 		put32(p + 4, v >> 32);
 }
 
-static int reloc_err(struct lk_ctx *c, const struct lk_sec *s, uint64_t off,
+static int reloc_err(struct uk_error *err, const struct lk_sec *s, uint64_t off,
 		     uint32_t type, const char *what)
 {
-	uk_errorf(c->err, "%s: section '%s' offset 0x%llx: %s: %s", s->obj->display,
-		  s->name, (unsigned long long)off, lk_reloc_name(type), what);
-	return uk_hintf(c->err, "link without the debug file, or rebuild the object");
+	uk_errorf(err, "%s: section '%s' offset 0x%llx: %s: %s", s->obj->display, s->name,
+		  (unsigned long long)off, lk_reloc_name(type), what);
+	return uk_hintf(err, "link without the debug file, or rebuild the object");
 }
 
-static int relocate(struct lk_debug_job *j, const struct dsec *x, const struct dpart *p)
+static int relocate(struct lk_debug_job *j, struct worker *wk, const struct dsec *x,
+		    const struct dpart *p)
 {
-	struct lk_ctx *c = &j->c;
+	struct uk_error *err = &wk->err;
 	const struct lk_sec *s = p->s;
 	const struct lk_obj *o = s->obj;
 	const Elf64_Shdr *h = &o->shdrs[s->rela]; /* checked when loaded */
 	const Elf64_Rela *r = (const void *)(o->data + h->sh_offset);
 	size_t n = h->sh_size / sizeof(*r);
 
-	memcpy(p->copy, s->data, s->size);
 	for (size_t k = 0; k < n; k++) {
 		uint32_t type = ELF64_R_TYPE(r[k].r_info);
 		uint32_t si = (uint32_t)ELF64_R_SYM(r[k].r_info);
@@ -224,10 +250,10 @@ static int relocate(struct lk_debug_job *j, const struct dsec *x, const struct d
 		if (type == R_X86_64_NONE)
 			continue;
 		if (off > s->size || (uint64_t)w > s->size - off)
-			return reloc_err(c, s, off, type, "offset outside the section");
+			return reloc_err(err, s, off, type, "offset outside the section");
 		if (ELF64_R_SYM(r[k].r_info) >= o->nsyms)
-			return reloc_err(c, s, off, type, "symbol outside the symbol table");
-		v = value_of(j, p, si, &dead);
+			return reloc_err(err, s, off, type, "symbol outside the symbol table");
+		v = value_of(wk, p, si, &dead);
 		if (dead) {
 			put(loc, (uint64_t)x->tomb, w);
 			continue;
@@ -238,14 +264,14 @@ static int relocate(struct lk_debug_job *j, const struct dsec *x, const struct d
 			break;
 		case R_X86_64_32:
 			if (v > UINT32_MAX)
-				return reloc_err(c, s, off, type, "value does not fit");
+				return reloc_err(err, s, off, type, "value does not fit");
 			break;
 		case R_X86_64_DTPOFF32:
 		case R_X86_64_DTPOFF64:
-			v -= c->tls_start; /* offset in the TLS block */
+			v -= j->c.tls_start; /* offset in the TLS block */
 			break;
 		default:
-			return reloc_err(c, s, off, type,
+			return reloc_err(err, s, off, type,
 					 "relocation type not supported in debug sections");
 		}
 		put(loc, v, w);
@@ -253,32 +279,67 @@ static int relocate(struct lk_debug_job *j, const struct dsec *x, const struct d
 	return 0;
 }
 
-static int build(struct lk_debug_job *j)
+/* Takes parts until none is left; each fails alone (its error kept when
+ * it is the first in todo's order, so the message does not depend on
+ * which thread took what). */
+static void work(struct lk_debug_job *j, struct worker *w)
 {
-	const struct lk_obj *last = NULL;
+	size_t t, n = 0;
 
-	collect(j);
-	for (size_t i = 0; i < j->ntodo; i++) {
-		const struct dsec *x = &j->v[j->todo[i].sec];
-		const struct dpart *p = &x->v[j->todo[i].part];
+	while ((t = atomic_fetch_add(&j->next, 1)) < j->ntodo) {
+		const struct dsec *x = &j->v[j->todo[t].sec];
+		const struct dpart *p = &x->v[j->todo[t].part];
 		const struct lk_obj *o = p->s->obj;
+		struct uk_error e = w->err;
 
-		if (o != last) {
-			if (o->nsyms > j->nval) {
-				free(j->val);
-				free(j->known);
-				j->nval = o->nsyms;
-				j->val = lk_xcalloc(j->nval, sizeof(*j->val));
-				j->known = lk_xcalloc(j->nval, 1);
+		if (o != w->obj) {
+			if (o->nsyms > w->nval) {
+				free(w->val);
+				free(w->known);
+				w->nval = o->nsyms;
+				w->val = lk_xcalloc(w->nval, sizeof(*w->val));
+				w->known = lk_xcalloc(w->nval, 1);
 			} else {
-				memset(j->known, 0, o->nsyms);
+				memset(w->known, 0, o->nsyms);
 			}
-			last = o;
+			w->obj = o;
 		}
-		if (relocate(j, x, p) < 0)
-			return -1;
+		if (relocate(j, w, x, p) < 0) {
+			if (!w->failed || t + 1 < w->failed)
+				w->failed = t + 1;
+			else
+				w->err = e;
+		}
+		n++;
 	}
-	return 0;
+	pthread_mutex_lock(&j->mu);
+	j->ndone += n;
+	pthread_cond_broadcast(&j->cv);
+	pthread_mutex_unlock(&j->mu);
+}
+
+/* the most relocations first, so that the last to be taken are short */
+static int cmp_todo(const void *a, const void *b)
+{
+	const struct todo *x = a, *y = b;
+
+	if (x->nrel != y->nrel)
+		return x->nrel < y->nrel ? 1 : -1;
+	return x->sec != y->sec ? (x->sec < y->sec ? -1 : 1) : (x->part < y->part ? -1 : x->part > y->part);
+}
+
+/* The error of the first failed part in todo's order, else 0. */
+static int parts_result(struct lk_debug_job *j)
+{
+	struct worker *f = NULL;
+
+	for (int i = 0; i < 2; i++)
+		if (j->w[i].failed && (!f || j->w[i].failed < f->failed))
+			f = &j->w[i];
+	if (!f)
+		return 0;
+	j->err = f->err;
+	return -1;
 }
 
 struct iovs {
@@ -522,38 +583,136 @@ static int write_file(struct lk_debug_job *j)
 	return rc;
 }
 
-/* The relocations need the layout only; the file, the published image. */
-static void run_job(struct lk_debug_job *j)
+/* With mu held, and held again on return: the parts listed, by this
+ * thread unless another has taken that (none when the link gave up). */
+static void take_collect(struct lk_debug_job *j)
 {
-	int go;
+	if (!j->collected) {
+		int gave_up = j->go < 0;
 
-	j->rc = build(j);
-	pthread_mutex_lock(&j->mu);
-	while (!j->go)
+		j->collected = 1;
+		pthread_mutex_unlock(&j->mu);
+		if (!gave_up) {
+			collect(j);
+			if (j->ntodo > 1)
+				qsort(j->todo, j->ntodo, sizeof(*j->todo), cmp_todo);
+		}
+		pthread_mutex_lock(&j->mu);
+		j->collected = 2;
+		pthread_cond_broadcast(&j->cv);
+	}
+	while (j->collected != 2)
 		pthread_cond_wait(&j->cv, &j->mu);
-	go = j->go;
+}
+
+/* With mu held, and held again on return: every part relocated and the
+ * image's fate known, the file written, by this thread unless another has
+ * taken that. */
+static void take_write(struct lk_debug_job *j)
+{
+	while (j->ndone < j->ntodo || !j->go)
+		pthread_cond_wait(&j->cv, &j->mu);
+	if (!j->written) {
+		int go = j->go;
+
+		j->written = 1;
+		pthread_mutex_unlock(&j->mu);
+		j->rc = parts_result(j);
+		if (j->rc == 0 && go > 0)
+			j->rc = write_file(j);
+		pthread_mutex_lock(&j->mu);
+		j->written = 2;
+		pthread_cond_broadcast(&j->cv);
+	}
+	while (j->written != 2)
+		pthread_cond_wait(&j->cv, &j->mu);
+}
+
+/* The parts not yet taken, counted as done without being made. */
+static void give_up_parts(struct lk_debug_job *j)
+{
+	size_t t = atomic_exchange(&j->next, j->ntodo);
+
+	if (t < j->ntodo) {
+		pthread_mutex_lock(&j->mu);
+		j->ndone += j->ntodo - t;
+		pthread_cond_broadcast(&j->cv);
+		pthread_mutex_unlock(&j->mu);
+	}
+}
+
+/* What either thread does: the relocations need the layout only; the
+ * file, the published image. */
+static void run_job(struct lk_debug_job *j, struct worker *w)
+{
+	pthread_mutex_lock(&j->mu);
+	while (!j->loaded && j->go >= 0)
+		pthread_cond_wait(&j->cv, &j->mu);
+	if (j->loaded) { /* else the link failed before that */
+		take_collect(j);
+		while (!j->laid && j->go >= 0)
+			pthread_cond_wait(&j->cv, &j->mu);
+	}
+	if (j->laid) {
+		int gave_up = j->go < 0;
+
+		pthread_mutex_unlock(&j->mu);
+		if (gave_up)
+			give_up_parts(j);
+		work(j, w);
+		pthread_mutex_lock(&j->mu);
+		take_write(j);
+	}
 	pthread_mutex_unlock(&j->mu);
-	if (j->rc == 0 && go > 0)
-		j->rc = write_file(j);
 }
 
 static void *job_thread(void *arg)
 {
-	run_job(arg);
+	struct lk_debug_job *j = arg;
+
+	run_job(j, &j->w[0]);
 	return NULL;
 }
 
+/* Started with the link, so that the thread is running by its layout. */
 void lk_debug_start(struct lk_ctx *c)
 {
 	struct lk_debug_job *j = lk_xcalloc(1, sizeof(*j));
 
-	j->c = *c;
-	j->c.err = &j->err;
 	pthread_mutex_init(&j->mu, NULL);
 	pthread_cond_init(&j->cv, NULL);
 	c->debug_job = j;
 	/* without a thread, lk_debug_finish does it all */
 	j->threaded = pthread_create(&j->th, NULL, job_thread, j) == 0;
+}
+
+void lk_debug_inputs(struct lk_ctx *c)
+{
+	struct lk_debug_job *j = c->debug_job;
+
+	if (!j)
+		return;
+	pthread_mutex_lock(&j->mu);
+	j->c = *c; /* its objects and their sections are read only from here */
+	j->c.err = &j->err;
+	j->loaded = 1;
+	pthread_cond_broadcast(&j->cv);
+	pthread_mutex_unlock(&j->mu);
+}
+
+/* Addresses are read only from here; the one field of the state itself
+ * that the relocations use is copied. */
+void lk_debug_layout(struct lk_ctx *c)
+{
+	struct lk_debug_job *j = c->debug_job;
+
+	if (!j)
+		return;
+	pthread_mutex_lock(&j->mu);
+	j->c.tls_start = c->tls_start;
+	j->laid = 1;
+	pthread_cond_broadcast(&j->cv);
+	pthread_mutex_unlock(&j->mu);
 }
 
 void lk_debug_image(struct lk_ctx *c, int written)
@@ -565,7 +724,7 @@ void lk_debug_image(struct lk_ctx *c, int written)
 	pthread_mutex_lock(&j->mu);
 	if (!j->go)
 		j->go = written ? 1 : -1;
-	pthread_cond_signal(&j->cv);
+	pthread_cond_broadcast(&j->cv);
 	pthread_mutex_unlock(&j->mu);
 }
 
@@ -577,10 +736,9 @@ int lk_debug_finish(struct lk_ctx *c)
 	if (!j)
 		return 0;
 	lk_debug_image(c, 0); /* gives up unless the image was written */
+	run_job(j, &j->w[1]);
 	if (j->threaded)
-		pthread_join(j->th, NULL);
-	else
-		run_job(j);
+		pthread_join(j->th, NULL); /* it has nothing left to do */
 	rc = j->go > 0 ? j->rc : 0;
 	if (rc < 0)
 		*c->err = j->err;
@@ -590,8 +748,10 @@ int lk_debug_finish(struct lk_ctx *c)
 	free(j->offs);
 	free(j->scratch);
 	free(j->todo);
-	free(j->val);
-	free(j->known);
+	for (int i = 0; i < 2; i++) {
+		free(j->w[i].val);
+		free(j->w[i].known);
+	}
 	pthread_mutex_destroy(&j->mu);
 	pthread_cond_destroy(&j->cv);
 	free(j);

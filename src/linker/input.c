@@ -12,38 +12,6 @@
 
 #include "linker/internal.h"
 
-int lk_map_file(struct lk_ctx *c, const char *path, const uint8_t **data,
-		size_t *size)
-{
-	struct stat st;
-	void *p;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return uk_errorf(c->err, "cannot open '%s': %s", path,
-				 strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return uk_errorf(c->err, "'%s' is not a regular file", path);
-	}
-	if (st.st_size == 0) {
-		close(fd);
-		return uk_errorf(c->err, "'%s' is empty", path);
-	}
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (p == MAP_FAILED)
-		return uk_errorf(c->err, "cannot map '%s': %s", path,
-				 strerror(errno));
-	{
-		struct lk_map m = { p, (size_t)st.st_size, 0, path };
-		lk_push(&c->maps, &c->nmaps, &c->capmaps, sizeof(m), &m);
-	}
-	*data = p;
-	*size = (size_t)st.st_size;
-	return 0;
-}
-
 /* off + len lies within size, without overflow */
 static int in_bounds(uint64_t off, uint64_t len, uint64_t size)
 {
@@ -285,13 +253,9 @@ int lk_member_open(struct lk_ctx *c, struct lk_obj *o)
 				  o->member);
 	if ((uintptr_t)o->data % 8) {
 		/* ar aligns members to 2 bytes; ELF structures need 8 */
-		uint8_t *copy = malloc(o->size ? o->size : 1);
-		struct lk_map mp = { copy, o->size, 1, NULL };
+		uint8_t *copy = lk_arena_alloc(&c->arena, o->size ? o->size : 1);
 
-		if (!copy)
-			abort();
 		memcpy(copy, o->data, o->size);
-		lk_push(&c->maps, &c->nmaps, &c->capmaps, sizeof(mp), &mp);
 		o->data = copy;
 	}
 	return lk_obj_parse(c, o);
@@ -301,14 +265,9 @@ int lk_obj_load(struct lk_ctx *c, struct lk_obj *o)
 {
 	uint32_t i;
 
-	/* not calloc: every field is set here, and clearing the arrays
-	 * first was a tenth of a big link's instructions */
-	o->secs = malloc((o->shnum ? o->shnum : 1) * sizeof(*o->secs));
-	o->gsyms = malloc((o->nsyms ? o->nsyms : 1) * sizeof(*o->gsyms));
-	if (!o->secs || !o->gsyms)
-		abort();
-	for (i = 0; i < o->nsyms; i++)
-		o->gsyms[i] = NULL;
+	/* in the arena: zero already, freed with the link */
+	o->secs = lk_arena_alloc(&c->arena, (o->shnum ? o->shnum : 1) * sizeof(*o->secs));
+	o->gsyms = lk_arena_alloc(&c->arena, (o->nsyms ? o->nsyms : 1) * sizeof(*o->gsyms));
 	for (i = 0; i < o->shnum; i++) {
 		struct lk_sec *s = &o->secs[i];
 		const Elf64_Shdr *h = &o->shdrs[i];

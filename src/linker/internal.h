@@ -132,7 +132,6 @@ struct lk_osec {
 struct lk_map {
 	void *p;
 	size_t len;
-	int heap;
 	const char *path;
 };
 
@@ -155,7 +154,7 @@ struct lk_ctx {
 	size_t nqueue, capqueue;
 	struct lk_obj **all;    /* every object and member seen, to free */
 	size_t nall, capall;
-	struct lk_map *maps;    /* mmapped inputs and heap copies */
+	struct lk_map *maps;    /* the inputs mapped (inmap.c) */
 	size_t nmaps, capmaps;
 	struct lk_osec **osecs;
 	size_t nosecs;
@@ -215,9 +214,12 @@ static inline uint64_t lk_sec_addr(const struct lk_sec *s, uint64_t off)
 	return s->pieces ? lk_piece_addr(s, off) : s->addr + off;
 }
 
-/* input.c: ELF relocatable objects, every read bounds-checked */
+/* inmap.c: input files, read or mapped for the link's life */
 int lk_map_file(struct lk_ctx *c, const char *path, const uint8_t **data,
 		size_t *size);
+void lk_unmap_inputs(struct lk_ctx *c);
+
+/* input.c: ELF relocatable objects, every read bounds-checked */
 int lk_obj_parse(struct lk_ctx *c, struct lk_obj *o);   /* headers+symtab */
 int lk_obj_load(struct lk_ctx *c, struct lk_obj *o);    /* sections */
 const char *lk_sym_name(const struct lk_obj *o, const Elf64_Sym *s);
@@ -282,11 +284,15 @@ int lk_relocate(struct lk_ctx *c);
 /* write_elf.c */
 int lk_write(struct lk_ctx *c, uint64_t *file_bytes);
 
-/* debug_out.c: opts->debug_path, made on a thread started once the layout
- * is final (it only reads the link's state); lk_debug_image says whether
- * the image was written, lk_debug_finish joins the thread (always called
- * before the state is freed; -1 when the debug file failed) */
+/* debug_out.c: opts->debug_path, made on a thread started with the link;
+ * from lk_debug_inputs (every input loaded) it reads the objects' sections,
+ * from lk_debug_layout (the layout final) their addresses and symbols, and
+ * writes nothing of the link's; lk_debug_image says whether the image was
+ * written, lk_debug_finish ends the job (always called before the state is
+ * freed; -1 when the debug file failed) */
 void lk_debug_start(struct lk_ctx *c);
+void lk_debug_inputs(struct lk_ctx *c);
+void lk_debug_layout(struct lk_ctx *c);
 void lk_debug_image(struct lk_ctx *c, int written);
 int lk_debug_finish(struct lk_ctx *c);
 

@@ -60,20 +60,12 @@ static void cleanup(struct lk_ctx *c)
 	for (i = 0; i < c->nall; i++) {
 		struct lk_obj *o = c->all[i];
 		free(o->display);
-		free(o->secs);
-		free(o->gsyms);
 	}
 	free(c->all);
 	for (i = 0; i < c->nextra; i++)
 		free(c->extra[i]);
 	free(c->extra);
-	for (i = 0; i < c->nmaps; i++) {
-		if (c->maps[i].heap)
-			free(c->maps[i].p);
-		else
-			munmap(c->maps[i].p, c->maps[i].len);
-	}
-	free(c->maps);
+	lk_unmap_inputs(c);
 	for (i = 0; i < c->nosecs; i++) {
 		free(c->osecs[i]->name);
 		free(c->osecs[i]);
@@ -120,6 +112,9 @@ static int run(struct lk_ctx *c, struct uk_link_result *res)
 	char *report = NULL;
 	size_t i, report_len = 0;
 
+	/* the debug file on a thread, beside the image and the report */
+	if (op->debug_path)
+		lk_debug_start(c);
 	lk_sym_get(&c->syms, op->entry ? op->entry : "_start")->strong_ref = 1;
 	for (i = 0; i < op->nkeep; i++)
 		if (lk_is_c_ident(op->keep[i]))
@@ -131,11 +126,10 @@ static int run(struct lk_ctx *c, struct uk_link_result *res)
 	if (lk_apply_link_if(c) < 0)
 		return -1;
 	lk_define_commons(c);
+	lk_debug_inputs(c);
 	if (lk_gc(c) < 0 || lk_merge(c) < 0 || lk_icf(c) < 0 || lk_layout(c) < 0)
 		return -1;
-	/* the debug file on a thread, beside the image and the report */
-	if (op->debug_path)
-		lk_debug_start(c);
+	lk_debug_layout(c);
 	if (lk_relocate(c) < 0 || lk_write(c, &res->file_bytes) < 0)
 		return -1;
 	c->written = 1;

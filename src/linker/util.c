@@ -18,43 +18,6 @@ void *lk_xcalloc(size_t n, size_t size)
 	return p;
 }
 
-struct lk_chunk {
-	struct lk_chunk *next;
-	max_align_t data[];
-};
-
-void *lk_arena_alloc(struct lk_arena *a, size_t size)
-{
-	void *p;
-
-	size = (size + 15) & ~(size_t)15;
-	if (!a->head || a->used + size > a->cap) {
-		size_t cap = size > 65536 ? size : 65536;
-		struct lk_chunk *c = malloc(sizeof(*c) + cap);
-
-		if (!c)
-			abort();
-		c->next = a->head;
-		a->head = c;
-		a->used = 0;
-		a->cap = cap;
-	}
-	p = (char *)a->head->data + a->used;
-	a->used += size;
-	return memset(p, 0, size); /* small: cheaper than clearing a chunk */
-}
-
-void lk_arena_free(struct lk_arena *a)
-{
-	struct lk_chunk *c, *n;
-
-	for (c = a->head; c; c = n) {
-		n = c->next;
-		free(c);
-	}
-	memset(a, 0, sizeof(*a));
-}
-
 char *lk_xstrdup(const char *s)
 {
 	char *p = strdup(s);

@@ -147,9 +147,11 @@ void uk_diag_format(const struct uk_diag *d, char *buf, size_t len)
 
 	if (!buf || len == 0)
 		return;
-	if (d->line)
+	if (d->line && d->col)
 		n = snprintf(buf, len, "%s:%u:%u: %s", d->file, d->line,
 			     d->col, d->msg);
+	else if (d->line) /* no column: a link problem's line */
+		n = snprintf(buf, len, "%s:%u: %s", d->file, d->line, d->msg);
 	else
 		n = snprintf(buf, len, "%s: %s", d->file, d->msg);
 	if (d->hint && n >= 0 && (size_t)n < len)

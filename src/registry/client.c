@@ -474,6 +474,7 @@ int http_do(struct uk_client *c, const struct http_req *q,
 	int reauthed = 0, started = 0;
 	char curl_err[CURL_ERROR_SIZE];
 
+	c->answered = 0;
 	for (;;) {
 		struct xfer x = {.q = q, .r = r, .c = c,
 				 .cap = q->max_body ? q->max_body : MEM_BODY_DEFAULT};
@@ -525,6 +526,7 @@ int http_do(struct uk_client *c, const struct http_req *q,
 			c->stats.retries++;
 			continue;
 		}
+		c->answered = 1;
 		return 0;
 	}
 }

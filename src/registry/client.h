@@ -50,6 +50,7 @@ struct uk_client {
 	int auth_tried;   /* a 401 after this means the credentials are wrong */
 	struct uk_client_opts o;
 	struct uk_client_stats stats;
+	int answered;     /* the last request got an answer (any status) */
 	char (*sent)[UK_DIGEST_MAX]; /* blobs this client uploaded */
 	size_t nsent;
 };

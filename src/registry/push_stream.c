@@ -1,9 +1,9 @@
 /* uk push's layer upload while the layer is packed: the sink of
  * store/image.h, each gzip member PATCHed as soon as it is made, the PUT
- * ?digest= once packing has the digest. Any failure only stops the
- * stream (the upload is cancelled); uk_push_tree then uploads the layer
- * from the store as usual, so a registry that refuses chunks still gets
- * it, and one that is gone gives its error there. */
+ * ?digest= once packing has the digest. A failure stops the stream (the
+ * upload is cancelled). When the registry answered (it refuses chunks,
+ * say), uk_push_tree then uploads the layer from the store as usual; when
+ * it did not (it is gone), that error, naming the layer, is the push's. */
 #include "registry/push_stream.h"
 
 #include <stdlib.h>
@@ -11,13 +11,17 @@
 
 #include "util/gzip.h"
 
+/* A registry that answered (it refused chunks, say) may take the layer
+ * whole later; one that did not is gone, and that is the push's error. */
 static void stop(struct uk_push_stream *s)
 {
 	s->failed = 1;
+	s->gone = !s->c->answered;
 	uk_client_upload_cancel(s->c, &s->u);
 }
 
-static void on_member(void *ctx, const void *buf, size_t n)
+/* The ping and the POST, while the tar is made. */
+static void on_begin(void *ctx)
 {
 	struct uk_push_stream *s = ctx;
 
@@ -31,14 +35,17 @@ static void on_member(void *ctx, const void *buf, size_t n)
 		}
 		s->pinged = 1;
 	}
-	if (!s->started) {
-		if (uk_client_upload_start(s->c, &s->u, &s->err) < 0) {
-			stop(s);
-			return;
-		}
+	if (uk_client_upload_start(s->c, &s->u, &s->err) < 0)
+		stop(s);
+	else
 		s->started = 1;
-	}
-	if (uk_client_upload_chunk(s->c, &s->u, buf, n, &s->err) < 0)
+}
+
+static void on_member(void *ctx, const void *buf, size_t n)
+{
+	struct uk_push_stream *s = ctx;
+
+	if (!s->failed && s->started && uk_client_upload_chunk(s->c, &s->u, buf, n, &s->err) < 0)
 		stop(s);
 }
 
@@ -52,10 +59,17 @@ static void on_end(void *ctx, const char *digest, unsigned long long size)
 		stop(s);
 	if (!s->failed && s->started)
 		s->streamed++;
+	if (s->gone && !s->fatal) {
+		s->fatal = 1;
+		if (digest)
+			uk_error_wrap(&s->err, "pushing blob %.19s", digest);
+		else
+			uk_error_wrap(&s->err, "pushing a layer");
+	}
 	/* ready for the next image's layer; a failed ping stays failed */
 	uk_client_upload_cancel(s->c, &s->u);
 	s->started = 0;
-	if (!s->ping_failed)
+	if (!s->ping_failed && !s->fatal)
 		s->failed = 0;
 }
 
@@ -67,6 +81,7 @@ void uk_push_stream_init(struct uk_push_stream *s, struct uk_client *c)
 
 	memset(s, 0, sizeof(*s));
 	s->c = c;
+	s->sink.begin = on_begin;
 	s->sink.member = on_member;
 	s->sink.end = on_end;
 	s->sink.ctx = s;

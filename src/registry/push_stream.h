@@ -7,7 +7,7 @@
 #include "store/image.h"
 #include "util/gzip.h"
 
-/* A layer whose tar is one gzip member or less is packed whole and pushed
+/* A layer whose kernel is one gzip member or less is packed whole and pushed
  * after (HEAD first: a registry that has it is not sent it again); only
  * bigger ones are streamed, as the upload of the first member can then
  * run while the next are compressed. $UK_PUSH_STREAM_MIN (bytes) sets
@@ -19,8 +19,9 @@ struct uk_push_stream {
 	struct uk_client *c;
 	struct uk_upload u;
 	int pinged, ping_failed, started, failed;
+	int gone, fatal;     /* no answer: the push fails with err */
 	unsigned streamed;   /* layers uploaded so */
-	struct uk_error err; /* the last failure (ping_failed: the registry's answer to /v2/) */
+	struct uk_error err; /* the last failure (ping_failed: /v2/'s; fatal: the layer's) */
 };
 
 void uk_push_stream_init(struct uk_push_stream *s, struct uk_client *c);

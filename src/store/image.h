@@ -24,12 +24,14 @@
 #define UK_URUNC_TYPE_VALUE "uk"
 
 /* Where a layer goes while it is packed (uk push streams it to a
- * registry): member gets each gzip member of the layer in order, as soon
- * as it is made, and end the layer's digest and size once all are (NULL
- * when packing failed). Neither can fail the packing: the sink keeps its
- * own errors. Layers whose tar is at most min bytes are made whole first
+ * registry): begin is called as packing starts (while the tar is made),
+ * member with each gzip member of the layer in order, as soon as it is
+ * made, and end with the layer's digest and size once all are (NULL when
+ * packing failed). None can fail the packing: the sink keeps its own
+ * errors. The layer of a kernel of at most min bytes is made whole first
  * and not handed on. */
 struct uk_layer_sink {
+	void (*begin)(void *ctx);
 	void (*member)(void *ctx, const void *buf, size_t n);
 	void (*end)(void *ctx, const char *digest, unsigned long long size);
 	void *ctx;

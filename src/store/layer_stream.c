@@ -2,8 +2,20 @@
  * (see layer_stream.h). */
 #include "store/layer_stream.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The layer is hashed here and written around the page cache
+ * (layer_direct.h). */
+static int put(struct uk_layer_stream *s, const void *buf, size_t n, struct uk_error *err)
+{
+	uk_sha256_update(&s->w.h, buf, n);
+	if (uk_direct_write(&s->d, buf, n) < 0)
+		return uk_errorf(err, "cannot write a blob into the store '%s': %s", s->w.root,
+				 strerror(errno));
+	return 0;
+}
 
 static void *write_members(void *arg)
 {
@@ -22,7 +34,7 @@ static void *write_members(void *arg)
 		buf = s->buf[s->written];
 		n = s->len[s->written];
 		pthread_mutex_unlock(&s->mu);
-		rc = s->failed ? 0 : uk_blob_writer_write(&s->w, buf, n, &s->werr);
+		rc = s->failed ? 0 : put(s, buf, n, &s->werr);
 		pthread_mutex_lock(&s->mu);
 		if (rc < 0)
 			s->failed = 1;
@@ -51,6 +63,7 @@ int uk_layer_stream_open(struct uk_layer_stream *s, const char *root,
 		free(s->len);
 		return -1;
 	}
+	uk_direct_open(&s->d, s->w.fd);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	/* No thread to be had: members are written as they come, here. */
@@ -68,6 +81,14 @@ static int drain(struct uk_layer_stream *s, struct uk_error *err)
 	if (s->threaded)
 		pthread_join(s->writer, NULL);
 	s->threaded = 0;
+	if (!s->closed) {
+		s->closed = 1;
+		if (uk_direct_close(&s->d) < 0 && !s->failed) {
+			uk_errorf(&s->werr, "cannot write a blob into the store '%s': %s",
+				  s->w.root, strerror(errno));
+			s->failed = 1;
+		}
+	}
 	if (s->failed) {
 		*err = s->werr;
 		return -1;
@@ -85,7 +106,7 @@ int uk_layer_stream_member(void *arg, const void *buf, size_t n, struct uk_error
 		return uk_errorf(err, "a layer with more members than planned");
 	s->size += n;
 	if (!s->threaded) {
-		if (uk_blob_writer_write(&s->w, buf, n, err) < 0)
+		if (put(s, buf, n, err) < 0)
 			return -1;
 	} else {
 		pthread_mutex_lock(&s->mu);

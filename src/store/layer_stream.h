@@ -1,7 +1,8 @@
 /* A layer's gzip members on their way into the store and on to a sink
  * (store/image.h): each member is written and hashed by a second thread
  * while this one hands it to the sink (an upload) and the next members are
- * compressed, so writing the store's copy costs no time of its own. */
+ * compressed, so writing the store's copy costs no time of its own (and
+ * little CPU: layer_direct.h). */
 #ifndef UK_STORE_LAYER_STREAM_H
 #define UK_STORE_LAYER_STREAM_H
 
@@ -9,10 +10,12 @@
 #include <stddef.h>
 
 #include "store/image.h"
+#include "store/layer_direct.h"
 #include "store/layout.h"
 
 struct uk_layer_stream {
-	struct uk_blob_writer w;
+	struct uk_blob_writer w; /* its file and hash; written by put */
+	struct uk_direct d;
 	const struct uk_layer_sink *sink; /* NULL: the store only */
 	pthread_t writer;
 	int threaded;
@@ -21,7 +24,7 @@ struct uk_layer_stream {
 	const void **buf; /* members handed over, written in order */
 	size_t *len, cap, posted, written;
 	unsigned long long size;
-	int ended, failed;
+	int ended, failed, closed;
 	struct uk_error werr;
 };
 

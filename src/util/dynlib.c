@@ -11,8 +11,7 @@ int uk_dynlib_bind(const char *const *sonames, const char *package,
 
 	for (const char *const *s = sonames; *s && !h; s++) {
 		/* lazy: every function uk calls is looked up below, and binding
-		 * all of libbfd's own ~2,400 symbols up front was a third of a
-		 * hello link's instructions */
+		 * all of a large library's own symbols up front costs more */
 		h = dlopen(*s, RTLD_LAZY | RTLD_LOCAL);
 		if (!h)
 			why = dlerror();

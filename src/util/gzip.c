@@ -31,23 +31,49 @@ static int deflate_load(struct uk_error *err)
 }
 
 struct member {
-	const unsigned char *in;
-	size_t len;
-	unsigned char *out; /* its room in the output: cap bytes */
-	size_t cap, outlen;
+	unsigned char *out; /* malloc'd, outlen bytes */
+	size_t outlen;
 	int done;
 };
 
-/* The members and who compresses which: each worker claims the next one
- * not yet taken, so they finish roughly in order for the one handing
- * them on. */
+/* Who compresses which: each worker claims the next member not yet taken,
+ * so they finish roughly in order for the one handing them on. A member
+ * is cut from the input once that much of it is there; the input's end
+ * (fewer bytes than asked for) says how many members there are. */
 struct job {
+	const struct uk_gzip_input *in;
 	struct member *m;
-	size_t n, next;
+	size_t max, next, end; /* room for max members; end: how many, once known */
 	int level, failed, stop;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 };
+
+static size_t ready(const struct uk_gzip_input *in, size_t want)
+{
+	return in->ready ? in->ready(in->ctx, want) : in->len;
+}
+
+/* Compresses member i (the lock not held); 0 when there is no such
+ * member, 1 when done, -1 when it failed. *last: no member after it. */
+static int compress_one(struct job *j, struct libdeflate_compressor *c, size_t i,
+			int *last)
+{
+	size_t start = i * UK_GZIP_MEMBER, want = start + UK_GZIP_MEMBER, got, len;
+	struct member *m = &j->m[i];
+
+	got = ready(j->in, want);
+	if (got == UK_GZIP_FAILED)
+		return -1;
+	if (i > 0 && got <= start)
+		return 0;
+	*last = got < want;
+	len = (got < want ? got : want) - start;
+	if (!(m->out = malloc(ld.bound(NULL, len))) ||
+	    !(m->outlen = ld.compress(c, j->in->p + start, len, m->out, ld.bound(NULL, len))))
+		return -1;
+	return 1;
+}
 
 static void *compress_members(void *arg)
 {
@@ -58,17 +84,20 @@ static void *compress_members(void *arg)
 	pthread_mutex_lock(&j->mu);
 	if (!c)
 		j->failed = 1;
-	while (c && !j->failed && !j->stop && j->next < j->n) {
-		struct member *m = &j->m[i = j->next++];
-		size_t got;
+	while (c && !j->failed && !j->stop && j->next < j->end && j->next < j->max) {
+		int last = 0, rc;
 
+		i = j->next++;
 		pthread_mutex_unlock(&j->mu);
-		got = ld.compress(c, m->in, m->len, m->out, m->cap);
+		rc = compress_one(j, c, i, &last);
 		pthread_mutex_lock(&j->mu);
-		m->outlen = got;
-		m->done = 1;
-		if (!got)
+		if (rc < 0)
 			j->failed = 1;
+		if (rc == 0 && j->end > i)
+			j->end = i;
+		if (rc == 1 && last && j->end > i + 1)
+			j->end = i + 1;
+		j->m[i].done = rc == 1;
 		pthread_cond_broadcast(&j->cv);
 	}
 	pthread_cond_broadcast(&j->cv);
@@ -78,75 +107,46 @@ static void *compress_members(void *arg)
 	return NULL;
 }
 
-/* Waits for member i; 0 when it is done, -1 when compressing failed. */
+/* Waits for member i: 1 when it is done, 0 when there is none, -1 when
+ * compressing failed. */
 static int wait_member(struct job *j, size_t i)
 {
 	int rc;
 
 	pthread_mutex_lock(&j->mu);
-	while (!j->m[i].done && !j->failed)
+	while (i < j->end && i < j->max && !j->m[i].done && !j->failed)
 		pthread_cond_wait(&j->cv, &j->mu);
-	rc = j->m[i].done && j->m[i].outlen ? 0 : -1;
+	rc = j->failed ? -1 : i < j->end && i < j->max ? 1 : 0;
 	pthread_mutex_unlock(&j->mu);
 	return rc;
 }
 
-/* Cuts in into members with room for each in *room (malloc'd). */
-static struct member *plan(const void *in, size_t len, size_t *n, unsigned char **room)
-{
-	size_t i, total = 0;
-	struct member *m;
-
-	*n = len ? (len + UK_GZIP_MEMBER - 1) / UK_GZIP_MEMBER : 1;
-	if (!(m = calloc(*n, sizeof(*m))))
-		return NULL;
-	for (i = 0; i < *n; i++) {
-		m[i].in = (const unsigned char *)in + i * UK_GZIP_MEMBER;
-		m[i].len = len - i * UK_GZIP_MEMBER < UK_GZIP_MEMBER ? len - i * UK_GZIP_MEMBER
-								     : UK_GZIP_MEMBER;
-		/* NULL: a bound for every level */
-		m[i].cap = ld.bound(NULL, m[i].len);
-		total += m[i].cap;
-	}
-	/* One buffer with room for every member where it would end at worst. */
-	if (!(*room = malloc(total))) {
-		free(m);
-		return NULL;
-	}
-	for (i = 0, total = 0; i < *n; i++) {
-		m[i].out = *room + total;
-		total += m[i].cap;
-	}
-	return m;
-}
-
 /* Compresses every member with `workers` threads besides this one (which
- * also compresses when consumer is 0), handing each to sink in order as
- * soon as it and those before it are done. */
-static int run(struct member *m, size_t n, int level, int workers, int consumer,
-	       uk_gzip_sink sink, void *ctx, struct uk_error *err)
+ * also compresses when consumer is 0), handing each to sink (may be NULL)
+ * in order as soon as it and those before it are done. *n: how many. */
+static int run(struct job *j, int workers, int consumer, uk_gzip_sink sink, void *ctx,
+	       size_t *n, struct uk_error *err)
 {
-	struct job j = {.m = m, .n = n, .level = level};
 	pthread_t t[2];
-	int started = 0, rc = 0;
+	int started = 0, rc = 0, got;
 	size_t i;
 
-	pthread_mutex_init(&j.mu, NULL);
-	pthread_cond_init(&j.cv, NULL);
-	while (started < workers && pthread_create(&t[started], NULL, compress_members, &j) == 0)
+	pthread_mutex_init(&j->mu, NULL);
+	pthread_cond_init(&j->cv, NULL);
+	while (started < workers && pthread_create(&t[started], NULL, compress_members, j) == 0)
 		started++;
 	/* No thread to be had: this one does it all, then hands it on. */
 	if (!consumer || started == 0)
-		compress_members(&j);
-	for (i = 0; i < n && rc == 0; i++) {
-		if (wait_member(&j, i) < 0)
+		compress_members(j);
+	for (i = 0; rc == 0 && (got = wait_member(j, i)) != 0; i++) {
+		if (got < 0)
 			rc = uk_errorf(err, "gzip: out of memory");
-		else if (sink && sink(ctx, m[i].out, m[i].outlen, err) < 0)
+		else if (sink && sink(ctx, j->m[i].out, j->m[i].outlen, err) < 0)
 			rc = -1;
 	}
-	pthread_mutex_lock(&j.mu);
-	j.stop = 1;
-	pthread_mutex_unlock(&j.mu);
+	pthread_mutex_lock(&j->mu);
+	j->stop = 1;
+	pthread_mutex_unlock(&j->mu);
 	while (started > 0)
 		pthread_join(t[--started], NULL);
 	if (sink) {
@@ -155,56 +155,80 @@ static int run(struct member *m, size_t n, int level, int workers, int consumer,
 		if (sink(ctx, NULL, 0, rc < 0 ? &later : err) < 0)
 			rc = -1;
 	}
-	pthread_cond_destroy(&j.cv);
-	pthread_mutex_destroy(&j.mu);
+	*n = i;
+	pthread_cond_destroy(&j->cv);
+	pthread_mutex_destroy(&j->mu);
 	return rc;
+}
+
+static int job_init(struct job *j, const struct uk_gzip_input *in, int level,
+		    struct uk_error *err)
+{
+	memset(j, 0, sizeof(*j));
+	j->in = in;
+	j->level = level;
+	j->max = in->len / UK_GZIP_MEMBER + 2;
+	j->end = (size_t)-1;
+	if (deflate_load(err) < 0)
+		return -1;
+	if (!(j->m = calloc(j->max, sizeof(*j->m))))
+		return uk_errorf(err, "out of memory");
+	return 0;
+}
+
+static void job_free(struct job *j)
+{
+	for (size_t i = 0; i < j->max; i++)
+		free(j->m[i].out);
+	free(j->m);
 }
 
 int uk_gzip(const void *in, size_t len, int level, void **out, size_t *outlen,
 	    struct uk_error *err)
 {
+	struct uk_gzip_input input = {.p = in, .len = len};
+	struct job j;
 	unsigned char *p;
-	struct member *m;
 	size_t n, i, total = 0;
+	int rc = -1;
 
 	*out = NULL;
 	*outlen = 0;
-	if (deflate_load(err) < 0)
+	if (job_init(&j, &input, level, err) < 0)
 		return -1;
-	if (!(m = plan(in, len, &n, &p)))
-		return uk_errorf(err, "out of memory");
-	/* this thread and one more, then the members are moved together */
-	if (run(m, n, level, n > 1, 0, NULL, NULL, err) < 0) {
-		free(p);
-		free(m);
-		return -1;
+	/* this thread and one more, then the members are put together */
+	if (run(&j, len > UK_GZIP_MEMBER, 0, NULL, NULL, &n, err) == 0) {
+		for (i = 0; i < n; i++)
+			total += j.m[i].outlen;
+		if (!(p = malloc(total ? total : 1))) {
+			uk_errorf(err, "out of memory");
+		} else {
+			for (i = 0, total = 0; i < n; i++) {
+				memcpy(p + total, j.m[i].out, j.m[i].outlen);
+				total += j.m[i].outlen;
+			}
+			*out = p;
+			*outlen = total;
+			rc = 0;
+		}
 	}
-	for (i = 0; i < n; i++) {
-		memmove(p + total, m[i].out, m[i].outlen);
-		total += m[i].outlen;
-	}
-	free(m);
-	*out = p;
-	*outlen = total;
-	return 0;
+	job_free(&j);
+	return rc;
 }
 
-int uk_gzip_stream(const void *in, size_t len, int level, uk_gzip_sink sink, void *ctx,
-		   struct uk_error *err)
+int uk_gzip_stream(const struct uk_gzip_input *in, int level, uk_gzip_sink sink,
+		   void *ctx, struct uk_error *err)
 {
-	unsigned char *p;
-	struct member *m;
+	struct job j;
 	size_t n;
 	int rc;
 
-	if (deflate_load(err) < 0)
+	if (job_init(&j, in, level, err) < 0)
 		return -1;
-	if (!(m = plan(in, len, &n, &p)))
-		return uk_errorf(err, "out of memory");
-	/* two threads compress while this one hands members on; one member
-	 * is simply done here */
-	rc = run(m, n, level, n > 1 ? 2 : 0, n > 1, sink, ctx, err);
-	free(p);
-	free(m);
+	/* two threads compress while this one hands members on; input of
+	 * one member at most is simply done here */
+	rc = run(&j, in->len > UK_GZIP_MEMBER ? 2 : 0, in->len > UK_GZIP_MEMBER, sink, ctx,
+		 &n, err);
+	job_free(&j);
 	return rc;
 }

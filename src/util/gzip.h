@@ -18,14 +18,28 @@
 int uk_gzip(const void *in, size_t len, int level, void **out, size_t *outlen,
 	    struct uk_error *err);
 
-/* The same bytes handed to sink member by member, in order, each as soon
- * as it is compressed (two threads compress the next ones meanwhile), for
- * a caller that sends or writes them while the rest is made. A sink that
- * fails (-1, err set) stops it all. Last, even after a failure, sink gets
- * buf NULL and n 0: every member's bytes are valid until that call
- * returns, so a sink that handed them to another thread waits for it. */
+/* Input for uk_gzip_stream: len bytes at p, or (with ready) at most len,
+ * still being written by another thread: ready(ctx, want) waits until at
+ * least want bytes are there and says how many are, fewer only when that
+ * is all of it (its end), UK_GZIP_FAILED when making it failed. p never
+ * moves. */
+#define UK_GZIP_FAILED ((size_t)-1)
+struct uk_gzip_input {
+	const unsigned char *p;
+	size_t len;
+	size_t (*ready)(void *ctx, size_t want);
+	void *ctx;
+};
+
+/* The bytes uk_gzip would make, handed to sink member by member, in
+ * order, each as soon as it is compressed (two threads compress the next
+ * ones meanwhile, each as soon as its input is there), for a caller that
+ * sends or writes them while the rest is made. A sink that fails (-1, err
+ * set) stops it all. Last, even after a failure, sink gets buf NULL and n
+ * 0: every member's bytes are valid until that call returns, so a sink
+ * that handed them to another thread waits for it. */
 typedef int (*uk_gzip_sink)(void *ctx, const void *buf, size_t n, struct uk_error *err);
-int uk_gzip_stream(const void *in, size_t len, int level, uk_gzip_sink sink, void *ctx,
-		   struct uk_error *err);
+int uk_gzip_stream(const struct uk_gzip_input *in, int level, uk_gzip_sink sink,
+		   void *ctx, struct uk_error *err);
 
 #endif

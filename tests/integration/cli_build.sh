@@ -7,18 +7,24 @@
 "$UK" init "$tmp/p" >/dev/null 2>&1 || { fail cli_build_setup "uk init failed"; exit 0; }
 cd "$tmp/p" || exit 0
 
-# An undefined function: the source that calls it, not a cache object; no
-# "0 duplicate definitions".
+# An undefined function: the source line that calls it (from the object's
+# DWARF) and its function, not a cache object; no "0 duplicate definitions".
 cat >src/main.c <<'C'
 void frobnicate(void);
 int main(void) { frobnicate(); return 0; }
 C
 hint="hint: define it in a file that 'sources:' in uk.yaml lists, or add the component that provides it to 'libraries:'"
 out=$("$UK" build 2>&1); rc=$?
-want="uk: error: src/main.c: undefined reference to 'frobnicate'
+want="uk: error: src/main.c:2: undefined reference to 'frobnicate' (in function 'main')
 $hint"
 [ $rc -eq 1 ] && [ "$out" = "$want" ] && pass link_error_names_source || fail link_error_names_source "rc=$rc: $out"
 [ ! -e build/kvm/p ] && pass link_error_leaves_no_image || fail link_error_leaves_no_image "$(ls build/kvm)"
+# ... without DWARF (-g0), the source file alone
+cp uk.yaml "$tmp/uk.yaml.g"; echo 'cflags: [-g0]' >>uk.yaml
+out=$("$UK" build 2>&1); rc=$?
+[ $rc -eq 1 ] && [ "$out" = "uk: error: src/main.c: undefined reference to 'frobnicate'
+$hint" ] && pass link_error_without_dwarf || fail link_error_without_dwarf "rc=$rc: $out"
+cp "$tmp/uk.yaml.g" uk.yaml
 
 # Two files, two undefined references and a duplicate: each said once, the
 # shared hint once after its run.
@@ -30,10 +36,10 @@ int main(void) { frobnicate(); other(); return 0; }
 C
 printf 'int twice(void) { return 2; }\nvoid helper(void) {}\n' >src/b.c
 out=$("$UK" build 2>&1); rc=$?
-want="uk: error: src/main.c: 'twice' is defined again (first in src/b.c)
+want="uk: error: src/main.c:3: 'twice' is defined again (first in src/b.c)
 hint: remove one of the definitions, make one of them static or weak, or leave one file out of 'sources:'
-uk: error: src/main.c: undefined reference to 'frobnicate'
-uk: error: src/main.c: undefined reference to 'other'
+uk: error: src/main.c:4: undefined reference to 'frobnicate' (in function 'main')
+uk: error: src/main.c:4: undefined reference to 'other' (in function 'main')
 $hint"
 [ $rc -eq 1 ] && [ "$out" = "$want" ] && pass link_errors_each_once || fail link_errors_each_once "rc=$rc: $out"
 
@@ -41,7 +47,7 @@ $hint"
 out=$("$UK" build --json 2>"$tmp/err"); rc=$?
 [ $rc -eq 1 ] && [ "$(jq -r '.status' <<<"$out")" = 1 ] &&
 	[ "$(jq -r '[.diagnostics[] | "\(.file)|\(.line)|\(.column)|\(.message)"] | join(";")' <<<"$out")" = \
-	"src/main.c|null|null|'twice' is defined again (first in src/b.c);src/main.c|null|null|undefined reference to 'frobnicate';src/main.c|null|null|undefined reference to 'other'" ] &&
+	"src/main.c|3|null|'twice' is defined again (first in src/b.c);src/main.c|4|null|undefined reference to 'frobnicate' (in function 'main');src/main.c|4|null|undefined reference to 'other' (in function 'main')" ] &&
 	[ "$(jq -r '.diagnostics[1].hint' <<<"$out")" = "${hint#hint: }" ] && [ "$(cat "$tmp/err")" = "$want" ] &&
 	pass build_json_link_diagnostics || fail build_json_link_diagnostics "rc=$rc: $out / $(cat "$tmp/err")"
 # ... a manifest problem with its line and column ...

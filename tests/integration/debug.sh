@@ -191,6 +191,13 @@ for i in 1 2 3 4 5 6; do
 		cmp -s "$tmp/dout/img.debug" "$p/build/kvm/dbg.debug" && cmp -s "$tmp/dout/img" "$p/build/kvm/dbg" || ok=0
 done
 [ $ok = 1 ] && pass debug-thread-same-bytes || fail debug-thread-same-bytes "a link's debug file or image differs from uk build's"
+# uk build sets the old debug file and report aside and removes them on a
+# thread during the link (linkstep.c): a relink leaves only its outputs.
+echo "/* relinked */" >>"$p/src/main.c"
+"$UK" build -C "$p" >/dev/null 2>&1
+left=$(ls -A "$p/build/kvm" | LC_ALL=C sort | tr '\n' ' ')
+[ "$left" = ".dbg.stamp dbg dbg.debug dbg.json dbg.report.json " ] && pass debug-relink-leaves-outputs-only ||
+	fail debug-relink-leaves-outputs-only "build/kvm holds: $left"
 
 # A relocation the debug file cannot take fails the build with the
 # thread's error, and leaves no image, debug file or stamp.

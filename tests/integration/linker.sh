@@ -184,7 +184,7 @@ if command -v clang >/dev/null && [ "${UK_FUZZ_SECONDS:-20}" -gt 0 ]; then
 	ar rcs "$tmp/corpus/lib.a" "$tmp/u.o"
 	if clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Isrc \
 		-o "$tmp/fuzz" tests/linker/fuzz_input.c src/linker/*.c src/util/*.c \
-		-ljansson -ldl 2>"$tmp/fuzz.err"; then
+		-ljansson -Wl,-Bstatic -lbfd -lsframe -liberty -lz -lzstd -Wl,-Bdynamic -ldl 2>"$tmp/fuzz.err"; then
 		if "$tmp/fuzz" -max_total_time="${UK_FUZZ_SECONDS:-20}" -max_len=65536 \
 			-rss_limit_mb=2048 -artifact_prefix="$tmp/" "$tmp/corpus" >"$tmp/fuzz.log" 2>&1; then
 			pass fuzz-input-reader

@@ -116,6 +116,10 @@ against_linux net-peer peer "127.0.0.1 $http_port $udp_port $closed_port" \
 # --- AF_INET6
 against_linux net-inet6 inet6 "::1 127.0.0.1 $http6_port $udp6_port" \
 	"fec0::2 10.0.2.2 $http6_port $udp6_port"
+# --- UDP datagrams up to the largest, fragmented and reassembled both ways
+against_linux net-udp-big udp_big "127.0.0.1 $udp_port" "10.0.2.2 $udp_port"
+# (IPv6 inside the image: QEMU's user network passes no IPv6 fragments)
+against_linux net-udp-big6 udp_big "::1 0" "::1 0"
 # --- TCP over 127.0.0.1 inside one process (no host peer)
 against_linux net-tcp-loop tcp_loop "" ""
 # --- uk run --net none: no NIC; Linux in a namespace with only lo

@@ -1,7 +1,10 @@
 /* util/gzip: gzip members of UK_GZIP_MEMBER input bytes, read back with
  * libarchive (as uk pull and uk run read layers), the same bytes every
- * time, a stored (level 0) gzip no bigger than the data and framing. */
+ * time, a stored (level 0) gzip no bigger than the data and framing; the
+ * streamed form (uk push's upload) gives the same bytes member by member,
+ * from input that is still being written too, and stops on a failure. */
 #include <archive.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,10 +123,159 @@ static void t_stored_adds_only_framing(void)
 	free(in);
 }
 
+/* A sink that collects what it is handed, in order. */
+struct collect {
+	unsigned char *p;
+	size_t len, calls, ends, fail_at;
+	int after_end;
+};
+
+static int collect(void *ctx, const void *buf, size_t n, struct uk_error *err)
+{
+	struct collect *c = ctx;
+
+	if (c->ends)
+		c->after_end = 1;
+	if (!buf) {
+		c->ends++;
+		return 0;
+	}
+	if (++c->calls == c->fail_at)
+		return uk_errorf(err, "the sink failed");
+	c->p = realloc(c->p, c->len + n);
+	memcpy(c->p + c->len, buf, n);
+	c->len += n;
+	return 0;
+}
+
+/* Input written by another thread, 1 MiB at a time, told under a lock. */
+struct growing {
+	const unsigned char *src;
+	unsigned char *p;
+	size_t len, ready;
+	int done, fail;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+static void *grow(void *arg)
+{
+	struct growing *g = arg;
+	size_t off = 0;
+
+	while (off < g->len) {
+		size_t n = g->len - off < (1u << 20) ? g->len - off : (1u << 20);
+
+		memcpy(g->p + off, g->src + off, n);
+		off += n;
+		pthread_mutex_lock(&g->mu);
+		g->ready = off;
+		pthread_cond_broadcast(&g->cv);
+		pthread_mutex_unlock(&g->mu);
+	}
+	pthread_mutex_lock(&g->mu);
+	g->done = 1;
+	pthread_cond_broadcast(&g->cv);
+	pthread_mutex_unlock(&g->mu);
+	return NULL;
+}
+
+static size_t grown(void *arg, size_t want)
+{
+	struct growing *g = arg;
+	size_t got;
+
+	pthread_mutex_lock(&g->mu);
+	while (!g->done && g->ready < want)
+		pthread_cond_wait(&g->cv, &g->mu);
+	got = g->fail && g->done ? UK_GZIP_FAILED : g->ready;
+	pthread_mutex_unlock(&g->mu);
+	return got;
+}
+
+/* Streamed, from a whole buffer and from one being written: the bytes
+ * uk_gzip makes, one sink call a member, then the end. */
+static void t_stream_same_bytes_as_whole(void)
+{
+	const size_t sizes[] = { 0, 70000, UK_GZIP_MEMBER, 3 * UK_GZIP_MEMBER + 4097 };
+	size_t i;
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		size_t n = sizes[i], wlen, members = n ? (n + UK_GZIP_MEMBER - 1) / UK_GZIP_MEMBER : 1;
+		unsigned char *in = sample(n, 0);
+		void *whole = NULL;
+		struct uk_error err = {0};
+		struct collect a = {0}, b = {0};
+		struct uk_gzip_input flat = {.p = in, .len = n};
+		struct growing g = {.src = in, .len = n};
+		struct uk_gzip_input slow;
+		pthread_t t;
+
+		CHECK_EQ_INT(uk_gzip(in, n, 1, &whole, &wlen, &err), 0);
+		CHECK_EQ_INT(uk_gzip_stream(&flat, 1, collect, &a, &err), 0);
+		CHECK(a.len == wlen && !memcmp(a.p, whole, wlen));
+		CHECK(a.calls == members && a.ends == 1 && !a.after_end);
+		/* room for more than comes: the end is where the writer stops */
+		g.p = malloc(n + UK_GZIP_MEMBER);
+		pthread_mutex_init(&g.mu, NULL);
+		pthread_cond_init(&g.cv, NULL);
+		slow = (struct uk_gzip_input){.p = g.p, .len = n + UK_GZIP_MEMBER, .ready = grown,
+					      .ctx = &g};
+		CHECK_EQ_INT(pthread_create(&t, NULL, grow, &g), 0);
+		CHECK_EQ_INT(uk_gzip_stream(&slow, 1, collect, &b, &err), 0);
+		pthread_join(t, NULL);
+		CHECK(b.len == wlen && !memcmp(b.p, whole, wlen));
+		CHECK(b.calls == members && b.ends == 1);
+		pthread_cond_destroy(&g.cv);
+		pthread_mutex_destroy(&g.mu);
+		free(g.p);
+		free(a.p);
+		free(b.p);
+		free(whole);
+		free(in);
+	}
+}
+
+/* A failing sink stops the stream (its error is the one returned), and
+ * input that fails to be made fails it; the end call comes either way. */
+static void t_stream_stops_on_failure(void)
+{
+	size_t n = 3 * UK_GZIP_MEMBER;
+	unsigned char *in = sample(n, 0);
+	struct uk_error err = {0};
+	struct collect c = {.fail_at = 2};
+	struct uk_gzip_input flat = {.p = in, .len = n};
+	struct growing g = {.src = in, .len = n, .fail = 1};
+	struct uk_gzip_input broken;
+	pthread_t t;
+
+	CHECK_EQ_INT(uk_gzip_stream(&flat, 0, collect, &c, &err), -1);
+	CHECK_CONTAINS(err.msg, "the sink failed");
+	CHECK(c.calls == 2 && c.ends == 1);
+	free(c.p);
+	memset(&c, 0, sizeof(c));
+	memset(&err, 0, sizeof(err));
+	g.p = malloc(n);
+	pthread_mutex_init(&g.mu, NULL);
+	pthread_cond_init(&g.cv, NULL);
+	broken = (struct uk_gzip_input){.p = g.p, .len = n, .ready = grown, .ctx = &g};
+	CHECK_EQ_INT(pthread_create(&t, NULL, grow, &g), 0);
+	CHECK_EQ_INT(uk_gzip_stream(&broken, 0, collect, &c, &err), -1);
+	pthread_join(t, NULL);
+	CHECK(err.msg[0] != '\0' && c.ends == 1);
+	pthread_cond_destroy(&g.cv);
+	pthread_mutex_destroy(&g.mu);
+	free(g.p);
+	free(c.p);
+	free(in);
+}
+
 int main(void)
 {
 	RUN(t_round_trip_around_member_sizes);
 	RUN(t_same_bytes_every_time);
 	RUN(t_stored_adds_only_framing);
+	RUN(t_stream_same_bytes_as_whole);
+	RUN(t_stream_stops_on_failure);
 	return check_done();
 }

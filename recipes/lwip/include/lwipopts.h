@@ -84,6 +84,11 @@ void uk_lwip_free(void *p);
 #define IP_DEFAULT_TTL 64              /* Linux's, not lwIP's 255 */
 #define IP_FORWARD 0
 #define IP_REASSEMBLY 1
+/* fragments held for reassembly, all datagrams together (lwIP's 10 is
+ * under 15 KB: a bigger datagram was dropped whole): five of UDP's
+ * largest, 45 fragments each at a 1500-byte MTU; Linux bounds the memory
+ * (ipfrag_high_thresh, 4 MB) rather than the count */
+#define IP_REASS_MAX_PBUFS 225
 #define IP_FRAG 1
 #define LWIP_ICMP 1                    /* echo replies */
 #define LWIP_RAW 0
