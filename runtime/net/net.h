@@ -65,8 +65,8 @@ struct sock {
 	size_t rx_bytes;
 	uint8_t conn_failed; /* a connect failed: the next one reports it */
 	uint8_t conn_report; /* a non-blocking connect: the next one says 0 */
-	uint8_t syncnt;      /* TCP_SYNCNT, 0: the system's (lwIP's) */
-	uint64_t syn_end;    /* with syncnt, when a connect gives up (ns) */
+	uint8_t syncnt;      /* TCP_SYNCNT, 0: the system's (Linux's 6) */
+	uint64_t syn_end;    /* when a connect gives up (ns) */
 	ip_addr_t peer;      /* TCP: kept after the connection is gone */
 	uint16_t peer_port;
 	/* listening TCP: connections not yet accepted, oldest first */

@@ -79,16 +79,25 @@ static void on_err(void *arg, err_t err)
 }
 
 /* TCP_SYNCNT: Linux gives up a connect N SYN retransmissions after the
- * first, its timeout doubling from 1 s: 2^(N+1) - 1 s in all. lwIP's SYN
- * timeout does not double (3 s each, 6 retransmissions: 18 s), so the
- * connect ends at Linux's time, looked at every poll (500 ms), and at
- * lwIP's 18 s if that comes first (N > 3). */
-#define SYNCNT_MAX 127
+ * first, its timeout doubling from 1 s: 2^(N+1) - 1 s in all, 127 s with
+ * its default 6 (net.ipv4.tcp_syn_retries). lwIP's SYN timeout does not
+ * double (3 s each) and it gives up after TCP_SYNMAXRTX of them (18 s), so
+ * every poll (500 ms) until Linux's time holds its count of them under
+ * that, and ends the connect at that time. N is kept up to 8 (511 s;
+ * Linux's 127 would be 2^128 s). */
+#define SYNCNT_MAX     127
+#define SYNCNT_DEFAULT 6
+#define SYNCNT_KEPT    8
 static err_t on_syn_poll(void *arg, struct tcp_pcb *p)
 {
 	struct sock *s = arg;
-	if (p->state != SYN_SENT || uk_monotonic_ns() < s->syn_end)
+	if (p->state != SYN_SENT)
 		return ERR_OK;
+	if (uk_monotonic_ns() < s->syn_end) {
+		if (p->nrtx > TCP_SYNMAXRTX - 2)
+			p->nrtx = TCP_SYNMAXRTX - 2; /* lwIP's SYN_SENT uses it for nothing else */
+		return ERR_OK;
+	}
 	tcp_abort(p); /* on_err: ETIMEDOUT */
 	return ERR_ABRT;
 }
@@ -314,11 +323,11 @@ static long tcp_connect_(struct uk_file *f, const void *sa, uint32_t len)
 		return err == ERR_RTE ? -ENETUNREACH : uk_sock_errno(err);
 	}
 	s->bound = 1;
-	if (s->syncnt) {
-		unsigned n = s->syncnt > 5 ? 5 : s->syncnt; /* past lwIP's 18 s anyway */
-		s->syn_end = uk_monotonic_ns() + (((2ull << n) - 1) * 1000000000ull);
-		tcp_poll(s->pcb.tcp, on_syn_poll, 1);
-	}
+	unsigned n = s->syncnt ? s->syncnt : SYNCNT_DEFAULT;
+	if (n > SYNCNT_KEPT)
+		n = SYNCNT_KEPT;
+	s->syn_end = uk_monotonic_ns() + (((2ull << n) - 1) * 1000000000ull);
+	tcp_poll(s->pcb.tcp, on_syn_poll, 1);
 	uk_net_kick();
 	if (f->flags & UK_O_NONBLOCK) {
 		s->conn_report = 1;
@@ -559,7 +568,7 @@ static long tcp_getsockopt_(struct uk_file *f, int level, int opt, void *val, ui
 	case TCP_KEEPCNT_:
 		return uk_sockopt_int_out(p ? (int)p->keep_cnt : 9, val, len);
 	case TCP_SYNCNT_:
-		return uk_sockopt_int_out(s->syncnt ? s->syncnt : TCP_SYNMAXRTX, val, len);
+		return uk_sockopt_int_out(s->syncnt ? s->syncnt : SYNCNT_DEFAULT, val, len);
 	default:
 		return -ENOPROTOOPT;
 	}

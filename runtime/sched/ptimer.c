@@ -39,7 +39,9 @@ struct ptimer {
 	int used, realtime, notify, sig, queued;
 	int64_t overrun, overrun_last;
 };
-static struct ptimer timers[TIMERS];
+/* taken at the first timer_create: a program that makes none (most that
+ * install a handler) carries no table */
+static struct ptimer *timers;
 
 static void fire(struct uk_timer *t)
 {
@@ -65,7 +67,7 @@ static void fire(struct uk_timer *t)
 void uk_ptimer_taken(struct uk_siginfo *info)
 {
 	int id = info->timer.tid;
-	if (id < 0 || id >= TIMERS || !timers[id].used || !timers[id].queued)
+	if (!timers || id < 0 || id >= TIMERS || !timers[id].used || !timers[id].queued)
 		return;
 	struct ptimer *p = &timers[id];
 	p->queued = 0;
@@ -76,7 +78,7 @@ void uk_ptimer_taken(struct uk_siginfo *info)
 
 static struct ptimer *timer_of(long id)
 {
-	return id >= 0 && id < TIMERS && timers[id].used ? &timers[id] : 0;
+	return timers && id >= 0 && id < TIMERS && timers[id].used ? &timers[id] : 0;
 }
 
 UK_SIG_SYSCALL(timer_create)
@@ -86,6 +88,8 @@ UK_SIG_SYSCALL(timer_create)
 		return -EINVAL;
 	if ((a[1] && uk_bad_user(a[1], sizeof(struct sigevent))) || uk_bad_user(a[2], 4))
 		return -EFAULT;
+	if (!timers && !(timers = uk_zalloc(TIMERS * sizeof(*timers))))
+		return -EAGAIN; /* Linux's answer when it has no memory for one */
 	int id = 0;
 	while (id < TIMERS && timers[id].used)
 		id++;

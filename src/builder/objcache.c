@@ -81,23 +81,6 @@ char *uk_objcache_tmp(struct uk_objcache *c, const char *ext)
 	return p;
 }
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Writes buf to a temporary file in the cache and renames it to path. */
 static int put_buf(struct uk_objcache *c, const char *path, const void *buf, size_t len)
 {
@@ -105,7 +88,7 @@ static int put_buf(struct uk_objcache *c, const char *path, const void *buf, siz
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), rc = -1;
 
 	if (fd >= 0) {
-		rc = write_all(fd, buf, len);
+		rc = uk_write_all(fd, buf, len);
 		if (close(fd) != 0)
 			rc = -1;
 		if (rc == 0 && (make_parent(path) != 0 || rename(tmp, path) != 0))

@@ -17,6 +17,10 @@ struct gc {
 	size_t n, cap;
 	struct lk_sec **named;  /* candidates with C-identifier names */
 	size_t nnamed, capnamed;
+	struct lk_sec **ordered; /* SHF_LINK_ORDER candidates, input order */
+	size_t nordered, capordered;
+	struct lk_sec **roots;  /* candidates live by what they are */
+	size_t nroots, caproots;
 };
 
 static void mark(struct gc *g, struct lk_sec *s, const char *root,
@@ -169,23 +173,20 @@ static int drain(struct gc *g)
 
 static int link_order_pass(struct gc *g)
 {
-	struct lk_obj *o;
-	uint32_t i;
+	size_t k;
 	int changed = 0;
 
-	for (o = g->c->objs; o; o = o->next)
-		for (i = 1; i < o->shnum; i++) {
-			struct lk_sec *s = &o->secs[i], *p;
+	for (k = 0; k < g->nordered; k++) {
+		struct lk_sec *s = g->ordered[k], *p;
 
-			if (s->live || !s->gc_candidate ||
-			    !(s->flags & SHF_LINK_ORDER))
-				continue;
-			p = &o->secs[s->sh->sh_link]; /* checked at load */
-			if (p->live) {
-				mark(g, s, NULL, p, "(SHF_LINK_ORDER)");
-				changed = 1;
-			}
+		if (s->live)
+			continue;
+		p = &s->obj->secs[s->sh->sh_link]; /* checked at load */
+		if (p->live) {
+			mark(g, s, NULL, p, "(SHF_LINK_ORDER)");
+			changed = 1;
 		}
+	}
 	return changed;
 }
 
@@ -195,8 +196,6 @@ static void mark_roots(struct gc *g)
 	const struct uk_link_opts *op = c->opts;
 	const char *entry = op->entry ? op->entry : "_start";
 	struct lk_sym *y = lk_sym_find(&c->syms, entry);
-	struct lk_obj *o;
-	uint32_t i;
 	size_t k;
 
 	if (y && y->state == LK_DEFINED)
@@ -209,14 +208,9 @@ static void mark_roots(struct gc *g)
 			mark(g, y->sec, "--keep symbol", NULL, NULL);
 		mark_named(g, op->keep[k], NULL, NULL, "--keep section");
 	}
-	for (o = c->objs; o; o = o->next)
-		for (i = 1; i < o->shnum; i++) {
-			struct lk_sec *s = &o->secs[i];
-			const char *why = op->no_gc ? "--no-gc-sections"
-						    : section_root(s);
-			if (why)
-				mark(g, s, why, NULL, NULL);
-		}
+	for (k = 0; k < g->nroots; k++)
+		mark(g, g->roots[k], op->no_gc ? "--no-gc-sections" : section_root(g->roots[k]),
+		     NULL, NULL);
 	for (k = 0; op->no_gc && k < c->nextra; k++)
 		mark(g, c->extra[k], "--no-gc-sections", NULL, NULL);
 }
@@ -229,11 +223,21 @@ int lk_gc(struct lk_ctx *c)
 	size_t k;
 	int rc = 0;
 
+	/* one pass over every section: the later steps see only these lists */
 	for (o = c->objs; o; o = o->next)
 		for (i = 1; i < o->shnum; i++) {
 			struct lk_sec *s = &o->secs[i];
-			if (s->gc_candidate && lk_is_c_ident(s->name))
+
+			if (!s->gc_candidate)
+				continue;
+			if (lk_is_c_ident(s->name))
 				lk_push(&g.named, &g.nnamed, &g.capnamed,
+					sizeof(s), &s);
+			if (s->flags & SHF_LINK_ORDER)
+				lk_push(&g.ordered, &g.nordered, &g.capordered,
+					sizeof(s), &s);
+			if (c->opts->no_gc || section_root(s))
+				lk_push(&g.roots, &g.nroots, &g.caproots,
 					sizeof(s), &s);
 		}
 	/* --keep may name a section: search every candidate */
@@ -257,5 +261,7 @@ int lk_gc(struct lk_ctx *c)
 	g.c->live = g.stack; /* merge.c and icf.c look only at these */
 	g.c->nlive = g.n;
 	free(g.named);
+	free(g.ordered);
+	free(g.roots);
 	return rc;
 }

@@ -35,7 +35,7 @@ int lk_obj_parse(struct lk_ctx *c, struct lk_obj *o)
 	const Elf64_Ehdr *eh = (const void *)o->data;
 	uint64_t shnum, shstrndx;
 	const Elf64_Shdr *sh;
-	uint32_t i;
+	uint32_t i, lim;
 
 	if (o->size < 4 || memcmp(o->data, ELFMAG, SELFMAG) != 0) {
 		uk_errorf(c->err, "%s: not an ELF object (no ELF magic)",
@@ -113,17 +113,18 @@ int lk_obj_parse(struct lk_ctx *c, struct lk_obj *o)
 		o->strtab = (const char *)o->data + st->sh_offset;
 		o->strtab_size = st->sh_size;
 	}
+	/* below lim: a section; at or above it only SHN_ABS and SHN_COMMON */
+	lim = o->shnum < SHN_LORESERVE ? o->shnum : SHN_LORESERVE;
 	for (i = 0; i < o->nsyms; i++) {
 		const Elf64_Sym *s = &o->syms[i];
+		uint32_t x = s->st_shndx;
 
 		if (s->st_name >= o->strtab_size)
 			return bad(c, o, "symbol name outside the string table");
-		if (s->st_shndx == SHN_XINDEX)
-			return bad(c, o, "extended section indices unsupported");
-		if ((s->st_shndx >= o->shnum && s->st_shndx < SHN_LORESERVE) ||
-		    (s->st_shndx >= SHN_LORESERVE && s->st_shndx != SHN_ABS &&
-		     s->st_shndx != SHN_COMMON))
-			return bad(c, o, "symbol in a section that does not exist");
+		if (x >= lim && x != SHN_ABS && x != SHN_COMMON)
+			return bad(c, o, x == SHN_XINDEX
+						 ? "extended section indices unsupported"
+						 : "symbol in a section that does not exist");
 	}
 	return 0;
 }
@@ -268,27 +269,26 @@ int lk_obj_load(struct lk_ctx *c, struct lk_obj *o)
 	/* in the arena: zero already, freed with the link */
 	o->secs = lk_arena_alloc(&c->arena, (o->shnum ? o->shnum : 1) * sizeof(*o->secs));
 	o->gsyms = lk_arena_alloc(&c->arena, (o->nsyms ? o->nsyms : 1) * sizeof(*o->gsyms));
+	/* one pass; field by field, since the rest is zero already (and
+	 * .rela, .group and .discarded may be set ahead by an earlier
+	 * section: a relocation section or a group names later ones) */
 	for (i = 0; i < o->shnum; i++) {
 		struct lk_sec *s = &o->secs[i];
 		const Elf64_Shdr *h = &o->shdrs[i];
 
-		*s = (struct lk_sec){
-			.obj = o,
-			.idx = i,
-			.sh = h,
-			.name = o->shstr + h->sh_name,
-			.type = h->sh_type,
-			.flags = h->sh_flags,
-			.size = h->sh_size,
-			.align = h->sh_addralign ? h->sh_addralign : 1,
-		};
+		s->obj = o;
+		s->idx = i;
+		s->sh = h;
+		s->name = o->shstr + h->sh_name;
+		s->type = h->sh_type;
+		s->flags = h->sh_flags;
+		s->size = h->sh_size;
+		s->align = h->sh_addralign ? h->sh_addralign : 1;
 		s->kind = name_kind(s->name, &s->prio);
-		if (i > 0 && h->sh_type != SHT_NOBITS)
+		if (i == 0)
+			continue;
+		if (h->sh_type != SHT_NOBITS)
 			s->data = o->data + h->sh_offset;
-	}
-	for (i = 1; i < o->shnum; i++) {
-		const Elf64_Shdr *h = &o->shdrs[i];
-
 		if (h->sh_type == SHT_REL)
 			return bad(c, o, "SHT_REL relocations are not used on "
 					 "x86_64");

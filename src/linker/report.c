@@ -331,20 +331,6 @@ static void render(struct lk_ctx *c, const struct uk_link_result *res,
 	LIT(b, "}\n");
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 char *lk_report_render(struct lk_ctx *c, const struct uk_link_result *res, size_t *len)
 {
 	struct out b = { 0 };
@@ -366,7 +352,7 @@ int lk_report_publish(struct lk_ctx *c, const char *text, size_t len)
 	int fd, rc = 0;
 
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || write_all(fd, text, len) < 0)
+	if (fd < 0 || uk_write_all(fd, text, len) < 0)
 		rc = uk_errorf(c->err, "cannot write report '%s': %s", tmp,
 			       strerror(errno));
 	if (fd >= 0 && close(fd) < 0 && rc == 0)

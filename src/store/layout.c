@@ -48,23 +48,6 @@ static int mkdir_p(const char *path, struct uk_error *err)
 	return 0;
 }
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* A temporary file in <root>/.tmp, 0644; returns the fd, *tmp is malloc'd. */
 static int tmp_file(const char *root, char **tmp, struct uk_error *err)
 {
@@ -101,7 +84,7 @@ static int write_file_atomic(const char *root, const char *path,
 	if (fd < 0)
 		return -1;
 	id = uk_cleanup_add(tmp);
-	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0)
+	if (uk_write_all(fd, buf, len) < 0 || fsync(fd) < 0)
 		rc = uk_errorf(err, "cannot write '%s': %s", path, strerror(errno));
 	if (close(fd) < 0 && rc == 0)
 		rc = uk_errorf(err, "cannot write '%s': %s", path, strerror(errno));
@@ -216,7 +199,7 @@ int uk_blob_writer_open(struct uk_blob_writer *w, const char *root,
 int uk_blob_writer_write(struct uk_blob_writer *w, const void *buf,
 			 size_t len, struct uk_error *err)
 {
-	if (write_all(w->fd, buf, len) < 0)
+	if (uk_write_all(w->fd, buf, len) < 0)
 		return uk_errorf(err, "cannot write a blob into the store '%s': %s",
 				 w->root, strerror(errno));
 	uk_sha256_update(&w->h, buf, len);
@@ -402,7 +385,7 @@ static int put_big_blob(const char *root, const void *buf, size_t len, int later
 		return -1;
 	}
 	id = uk_cleanup_add(tmp);
-	if (write_all(fd, buf, len) < 0)
+	if (uk_write_all(fd, buf, len) < 0)
 		rc = uk_errorf(err, "cannot write a blob into the store '%s': %s", root,
 			       strerror(errno));
 	if (rc == 0 && later)

@@ -213,6 +213,26 @@ int uk_path_publish(const char *tmp, const char *path)
 	return rc;
 }
 
+int uk_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = 0;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
 int uk_write_file_atomic(const char *path, const void *data, size_t len, int mode,
 			 struct uk_error *err)
 {
@@ -229,19 +249,11 @@ int uk_write_file_atomic(const char *path, const void *data, size_t len, int mod
 		return -1;
 	}
 	id = uk_cleanup_add(tmp);
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			uk_errorf(err, "cannot write '%s': %s", path,
-				  w == 0 ? "nothing written" : strerror(errno));
-			close(fd);
-			goto fail;
-		}
-		p += w;
-		len -= (size_t)w;
+	if (uk_write_all(fd, p, len) != 0) {
+		uk_errorf(err, "cannot write '%s': %s", path,
+			  errno ? strerror(errno) : "nothing written");
+		close(fd);
+		goto fail;
 	}
 	/* The data reaches the disk before the name does, so a power loss
 	 * leaves the old file or the new one, never an empty one. */

@@ -22,6 +22,10 @@ int uk_remove_tree(const char *path, struct uk_error *err);
 /* Reads a whole file (NUL-terminated for convenience; *len excludes it). */
 int uk_read_file(const char *path, char **data, size_t *len, struct uk_error *err);
 
+/* Writes all of buf[0..len) to fd, again after EINTR and short writes;
+ * -1 with errno set (0 when write wrote nothing). */
+int uk_write_all(int fd, const void *buf, size_t len);
+
 /* Writes a file atomically: a temporary file beside it, synced, renamed,
  * then its folder synced. Errors name path, never the temporary file, which
  * is removed on failure and when uk is interrupted (util/cleanup.h). */

@@ -129,21 +129,6 @@ char *uk_vm_symbolize_line(void *handle, const char *line)
 	return out;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 struct relay {
 	const char *path;
 	struct dbg *d;
@@ -171,18 +156,18 @@ static void line_end(struct relay *r, int nl)
 			r->d = dbg_open(r->path);
 		}
 		note = uk_vm_symbolize_line(r->d, r->line);
-		write_all(1, r->line, body);
+		uk_write_all(1, r->line, body);
 		if (note)
-			write_all(1, note, strlen(note));
+			uk_write_all(1, note, strlen(note));
 		for (size_t k = body; k < r->n; k++)
-			write_all(1, "\r", 1);
+			uk_write_all(1, "\r", 1);
 		r->written = r->n;
 		free(note);
 	}
 	if (r->written < r->n)
-		write_all(1, r->line + r->written, r->n - r->written);
+		uk_write_all(1, r->line + r->written, r->n - r->written);
 	if (nl)
-		write_all(1, "\n", 1);
+		uk_write_all(1, "\n", 1);
 	r->n = r->written = 0;
 }
 
@@ -203,14 +188,14 @@ static void relay_run(struct relay *r, int in)
 				continue;
 			}
 			if (r->n == sizeof(r->line) - 1) { /* a long line: no frame */
-				write_all(1, r->line + r->written, r->n - r->written);
+				uk_write_all(1, r->line + r->written, r->n - r->written);
 				r->n = r->written = 0;
 			}
 			r->line[r->n++] = buf[i];
 		}
 		/* before a report, nothing waits for its line to end */
 		if (!r->crash && r->n > r->written) {
-			write_all(1, r->line + r->written, r->n - r->written);
+			uk_write_all(1, r->line + r->written, r->n - r->written);
 			r->written = r->n;
 		}
 	}

@@ -249,12 +249,53 @@ static void t_refuses_garbage(void)
 	{
 		Elf64_Ehdr *eh = (Elf64_Ehdr *)good.d;
 		Elf64_Shdr *sh = (Elf64_Shdr *)(good.d + eh->e_shoff);
+		uint64_t off = sh[1].sh_offset;
 		sh[1].sh_offset = 0xfffffffffffff000ull;
 		tl_write("badsec.o", good.d, good.n);
 		in[1] = tl_path("badsec.o");
 		CHECK_EQ_INT(tl_link(in, 2, NULL, &r, &e), -1);
 		CHECK_CONTAINS(e.msg, "badsec.o: malformed ELF object: section 1 "
 				      "extends past the end of the file");
+		sh[1].sh_offset = off;
+	}
+	/* a symbol's section index: past the sections, SHN_XINDEX, or a
+	 * reserved one other than SHN_ABS and SHN_COMMON is refused */
+	{
+		static const struct {
+			uint16_t shndx;
+			const char *msg;
+		} cases[] = {
+			{ 0, "symbol in a section that does not exist" }, /* shnum */
+			{ SHN_XINDEX, "extended section indices unsupported" },
+			{ SHN_LORESERVE, "symbol in a section that does not exist" },
+			{ SHN_ABS, NULL }, /* allowed: the link gets past reading */
+		};
+		Elf64_Ehdr *eh = (Elf64_Ehdr *)good.d;
+		Elf64_Shdr *sh = (Elf64_Shdr *)(good.d + eh->e_shoff);
+		Elf64_Sym *sym = NULL;
+		uint16_t was = 0;
+
+		for (unsigned i = 1; i < eh->e_shnum; i++)
+			if (sh[i].sh_type == SHT_SYMTAB)
+				sym = (Elf64_Sym *)(good.d + sh[i].sh_offset) +
+				      sh[i].sh_size / sizeof(*sym) - 1; /* _start */
+		CHECK(sym != NULL);
+		if (sym)
+			was = sym->st_shndx;
+		for (size_t k = 0; sym && k < sizeof(cases) / sizeof(cases[0]); k++) {
+			sym->st_shndx = cases[k].shndx ? cases[k].shndx : eh->e_shnum;
+			tl_write("badsym.o", good.d, good.n);
+			in[1] = tl_path("badsym.o");
+			if (cases[k].msg) {
+				CHECK_EQ_INT(tl_link(in + 1, 1, NULL, &r, &e), -1);
+				CHECK_CONTAINS(e.msg, cases[k].msg);
+			} else if (tl_link(in + 1, 1, NULL, &r, &e) < 0) {
+				CHECK(!strstr(e.msg, "malformed"));
+			}
+			uk_link_result_free(&r);
+		}
+		if (sym)
+			sym->st_shndx = was;
 	}
 	free(good.d);
 
