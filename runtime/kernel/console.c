@@ -91,12 +91,17 @@ static long tty_stat(struct uk_file *f, struct uk_stat *s)
 	return 0;
 }
 
+/* Only the input side (console_in.c, tty.c) makes a read wait: its
+ * pollers link wait.c, and so uk_wait_file, which is 0 without it. */
+long uk_wait_file(struct uk_file *f, unsigned events, uint64_t deadline) __attribute__((weak));
+
 static const struct uk_file_ops tty_ops = {
 	.read = tty_read,
 	.write = console_write,
 	.ioctl = uk_tty_ioctl,
 	.stat = tty_stat,
 	.poll = tty_poll,
+	.wait = uk_wait_file,
 };
 
 static const struct uk_file_ops pipe_in_ops = {
@@ -104,6 +109,7 @@ static const struct uk_file_ops pipe_in_ops = {
 	.ioctl = pipe_ioctl,
 	.stat = pipe_stat,
 	.poll = pipe_in_poll,
+	.wait = uk_wait_file,
 };
 
 static const struct uk_file_ops pipe_out_ops = {

@@ -68,6 +68,7 @@ static const struct uk_file_ops efd_ops = {
 	.stat = efd_stat,
 	.poll = efd_poll,
 	.release = efd_release,
+	.wait = uk_wait_file,
 	.anon_name = "eventfd",
 };
 

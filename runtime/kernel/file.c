@@ -64,8 +64,8 @@ long uk_file_read(struct uk_file *f, void *buf, size_t n, const uint64_t *off)
 	uint64_t pos = off ? *off : f->pos;
 	long r;
 	while ((r = f->ops->read(f, buf, n, pos)) == -EAGAIN && !(f->flags & UK_O_NONBLOCK) &&
-	       !(f->ops->flags & UK_FILE_WAITS))
-		if (uk_wait_file(f, UK_POLLIN, UK_FOREVER) == -EINTR)
+	       f->ops->wait)
+		if (f->ops->wait(f, UK_POLLIN, UK_FOREVER) == -EINTR)
 			return -EINTR; /* a signal came first */
 	if (r > 0 && !off && (f->ops->flags & UK_FILE_SEEKABLE))
 		f->pos += (uint64_t)r;
@@ -87,8 +87,8 @@ long uk_file_write(struct uk_file *f, const void *buf, size_t n, const uint64_t 
 	}
 	long r;
 	while ((r = f->ops->write(f, buf, n, pos)) == -EAGAIN && !(f->flags & UK_O_NONBLOCK) &&
-	       !(f->ops->flags & UK_FILE_WAITS))
-		if (uk_wait_file(f, UK_POLLOUT, UK_FOREVER) == -EINTR)
+	       f->ops->wait)
+		if (f->ops->wait(f, UK_POLLOUT, UK_FOREVER) == -EINTR)
 			return -EINTR; /* a signal came first */
 	if (r > 0 && !off && seekable)
 		f->pos = pos + (uint64_t)r;

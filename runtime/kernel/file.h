@@ -85,6 +85,11 @@ struct uk_file_ops {
 	long (*sync)(struct uk_file *f);
 	/* the last reference is gone: free what the file holds */
 	void (*release)(struct uk_file *f);
+	/* for the kinds whose read or write answer -EAGAIN to be waited for:
+	 * uk_wait_file (wait.h), which uk_file_read and uk_file_write call for
+	 * a blocking file; 0 where they never block or wait themselves
+	 * (sockets), and so an image whose files never block links no wait */
+	long (*wait)(struct uk_file *f, unsigned events, uint64_t deadline);
 	unsigned flags;
 	/* for a file with no node: readlink of /proc/self/fd/N says
 	 * anon_inode:[NAME] ("eventfd", "timerfd", "eventpoll") */
@@ -93,7 +98,7 @@ struct uk_file_ops {
 #define UK_FILE_SEEKABLE 1 /* has a position; lseek works */
 #define UK_FILE_SOCKET   2 /* ops is a struct uk_sock_ops (socket.h) */
 /* read and write wait themselves (sockets' SO_RCVTIMEO): -EAGAIN from
- * them is final, uk_file_read/uk_file_write do not wait again */
+ * them is final, they have no .wait */
 #define UK_FILE_WAITS    4
 
 /* Told when a file's readiness may have changed (epoll, later sockets and

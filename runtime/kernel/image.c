@@ -47,11 +47,14 @@ __uk_cold unsigned uk_image_segments(struct uk_segment *seg, unsigned max)
 	return n;
 }
 
+/* Where the image ends, with the boot page tables that pvh.S put after
+ * it (and whatever of the loader's it skipped for them): nothing up to
+ * there is free memory. */
 __uk_cold uint64_t uk_image_end(void)
 {
 	struct uk_segment seg[8];
 	unsigned n = uk_image_segments(seg, ARRAY_SIZE(seg));
-	uint64_t end = 0;
+	uint64_t end = uk_boot_tables + UK_BOOT_TABLES_SIZE;
 	for (unsigned i = 0; i < n; i++)
 		if (seg[i].end > end)
 			end = seg[i].end;

@@ -102,7 +102,11 @@ struct uk_segment {
 	unsigned flags; /* PF_X 1, PF_W 2, PF_R 4 */
 };
 unsigned uk_image_segments(struct uk_segment *seg, unsigned max);
-uint64_t uk_image_end(void);
+uint64_t uk_image_end(void); /* the boot page tables included */
+/* arch/x86_64/pvh.S: the boot page tables, three pages in free RAM (the
+ * PML4, the PDPT, the PD), which stay the live ones */
+extern uint64_t uk_boot_tables;
+#define UK_BOOT_TABLES_SIZE (3 * PAGE_SIZE)
 uint64_t uk_image_phdr(void);
 unsigned uk_image_phnum(void);
 

@@ -21,8 +21,6 @@
 #define PTE_ADDR 0x000ffffffffff000ull
 #define SZ_2M    0x200000ull
 
-extern uint64_t uk_boot_pd[512];
-
 static uint64_t nx;
 static uint64_t guards[8]; /* start | pages (starts are page-aligned) */
 static unsigned nguards;
@@ -121,6 +119,7 @@ __uk_cold void uk_paging_init(void)
 	struct uk_segment seg[8];
 	unsigned n = uk_image_segments(seg, ARRAY_SIZE(seg));
 	uint64_t image_end = uk_image_end();
+	uint64_t *boot_pd = (uint64_t *)(uk_boot_tables + 2 * PAGE_SIZE);
 
 	if (rdmsr(MSR_EFER) & EFER_NXE)
 		nx = PTE_NX;
@@ -130,7 +129,7 @@ __uk_cold void uk_paging_init(void)
 		uint64_t va = i * SZ_2M;
 		if (va < image_end)
 			continue;
-		uk_boot_pd[i] = overlaps_ram(va, va + SZ_2M) ? va | PTE_P | PTE_RW | PTE_PS | nx : 0;
+		boot_pd[i] = overlaps_ram(va, va + SZ_2M) ? va | PTE_P | PTE_RW | PTE_PS | nx : 0;
 	}
 	flush_tlb();
 }

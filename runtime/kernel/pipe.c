@@ -214,6 +214,7 @@ static const struct uk_file_ops pipe_ops = {
 	.stat = pipe_stat,
 	.poll = pipe_poll,
 	.release = pipe_release,
+	.wait = uk_wait_file,
 };
 
 static long resize(struct pipe *p, unsigned long size)

@@ -19,7 +19,6 @@
 #define AT_RANDOM 25
 
 extern char _start[]; /* the C library's entry (musl crt1.o) */
-extern uint64_t uk_boot_pml4[512];
 
 static inline uint64_t rdtsc_now(void)
 {
@@ -192,7 +191,7 @@ __uk_cold void uk_process_start(void)
 			 "xor %%ebp, %%ebp\n\t"
 			 "xor %%edx, %%edx\n\t"
 			 "jmp *%1"
-			 : : "b"(start), "S"(_start), "D"(uk_boot_pml4 + 256), "c"(256), "a"(0)
+			 : : "b"(start), "S"(_start), "D"((uint64_t *)uk_boot_tables + 256), "c"(256), "a"(0)
 			 : "rdx", "memory");
 	__builtin_unreachable();
 }

@@ -7,7 +7,11 @@
 #include "sys_fs.h"
 #include "sys_event.h"
 #include "sys_net.h"
+#include "sys_time.h"
+#include "sys_sysinfo.h"
+#include "sys_brk.h"
 
-#define SYS_GROUPS(X) SYS_FD_LIST(X) SYS_FS_LIST(X) SYS_EVENT_LIST(X) SYS_NET_LIST(X)
+#define SYS_GROUPS(X) SYS_FD_LIST(X) SYS_FS_LIST(X) SYS_EVENT_LIST(X) SYS_NET_LIST(X) SYS_TIME_LIST(X) \
+	SYS_SYSINFO_LIST(X) SYS_BRK_LIST(X)
 
 #endif

@@ -1,6 +1,6 @@
 /* Memory system calls over the identity-mapped page allocator: anonymous
- * mappings are physical runs, zeroed on allocation; brk grows up from the
- * end of the image (the allocator hands out memory from the top down).
+ * mappings are physical runs, zeroed on allocation (brk, which grows up
+ * from the end of the image, is the brk group's: syscall_brk.c).
  * usermem.c says which pages are the program's, and only those are ever
  * freed, replaced or given other rights than read-write (paging.c), so a
  * call on memory the program never mapped does what Linux does with an
@@ -16,8 +16,6 @@
 #define MAP_FIXED     0x10
 #define MAP_ANONYMOUS 0x20
 #define MAP_FIXED_NOREPLACE 0x100000
-
-static uint64_t brk_start, brk_cur;
 
 /* mman_file.c, weak: without the file systems no descriptor can be
  * mapped (ENODEV). check: 0, 1 for a file that maps as anonymous memory
@@ -180,23 +178,4 @@ SYSCALL(mremap)
 SYSCALL(madvise)
 {
 	return uk_sys_madvise ? uk_sys_madvise(a) : -ENOSYS;
-}
-
-SYSCALL(brk)
-{
-	if (!brk_start)
-		brk_start = brk_cur = uk_image_end();
-	uint64_t want = (uint64_t)a[0];
-	if (want < brk_start)
-		return (long)brk_cur;
-	uint64_t have_end = ALIGN_UP(brk_cur, PAGE_SIZE), want_end = ALIGN_UP(want, PAGE_SIZE);
-	if (want_end > have_end) {
-		if (uk_umem_init() || uk_pmem_claim(have_end, want_end - have_end) ||
-		    uk_mman_take(have_end, want_end, PROT_RW))
-			return (long)brk_cur;
-	} else if (want_end < have_end) {
-		uk_mman_unmap(want_end, have_end);
-	}
-	brk_cur = want;
-	return (long)brk_cur;
 }

@@ -115,6 +115,7 @@ static const struct uk_file_ops tfd_ops = {
 	.stat = tfd_stat,
 	.poll = tfd_poll,
 	.release = tfd_release,
+	.wait = uk_wait_file,
 	.anon_name = "timerfd",
 };
 

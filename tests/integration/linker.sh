@@ -119,6 +119,10 @@ if [ -e "$rt/lib/libukcore.a" ] && [ -e "$rt/lib/libukplat-kvm.a" ] && command -
 		fi
 		ins=("$tmp/k$name.o" "$rt/lib/libukcore.a" "$rt/lib/libukplat-kvm.a" "$mc/lib/crt1.o" "$mc/lib/libc.a")
 		kopts=(-e uk_pvh_start --keep .note.uk.pvh --keep uk_symtab)
+		# the runtime's optional groups by its link_if rules, as uk build passes them
+		while read -r anchor syms; do
+			for sym in $syms; do kopts+=(--link-if "$anchor=$sym"); done
+		done < <(sed -n 's/^  \([A-Za-z_0-9]*\): \[\(.*\)\]$/\1 \2/p' "$rt/component.yaml" | tr -d ',')
 		if ! "$UK" link "${kopts[@]}" -o "$tmp/k$name.uk" "${ins[@]}" 2>"$tmp/err" ||
 			! "$UK" link --linker=bfd "${kopts[@]}" -o "$tmp/k$name.bfd" "${ins[@]}" 2>>"$tmp/err"; then
 			fail "$t" "link: $(cat "$tmp/err")"; continue

@@ -229,6 +229,12 @@ run_cases() {
 		expect "runtime-null-$a$sfx" 139 'NULL pointer dereference' \
 			'^rip: 0x[0-9a-f]+ <crash_null\+0x[0-9a-f]+>$' '<main\+0x[0-9a-f]+>' '^backtrace:$'
 	}
+	want vectors "$a$sfx" && { # the crash report names vectors 6 and 0 (every CPU exception: 139)
+		boot "$a" 128M "$T" "-- ud2"
+		expect "runtime-invalid-opcode-$a$sfx" 139 '^uk: crash: invalid opcode \(vector 6, error 0x0\)$' '<main\+0x[0-9a-f]+>'
+		boot "$a" 128M "$T" "-- div0"
+		expect "runtime-divide-error-$a$sfx" 139 '^uk: crash: divide error \(vector 0, error 0x0\)$' '<main\+0x[0-9a-f]+>'
+	}
 	want oom "$a$sfx" && {
 		boot "$a" 128M "$T" "-- oom"
 		expect "runtime-oom-$a$sfx" 0 '^oom null$'

@@ -246,5 +246,11 @@ int main(int argc, char **argv)
 		abort();
 	if (!strcmp(c, "assert"))
 		assert(argc == 99);
+	if (!strcmp(c, "ud2")) /* the crash report names vectors 6 and 0 */
+		__asm__ volatile("ud2");
+	if (!strcmp(c, "div0")) {
+		volatile int n = 100, zero = 0; /* 1 / x is no division to gcc */
+		return n / zero;
+	}
 	return 0;
 }

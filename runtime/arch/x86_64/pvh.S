@@ -3,7 +3,15 @@
  * This file takes the CPU to 64-bit long mode on identity-mapped page tables
  * covering the first GiB with 2 MiB pages, then calls uk_boot() in C, which
  * refines the mapping (kernel/paging.c). The image is linked at 1 MiB, so
- * virtual = physical throughout. */
+ * virtual = physical throughout.
+ *
+ * The boot page tables (PML4, PDPT, PD) are not part of the image, which
+ * would load 12 KiB more: they are three pages of the RAM right after the
+ * image's last segment, past whatever the loader put there (Xen's puts
+ * start_info, the command line and the map just after the kernel; QEMU's,
+ * qboot, Firecracker and uk's raw-disk loader put them below 1 MiB). They
+ * stay the live tables: uk_image_end() counts them, so the page allocator
+ * and brk leave them alone. */
 
 #define CR0_PE  (1 << 0)
 #define CR0_WP  (1 << 16)
@@ -13,6 +21,23 @@
 #define EFER_SCE (1 << 0)
 #define EFER_LME (1 << 8)
 #define EFER_NXE (1 << 11)
+#define PT_LOAD  1
+#define PVH_MAGIC 0x336ec578
+#define TABLES   (3 * 4096)     /* PML4, PDPT, PD */
+
+/* Moves the tables' place (edi) past [esi, eax) when the two overlap;
+ * ebp counts the moves. */
+.macro AVOID
+	leal TABLES(%edi), %ecx
+	cmpl %ecx, %esi
+	jae 9f
+	cmpl %edi, %eax
+	jbe 9f
+	leal 4095(%eax), %edi
+	andl $-4096, %edi
+	incl %ebp
+9:
+.endm
 
 /* The note announcing the entry point to the loader (uk/pvh.h). */
 	.section .note.uk.pvh, "a", @note
@@ -50,14 +75,72 @@ uk_pvh_start:
 	xorl %edx, %edx
 	wrmsr
 1:
-	/* PML4[0] -> PDPT, PDPT[0] -> PD, PD[i] = 2 MiB page i (present, rw, ps) */
-	movl $uk_boot_pdpt + 3, uk_boot_pml4
-	movl $uk_boot_pd + 3, uk_boot_pdpt
-	movl $uk_boot_pd, %edi
+	/* The image's end: the highest p_vaddr + p_memsz of its PT_LOADs
+	 * (below 4 GiB: the high halves are left out), rounded to a page. */
+	movl $__ehdr_start, %esi
+	movl 32(%esi), %edx     /* e_phoff */
+	addl %esi, %edx
+	movzwl 56(%esi), %ecx   /* e_phnum */
+	xorl %edi, %edi
+2:	cmpl $PT_LOAD, (%edx)
+	jne 3f
+	movl 16(%edx), %eax     /* p_vaddr */
+	addl 40(%edx), %eax     /* + p_memsz */
+	cmpl %eax, %edi
+	jae 3f
+	movl %eax, %edi
+3:	addl $56, %edx
+	loop 2b
+	addl $4095, %edi
+	andl $-4096, %edi
+
+	/* Past start_info, its command line and its memory map, until a
+	 * pass moves nothing (each can move the place once: it only rises). */
+	movl uk_boot_info, %ebx /* cpuid took ebx */
+	cmpl $PVH_MAGIC, (%ebx)
+	jne 8f
+4:	xorl %ebp, %ebp
+	movl %ebx, %esi
+	leal 56(%ebx), %eax
+	AVOID
+	movl 24(%ebx), %esi     /* cmdline_paddr, when below 4 GiB */
+	testl %esi, %esi
+	jz 6f
+	cmpl $0, 28(%ebx)
+	jne 6f
+	movl %esi, %eax
+5:	incl %eax
+	cmpb $0, -1(%eax)
+	jne 5b
+	AVOID
+6:	cmpl $1, 4(%ebx)        /* version 1: memmap_paddr, memmap_entries */
+	jb 7f
+	movl 40(%ebx), %esi
+	testl %esi, %esi
+	jz 7f
+	cmpl $0, 44(%ebx)
+	jne 7f
+	imull $24, 48(%ebx), %eax
+	addl %esi, %eax
+	AVOID
+7:	testl %ebp, %ebp
+	jnz 4b
+
+	/* PML4[0] -> PDPT, PDPT[0] -> PD, PD[i] = 2 MiB page i (present, rw,
+	 * ps); free RAM holds anything, so zero the three pages first */
+8:	movl %edi, uk_boot_tables
+	movl %edi, %edx
+	xorl %eax, %eax
+	movl $(TABLES / 4), %ecx
+	rep stosl
+	leal 4096 + 3(%edx), %eax
+	movl %eax, (%edx)
+	leal 8192 + 3(%edx), %eax
+	movl %eax, 4096(%edx)
+	leal 8192(%edx), %edi
 	movl $0x83, %eax
 	movl $512, %ecx
 2:	movl %eax, (%edi)
-	movl $0, 4(%edi)
 	addl $0x200000, %eax
 	addl $8, %edi
 	loop 2b
@@ -65,8 +148,7 @@ uk_pvh_start:
 	movl %cr4, %eax
 	orl $CR4_PAE, %eax
 	movl %eax, %cr4
-	movl $uk_boot_pml4, %eax
-	movl %eax, %cr3
+	movl %edx, %cr3
 
 	/* EFER: long mode, syscall; NX only where the CPU has it */
 	movl $0x80000001, %eax
@@ -97,7 +179,8 @@ uk_long_mode:
 	movl %eax, %fs
 	movl %eax, %gs
 	lgdt uk_gdt_ptr         /* again, now with a 64-bit base */
-	leaq uk_boot_stack_top(%rip), %rsp
+	movl uk_boot_tables(%rip), %esp /* the stack: the PML4's upper half */
+	addl $4096, %esp
 	xorl %ebp, %ebp
 	movl uk_boot_info(%rip), %edi
 	call uk_boot
@@ -127,18 +210,12 @@ uk_boot_tsc:
 uk_boot_info:
 	.quad 0
 
-	/* The boot stack is the upper half of the PML4: those entries map the
+	/* The boot tables' address (the PML4; the PDPT and the PD follow).
+	 * The boot stack is the PML4's upper half: those entries map the
 	 * upper canonical half, which the identity-mapped runtime never uses.
 	 * uk_process_start() zeroes it again once it leaves this stack. */
-	.section .bss.uk_boot_tables, "aw", @nobits
-	.balign 4096
-	.globl uk_boot_pml4, uk_boot_pdpt, uk_boot_pd, uk_boot_stack_top
-uk_boot_pml4:
-	.skip 4096
-uk_boot_stack_top:
-uk_boot_pdpt:
-	.skip 4096
-uk_boot_pd:
-	.skip 4096
+	.globl uk_boot_tables
+uk_boot_tables:
+	.quad 0
 
 	.section .note.GNU-stack, "", @progbits

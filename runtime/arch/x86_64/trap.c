@@ -11,14 +11,25 @@
 
 #define SIGSEGV 11
 
-static const char *const exc_name[32] = {
-	"divide error", "debug", "non-maskable interrupt", "breakpoint", "overflow",
-	"bound range exceeded", "invalid opcode", "device not available", "double fault",
-	"coprocessor segment overrun", "invalid TSS", "segment not present", "stack fault",
-	"general protection fault", "page fault", "reserved", "x87 floating-point error",
-	"alignment check", "machine check", "SIMD floating-point exception",
-	"virtualization exception", "control protection exception",
-};
+/* The names of vectors 0-21 in one string (a table of pointers to them
+ * was 256 bytes of hello's image). */
+static const char exc_names[] =
+	"divide error\0debug\0non-maskable interrupt\0breakpoint\0overflow\0"
+	"bound range exceeded\0invalid opcode\0device not available\0double fault\0"
+	"coprocessor segment overrun\0invalid TSS\0segment not present\0stack fault\0"
+	"general protection fault\0page fault\0reserved\0x87 floating-point error\0"
+	"alignment check\0machine check\0SIMD floating-point exception\0"
+	"virtualization exception\0control protection exception";
+
+__uk_cold static const char *exc_name(uint64_t vector)
+{
+	if (vector >= 22)
+		return "reserved exception";
+	const char *p = exc_names;
+	while (vector--)
+		p += uk_strlen(p) + 1;
+	return p;
+}
 
 static int crashing;
 
@@ -96,7 +107,7 @@ __uk_cold void uk_trap(struct uk_trapframe *f)
 	int sig = SIGSEGV; /* every CPU exception: status 139 (uk/exit.h) */
 
 	uk_printk("\nuk: crash: %s (vector %lu, error 0x%lx)\n",
-		  f->vector < 22 ? exc_name[f->vector] : "reserved exception",
+		  exc_name(f->vector),
 		  (unsigned long)f->vector, (unsigned long)f->error);
 	print_thread();
 	if (f->vector == 14 || f->vector == 8) {
