@@ -82,47 +82,114 @@ static void put32(uint8_t *p, uint64_t v)
 	p[3] = (uint8_t)(v >> 24);
 }
 
-static size_t put_uleb(uint8_t *p, uint64_t v)
-{
-	size_t n = 0;
+/* The nibble stream of version 3 (runtime/include/uk/symtab.h). */
+struct nibw {
+	uint8_t *p;
+	size_t n; /* nibbles written */
+};
 
-	do {
-		p[n++] = (uint8_t)((v & 0x7f) | (v >= 0x80 ? 0x80 : 0));
-		v >>= 7;
-	} while (v);
-	return n;
+static void put_nib(struct nibw *w, unsigned v)
+{
+	w->p[w->n / 2] |= (uint8_t)((v & 15) << (w->n & 1) * 4);
+	w->n++;
 }
 
-/* Version 2: address deltas as uleb128, each name front-coded against the
- * previous one (runtime/include/uk/symtab.h). */
-static size_t encode(uint8_t *out, const uint64_t *addr, const char **name,
-		     size_t ne)
+static void put_var(struct nibw *w, uint64_t v)
 {
+	do {
+		put_nib(w, (unsigned)(v & 7) | (v > 7 ? 8 : 0));
+		v >>= 3;
+	} while (v);
+}
+
+/* the bytes of name[] after what each shares with the previous name */
+static size_t shared(const char *prev, size_t plen, const char *name, size_t len)
+{
+	size_t keep = 0;
+
+	while (keep < len && keep < plen && name[keep] == prev[keep])
+		keep++;
+	return keep;
+}
+
+static size_t cut_len(const char *name)
+{
+	size_t len = strlen(name);
+
+	return len > UK_SYMTAB_NAME_MAX ? UK_SYMTAB_NAME_MAX : len;
+}
+
+/* alpha[]: the bytes most frequent in the names' stored parts, most
+ * frequent first (ties by value, so the table is reproducible). */
+static void choose_alpha(uint8_t *alpha, const char **name, size_t ne)
+{
+	uint64_t freq[256] = {0};
 	const char *prev = "";
-	size_t at = 16, i, plen = 0;
-	uint64_t last = 0;
+	size_t i, plen = 0;
 
 	for (i = 0; i < ne; i++) {
-		size_t len = strlen(name[i]), keep = 0;
+		size_t len = cut_len(name[i]), k;
 
-		at += put_uleb(out + at, addr[i] - last);
-		last = addr[i];
-		if (!len) {
-			out[at++] = UK_SYMTAB_GAP;
-			continue;
-		}
-		if (len > UK_SYMTAB_NAME_MAX)
-			len = UK_SYMTAB_NAME_MAX;
-		while (keep < len && keep < plen && name[i][keep] == prev[keep])
-			keep++;
-		out[at++] = (uint8_t)keep;
-		memcpy(out + at, name[i] + keep, len - keep);
-		at += len - keep;
-		out[at++] = 0;
+		for (k = shared(prev, plen, name[i], len); k < len; k++)
+			freq[(uint8_t)name[i][k]]++;
 		prev = name[i];
 		plen = len;
 	}
-	return at;
+	for (i = 0; i < UK_SYMTAB_ALPHA; i++) {
+		unsigned best = 0, c;
+
+		for (c = 1; c < 256; c++)
+			if (freq[c] > freq[best])
+				best = c;
+		if (!best)
+			break; /* fewer distinct bytes: the rest stays 0, unused */
+		alpha[i] = (uint8_t)best;
+		freq[best] = 0;
+	}
+}
+
+static void put_byte(struct nibw *w, const uint8_t *alpha, uint8_t c)
+{
+	unsigned i;
+
+	for (i = 0; i < UK_SYMTAB_ALPHA && alpha[i] != c; i++)
+		;
+	if (i < UK_SYMTAB_SINGLES) {
+		put_nib(w, i + 1);
+	} else if (i < UK_SYMTAB_ALPHA) {
+		put_nib(w, 14);
+		put_nib(w, i - UK_SYMTAB_SINGLES);
+	} else {
+		put_nib(w, 15);
+		put_nib(w, c);
+		put_nib(w, c >> 4);
+	}
+}
+
+/* Version 3: the alphabet, then address deltas and front-coded names in
+ * nibbles; out (zeroed) has the room for the worst case. */
+static size_t encode(uint8_t *out, const uint64_t *addr, const char **name,
+		     size_t ne)
+{
+	struct nibw w = {out + 16 + UK_SYMTAB_ALPHA, 0};
+	const char *prev = "";
+	size_t i, plen = 0;
+	uint64_t last = 0;
+
+	choose_alpha(out + 16, name, ne);
+	for (i = 0; i < ne; i++) {
+		size_t len = cut_len(name[i]), keep = shared(prev, plen, name[i], len), k;
+
+		put_var(&w, addr[i] - last);
+		last = addr[i];
+		put_var(&w, keep);
+		for (k = keep; k < len; k++)
+			put_byte(&w, out + 16, (uint8_t)name[i][k]);
+		put_nib(&w, 0);
+		prev = name[i]; /* a gap's is empty */
+		plen = len;
+	}
+	return 16 + UK_SYMTAB_ALPHA + (w.n + 1) / 2;
 }
 
 void lk_ukst_build(struct lk_ctx *c)
@@ -139,8 +206,9 @@ void lk_ukst_build(struct lk_ctx *c)
 	for (i = 0; i < n; i++) {
 		if (ne && addr[ne - 1] == v[i].addr)
 			continue; /* aliases: the first name is enough */
-		if (ne && known && v[i].addr > end) {
-			addr[ne] = end; /* a gap: the previous one ended */
+		if (ne && known && v[i].addr >= end + 16) {
+			addr[ne] = end; /* a gap: the previous one ended;
+					 * less is the next one's alignment */
 			name[ne++] = "";
 		}
 		addr[ne] = v[i].addr;
@@ -152,8 +220,9 @@ void lk_ukst_build(struct lk_ctx *c)
 		addr[ne] = end;
 		name[ne++] = "";
 	}
-	for (i = 0; i < ne; i++) /* delta, keep byte, name, NUL */
-		room += 10 + 1 + strlen(name[i]) + 1;
+	room += UK_SYMTAB_ALPHA;
+	for (i = 0; i < ne; i++) /* delta, keep, 3 nibbles a byte, the end */
+		room += 11 + 3 + (3 * cut_len(name[i]) + 1) / 2 + 1;
 	c->ukst = lk_xcalloc(1, room);
 	c->ukst_size = encode(c->ukst, addr, name, ne);
 	put32(c->ukst, UK_SYMTAB_MAGIC);

@@ -151,22 +151,30 @@ names = sh[shstr][4]
 secs = {d[names + s[0]:d.index(b"\0", names + s[0])].decode(): s for s in sh}
 st = secs["uk_symtab"]; off = st[4]
 magic, ver, n, size = struct.unpack_from("<4I", d, off)
-assert magic == 0x54534b55 and ver == 2 and n > 10 and 16 + size <= st[5], (hex(magic), ver, n, size)
-# version 2: uleb128 address deltas, names front-coded (uk/symtab.h)
-p, end, addr, name, found = off + 16, off + 16 + size, 0, b"", set()
-for i in range(n):
-    shift = delta = 0
+assert magic == 0x54534b55 and ver == 3 and n > 10 and 16 + size <= st[5], (hex(magic), ver, n, size)
+# version 3: an alphabet of 29 bytes, then nibbles (uk/symtab.h)
+alpha = d[off + 16:off + 45]
+nibs = [x for b in d[off + 45:off + 16 + size] for x in (b & 15, b >> 4)]
+q, addr, name, found = 0, 0, b"", set()
+def var():
+    global q
+    v = shift = 0
     while True:
-        b = d[p]; p += 1; delta |= (b & 0x7f) << shift; shift += 7
-        if b < 0x80: break
-    addr += delta
-    keep = d[p]; p += 1
-    if keep == 255: continue
+        x = nibs[q]; q += 1; v |= (x & 7) << shift; shift += 3
+        if x < 8: return v
+for i in range(n):
+    addr += var()
+    keep = var()
     assert keep <= len(name)
-    z = d.index(b"\0", p)
-    name = name[:keep] + d[p:z]; p = z + 1
-    found.add(name.decode())
-assert p == end, (p, end)
+    name = name[:keep]
+    while True:
+        c = nibs[q]; q += 1
+        if c == 0: break
+        if c < 14: name += alpha[c - 1:c]
+        elif c == 14: name += alpha[13 + nibs[q]:14 + nibs[q]]; q += 1
+        else: name += bytes([nibs[q] | nibs[q + 1] << 4]); q += 2
+    if name: found.add(name.decode())
+assert (q + 1) // 2 == len(nibs) // 2, (q, len(nibs))
 assert {"main", "uk_pvh_start", "printf"} <= found, sorted(found)[:20]
 PY
 	then pass uk-symtab-written; else fail uk-symtab-written "bad uk_symtab in $tmp/khello.uk"; fi

@@ -45,39 +45,59 @@ link_if() { # EMPTY_SYMTAB_OBJ
 }
 
 # symtab.S from "addr size name" lines (function symbols, sorted by
-# address), format version 2: each entry a uleb128 address delta, then 255
-# for a gap (an end where the next function does not start right after the
-# previous one) or the length of the prefix shared with the previous name
-# and the rest of the name; names are cut to 254 bytes.
+# address), format version 3: a fixed alphabet (uk's linker picks the
+# image's most frequent bytes; any is valid), then nibbles, two a byte, low
+# first: each entry's address delta and the length of the prefix its name
+# shares with the previous name as 3-bit groups (bit 3: more), then the
+# rest of the name (1-13 and 14 x by the alphabet, 15 lo hi for other
+# bytes) and 0. A gap (an end 16 bytes or more before the next function)
+# is an empty name; names are cut to 254 bytes.
 gen() {
 	awk 'function hex(s,   i, v) {
 		v = 0; s = tolower(s)
 		for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
 		return v
 	}
-	BEGIN { print "\t.section uk_symtab, \"a\", @progbits"; print "\t.balign 16" }
+	function nib(v) { nibs[nn++] = v }
+	function var(v) {
+		do { nib(v % 8 + (v >= 8 ? 8 : 0)); v = int(v / 8) } while (v)
+	}
+	function putc(c,   i, o) {
+		i = index(alpha, c)
+		if (i && i <= 13) { nib(i); return }
+		if (i) { nib(14); nib(i - 14); return }
+		o = ord[c]; nib(15); nib(o % 16); nib(int(o / 16))
+	}
+	BEGIN {
+		print "\t.section uk_symtab, \"a\", @progbits"; print "\t.balign 16"
+		alpha = "_tseauirkplmncodygfbwh12x.v3z" # 29 bytes
+		for (i = 1; i < 256; i++) ord[sprintf("%c", i)] = i
+	}
 	{
 		a = hex($1); s = hex($2)
 		if (n && a == addr[n]) next   # an alias: the first name is enough
-		if (n && a > end) { addr[++n] = end; name[n] = "" }
+		if (n && a >= end + 16) { addr[++n] = end; name[n] = "" }
 		addr[++n] = a; name[n] = substr($3, 1, 254)
 		end = s ? a + s : a
 		if (end < a) end = a
 	}
 	END {
 		if (n && end > addr[n]) { addr[++n] = end; name[n] = "" }
-		print "\t.long 0x54534b55, 2, " n + 0 ", 2f - 1f"
-		print "1:"
-		prev = ""; last = 0
+		prev = ""; last = 0; nn = 0
 		for (i = 1; i <= n; i++) {
-			printf "\t.uleb128 %d\n", addr[i] - last; last = addr[i]
-			if (name[i] == "") { print "\t.byte 255"; continue }
+			var(addr[i] - last); last = addr[i]
 			k = 0
 			while (k < length(name[i]) && k < length(prev) &&
 			       substr(name[i], k + 1, 1) == substr(prev, k + 1, 1)) k++
-			printf "\t.byte %d\n\t.asciz \"%s\"\n", k, substr(name[i], k + 1)
+			var(k)
+			for (j = k + 1; j <= length(name[i]); j++) putc(substr(name[i], j, 1))
+			nib(0)
 			prev = name[i]
 		}
+		print "\t.long 0x54534b55, 3, " n + 0 ", 2f - 1f"
+		print "1:"
+		printf "\t.ascii \"%s\"\n", substr(alpha, 1, 29)
+		for (i = 0; i < nn; i += 2) printf "\t.byte %d\n", nibs[i] + 16 * (i + 1 < nn ? nibs[i + 1] : 0)
 		print "2:"
 	}'
 }

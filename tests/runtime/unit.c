@@ -170,59 +170,141 @@ static void test_cmdline(void)
 }
 
 /* --- symbol table reader ---------------------------------------------------- */
-/* header claiming count entries in size bytes, then the entries' bytes */
-static void put_table(uint32_t count, uint32_t size, const uint8_t *ent, size_t len)
+/* A table written nibble by nibble (format in uk/symtab.h): tn() puts one,
+ * tv() a var, tname() a name's bytes by the alphabet and its end; the
+ * header is written by put_table with the nibbles' bytes as its size. */
+static const char talpha[UK_SYMTAB_ALPHA + 1] = "abcdefghijklmnopqrstuvwxyz_.";
+static uint8_t tnib[2048];
+static size_t tn_at;
+
+static void tn(unsigned v)
+{
+	tnib[tn_at / 2] |= (uint8_t)((v & 15) << (tn_at & 1) * 4);
+	tn_at++;
+}
+
+static void tv(uint64_t v)
+{
+	do {
+		tn((unsigned)(v & 7) | (v > 7 ? 8 : 0));
+		v >>= 3;
+	} while (v);
+}
+
+static void tname(const char *s)
+{
+	for (; *s; s++) {
+		const char *c = strchr(talpha, *s);
+		long i = c ? c - talpha : -1;
+		if (i >= 0 && i < (long)UK_SYMTAB_SINGLES)
+			tn((unsigned)i + 1);
+		else if (i >= 0) {
+			tn(14);
+			tn((unsigned)(i - UK_SYMTAB_SINGLES));
+		} else {
+			tn(15);
+			tn((uint8_t)*s);
+			tn((uint8_t)*s >> 4);
+		}
+	}
+	tn(0);
+}
+
+static void tstart(void)
+{
+	memset(tnib, 0, sizeof tnib);
+	tn_at = 0;
+}
+
+/* header claiming count entries in size bytes after it, the alphabet, then
+ * the nibbles */
+static void put_table(uint32_t count, uint32_t size)
 {
 	memset(__start_uk_symtab, 0, 4096);
 	struct uk_symtab_header h = {UK_SYMTAB_MAGIC, UK_SYMTAB_VERSION, count, size};
 	memcpy(__start_uk_symtab, &h, sizeof h);
-	memcpy(__start_uk_symtab + 16, ent, len);
+	memcpy(__start_uk_symtab + 16, talpha, UK_SYMTAB_ALPHA);
+	memcpy(__start_uk_symtab + 16 + UK_SYMTAB_ALPHA, tnib, (tn_at + 1) / 2);
 }
+
+#define TSIZE ((uint32_t)(UK_SYMTAB_ALPHA + (tn_at + 1) / 2))
 
 static void test_symtab(void)
 {
 	int before = failures;
 	uint64_t off;
 	/* alpha at 0x1000, alphabet (5 bytes shared) at 0x1010, a gap from
-	 * 0x1040, gamma at 0x2000 */
-	static const uint8_t ent[] = {0x80, 0x20, 0, 'a', 'l', 'p', 'h', 'a', 0,
-				      0x10, 5, 'b', 'e', 't', 0,
-				      0x30, UK_SYMTAB_GAP,
-				      0xc0, 0x1f, 0, 'g', 'a', 'm', 'm', 'a', 0};
-	put_table(4, sizeof ent, ent, sizeof ent);
+	 * 0x1040, gam$ma (a byte of two nibbles, one of three) at 0x2000 */
+	tstart();
+	tv(0x1000), tv(0), tname("alpha");
+	tv(0x10), tv(5), tname("bet");
+	tv(0x30), tv(0), tname("");
+	tv(0xfc0), tv(0), tname("gam$ma");
+	put_table(4, TSIZE);
 	const char *s = uk_symbolize(0x1002, &off, nb);
 	CHECK(s && !strcmp(s, "alpha") && off == 2);
 	s = uk_symbolize(0x1010, &off, nb);
 	CHECK(s && !strcmp(s, "alphabet") && off == 0);
+	s = uk_symbolize(0x103f, &off, nb);
+	CHECK(s && !strcmp(s, "alphabet") && off == 0x2f);
 	CHECK(!uk_symbolize(0x1040, &off, nb)); /* a gap */
 	CHECK(!uk_symbolize(0xfff, &off, nb));  /* before the first entry */
 	s = uk_symbolize(0x2345, &off, nb);
-	CHECK(s && !strcmp(s, "gamma") && off == 0x345);
+	CHECK(s && !strcmp(s, "gam$ma") && off == 0x345);
+	uint32_t size = TSIZE;
 
-	put_table(1000000, sizeof ent, ent, sizeof ent); /* count beyond the entries */
+	put_table(1000000, size); /* count beyond the entries */
 	CHECK(!uk_symbolize(0x3000, &off, nb));
-	put_table(4, 4096, ent, sizeof ent); /* size beyond the section */
+	put_table(4, 4096); /* size beyond the section */
 	CHECK(!uk_symbolize(0x1002, &off, nb));
-	static const uint8_t keep[] = {0x80, 0x20, 3, 'a', 0}; /* shares more than there is */
-	put_table(1, sizeof keep, keep, sizeof keep);
-	CHECK(!uk_symbolize(0x1000, &off, nb));
-	static const uint8_t cut[] = {0x80, 0x20, 0, 'a', 'b'}; /* name runs off the end */
-	put_table(1, sizeof cut, cut, sizeof cut);
-	CHECK(!uk_symbolize(0x1000, &off, nb));
-	static uint8_t big[300];
-	big[0] = 0x80, big[1] = 0x20, big[2] = 0;
-	memset(big + 3, 'x', sizeof big - 4); /* longer than UK_SYMTAB_NAME_MAX */
-	put_table(1, sizeof big, big, sizeof big);
-	CHECK(!uk_symbolize(0x1000, &off, nb));
-	static const uint8_t delta[] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01};
-	put_table(1, sizeof delta, delta, sizeof delta); /* a uleb128 past 64 bits */
-	CHECK(!uk_symbolize(0x1000, &off, nb));
-	put_table(4, sizeof ent, ent, sizeof ent);
+	put_table(4, UK_SYMTAB_ALPHA - 1); /* no room for the alphabet */
+	CHECK(!uk_symbolize(0x1002, &off, nb));
+	put_table(4, size);
 	__start_uk_symtab[0] ^= 1; /* wrong magic */
 	CHECK(!uk_symbolize(0x1012, &off, nb));
 	__start_uk_symtab[0] ^= 1;
-	__start_uk_symtab[4] = 1; /* the old format */
+	__start_uk_symtab[4] = 2; /* the old format */
 	CHECK(!uk_symbolize(0x1012, &off, nb));
+
+	tstart();
+	tv(0x1000), tv(3), tname("a"); /* shares more than there is */
+	put_table(1, TSIZE);
+	CHECK(!uk_symbolize(0x1000, &off, nb));
+	tstart();
+	tv(0x1000), tv(0), tn(1), tn(2); /* name runs off the end */
+	put_table(1, TSIZE);
+	CHECK(!uk_symbolize(0x1000, &off, nb));
+	tstart();
+	tv(0x1000), tv(0), tn(15), tn(4); /* a raw byte cut short */
+	put_table(1, TSIZE);
+	CHECK(!uk_symbolize(0x1000, &off, nb));
+	tstart();
+	tv(0x1000), tv(0), tn(15), tn(0), tn(0), tn(1), tn(0); /* a raw NUL */
+	put_table(1, TSIZE);
+	CHECK(!uk_symbolize(0x1000, &off, nb));
+	tstart();
+	tv(0x1000), tv(0), tn(14), tn(15), tn(0); /* alpha[28], unused (0) */
+	put_table(1, TSIZE);
+	memset(__start_uk_symtab + 16 + 28, 0, 1);
+	CHECK(!uk_symbolize(0x1000, &off, nb));
+	static char big[UK_SYMTAB_NAME_MAX + 2];
+	memset(big, 'x', sizeof big - 1); /* longer than UK_SYMTAB_NAME_MAX */
+	tstart();
+	tv(0x1000), tv(0), tname(big);
+	put_table(1, TSIZE);
+	CHECK(!uk_symbolize(0x1000, &off, nb));
+	big[sizeof big - 2] = 0; /* as long as it may be */
+	tstart();
+	tv(0x1000), tv(0), tname(big);
+	put_table(1, TSIZE);
+	s = uk_symbolize(0x1000, &off, nb);
+	CHECK(s && strlen(s) == UK_SYMTAB_NAME_MAX);
+	tstart();
+	for (int i = 0; i < 22; i++) /* a var past 64 bits */
+		tn(15);
+	tn(0), tv(0), tname("a");
+	put_table(1, TSIZE);
+	CHECK(!uk_symbolize(0x1000, &off, nb));
 	result("symtab", before);
 }
 
