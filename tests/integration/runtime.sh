@@ -234,6 +234,12 @@ run_cases() {
 		expect "runtime-invalid-opcode-$a$sfx" 139 '^uk: crash: invalid opcode \(vector 6, error 0x0\)$' '<main\+0x[0-9a-f]+>'
 		boot "$a" 128M "$T" "-- div0"
 		expect "runtime-divide-error-$a$sfx" 139 '^uk: crash: divide error \(vector 0, error 0x0\)$' '<main\+0x[0-9a-f]+>'
+		# vectors 16 to 31 (int, which pushes no error code, as the stubs
+		# of those vectors expect)
+		boot "$a" 128M "$T" "-- int19"
+		expect "runtime-vector19-$a$sfx" 139 '^uk: crash: SIMD floating-point exception \(vector 19, error 0x0\)$' '<main\+0x[0-9a-f]+>'
+		boot "$a" 128M "$T" "-- int31"
+		expect "runtime-vector31-$a$sfx" 139 '^uk: crash: reserved exception \(vector 31, error 0x0\)$' '<main\+0x[0-9a-f]+>'
 	}
 	want oom "$a$sfx" && {
 		boot "$a" 128M "$T" "-- oom"

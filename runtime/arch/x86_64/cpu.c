@@ -47,7 +47,7 @@ struct __attribute__((packed)) dtr {
 };
 
 extern uint64_t uk_gdt[5];
-extern const uint64_t uk_trap_stubs[32];
+extern const char uk_trap_stubs[]; /* 6 bytes a vector (entry.S) */
 extern char uk_timer_stub[], uk_spurious_stub[], uk_syscall_entry[];
 extern uint64_t uk_syscall_kstack;
 
@@ -116,7 +116,8 @@ __uk_cold void uk_cpu_init(const uint64_t ist_tops[3])
 	__asm__ volatile("ltr %w0" : : "r"(SEL_TSS));
 
 	for (unsigned v = 0; v < 32; v++)
-		set_gate(v, uk_trap_stubs[v], v == 8 ? IST_DOUBLE : IST_EXCEPTION);
+		set_gate(v, (uint64_t)uk_trap_stubs + 6 * v + (v < 16 ? 0 : 2),
+			 v == 8 ? IST_DOUBLE : IST_EXCEPTION);
 	for (unsigned v = 32; v < IDT_ENTRIES; v++)
 		set_gate(v, (uint64_t)uk_spurious_stub, IST_IRQ);
 	set_gate(VEC_TIMER, (uint64_t)uk_timer_stub, IST_IRQ);

@@ -10,28 +10,40 @@
 	.cfi_sections .debug_frame
 
 /* Exceptions: push a dummy error code where the CPU pushes none, then the
- * vector, then every general register, giving struct uk_trapframe (trap.h). */
+ * vector, then every general register, giving struct uk_trapframe (trap.h).
+ * Each vector's stub is 6 bytes at uk_trap_stubs + 6 * vector, plus 2 from
+ * vector 16 on (cpu.c): two pushes of a byte and a short jump to the jump
+ * to uk_trap_common between stubs 15 and 16 (where every stub reaches it;
+ * .org fails the build if a stub grows). Tables of 32 pointers and 16-byte
+ * stubs were 768 bytes of every image. */
 .macro TRAP_STUB vec
-	.section .text.uk_trap_stubs, "ax", @progbits
-	.balign 16
-uk_trap_\vec:
+	.if \vec < 16
+	.org uk_trap_stubs + 6 * \vec
+	.else
+	.org uk_trap_stubs + 6 * \vec + 2
+	.endif
 	.if (\vec == 8) || (\vec >= 10 && \vec <= 14) || (\vec == 17) || (\vec == 21) || (\vec == 29) || (\vec == 30)
+	xchg %ax, %ax           /* a 2-byte nop: the CPU pushed an error code */
 	.else
 	pushq $0
 	.endif
 	pushq $\vec
+	jmp .Ltrap_jump
+	.if \vec == 15
+	.org uk_trap_stubs + 6 * 16
+.Ltrap_jump:
 	jmp uk_trap_common
-	.section .rodata.uk_trap_stubs, "a", @progbits
-	.quad uk_trap_\vec
+	.endif
 .endm
 
-	.section .rodata.uk_trap_stubs, "a", @progbits
-	.balign 8
+	.section .text.uk_trap_stubs, "ax", @progbits
+	.balign 16
 	.globl uk_trap_stubs
 uk_trap_stubs:
 	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	TRAP_STUB \v
 	.endr
+	.org uk_trap_stubs + 6 * 32 + 2
 
 	.section .text.uk_trap_stubs, "ax", @progbits
 uk_trap_common:
