@@ -1,5 +1,7 @@
 /* CPU state the runtime sets up once: FPU/SSE/AVX for user code, the TSS
  * with its IST stacks, the IDT, and the syscall MSRs. */
+#include <uk/exit.h>
+
 #include "cpu.h"
 #include "irq.h"
 #include "kernel.h"
@@ -51,12 +53,17 @@ extern const char uk_trap_stubs[]; /* 6 bytes a vector (entry.S) */
 extern char uk_timer_stub[], uk_spurious_stub[], uk_syscall_entry[];
 extern uint64_t uk_syscall_kstack;
 
-static struct tss tss;
-static struct idt_gate idt[IDT_ENTRIES];
+/* In a page of free RAM taken at boot, as the page tables are: 712 bytes
+ * of bss fewer in every image. */
+struct cpu_tables {
+	struct idt_gate idt[IDT_ENTRIES];
+	struct tss tss;
+};
+static struct cpu_tables *cpu;
 
 __uk_cold static void set_gate(unsigned vec, uint64_t handler, unsigned ist)
 {
-	struct idt_gate *g = &idt[vec];
+	struct idt_gate *g = &cpu->idt[vec];
 	g->off0 = handler & 0xffff;
 	g->sel = SEL_CODE;
 	g->ist = ist;
@@ -104,12 +111,20 @@ __uk_cold static void enable_fpu(void)
 __uk_cold void uk_cpu_init(const uint64_t ist_tops[3])
 {
 	enable_fpu();
+	uint64_t page = uk_pmem_alloc(PAGE_SIZE, ~0ull);
+	if (!page) {
+		uk_printk("uk: out of memory for the IDT\n");
+		uk_plat_exit(UK_EXIT_PANIC);
+	}
+	cpu = (struct cpu_tables *)page;
+	uk_memset(cpu, 0, sizeof(*cpu));
+	struct tss *tss = &cpu->tss;
 
-	tss.ist[IST_EXCEPTION - 1] = ist_tops[0];
-	tss.ist[IST_DOUBLE - 1] = ist_tops[1];
-	tss.ist[IST_IRQ - 1] = ist_tops[2];
-	tss.iomap_base = sizeof(tss); /* no I/O bitmap */
-	uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
+	tss->ist[IST_EXCEPTION - 1] = ist_tops[0];
+	tss->ist[IST_DOUBLE - 1] = ist_tops[1];
+	tss->ist[IST_IRQ - 1] = ist_tops[2];
+	tss->iomap_base = sizeof(*tss); /* no I/O bitmap */
+	uint64_t base = (uint64_t)tss, limit = sizeof(*tss) - 1;
 	uk_gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
 		    (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
 	uk_gdt[4] = base >> 32;
@@ -121,7 +136,7 @@ __uk_cold void uk_cpu_init(const uint64_t ist_tops[3])
 	for (unsigned v = 32; v < IDT_ENTRIES; v++)
 		set_gate(v, (uint64_t)uk_spurious_stub, IST_IRQ);
 	set_gate(VEC_TIMER, (uint64_t)uk_timer_stub, IST_IRQ);
-	struct dtr d = {sizeof(idt) - 1, (uint64_t)idt};
+	struct dtr d = {sizeof(cpu->idt) - 1, (uint64_t)cpu->idt};
 	__asm__ volatile("lidt %0" : : "m"(d));
 }
 
