@@ -10,8 +10,9 @@
 #include "sys_time.h"
 #include "sys_sysinfo.h"
 #include "sys_brk.h"
+#include "sys_ids.h"
 
 #define SYS_GROUPS(X) SYS_FD_LIST(X) SYS_FS_LIST(X) SYS_EVENT_LIST(X) SYS_NET_LIST(X) SYS_TIME_LIST(X) \
-	SYS_SYSINFO_LIST(X) SYS_BRK_LIST(X)
+	SYS_SYSINFO_LIST(X) SYS_BRK_LIST(X) SYS_IDS_LIST(X)
 
 #endif

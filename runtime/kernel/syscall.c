@@ -18,6 +18,7 @@ extern const struct uk_sys_group uk_link_net __attribute__((weak));
 extern const struct uk_sys_group uk_link_time __attribute__((weak));
 extern const struct uk_sys_group uk_link_sysinfo __attribute__((weak));
 extern const struct uk_sys_group uk_link_brk __attribute__((weak));
+extern const struct uk_sys_group uk_link_ids __attribute__((weak));
 extern const struct uk_sys_group uk_link_signal __attribute__((weak));
 extern const struct uk_sys_group uk_link_sched __attribute__((weak));
 /* The signal and sched groups first: they replace the core's stubs of
@@ -25,7 +26,7 @@ extern const struct uk_sys_group uk_link_sched __attribute__((weak));
 static const struct uk_sys_group *const uk_sys_groups[] = {&uk_link_signal, &uk_link_sched, &core,
 						    &uk_link_fd, &uk_link_fs, &uk_link_event,
 						    &uk_link_net, &uk_link_time, &uk_link_sysinfo,
-						    &uk_link_brk};
+						    &uk_link_brk, &uk_link_ids};
 
 static const struct sys *search(const struct sys *t, unsigned n, long nr)
 {

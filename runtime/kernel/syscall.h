@@ -27,10 +27,9 @@ typedef long (*uk_sys_fn)(const long *a);
 	X(8, lseek, 3) X(9, mmap, 6) X(10, mprotect, 3) X(11, munmap, 2)                          \
 	X(13, rt_sigaction, 4) X(14, rt_sigprocmask, 4) X(16, ioctl, 3) X(19, readv, 3)          \
 	X(20, writev, 3) X(24, sched_yield, 0) X(25, mremap, 5) X(28, madvise, 3)                \
-	X(39, getpid, 0) X(60, exit, 1) X(62, kill, 2) X(102, getuid, 0) X(104, getgid, 0)       \
-	X(107, geteuid, 0) X(108, getegid, 0) X(110, getppid, 0) X(158, arch_prctl, 2)           \
-	X(186, gettid, 0) X(200, tkill, 2) X(202, futex, 6) X(218, set_tid_address, 1)           \
-	X(231, exit_group, 1) X(234, tgkill, 3) X(318, getrandom, 3)
+	X(60, exit, 1) X(62, kill, 2) X(158, arch_prctl, 2) X(186, gettid, 0) X(200, tkill, 2)  \
+	X(202, futex, 6) X(218, set_tid_address, 1) X(231, exit_group, 1) X(234, tgkill, 3)      \
+	X(318, getrandom, 3)
 
 /* Linked only when the program uses them: one list per group, in
  * sys_<group>.h. A group's table is its anchor, uk_link_<group>, defined
