@@ -2,7 +2,9 @@
  * sections with sizes, totals, link time), written atomically. The whole
  * report, streamed: compact JSON with one section a line, formatted here
  * into one buffer and written once (a tree of JSON values, indented, cost
- * seven times the link itself at SQLite's size). */
+ * seven times the link itself at SQLite's size). All but the totals are
+ * rendered on a thread of their own while the image is relocated and
+ * written (lk_report_start); the file is written after the link. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
