@@ -21,11 +21,25 @@ uint64_t uk_sig_deliverable(const struct uk_sigthread *t) __attribute__((weak));
  * code as a slice's end does */
 uint64_t uk_sig_timer_next(void) __attribute__((weak));
 
+/* t's test, made as t: readiness can be the caller's (a signalfd polls
+ * the pending signals of the thread that polls, as Linux's `current`),
+ * and a parked thread's is tested by whichever thread schedules or by the
+ * idle loop. The test switches no stack and touches no FPU state. */
+static int ready_as(struct uk_thread *t)
+{
+	struct uk_cpu *c = uk_cpu();
+	struct uk_thread *running = c->current;
+	c->current = t;
+	int r = t->ready(t->arg);
+	c->current = running;
+	return r;
+}
+
 /* The outcome of t's wait if it is over: 0 ready, -EINTR for a signal it
  * does not block, -ETIMEDOUT; 1 while it goes on. */
 static long wait_over(struct uk_thread *t, uint64_t now)
 {
-	if (t->ready && t->ready(t->arg))
+	if (t->ready && ready_as(t))
 		return 0;
 	if (uk_sig_deliverable && uk_sig_deliverable(&t->sig))
 		return -EINTR;

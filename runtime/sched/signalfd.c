@@ -30,6 +30,9 @@ struct sfd {
 };
 static struct sfd *all;
 
+/* The caller's: a parked thread's readiness is tested as that thread
+ * (sched.c), so poll, select, epoll and a blocking read all see the
+ * signals of the thread that waits, as on Linux. */
 static uint64_t pending(const struct sfd *s)
 {
 	return (uk_sig_self()->pending.set | uk_sig_process.set) & s->mask;
@@ -78,28 +81,6 @@ static unsigned sfd_poll(struct uk_file *f)
 	return pending(f->priv) ? UK_POLLIN | UK_POLLRDNORM : 0;
 }
 
-/* A blocking read waits for a signal pending for the reader: with threads
- * the readiness of a parked thread is tested from another's context,
- * where sfd_poll would look at that thread's signals (a thread's
- * pthread_kill to the reader went unseen: the read never woke). */
-struct reader {
-	const struct sfd *s;
-	const struct uk_sigthread *t;
-};
-
-static int readable(void *arg)
-{
-	const struct reader *r = arg;
-	return ((r->t->pending.set | uk_sig_process.set) & r->s->mask) != 0;
-}
-
-static long sfd_wait(struct uk_file *f, unsigned events, uint64_t deadline)
-{
-	(void)events;
-	struct reader r = {f->priv, uk_sig_self()};
-	return uk_wait(readable, &r, deadline);
-}
-
 static long sfd_stat(struct uk_file *f, struct uk_stat *st)
 {
 	(void)f;
@@ -122,7 +103,7 @@ static const struct uk_file_ops sfd_ops = {
 	.stat = sfd_stat,
 	.poll = sfd_poll,
 	.release = sfd_release,
-	.wait = sfd_wait,
+	.wait = uk_wait_file,
 	.anon_name = "[signalfd]",
 };
 

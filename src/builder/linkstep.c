@@ -184,7 +184,9 @@ static void show_command(const struct uk_linkstep *ls, const struct uk_link_opts
 
 int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 {
-	struct uk_strv inputs = { 0 }, keep = { 0 }, link_if = { 0 };
+	struct uk_strv inputs = { 0 };
+	const char **keep, **link_if;
+	size_t nkeep, nlink_if;
 	struct uk_link_opts lo = { 0 };
 	struct uk_link_result lr = { 0 };
 	struct uk_hashbuf h = { 0 };
@@ -194,26 +196,27 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 	int rc = -1;
 
 	uk_plan_link_inputs(ls->plan, ls->target, ls->objects, &inputs);
-	uk_plan_keep(ls->plan, &keep);
+	keep = uk_plan_keep(ls->plan, 2, &nkeep);
 	/* volumes: the 9p client's anchor (runtime/drivers/virtio/link_9p.c);
 	 * Xen has no virtio */
 	if (ls->plan->man.has_volumes && ls->target != UK_TARGET_XEN)
-		uk_strv_push(&keep, "uk_link_9p");
+		keep[nkeep++] = "uk_link_9p";
 	/* allow_wx: the anchor that lets memory be writable and executable
 	 * (runtime/kernel/link_wx.c) */
 	if (ls->plan->man.allow_wx)
-		uk_strv_push(&keep, "uk_link_wx");
-	uk_plan_link_if(ls->plan, &link_if);
+		keep[nkeep++] = "uk_link_wx";
+	keep[nkeep] = NULL;
+	link_if = uk_plan_link_if(ls->plan, &nlink_if);
 	hash_str(&h, "uk-link-2 " UK_VERSION);
 	hash_str(&h, ls->linker);
 	hash_str(&h, ls->plan->entry);
 	hash_str(&h, ls->report);
 	hash_str(&h, ls->debug && !ls->no_debug ? "-- debug file" : "-- no debug file");
-	for (size_t i = 0; i < keep.n; i++)
-		hash_str(&h, keep.v[i]);
+	for (size_t i = 0; i < nkeep; i++)
+		hash_str(&h, keep[i]);
 	hash_str(&h, "-- link_if");
-	for (size_t i = 0; i < link_if.n; i++)
-		hash_str(&h, link_if.v[i]);
+	for (size_t i = 0; i < nlink_if; i++)
+		hash_str(&h, link_if[i]);
 	hash_str(&h, "--");
 	for (size_t i = 0; i < inputs.n; i++)
 		hash_str(&h, inputs.v[i]);
@@ -229,10 +232,10 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 	lo.ninputs = inputs.n;
 	lo.output = ls->output;
 	lo.entry = ls->plan->entry;
-	lo.keep = (const char *const *)keep.v;
-	lo.nkeep = keep.n;
-	lo.link_if = (const char *const *)link_if.v;
-	lo.nlink_if = link_if.n;
+	lo.keep = keep;
+	lo.nkeep = nkeep;
+	lo.link_if = link_if;
+	lo.nlink_if = nlink_if;
 	lo.report_path = ls->report;
 	lo.why_symbol = ls->why;
 	/* GNU ld's path keeps no separate debug file */
@@ -275,8 +278,8 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 out:
 	uk_link_result_free(&lr);
 	uk_strv_free(&inputs);
-	uk_strv_free(&keep);
-	uk_strv_free(&link_if);
+	free(keep);
+	free(link_if);
 	free(stamp);
 	return rc;
 }

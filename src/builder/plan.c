@@ -2,6 +2,7 @@
  * store), expand the source globs, and assemble the compiler flags. */
 #include "builder/plan.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,18 +220,36 @@ void uk_plan_link_inputs(const struct uk_plan *p, enum uk_target t,
 		uk_strv_push(inputs, p->libgcc);
 }
 
-void uk_plan_keep(const struct uk_plan *p, struct uk_strv *keep)
+/* Every component's list at off in struct uk_component, borrowed. */
+static const char **borrow(const struct uk_plan *p, size_t off, size_t room, size_t *n)
 {
+	const char **v;
+	size_t total = room + 1;
+
 	for (size_t i = 0; i < p->ncomps; i++)
-		for (size_t k = 0; k < p->comps[i].desc.keep.n; k++)
-			uk_strv_push(keep, p->comps[i].desc.keep.v[k]);
+		total += ((const struct uk_strv *)((const char *)&p->comps[i].desc + off))->n;
+	v = malloc(total * sizeof(*v));
+	if (!v)
+		abort();
+	*n = 0;
+	for (size_t i = 0; i < p->ncomps; i++) {
+		const struct uk_strv *l = (const void *)((const char *)&p->comps[i].desc + off);
+
+		for (size_t k = 0; k < l->n; k++)
+			v[(*n)++] = l->v[k];
+	}
+	v[*n] = NULL;
+	return v;
 }
 
-void uk_plan_link_if(const struct uk_plan *p, struct uk_strv *rules)
+const char **uk_plan_keep(const struct uk_plan *p, size_t room, size_t *n)
 {
-	for (size_t i = 0; i < p->ncomps; i++)
-		for (size_t k = 0; k < p->comps[i].desc.link_if.n; k++)
-			uk_strv_push(rules, p->comps[i].desc.link_if.v[k]);
+	return borrow(p, offsetof(struct uk_component, keep), room, n);
+}
+
+const char **uk_plan_link_if(const struct uk_plan *p, size_t *n)
+{
+	return borrow(p, offsetof(struct uk_component, link_if), 0, n);
 }
 
 void uk_plan_free(struct uk_plan *p)

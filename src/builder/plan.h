@@ -39,9 +39,12 @@ void uk_plan_free(struct uk_plan *p);
  * links it after libc. */
 void uk_plan_link_inputs(const struct uk_plan *p, enum uk_target t,
 			 const struct uk_strv *objects, struct uk_strv *inputs);
-/* GC roots named by components' keep lists. */
-void uk_plan_keep(const struct uk_plan *p, struct uk_strv *keep);
-/* The components' link_if rules, "ANCHOR=SYMBOL" (uk_link_opts.link_if). */
-void uk_plan_link_if(const struct uk_plan *p, struct uk_strv *rules);
+/* GC roots named by components' keep lists, and the components' link_if
+ * rules, "ANCHOR=SYMBOL" (uk_link_opts.link_if): the plan's own strings,
+ * not copies (valid while the plan is), in an array with room for `room`
+ * more (malloc'd: free the array alone); *n is how many were put in. A
+ * relink copied and freed SQLite's 365 link_if rules one by one. */
+const char **uk_plan_keep(const struct uk_plan *p, size_t room, size_t *n);
+const char **uk_plan_link_if(const struct uk_plan *p, size_t *n);
 
 #endif

@@ -109,6 +109,21 @@ static int cache_get(const char *path, struct uk_component *c)
 	c->path = mf_strdup(path);
 	c->dir = mf_dirname(path);
 	ok = 1;
+	/* each list's array at its size at once (uk-runtime's 365 link_if
+	 * rules grew it one realloc a rule) */
+	for (p = text + klen + 1, end = text + len; p < end; p += strlen(p) + 1) {
+		struct uk_strv *v = list(c, p[0]);
+
+		if (v)
+			v->n++;
+	}
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		struct uk_strv *v = (struct uk_strv *)((char *)c + lists[i].off);
+
+		if (v->n)
+			v->v = mf_alloc((v->n + 1) * sizeof(*v->v));
+		v->n = 0;
+	}
 	for (p = text + klen + 1, end = text + len; p < end; p += strlen(p) + 1) {
 		char **s = scalar(c, p[0]);
 		struct uk_strv *v = list(c, p[0]);
@@ -118,7 +133,8 @@ static int cache_get(const char *path, struct uk_component *c)
 		} else if (s && !*s) {
 			*s = mf_strdup(p + 1);
 		} else if (v) {
-			uk_strv_push(v, p + 1);
+			v->v[v->n++] = mf_strdup(p + 1);
+			v->v[v->n] = NULL;
 		} else {
 			ok = 0; /* not ours: parse the YAML */
 			break;
