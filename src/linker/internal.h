@@ -180,7 +180,6 @@ struct lk_ctx {
 	uint64_t img_end;       /* end of file-backed image */
 	int written;            /* the output file exists */
 	struct lk_debug_job *debug_job; /* debug_out.c, while it runs */
-	struct lk_report_job *report_job; /* report.c, while it runs */
 	struct lk_sec **live;   /* gc.c: every live section, in marking order */
 	size_t nlive;
 	struct lk_sec **merged; /* merge.c's sections, placed like inputs */
@@ -298,15 +297,8 @@ void lk_debug_image(struct lk_ctx *c, int written);
 int lk_debug_finish(struct lk_ctx *c);
 
 /* report.c, map.c, why.c; the report made (a malloc'd buffer), then
- * written atomically to opts->report_path. lk_report_start renders all
- * but its totals on a thread once the layout is final (it reads only what
- * the layout made, never what the image's writing sets); lk_report_render
- * waits for it (or renders it itself) and adds the totals; lk_report_end
- * drops an unfinished one (a failed link; always called before the state
- * is freed). */
-void lk_report_start(struct lk_ctx *c);
+ * written atomically to opts->report_path */
 char *lk_report_render(struct lk_ctx *c, const struct uk_link_result *res, size_t *len);
-void lk_report_end(struct lk_ctx *c);
 int lk_report_publish(struct lk_ctx *c, const char *text, size_t len);
 int lk_write_map(struct lk_ctx *c);
 char *lk_why(struct lk_ctx *c, const char *symbol);

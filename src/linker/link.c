@@ -130,10 +130,6 @@ static int run(struct lk_ctx *c, struct uk_link_result *res)
 	if (lk_gc(c) < 0 || lk_merge(c) < 0 || lk_icf(c) < 0 || lk_layout(c) < 0)
 		return -1;
 	lk_debug_layout(c);
-	/* the report's sections on a thread, beside the relocation and the
-	 * image's writing (SQLite's: 3 M instructions) */
-	if (op->report_path)
-		lk_report_start(c);
 	if (lk_relocate(c) < 0 || lk_write(c, &res->file_bytes) < 0)
 		return -1;
 	c->written = 1;
@@ -144,11 +140,9 @@ static int run(struct lk_ctx *c, struct uk_link_result *res)
 	if (op->print_gc_sections)
 		res->gc_text = lk_gc_text(c);
 	res->seconds = now() - c->t0;
-	if (lk_debug_finish(c) < 0)
-		return -1;
 	if (op->report_path)
 		report = lk_report_render(c, res, &report_len);
-	if ((op->map_path && lk_write_map(c) < 0) ||
+	if (lk_debug_finish(c) < 0 || (op->map_path && lk_write_map(c) < 0) ||
 	    (op->report_path && lk_report_publish(c, report, report_len) < 0)) {
 		free(report);
 		return -1;
@@ -178,7 +172,6 @@ int uk_link(const struct uk_link_opts *opts, struct uk_link_result *res,
 	c.syms.arena = &c.arena;
 	rc = run(&c, res);
 	lk_debug_finish(&c); /* a failed link's: joined, nothing written */
-	lk_report_end(&c);
 	res->seconds = now() - c.t0;
 	if (rc < 0 && c.written)
 		unlink(opts->output); /* a map or report failed after it */

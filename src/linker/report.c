@@ -2,13 +2,10 @@
  * sections with sizes, totals, link time), written atomically. The whole
  * report, streamed: compact JSON with one section a line, formatted here
  * into one buffer and written once (a tree of JSON values, indented, cost
- * seven times the link itself at SQLite's size). All but the totals are
- * rendered on a thread of their own while the image is relocated and
- * written (lk_report_start); the file is written after the link. */
+ * seven times the link itself at SQLite's size). */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,54 +144,12 @@ static void key_num(struct out *b, const char *k, uint64_t v, int comma)
 		LIT(b, ",");
 }
 
-/* Each output section's place in c->osecs (its header index - 1, as
- * write_elf.c numbers them) by its address: the report is rendered while
- * the image is written, and that sets osec->shndx. */
-struct osec_index {
-	const struct lk_osec **key;
-	uint32_t *at;
-	size_t mask;
-};
-
-static size_t osec_slot(const struct lk_osec *o, size_t mask)
-{
-	return (size_t)(((uint64_t)(uintptr_t)o * 0x9e3779b97f4a7c15ULL) >> 40) & mask;
-}
-
-static void osec_index_make(struct osec_index *x, struct lk_ctx *c)
-{
-	size_t cap = 16;
-
-	while (cap < 2 * c->nosecs)
-		cap *= 2;
-	x->mask = cap - 1;
-	x->key = lk_xcalloc(cap, sizeof(*x->key));
-	x->at = lk_xcalloc(cap, sizeof(*x->at));
-	for (size_t k = 0; k < c->nosecs; k++) {
-		size_t i = osec_slot(c->osecs[k], x->mask);
-
-		while (x->key[i])
-			i = (i + 1) & x->mask;
-		x->key[i] = c->osecs[k];
-		x->at[i] = (uint32_t)k;
-	}
-}
-
-static uint32_t osec_at(const struct osec_index *x, const struct lk_osec *o)
-{
-	size_t i = osec_slot(o, x->mask);
-
-	while (x->key[i] != o)
-		i = (i + 1) & x->mask;
-	return x->at[i];
-}
-
 /* in: the section's input, already a JSON string (one per object); outs:
- * each output section's name as one, by its place in c->osecs */
+ * each output section's name as one, by section header index */
 static void sec(struct out *b, const struct lk_sec *s, const struct out *in,
-		const struct out *outs, const struct osec_index *ox, int *first)
+		const struct out *outs, int *first)
 {
-	const struct out *on = s->live ? &outs[osec_at(ox, s->osec)] : NULL;
+	const struct out *on = s->live ? &outs[s->osec->shndx] : NULL;
 	size_t len = strlen(s->name);
 
 	reserve(b, in->n + 6 * len + (on ? on->n : 0) + 128);
@@ -219,31 +174,27 @@ static void sec(struct out *b, const struct lk_sec *s, const struct out *in,
 static void sections(struct lk_ctx *c, struct out *b, int live)
 {
 	struct out in = { 0 }, *outs = lk_xcalloc(c->nosecs + 1, sizeof(*outs));
-	struct osec_index ox;
 	struct lk_obj *o;
 	uint32_t i;
 	size_t k;
 	int first = 1;
 
-	osec_index_make(&ox, c);
-	for (k = 0; k < c->nosecs; k++)
-		str(&outs[k], c->osecs[k]->name);
+	for (k = 0; k < c->nosecs; k++) /* shndx: k + 1 (write_elf.c) */
+		str(&outs[c->osecs[k]->shndx], c->osecs[k]->name);
 	LIT(b, "[");
 	for (o = c->objs; o; o = o->next) {
 		in.n = 0;
 		str(&in, o->display);
 		for (i = 1; i < o->shnum; i++)
 			if (o->secs[i].gc_candidate && o->secs[i].live == live)
-				sec(b, &o->secs[i], &in, outs, &ox, &first);
+				sec(b, &o->secs[i], &in, outs, &first);
 	}
 	for (k = 0; k < c->nextra; k++)
 		if (c->extra[k]->live == live) {
 			in.n = 0;
 			str(&in, c->extra[k]->obj->display);
-			sec(b, c->extra[k], &in, outs, &ox, &first);
+			sec(b, c->extra[k], &in, outs, &first);
 		}
-	free(ox.key);
-	free(ox.at);
 	free(in.p);
 	for (k = 0; k <= c->nosecs; k++)
 		free(outs[k].p);
@@ -325,11 +276,12 @@ static uint64_t files_bytes(const struct lk_ctx *c)
 	return 0;
 }
 
-/* all but the totals: what the layout made */
-static void render_body(struct lk_ctx *c, struct out *b)
+static void render(struct lk_ctx *c, const struct uk_link_result *res,
+		   struct out *b)
 {
 	const struct uk_link_opts *op = c->opts;
 	struct lk_obj *o;
+	char t[64];
 	size_t i;
 
 	LIT(b, "{\"output\":");
@@ -360,13 +312,6 @@ static void render_body(struct lk_ctx *c, struct out *b)
 	merged(c, b);
 	LIT(b, ",\n\"folded\":");
 	folded(c, b);
-}
-
-static void render_totals(struct lk_ctx *c, const struct uk_link_result *res,
-			  struct out *b)
-{
-	char t[64];
-
 	LIT(b, ",\n\"totals\":{");
 	key_num(b, "kept_sections", res->kept_sections, 1);
 	key_num(b, "kept_bytes", res->kept_bytes, 1);
@@ -386,70 +331,18 @@ static void render_totals(struct lk_ctx *c, const struct uk_link_result *res,
 	LIT(b, "}\n");
 }
 
-struct lk_report_job {
-	struct lk_ctx *c;
-	struct out b;
-	pthread_t th;
-	int threaded;
-};
-
-static void *body_thread(void *arg)
+char *lk_report_render(struct lk_ctx *c, const struct uk_link_result *res, size_t *len)
 {
-	struct lk_report_job *j = arg;
-
-	render_body(j->c, &j->b);
-	return NULL;
-}
-
-static struct lk_report_job *job_new(struct lk_ctx *c)
-{
-	struct lk_report_job *j = lk_xcalloc(1, sizeof(*j));
+	struct out b = { 0 };
 	size_t secs = 0;
 
 	/* room for it at once, near enough (about 100 bytes a section listed) */
 	for (const struct lk_obj *o = c->objs; o; o = o->next)
 		secs += o->shnum;
-	reserve(&j->b, secs * 48);
-	j->c = c;
-	return j;
-}
-
-void lk_report_start(struct lk_ctx *c)
-{
-	struct lk_report_job *j = job_new(c);
-
-	j->threaded = pthread_create(&j->th, NULL, body_thread, j) == 0;
-	c->report_job = j;
-}
-
-char *lk_report_render(struct lk_ctx *c, const struct uk_link_result *res, size_t *len)
-{
-	struct lk_report_job *j = c->report_job ? c->report_job : job_new(c);
-	char *p;
-
-	if (j->threaded)
-		pthread_join(j->th, NULL);
-	else
-		render_body(c, &j->b);
-	c->report_job = NULL;
-	render_totals(c, res, &j->b);
-	*len = j->b.n;
-	p = j->b.p;
-	free(j);
-	return p;
-}
-
-void lk_report_end(struct lk_ctx *c)
-{
-	struct lk_report_job *j = c->report_job;
-
-	if (!j)
-		return;
-	if (j->threaded)
-		pthread_join(j->th, NULL);
-	c->report_job = NULL;
-	free(j->b.p);
-	free(j);
+	reserve(&b, secs * 48);
+	render(c, res, &b);
+	*len = b.n;
+	return b.p;
 }
 
 int lk_report_publish(struct lk_ctx *c, const char *text, size_t len)
