@@ -320,11 +320,16 @@ static char *cached_object(struct ctx *c, const char *src)
 		char *data;
 		size_t len;
 
-		if (o->remote->obj(o->remote->ctx, okey, &data, &len) == 0) {
+		char *msgs = NULL;
+
+		if (o->remote->obj(o->remote->ctx, okey, &data, &len, &msgs) == 0) {
 			shared = uk_objcache_put_obj_buf(o->shared, okey, data, len);
 			free(data);
 			got_remote = shared != NULL;
+			if (shared && msgs)
+				put_msgs(o, okey, msgs);
 		}
+		free(msgs);
 	}
 	if (shared && link_local(shared, obj) == 0) {
 		c->r->cached++;
@@ -456,7 +461,7 @@ static char *finish_job(struct ctx *c, struct job *j, struct uk_error *err)
 			goto fail;
 		}
 		if (o->remote)
-			o->remote->put(o->remote->ctx, skey, list, okey, shared);
+			o->remote->put(o->remote->ctx, skey, list, okey, shared, j->msgs);
 	} else if (rename(j->tmp_obj, obj) != 0) {
 		uk_errorf(err, "cannot store '%s': %s", obj, strerror(errno));
 		goto fail;

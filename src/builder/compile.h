@@ -26,11 +26,12 @@ struct uk_compile_remote {
 	void *ctx;
 	/* the dependency list (malloc'd text) for source key, or NULL */
 	char *(*deps)(void *ctx, const char *key);
-	/* the object bytes for object key, or -1 */
-	int (*obj)(void *ctx, const char *key, char **data, size_t *len);
-	/* what was compiled here, offered back */
+	/* the object bytes for object key, or -1; *msgs: what the compiler
+	 * said making it (malloc'd), or NULL */
+	int (*obj)(void *ctx, const char *key, char **data, size_t *len, char **msgs);
+	/* what was compiled here, offered back (msgs NULL when it said nothing) */
 	void (*put)(void *ctx, const char *src_key, const char *deps, const char *obj_key,
-		    const char *obj_path);
+		    const char *obj_path, const char *msgs);
 };
 
 struct uk_compile_opts {

@@ -23,6 +23,9 @@
 #define MT_MANIFEST "application/vnd.oci.image.manifest.v1+json"
 #define MAX_DEPS (1u << 20)
 #define MAX_OBJ (512u << 20)
+/* the compiler's messages for an object ride in its manifest */
+#define ANNOT_MSGS "dev.uk.cache.messages"
+#define MAX_MSGS (64u << 10)
 
 struct uk_remotecache {
 	char *name; /* REF as given, for the notice */
@@ -49,6 +52,7 @@ struct op {
 	size_t len;
 	/* OP_PUT */
 	char *skey, *deps, *okey, *obj_path;
+	char *msgs; /* OP_GET: from the manifest; OP_PUT: to put in it */
 	int result, done, abandoned;
 	struct uk_error err;
 };
@@ -136,6 +140,10 @@ static int do_get(struct uk_remotecache *rc, struct op *o)
 			       &o->err) != 0)
 		goto out;
 	m.p[m.n] = '\0';
+	const char *msgs =
+		json_string_value(json_object_get(json_object_get(j, "annotations"), ANNOT_MSGS));
+	if (msgs && strlen(msgs) <= MAX_MSGS && !(o->msgs = strdup(msgs)))
+		abort();
 	o->data = m.p;
 	o->len = m.n;
 	m.p = NULL;
@@ -149,7 +157,7 @@ out:
 }
 
 static int push_entry(struct uk_remotecache *rc, const char *tag, const char *mt,
-		      const void *buf, size_t len, struct uk_error *err)
+		      const void *buf, size_t len, const char *msgs, struct uk_error *err)
 {
 	static const char config[] = "{}";
 	char cd[UK_DIGEST_MAX], ld[UK_DIGEST_MAX], *text;
@@ -169,6 +177,8 @@ static int push_entry(struct uk_remotecache *rc, const char *tag, const char *mt
 			"mediaType", MT_MANIFEST, "config", "mediaType", MT_CONFIG, "digest", cd,
 			"size", 2, "layers", "mediaType", mt, "digest", ld, "size",
 			(json_int_t)len);
+	if (msgs && *msgs && strlen(msgs) <= MAX_MSGS)
+		json_object_set_new(man, "annotations", json_pack("{s:s}", ANNOT_MSGS, msgs));
 	text = json_dumps(man, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(man);
 	r = uk_client_push_manifest(&rc->client, tag, MT_MANIFEST, text, strlen(text), err);
@@ -187,12 +197,12 @@ static int do_put(struct uk_remotecache *rc, struct op *o)
 	if (uk_read_file(o->obj_path, &obj, &len, &o->err) != 0)
 		return -1;
 	snprintf(tag, sizeof(tag), "o-%s", o->okey);
-	r = push_entry(rc, tag, MT_OBJ, obj, len, &o->err);
+	r = push_entry(rc, tag, MT_OBJ, obj, len, o->msgs, &o->err);
 	free(obj);
 	/* the list last: whoever finds it finds the object too */
 	snprintf(tag, sizeof(tag), "d-%s", o->skey);
 	if (r == 0)
-		r = push_entry(rc, tag, MT_DEPS, o->deps, strlen(o->deps), &o->err);
+		r = push_entry(rc, tag, MT_DEPS, o->deps, strlen(o->deps), NULL, &o->err);
 	return r;
 }
 
@@ -203,6 +213,7 @@ static void op_free(struct op *o)
 	free(o->deps);
 	free(o->okey);
 	free(o->obj_path);
+	free(o->msgs);
 	free(o);
 }
 
@@ -284,7 +295,7 @@ static int run(struct uk_remotecache *rc, struct op *o, struct op **keep)
 }
 
 static int get(struct uk_remotecache *rc, const char *prefix, const char *key,
-	       unsigned long long max, char **data, size_t *len)
+	       unsigned long long max, char **data, size_t *len, char **msgs)
 {
 	struct op *o, *keep;
 	int r;
@@ -302,6 +313,10 @@ static int get(struct uk_remotecache *rc, const char *prefix, const char *key,
 		*data = keep->data;
 		*len = keep->len;
 		keep->data = NULL;
+		if (msgs) {
+			*msgs = keep->msgs;
+			keep->msgs = NULL;
+		}
 	}
 	if (keep)
 		op_free(keep);
@@ -313,21 +328,22 @@ static char *hook_deps(void *ctx, const char *key)
 	char *data = NULL;
 	size_t len;
 
-	return get(ctx, "d-", key, MAX_DEPS, &data, &len) == 0 ? data : NULL;
+	return get(ctx, "d-", key, MAX_DEPS, &data, &len, NULL) == 0 ? data : NULL;
 }
 
-static int hook_obj(void *ctx, const char *key, char **data, size_t *len)
+static int hook_obj(void *ctx, const char *key, char **data, size_t *len, char **msgs)
 {
 	struct uk_remotecache *rc = ctx;
 
-	if (get(rc, "o-", key, MAX_OBJ, data, len) != 0)
+	*msgs = NULL;
+	if (get(rc, "o-", key, MAX_OBJ, data, len, msgs) != 0)
 		return -1;
 	rc->found++;
 	return 0;
 }
 
 static void hook_put(void *ctx, const char *skey, const char *deps, const char *okey,
-		     const char *obj_path)
+		     const char *obj_path, const char *msgs)
 {
 	struct uk_remotecache *rc = ctx;
 	struct op *o, *keep;
@@ -342,6 +358,7 @@ static void hook_put(void *ctx, const char *skey, const char *deps, const char *
 	o->deps = strdup(deps);
 	o->okey = strdup(okey);
 	o->obj_path = strdup(obj_path);
+	o->msgs = msgs ? strdup(msgs) : NULL;
 	if (run(rc, o, &keep) == 0)
 		rc->pushed++;
 	if (keep)

@@ -2,7 +2,8 @@
  * (REF is HOST/REPO, no tag), so that CI runners share what they compile.
  * Each entry is an OCI image manifest tagged by its key, with one layer:
  *   d-<source key>   the dependency list (build/compile.c)
- *   o-<object key>   the object
+ *   o-<object key>   the object; the compiler's warnings making it, if
+ *                    any, in the manifest's dev.uk.cache.messages annotation
  * A miss compiles. A registry that is down, answers an error, is slower
  * than $UK_CACHE_TIMEOUT seconds (default 5) for one request, or sends a
  * blob whose digest is wrong is given up for the rest of the build after

@@ -171,6 +171,21 @@ out2=$(UK_BUILD_CACHE=127.0.0.1:1/none "$UK" build -C "$tmp/ci" --json 2>&1)
 [ "$(js fetched "$out")" = 1 ] && grep -q 'notice: cache 127.0.0.1:1/none' <<<"$out2" && [ "$(js compiled "$out2")" = 1 ] &&
 	pass cache_registry_manifest_and_env || fail cache_registry_manifest_and_env "$out; $out2"
 sed -i '/^cache:/d' "$tmp/ci/uk.yaml"
+# the compiler's warnings travel with the object (in its manifest): the
+# runner that fetches it shows them as the one that compiled it did
+"$UK" init "$tmp/wr" >/dev/null
+printf '#include <stdio.h>\nint main(void) { char *p = 42; printf("%%p\\n", (void *)p); return 0; }\n' \
+	>"$tmp/wr/src/main.c"
+export UK_HOME=$tmp/runner5
+o1=$("$UK" build -C "$tmp/wr" --cache "$R" --json 2>"$tmp/w1")
+rm -rf "$tmp/wr/build"
+export UK_HOME=$tmp/runner6
+o2=$("$UK" build -C "$tmp/wr" --cache "$R" --json 2>"$tmp/w2")
+warn='main.c:2:.*warning: initialization of .char \*. from .int.'
+[ "$(js pushed "$o1")" = 1 ] && [ "$(js fetched "$o2")" = 1 ] && [ "$(js compiled "$o2")" = 0 ] &&
+	grep -q "$warn" "$tmp/w1" && grep -q "$warn" "$tmp/w2" &&
+	grep -q '"severity":"warning"' <<<"$o2" && pass cache_registry_replays_warnings ||
+	fail cache_registry_replays_warnings "$o1 | $o2 | $(cat "$tmp/w1" "$tmp/w2")"
 
 # A registry that is down: one notice, compiled, status 0.
 fallback() { # NAME REF [env...]: builds in a fresh home, expects one notice
