@@ -16,14 +16,32 @@ net=$UK_ROOT/tests/net
 accel=tcg
 [[ " $accels " == *" kvm "* ]] && accel=kvm
 
-mkdir -p "$tmp/p/src"
-cp "$net/resolve.c" "$tmp/p/src/main.c"
-printf 'spec: 1\nname: tap\nversion: 0.1.0\nsources: [src/main.c]\nmemory: 64M\nlibraries: [uk-net]\n' \
-	>"$tmp/p/uk.yaml"
-if ! "$UK" build -C "$tmp/p" >"$tmp/build.log" 2>&1; then
-	fail net-tap-build "$(tail -n 5 "$tmp/build.log")"
-	exit 0
-fi
+# net_image TEST NAME SOURCE: SOURCE as a uk-net image in $tmp/NAME; when
+# it does not build, TEST fails (status 1)
+net_image() {
+	mkdir -p "$tmp/$2/src"
+	cp "$3" "$tmp/$2/src/main.c"
+	printf 'spec: 1\nname: %s\nversion: 0.1.0\nsources: [src/main.c]\nmemory: 64M\nlibraries: [uk-net]\n' \
+		"$2" >"$tmp/$2/uk.yaml"
+	"$UK" build -C "$tmp/$2" >"$tmp/$2/build.log" 2>&1 && return 0
+	fail "$1" "uk build: $(tail -n 5 "$tmp/$2/build.log")"
+	return 1
+}
+# same_as_linux TEST NAME LINUX_RC UK_RC SANE: TEST passes when the image's
+# run ($tmp/NAME.got) ended and printed as Linux's ($tmp/NAME.want) did and
+# SANE is 0 (Linux's own run showed what the test is about)
+same_as_linux() {
+	if [ "$4" = "$3" ] && [ "$5" = 0 ] && cmp -s "$tmp/$2.want" "$tmp/$2.got"; then
+		pass "$1"
+	else
+		fail "$1" "status $4 (Linux $3); Linux:
+$(cat "$tmp/$2.want")
+uk:
+$(cat "$tmp/$2.got")"
+	fi
+}
+
+net_image net-tap-build p "$net/resolve.c" || exit 0
 
 out=$("$UK" run -C "$tmp/p" --no-build --net tap:bad,name 2>&1)
 rc=$?
@@ -74,14 +92,7 @@ fi
 sub=10.$((200 + $$ % 50)).$(($$ / 50 % 256))
 ip addr add $sub.1/24 dev "$tap"
 for prog in udp_server server; do
-	mkdir -p "$tmp/$prog/src"
-	cp "$net/$prog.c" "$tmp/$prog/src/main.c"
-	printf 'spec: 1\nname: %s\nversion: 0.1.0\nsources: [src/main.c]\nmemory: 64M\nlibraries: [uk-net]\n' \
-		$prog >"$tmp/$prog/uk.yaml"
-	if ! "$UK" build -C "$tmp/$prog" >"$tmp/$prog/build.log" 2>&1; then
-		fail net-tap-offload "uk build: $(tail -n 5 "$tmp/$prog/build.log")"
-		exit 0
-	fi
+	net_image net-tap-offload $prog "$net/$prog.c" || exit 0
 done
 timeout 120 "$UK" run -C "$tmp/udp_server" --no-build --accel $accel --timeout 100 \
 	--net "tap:$tap" -o net.ip=$sub.2/24 -o verbose </dev/null >"$tmp/udp.out" 2>&1 &
@@ -163,14 +174,7 @@ silent_run "$tmp/ka.want" "ip netns exec $ns iptables -A INPUT -j DROP" -- \
 want_rc=$?
 kill $srv_pid 2>/dev/null
 
-mkdir -p "$tmp/ka/src"
-cp "$net/keepalive.c" "$tmp/ka/src/main.c"
-printf 'spec: 1\nname: ka\nversion: 0.1.0\nsources: [src/main.c]\nmemory: 64M\nlibraries: [uk-net]\n' \
-	>"$tmp/ka/uk.yaml"
-if ! "$UK" build -C "$tmp/ka" >"$tmp/ka/build.log" 2>&1; then
-	fail net-keepalive-timeout "uk build: $(tail -n 5 "$tmp/ka/build.log")"
-	exit 0
-fi
+net_image net-keepalive-timeout ka "$net/keepalive.c" || exit 0
 timeout 90 python3 -c "$peer" $sub.1 &
 srv_pid=$!
 sleep 0.5
@@ -178,14 +182,8 @@ silent_run "$tmp/ka.got" "iptables -I INPUT -i $tap -j DROP" -- \
 	timeout 120 "$UK" run -C "$tmp/ka" --no-build --accel $accel --timeout 100 --net "tap:$tap" \
 	-o net.ip=$sub.2/24 -- $sub.1 7099 </dev/null
 got_rc=$?
-if [ $got_rc = $want_rc ] && grep -q 'timed out' "$tmp/ka.want" && cmp -s "$tmp/ka.want" "$tmp/ka.got"; then
-	pass net-keepalive-timeout
-else
-	fail net-keepalive-timeout "status $got_rc (Linux $want_rc); Linux:
-$(cat "$tmp/ka.want")
-uk:
-$(cat "$tmp/ka.got")"
-fi
+grep -q 'timed out' "$tmp/ka.want"
+same_as_linux net-keepalive-timeout ka $want_rc $got_rc $?
 
 # ETIMEDOUT from connect: tests/net/syn_timeout.c's SYNs to port 7098 are
 # dropped (in the namespace for Linux's run, on the tap for the image's);
@@ -196,23 +194,9 @@ iptables -I INPUT -i "$tap" -p tcp --dport 7098 -j DROP
 musl-gcc -static -O1 -Wall -o "$tmp/syn_timeout" "$net/syn_timeout.c"
 timeout 100 "$tmp/syn_timeout" $vsub.2 7098 >"$tmp/syn.want" 2>&1
 want_rc=$?
-mkdir -p "$tmp/syn/src"
-cp "$net/syn_timeout.c" "$tmp/syn/src/main.c"
-printf 'spec: 1\nname: syn\nversion: 0.1.0\nsources: [src/main.c]\nmemory: 64M\nlibraries: [uk-net]\n' \
-	>"$tmp/syn/uk.yaml"
-if ! "$UK" build -C "$tmp/syn" >"$tmp/syn/build.log" 2>&1; then
-	fail net-connect-timeout "uk build: $(tail -n 5 "$tmp/syn/build.log")"
-	exit 0
-fi
+net_image net-connect-timeout syn "$net/syn_timeout.c" || exit 0
 timeout 120 "$UK" run -C "$tmp/syn" --no-build --accel $accel --timeout 100 --net "tap:$tap" \
 	-o net.ip=$sub.2/24 -- $sub.1 7098 </dev/null >"$tmp/syn.got" 2>&1
 got_rc=$?
-if [ $got_rc = $want_rc ] && grep -q '^SO_ERROR 110 ' "$tmp/syn.want" &&
-	[ "$(grep -c 'took about' "$tmp/syn.want")" = 3 ] && cmp -s "$tmp/syn.want" "$tmp/syn.got"; then
-	pass net-connect-timeout
-else
-	fail net-connect-timeout "status $got_rc (Linux $want_rc); Linux:
-$(cat "$tmp/syn.want")
-uk:
-$(cat "$tmp/syn.got")"
-fi
+grep -q '^SO_ERROR 110 ' "$tmp/syn.want" && [ "$(grep -c 'took about' "$tmp/syn.want")" = 3 ]
+same_as_linux net-connect-timeout syn $want_rc $got_rc $?
