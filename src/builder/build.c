@@ -180,7 +180,7 @@ static int build_target(const struct uk_build_opts *o, const struct uk_plan *p,
 	ls.why = o->why;
 	ls.diags = diags;
 	ls.debug = debug;
-	ls.no_debug = o->no_debug;
+	ls.debug_mode = o->no_debug ? UK_DEBUG_NONE : o->debug ? UK_DEBUG_NOW : UK_DEBUG_RECIPE;
 	ls.command = o->command;
 	ls.command_ctx = o->progress_ctx;
 	if (o->progress)

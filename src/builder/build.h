@@ -15,7 +15,8 @@ struct uk_build_opts {
 	unsigned targets;       /* UK_TARGET_* bits; 0: the manifest's targets */
 	unsigned jobs;          /* parallel compiler jobs; 0: number of CPUs */
 	const char *linker;     /* "uk" (default) or "bfd" (GNU ld reference) */
-	int no_debug;           /* no build/<target>/<name>.debug */
+	int debug;              /* <name>.debug at link time (uk build --debug) */
+	int no_debug;           /* no <name>.debug, nor its recipe to make it later */
 	int gce;                /* raw: also <name>.tar.gz for Google Compute Engine */
 	const char *why;        /* --why SYMBOL: each image's why (relinks) */
 	const char *cache_ref;  /* --cache HOST/REPO ("": none); NULL: $UK_BUILD_CACHE, uk.yaml cache: */

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "builder/debugfile.h"
 #include "builder/linkdiag.h"
 #include "linker/linker.h"
 #include "util/cleanup.h"
@@ -127,9 +128,7 @@ static int up_to_date(struct uk_linkstep *ls, const char *stamp, const char *dig
 	char want[UK_FASTHASH_HEX + 8];
 	int ok = 0;
 
-	if (!uk_file_exists(ls->output) ||
-	    (ls->debug && !ls->no_debug && !uk_file_exists(ls->debug)) ||
-	    uk_read_file(stamp, &text, NULL, NULL) != 0)
+	if (!uk_file_exists(ls->output) || uk_read_file(stamp, &text, NULL, NULL) != 0)
 		return 0;
 	if (sscanf(text, "%39s %" SCNu64 " %" SCNu64 " %" SCNu64, want, &ls->file_bytes,
 		   &ls->load_bytes, &ls->removed_bytes) == 4 &&
@@ -137,6 +136,47 @@ static int up_to_date(struct uk_linkstep *ls, const char *stamp, const char *dig
 		ok = 1;
 	free(text);
 	return ok;
+}
+
+static int is_bfd(const struct uk_linkstep *ls)
+{
+	return ls->linker && strcmp(ls->linker, "bfd") == 0;
+}
+
+/* Removed first, as the stamp is: a file renamed over another costs ext4
+ * a flush of it (see struct aside). */
+static int write_recipe(const char *recipe, const struct uk_link_opts *lo,
+			struct uk_error *err)
+{
+	char *text = uk_debugfile_recipe_text(lo);
+	int rc;
+
+	unlink(recipe);
+	rc = write_stamp(recipe, text, err);
+	free(text);
+	return rc;
+}
+
+/* The image is up to date: its debug file and recipe as the mode wants
+ * them. 1 when it must be relinked after all (--debug, and the debug file
+ * could not be made from the recipe). GNU ld's images have neither. */
+static int debug_up_to_date(const struct uk_linkstep *ls, const struct uk_link_opts *lo,
+			    const char *recipe, struct uk_error *err)
+{
+	struct uk_error ignored = { 0 };
+
+	if (ls->debug_mode == UK_DEBUG_NONE || is_bfd(ls)) {
+		unlink(ls->debug);
+		unlink(recipe);
+		return 0;
+	}
+	if (ls->debug_mode == UK_DEBUG_NOW && !uk_file_exists(ls->debug)) {
+		/* the recipe of this build's link, whatever an old one said */
+		if (write_recipe(recipe, lo, err) != 0)
+			return -1;
+		return uk_debugfile_make(ls->output, &ignored) == 0 ? 0 : 1;
+	}
+	return uk_file_exists(recipe) ? 0 : write_recipe(recipe, lo, err);
 }
 
 /* uk build --verbose shows its link as the `uk link` command that makes
@@ -192,7 +232,7 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 	struct uk_hashbuf h = { 0 };
 	struct aside aside = { 0 };
 	char digest[UK_FASTHASH_HEX], line[256];
-	char *stamp = stamp_path(ls->output);
+	char *stamp = stamp_path(ls->output), *recipe = NULL;
 	int rc = -1;
 
 	uk_plan_link_inputs(ls->plan, ls->target, ls->objects, &inputs);
@@ -211,7 +251,6 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 	hash_str(&h, ls->linker);
 	hash_str(&h, ls->plan->entry);
 	hash_str(&h, ls->report);
-	hash_str(&h, ls->debug && !ls->no_debug ? "-- debug file" : "-- no debug file");
 	for (size_t i = 0; i < nkeep; i++)
 		hash_str(&h, keep[i]);
 	hash_str(&h, "-- link_if");
@@ -222,12 +261,6 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 		hash_str(&h, inputs.v[i]);
 	uk_hashbuf_hex(&h, digest);
 	uk_hashbuf_free(&h);
-	if (!ls->why && up_to_date(ls, stamp, digest)) {
-		ls->relinked = 0;
-		rc = 0;
-		goto out;
-	}
-
 	lo.inputs = (const char *const *)inputs.v;
 	lo.ninputs = inputs.n;
 	lo.output = ls->output;
@@ -238,12 +271,22 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 	lo.nlink_if = nlink_if;
 	lo.report_path = ls->report;
 	lo.why_symbol = ls->why;
+	if (ls->debug)
+		recipe = uk_debugfile_recipe_path(ls->output);
+	if (!ls->why && up_to_date(ls, stamp, digest)) {
+		ls->relinked = 0;
+		rc = recipe ? debug_up_to_date(ls, &lo, recipe, err) : 0;
+		if (rc <= 0)
+			goto out;
+	}
 	/* GNU ld's path keeps no separate debug file */
-	if (!ls->no_debug && !(ls->linker && strcmp(ls->linker, "bfd") == 0))
+	if (ls->debug_mode == UK_DEBUG_NOW && !is_bfd(ls))
 		lo.debug_path = ls->debug;
 	/* An old stamp must not vouch for a half-made image, nor an old debug
-	 * file or report describe a new one. */
+	 * file, recipe or report describe a new one. */
 	unlink(stamp);
+	if (recipe)
+		unlink(recipe);
 	if (ls->debug)
 		set_aside(&aside, ls->debug);
 	if (ls->report)
@@ -251,7 +294,7 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 	aside_start(&aside);
 	if (ls->command)
 		show_command(ls, &lo);
-	if (ls->linker && strcmp(ls->linker, "bfd") == 0)
+	if (is_bfd(ls))
 		rc = uk_link_bfd(&lo, &lr, err);
 	else
 		rc = uk_link(&lo, &lr, err);
@@ -272,6 +315,11 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 	ls->file_bytes = lr.file_bytes;
 	ls->load_bytes = lr.load_bytes;
 	ls->removed_bytes = lr.removed_bytes;
+	if (recipe && ls->debug_mode != UK_DEBUG_NONE && !is_bfd(ls) &&
+	    write_recipe(recipe, &lo, err) != 0) {
+		rc = -1;
+		goto out;
+	}
 	snprintf(line, sizeof(line), "%s %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", digest,
 		 ls->file_bytes, ls->load_bytes, ls->removed_bytes);
 	rc = write_stamp(stamp, line, err);
@@ -281,5 +329,6 @@ out:
 	free(keep);
 	free(link_if);
 	free(stamp);
+	free(recipe);
 	return rc;
 }

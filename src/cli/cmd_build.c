@@ -12,7 +12,8 @@
 
 static const char usage[] =
 	"uk build [-C DIR] [-t TARGET]... [-j N] [--json] [--out DIR] [--linker uk|bfd]\n"
-	"                [--gce] [--cache HOST/REPO] [--no-debug] [--why SYMBOL] [-v | -q]";
+	"                [--gce] [--cache HOST/REPO] [--debug | --no-debug] [--why SYMBOL]\n"
+	"                [-v | -q]";
 
 static void help(void)
 {
@@ -20,9 +21,11 @@ static void help(void)
 	       "Builds the project in DIR (default: .) from its uk.yaml: resolves the\n"
 	       "components (pinned in uk.lock), compiles the sources in parallel, links\n"
 	       "with uk's linker (removing what the program cannot reach) and writes\n"
-	       "build/<target>/<name> with its link report <name>.report.json and\n"
-	       "<name>.debug (the image with the DWARF of the program, the runtime and\n"
-	       "the libraries, for gdb and uk run's crash reports).\n\n"
+	       "build/<target>/<name> with its link report <name>.report.json. Its debug\n"
+	       "file <name>.debug (the image with the DWARF of the program, the runtime\n"
+	       "and the libraries, for gdb and uk run's crash reports) is made when it is\n"
+	       "needed, from the link's recipe .<name>.debug.json beside the image:\n"
+	       "uk run --gdb and a crash report make it; --debug makes it now.\n\n"
 	       "  -C DIR          the project folder\n"
 	       "  -t TARGET       build only this target (kvm, xen, raw); repeatable\n"
 	       "  -j N            compiler jobs at once (default: the number of CPUs)\n"
@@ -40,7 +43,10 @@ static void help(void)
 	       "  --gce           raw: also <name>.tar.gz (disk.raw) for Google Compute Engine\n"
 	       "  --cache REPO    share compiled objects through this OCI repository\n"
 	       "                  (default: $UK_BUILD_CACHE, else uk.yaml's cache:; '' for none)\n"
-	       "  --no-debug      no <name>.debug (the image is the same either way)\n\n"
+	       "  --debug         write <name>.debug with the image (one link), or make it\n"
+	       "                  from the recipe when only it is missing\n"
+	       "  --no-debug      no <name>.debug and no recipe (none can be made); the\n"
+	       "                  image is the same either way\n\n"
 	       "Objects are cached in $UK_HOME/cache for every project (bounded by\n"
 	       "$UK_CACHE_SIZE, default 2G; uk gc trims it).\n\n"
 	       "Exit status: 0 built; 1 a compile or link error; 2 a bad command line\n"
@@ -282,6 +288,7 @@ int cmd_build(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-debug", no_argument, NULL, 'D' },
+		{ "debug", no_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int verbose = 0, quiet = 0;
@@ -310,6 +317,7 @@ int cmd_build(int argc, char **argv)
 		case 'v': verbose = 1; break;
 		case 'q': quiet = 1; break;
 		case 'D': o.no_debug = 1; break;
+		case 'g': o.debug = 1; break;
 		case 'L':
 			if (strcmp(optarg, "uk") && strcmp(optarg, "bfd"))
 				return cli_usage_error(usage, "unknown linker '%s'; use uk or bfd",
@@ -339,6 +347,8 @@ int cmd_build(int argc, char **argv)
 		return cli_usage_error(usage, "unexpected argument '%s'", argv[optind]);
 	if (verbose && quiet)
 		return cli_usage_error(usage, "give either --verbose or --quiet");
+	if (o.debug && o.no_debug)
+		return cli_usage_error(usage, "give either --debug or --no-debug");
 	if (cli_project_dir(o.dir, dir, sizeof(dir), &err) != 0)
 		return cli_report(&err);
 	o.dir = dir;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "builder/build.h"
+#include "builder/debugfile.h"
 #include "builder/imagemeta.h"
 #include "imagefmt/elfinfo.h"
 #include "cli/cli.h"
@@ -591,6 +592,37 @@ static void print_json(const struct run_args *a, const char *image,
 	json_decref(j);
 }
 
+/* A default build's debug file is made when it is first needed, from the
+ * recipe beside the image (builder/debugfile.h): here, at a crash
+ * report's first frame, on the symbolizer's thread. */
+static int make_debug_file(void *image)
+{
+	struct uk_error err = { 0 };
+
+	if (uk_debugfile_make(image, &err) == 0)
+		return 0;
+	cli_notice("crash frames without file:line: %s (%s)", err.msg, err.hint);
+	return -1;
+}
+
+/* The image's debug file, or the one its recipe can make (*make set);
+ * NULL when there is neither. Only stats: uk run starts as fast. */
+static char *find_debug_file(const char *image, int *make)
+{
+	char *debug = uk_vm_debug_file(image), *recipe;
+
+	*make = 0;
+	if (debug)
+		return debug;
+	recipe = uk_debugfile_recipe_path(image);
+	if (uk_file_exists(recipe)) {
+		debug = uk_debugfile_path(image);
+		*make = 1;
+	}
+	free(recipe);
+	return debug;
+}
+
 static int run(int argc, char **argv, struct run_args *a)
 {
 	struct uk_image_meta meta = { 0 };
@@ -600,7 +632,7 @@ static int run(int argc, char **argv, struct run_args *a)
 	char *image = NULL, *cmdline = NULL, *disk_copy = NULL, *debug_file;
 	struct uk_vm_volume vm_vols[UK_RUN_MAX_VOLUMES];
 	char dir[4096];
-	int rc;
+	int rc, make;
 
 	if (cli_wants_help(argc, argv)) {
 		help();
@@ -714,7 +746,23 @@ static int run(int argc, char **argv, struct run_args *a)
 	}
 	if (a->verbose)
 		o.command = cli_print_command;
-	o.debug_file = debug_file = uk_vm_debug_file(image);
+	o.debug_file = debug_file = find_debug_file(image, &make);
+	if (make && a->gdb_port) {
+		cli_notice("making %s for gdb from the link's recipe", debug_file);
+		if (uk_debugfile_make(image, &err) != 0) {
+			free(debug_file);
+			if (disk_copy)
+				unlink(disk_copy);
+			free(disk_copy);
+			free(cmdline);
+			uk_image_meta_free(&meta);
+			free(image);
+			return cli_report(&err);
+		}
+	} else if (make) {
+		o.make_debug = make_debug_file;
+		o.make_debug_ctx = image;
+	}
 	o.gdb_port = a->gdb_port;
 	if (a->gdb_port)
 		cli_notice("the VM waits for gdb at its first instruction: gdb %s -ex 'target "

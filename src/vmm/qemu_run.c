@@ -253,7 +253,8 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_er
 	if (o->stdin_null || !isatty(0))
 		relay_failed = uk_vm_relay_start(o->stdin_null, &relay, &qemu_stdin) != 0;
 	if (o->debug_file)
-		sym = uk_vm_symbolizer_start(o->debug_file, &qemu_stdout);
+		sym = uk_vm_symbolizer_start(o->debug_file, o->make_debug, o->make_debug_ctx,
+					     &qemu_stdout);
 	pid = relay_failed ? -1 : start_qemu(qemu, argv, &old, qemu_stdin, qemu_stdout);
 	if (qemu_stdin >= 0)
 		close(qemu_stdin);

@@ -1,18 +1,21 @@
 /* file:line for the guest's crash reports. When an image has its .debug
- * file beside it, QEMU's output comes to us through a pipe: a thread copies
- * it to our standard output as it arrives and, from a "uk: crash:" line
- * on, one line at a time, adding " at FILE:LINE" to each frame the report
- * names (runtime/arch/x86_64/trap.c prints them) from the .debug file's
- * DWARF through libbfd, opened at the first frame. The guest's own text is
- * left as it is. */
+ * file beside it, or the recipe to make one, QEMU's output comes to us
+ * through a pipe: a thread copies it to our standard output as it arrives
+ * and, from a "uk: crash:" line on, one line at a time, adding " at
+ * FILE:LINE" to each frame the report names (runtime/arch/x86_64/trap.c
+ * prints them) from the .debug file's DWARF through libbfd, opened (made
+ * first, by the caller's function, when missing) at the first frame. The
+ * guest's own text is left as it is. */
 #include <bfd.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/path.h"
@@ -131,6 +134,9 @@ char *uk_vm_symbolize_line(void *handle, const char *line)
 
 struct relay {
 	const char *path;
+	int (*make)(void *ctx); /* makes path when it is missing */
+	void *make_ctx;
+	atomic_int making;      /* make runs: the end waits for it */
 	struct dbg *d;
 	int tried, crash;
 	char line[512];
@@ -138,12 +144,28 @@ struct relay {
 	size_t written; /* of those, already passed on (before a crash) */
 };
 
+/* At the first frame: the debug file, made first when it is missing. */
+static struct dbg *open_debug(struct relay *r)
+{
+	int made;
+
+	if (r->make && !uk_file_exists(r->path)) {
+		atomic_store(&r->making, 1);
+		made = r->make(r->make_ctx) == 0;
+		atomic_store(&r->making, 0);
+		if (!made)
+			return NULL;
+	}
+	return dbg_open(r->path);
+}
+
 /* The current line is complete (or the output ended): in a report, it goes
  * out now, with its frame's file:line before the line's end. */
 static void line_end(struct relay *r, int nl)
 {
 	size_t body = r->n;
 	char *note = NULL;
+	uint64_t addr;
 
 	if (!r->crash && r->n >= 10 && !strncmp(r->line, "uk: crash:", 10))
 		r->crash = 1; /* this line went out as it came */
@@ -151,9 +173,9 @@ static void line_end(struct relay *r, int nl)
 		while (body > 0 && r->line[body - 1] == '\r')
 			body--;
 		r->line[body] = '\0';
-		if (!r->tried) {
+		if (!r->tried && frame_addr(r->line, &addr)) {
 			r->tried = 1;
-			r->d = dbg_open(r->path);
+			r->d = open_debug(r);
 		}
 		note = uk_vm_symbolize_line(r->d, r->line);
 		uk_write_all(1, r->line, body);
@@ -219,7 +241,9 @@ static void *symbolizer(void *arg)
 	return NULL;
 }
 
-struct uk_vm_symbolizer *uk_vm_symbolizer_start(const char *debug_file, int *qemu_stdout)
+struct uk_vm_symbolizer *uk_vm_symbolizer_start(const char *debug_file,
+						int (*make)(void *ctx), void *make_ctx,
+						int *qemu_stdout)
 {
 	struct uk_vm_symbolizer *s = calloc(1, sizeof(*s));
 	int p[2];
@@ -233,6 +257,8 @@ struct uk_vm_symbolizer *uk_vm_symbolizer_start(const char *debug_file, int *qem
 	}
 	s->in = p[0];
 	s->r.path = debug_file;
+	s->r.make = make;
+	s->r.make_ctx = make_ctx;
 	if (uk_vm_thread_start(&s->th, symbolizer, s) != 0) {
 		close(p[0]);
 		close(p[1]);
@@ -247,6 +273,10 @@ void uk_vm_symbolizer_end(struct uk_vm_symbolizer *s)
 {
 	if (!s)
 		return;
+	/* A debug file being made is waited for (up to 2 minutes): its
+	 * temporary files go with it, and the frames come after it. */
+	for (int i = 0; i < 12000 && atomic_load(&s->r.making); i++)
+		nanosleep(&(struct timespec){ 0, 10 * 1000 * 1000 }, NULL);
 	/* ends at QEMU's end of output; our output blocked, after 5 s */
 	uk_vm_thread_end(s->th, 5);
 	/* The .debug file stays open for the life of the process, as the

@@ -59,6 +59,11 @@ struct uk_vm_opts {
 			      * at its first instruction; 0: none */
 	const char *debug_file; /* the image's .debug: frames of a crash
 				 * report get file:line (symbolize.c) */
+	/* when debug_file is missing: makes it, once, at a crash report's
+	 * first frame, on the output's thread; 0 when made, else it has said
+	 * why (the frames go out as they are). NULL: none is made. */
+	int (*make_debug)(void *ctx);
+	void *make_debug_ctx;
 };
 /* Raises the backlog of QEMU's listening sockets for o's TCP forwards
  * (libslirp's is 1) to Linux's usual; returns how many it raised, 0 when
@@ -142,8 +147,11 @@ char *uk_vm_debug_file(const char *image);
 /* Starts the thread that copies QEMU's output (*qemu_stdout: the pipe's
  * write end for QEMU, close-on-exec) to ours, adding " at FILE:LINE" to
  * the frames of a crash report (lines "rip: 0x...", "  0x... <f+0x..>",
- * "  ? 0x...", "called from: 0x...") from debug_file; NULL if it cannot. */
-struct uk_vm_symbolizer *uk_vm_symbolizer_start(const char *debug_file, int *qemu_stdout);
+ * "  ? 0x...", "called from: 0x...") from debug_file, made by make (may be
+ * NULL) when it is missing at the first frame; NULL if it cannot start. */
+struct uk_vm_symbolizer *uk_vm_symbolizer_start(const char *debug_file,
+						int (*make)(void *ctx), void *make_ctx,
+						int *qemu_stdout);
 /* Waits (up to 5 s) for it to pass all of QEMU's output on, then ends it. */
 void uk_vm_symbolizer_end(struct uk_vm_symbolizer *s);
 /* The annotation for one line of a report, or NULL (caller frees). */

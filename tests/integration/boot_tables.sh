@@ -33,7 +33,8 @@ else
 fi
 
 # boot LAYOUT SI CMD MAP: start_info, command line and map moved to SI, CMD,
-# MAP (0: right after the one before), then the tables must lie past them
+# MAP (0: right after the one before), then the tables must lie past them; uk run --gdb makes
+# $img.debug from its recipe first (uk build wrote none), so gdb has it
 port=$((20000 + $$ % 20000))
 boot() {
 	local name=$1 si=$2 cmd=$3 map=$4 g line image_end data_end

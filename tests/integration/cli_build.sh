@@ -158,25 +158,39 @@ out=$("$UK" build -v 2>&1 | cat); rc=${PIPESTATUS[0]}
 [ $rc -eq 0 ] && grep -q "^uk: compile src/main.c (1/1)$" <<<"$out" &&
 	grep -q "^uk: + [^ ]* -O2 .* -c src/main.c -o [^ ]*\.o$" <<<"$out" &&
 	grep -q "^uk: link build/kvm/p$" <<<"$out" && pass build_verbose_commands || fail build_verbose_commands "rc=$rc: $out"
-# ... and the link as the uk link command that makes the same image, report
-# and debug file (bench/build times it against uk build's relink)
-line=$(grep "^uk: + uk link " <<<"$out")
-eval "cmd=(${line#uk: + })"
-args=() prev=
-for a in "${cmd[@]:2}"; do
-	case $prev in
-	-o) a=$tmp/vl.img ;; --report) a=$tmp/vl.report ;; --debug-out) a=$tmp/vl.debug ;;
-	esac
-	args+=("$a"); prev=$a
-done
-lout=$("$UK" link "${args[@]}" 2>&1); rc=$?
+# ... and the link as the uk link command that makes the same image and
+# report (bench/build times it against uk build's relink); no debug file by
+# default (its recipe instead), --debug-out with --debug
+# verbose_link NAME: the uk link command in $out run again into $tmp
+verbose_link() {
+	line=$(grep "^uk: + uk link " <<<"$out")
+	eval "cmd=(${line#uk: + })"
+	args=() prev=
+	for a in "${cmd[@]:2}"; do
+		case $prev in
+		-o) a=$tmp/$1.img ;; --report) a=$tmp/$1.report ;; --debug-out) a=$tmp/$1.debug ;;
+		esac
+		args+=("$a"); prev=$a
+	done
+	lout=$("$UK" link "${args[@]}" 2>&1)
+}
+verbose_link vl; rc=$?
 if [ $rc -eq 0 ] && [ "${cmd[2]} ${cmd[3]}" = "-o build/kvm/p" ] && grep -q -- " -e uk_pvh_start " <<<"$line" &&
-	grep -q -- " --report build/kvm/p.report.json --debug-out build/kvm/p.debug " <<<"$line" &&
-	cmp -s build/kvm/p "$tmp/vl.img" && cmp -s build/kvm/p.debug "$tmp/vl.debug" &&
+	grep -q -- " --report build/kvm/p.report.json " <<<"$line" && ! grep -q -- "--debug-out" <<<"$line" &&
+	[ ! -e build/kvm/p.debug ] && [ -s build/kvm/.p.debug.json ] && cmp -s build/kvm/p "$tmp/vl.img" &&
 	[ "$(jq -c .inputs build/kvm/p.report.json)" = "$(jq -c .inputs "$tmp/vl.report")" ]; then
 	pass build_verbose_link_command
 else
 	fail build_verbose_link_command "rc=$rc: $lout; $line"
+fi
+echo "/* changed for --debug */" >>src/main.c
+out=$("$UK" build -v --debug 2>&1 | cat)
+verbose_link vd; rc=$?
+if [ $rc -eq 0 ] && grep -q -- " --report build/kvm/p.report.json --debug-out build/kvm/p.debug " <<<"$line" &&
+	cmp -s build/kvm/p "$tmp/vd.img" && cmp -s build/kvm/p.debug "$tmp/vd.debug"; then
+	pass build_verbose_link_command_debug
+else
+	fail build_verbose_link_command_debug "rc=$rc: $lout; $line"
 fi
 echo "/* changed again */" >>src/main.c
 out=$("$UK" build -q 2>&1); rc=$?
