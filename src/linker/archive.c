@@ -6,7 +6,8 @@
  * walked here, over the mapped file and bounds-checked, so every member is
  * known to be ELF (a stray file in an archive is an error, not silently
  * ignored) and opening one costs no I/O; a member's name is formatted
- * only when it is loaded. */
+ * only when it is loaded. The index's names and the members stay compact
+ * records (lazy.c) until the link asks for them. */
 #define PACKAGE "uk"
 #define PACKAGE_VERSION "0"
 #include <bfd.h>
@@ -15,36 +16,33 @@
 
 #include "linker/internal.h"
 
-struct member {
-	uint64_t hdr;          /* offset of its ar header */
-	const uint8_t *data;
-	size_t size;
-	const char *name;      /* not NUL-terminated: it ends within name_len
-				* bytes (lk_ar_name_len says where) */
-	size_t name_len;
-};
-
-struct members {
-	struct member *v;
-	size_t n, cap;
-	size_t hint;           /* the last one found */
-};
-
 static struct lk_obj *new_obj(struct lk_ctx *c, const char *path)
 {
 	struct lk_obj *o = lk_arena_alloc(&c->arena, sizeof(*o));
+	size_t len = strlen(path) + 1;
 
 	o->path = path;
-	o->display = lk_xstrdup(path);
-	lk_push(&c->all, &c->nall, &c->capall, sizeof(o), &o);
+	o->display = memcpy(lk_arena_alloc(&c->arena, len), path, len);
 	return o;
+}
+
+/* the next record, growing the array by doubling */
+static void *grow(void *v, size_t n, size_t *cap, size_t elem)
+{
+	if (n < *cap)
+		return v;
+	*cap = *cap ? *cap * 2 : 256;
+	v = realloc(v, *cap * elem);
+	if (!v)
+		abort(); /* out of memory: nothing sensible to report */
+	return v;
 }
 
 /* Where the member's name is: "name/" in the header, or "/N" for offset N
  * in the "//" table of long names, where it ends with "/\n". Its length is
  * found only for the members loaded (lk_ar_name_len). */
 static void member_name(const uint8_t *h, const char *longnames, size_t nlong,
-			struct member *m)
+			struct lk_member *m)
 {
 	const char *src = (const char *)h;
 	size_t max = 16;
@@ -66,7 +64,7 @@ static void member_name(const uint8_t *h, const char *longnames, size_t nlong,
 
 /* GNU ar format: 60-byte headers, sizes in decimal, members padded to 2 */
 static int walk_members(struct lk_ctx *c, const char *path, const uint8_t *d,
-			size_t size, struct members *ms)
+			size_t size, struct lk_archive *ar)
 {
 	const char *longnames = NULL;
 	size_t off = 8, nlong = 0;
@@ -74,7 +72,7 @@ static int walk_members(struct lk_ctx *c, const char *path, const uint8_t *d,
 	while (off < size) {
 		unsigned long long len = 0;
 		const uint8_t *h = d + off;
-		struct member m;
+		struct lk_member m = { 0 };
 		int k, digits = 0;
 
 		if (size - off < 60 || h[58] != '`' || h[59] != '\n')
@@ -104,7 +102,8 @@ static int walk_members(struct lk_ctx *c, const char *path, const uint8_t *d,
 						"ELF64 x86_64 objects; remove "
 						"the member with 'ar d'");
 			}
-			lk_push(&ms->v, &ms->n, &ms->cap, sizeof(m), &m);
+			ar->mem = grow(ar->mem, ar->nmem, &ar->capmem, sizeof(m));
+			ar->mem[ar->nmem++] = m;
 		}
 		off += 60 + len;
 		off += off & 1;
@@ -112,24 +111,24 @@ static int walk_members(struct lk_ctx *c, const char *path, const uint8_t *d,
 	return 0;
 }
 
-static struct member *find_member(struct members *ms, uint64_t hdr)
+static struct lk_member *find_member(struct lk_archive *ms, uint64_t hdr)
 {
-	size_t lo = 0, hi = ms->n, k;
+	size_t lo = 0, hi = ms->nmem, k;
 
 	/* the index names members mostly in file order: try next to the last
 	 * one found before searching */
-	for (k = ms->hint; k < ms->n && k < ms->hint + 2; k++)
-		if (ms->v[k].hdr == hdr)
-			return &ms->v[ms->hint = k];
+	for (k = ms->hint; k < ms->nmem && k < ms->hint + 2; k++)
+		if (ms->mem[k].hdr == hdr)
+			return &ms->mem[ms->hint = k];
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (ms->v[mid].hdr < hdr)
+		if (ms->mem[mid].hdr < hdr)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo < ms->n && ms->v[lo].hdr == hdr)
-		return &ms->v[ms->hint = lo];
+	if (lo < ms->nmem && ms->mem[lo].hdr == hdr)
+		return &ms->mem[ms->hint = lo];
 	return NULL;
 }
 
@@ -139,39 +138,40 @@ static int bfd_fail(struct lk_ctx *c, const char *path, const char *what)
 	return uk_hintf(c->err, "check that the archive is a complete ar file made by 'ar rcs'");
 }
 
-static int add_stubs(struct lk_ctx *c, const char *path, bfd *a, struct members *ms)
+/* Each name of the index, in its order: an undefined symbol becomes lazy
+ * on its member now (ld's rule: the first archive defining it wins); a
+ * name the table does not hold waits in the archive's own index. */
+static int add_index(struct lk_ctx *c, const char *path, bfd *a,
+		     struct lk_archive *ar)
 {
-	struct lk_obj **stubs = lk_xcalloc(ms->n, sizeof(*stubs));
 	symindex i = BFD_NO_MORE_SYMBOLS;
 	carsym *cs;
 
 	while ((i = bfd_get_next_mapent(a, i, &cs)) != BFD_NO_MORE_SYMBOLS) {
-		struct member *m = find_member(ms, cs->file_offset);
-		struct lk_obj *o;
+		struct lk_member *m = find_member(ar, cs->file_offset);
+		uint32_t h;
+		struct lk_sym *g;
 
 		if (!m) {
-			free(stubs);
 			uk_errorf(c->err, "%s: malformed archive: symbol index "
 				  "names a member at offset %llu that does not "
 				  "exist", path, (unsigned long long)cs->file_offset);
 			return uk_hintf(c->err, "rebuild the index with "
 					"'ranlib %s'", path);
 		}
-		o = stubs[m - ms->v];
-		if (!o) {
-			o = lk_arena_alloc(&c->arena, sizeof(*o));
-			o->path = path;
-			o->ar_member = 1;
-			o->data = m->data;
-			o->size = m->size;
-			o->member = m->name;
-			o->member_len = (uint32_t)m->name_len;
-			lk_push(&c->all, &c->nall, &c->capall, sizeof(o), &o);
-			stubs[m - ms->v] = o;
+		h = lk_name_hash(cs->name);
+		g = lk_sym_peek(&c->syms, cs->name, h);
+		if (g) {
+			if (g->state == LK_UNDEF)
+				lk_add_lazy(c, g, lk_member_obj(&c->arena, ar, m));
+			continue;
 		}
-		lk_add_lazy(c, o, cs->name);
+		ar->ent = grow(ar->ent, ar->nent, &ar->capent, sizeof(*ar->ent));
+		ar->ent[ar->nent].name = cs->name;
+		ar->ent[ar->nent].hash = h;
+		ar->ent[ar->nent++].member = (uint32_t)(m - ar->mem);
 	}
-	free(stubs);
+	lk_lazy_index(&c->arena, ar);
 	return 0;
 }
 
@@ -179,7 +179,7 @@ static int read_archive(struct lk_ctx *c, const char *path,
 			const uint8_t *data, size_t size)
 {
 	static int inited;
-	struct members ms = { 0 };
+	struct lk_archive *ar;
 	bfd *a;
 	int rc;
 
@@ -190,13 +190,15 @@ static int read_archive(struct lk_ctx *c, const char *path,
 	if (!memcmp(data, "!<thin>\n", 8))
 		return uk_errorf(c->err, "%s: thin archives are not supported",
 				 path);
-	if (walk_members(c, path, data, size, &ms) < 0) {
-		free(ms.v);
+	ar = lk_xcalloc(1, sizeof(*ar));
+	ar->path = path;
+	if (walk_members(c, path, data, size, ar) < 0) {
+		lk_lazy_free(ar);
 		return -1;
 	}
 	a = bfd_openr(path, "elf64-x86-64");
 	if (!a) {
-		free(ms.v);
+		lk_lazy_free(ar);
 		return bfd_fail(c, path, "cannot open archive");
 	}
 	/* the armap's names live in the bfd: it stays open until the end */
@@ -204,22 +206,25 @@ static int read_archive(struct lk_ctx *c, const char *path,
 	if (!bfd_check_format(a, bfd_archive)) {
 		rc = bfd_fail(c, path, "malformed archive");
 	} else if (!bfd_has_map(a)) {
-		if (ms.n) {
+		if (ar->nmem) {
 			uk_errorf(c->err, "%s: archive has no symbol index", path);
 			rc = uk_hintf(c->err, "run 'ranlib %s' (or make it with "
 					      "'ar rcs')", path);
 		} else {
 			rc = 0; /* an empty archive */
 		}
-	} else {
-		rc = add_stubs(c, path, a, &ms);
+	} else if ((rc = add_index(c, path, a, ar)) == 0) {
+		lk_symtab_add_archive(&c->syms, ar); /* it owns ar now */
+		return 0;
 	}
-	free(ms.v);
+	lk_lazy_free(ar);
 	return rc;
 }
 
 void lk_close_archives(struct lk_ctx *c)
 {
+	lk_lazy_free(c->syms.lazy); /* its names are in the bfds */
+	c->syms.lazy = c->syms.lazy_last = NULL;
 	for (size_t i = 0; i < c->nbfds; i++)
 		bfd_close(c->bfds[i]);
 	free(c->bfds);

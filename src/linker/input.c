@@ -249,9 +249,15 @@ size_t lk_ar_name_len(const char *src, size_t max)
 /* A lazy member is needed: parse it (a copy when ar left it misaligned) */
 int lk_member_open(struct lk_ctx *c, struct lk_obj *o)
 {
+	size_t plen = strlen(o->path);
+
 	o->member_len = (uint32_t)lk_ar_name_len(o->member, o->member_len);
-	o->display = lk_xasprintf("%s(%.*s)", o->path, (int)o->member_len,
-				  o->member);
+	/* "path(member)", in the arena like the object */
+	o->display = lk_arena_alloc(&c->arena, plen + o->member_len + 3);
+	memcpy(o->display, o->path, plen);
+	o->display[plen] = '(';
+	memcpy(o->display + plen + 1, o->member, o->member_len);
+	o->display[plen + 1 + o->member_len] = ')';
 	if ((uintptr_t)o->data % 8) {
 		/* ar aligns members to 2 bytes; ELF structures need 8 */
 		uint8_t *copy = lk_arena_alloc(&c->arena, o->size ? o->size : 1);

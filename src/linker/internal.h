@@ -2,7 +2,7 @@
  * modules: objects, input sections, global symbols, output sections.
  * Files call one way, down this order: link.c; archive.c, layout.c;
  * symbols.c, reloc.c, uk_symtab.c, gc.c, icf.c, merge.c, the outputs;
- * input.c; symhash.c;
+ * input.c; symhash.c; lazy.c;
  * util.c (layout.c drives reloc.c's GOT scan and the uk_symtab section it
  * makes, which only read the model). */
 #ifndef UK_LINKER_INTERNAL_H
@@ -61,8 +61,8 @@ struct lk_obj {
 				* the mapped archive, once opened; before,
 				* the bytes it ends within), or NULL */
 	uint32_t member_len;
-	char *display;         /* "libc.a(printf.lo)" or "hello.o"; for a
-				* member, made when it is loaded */
+	char *display;         /* "libc.a(printf.lo)" or "hello.o", in the
+				* arena; a member's made when it is loaded */
 	const uint8_t *data;
 	size_t size;
 	const Elf64_Shdr *shdrs;
@@ -88,6 +88,9 @@ struct lk_sym {
 	uint32_t hash;
 	uint8_t state, weak, strong_ref, type, vis, is_abs, synth;
 	uint8_t referenced;
+	uint32_t seq;          /* creation order (symhash.c), counting the
+				* names of archive indexes not yet asked for
+				* where the archive was read */
 	struct lk_obj *obj;    /* definer, or lazy archive member */
 	struct lk_sec *sec;    /* defining section, NULL when absolute */
 	uint64_t value, size, align;
@@ -106,11 +109,47 @@ struct lk_arena {
 	size_t used, cap;
 };
 
+/* An archive's members and the names its index (armap) gives that were
+ * not in the symbol table when it was read (lazy.c): a name leaves it
+ * for the table, as a lazy symbol, when the link first asks for it, so
+ * reading an archive costs what the link uses of it. */
+struct lk_member {
+	uint64_t hdr;          /* offset of its ar header */
+	const uint8_t *data;
+	size_t size;
+	const char *name;      /* not NUL-terminated: it ends within name_len
+				* bytes (lk_ar_name_len says where) */
+	size_t name_len;
+	struct lk_obj *obj;    /* made when a symbol first names it */
+};
+
+struct lk_lazy_ent {
+	const char *name;      /* in the armap libbfd read */
+	uint32_t hash;         /* lk_name_hash */
+	uint32_t member;       /* index in mem */
+};
+
+struct lk_archive {
+	const char *path;
+	struct lk_member *mem; /* in file order */
+	size_t nmem, capmem, hint;
+	struct lk_lazy_ent *ent; /* first definer of each name, index order */
+	size_t nent, capent;
+	uint32_t *slots;       /* open addressing: ent index + 1, 0 empty */
+	uint32_t mask;
+	uint32_t seq0;         /* ent[k]'s symbol is created as seq0 + k */
+	struct lk_archive *next; /* in read order: the first one wins */
+};
+
 struct lk_symtab {
 	struct lk_arena *arena; /* where symbols live; NULL: malloc each */
 	struct lk_sym **slots;
 	size_t cap, count;
-	struct lk_sym *first, *last;
+	struct lk_sym *first, *last; /* by seq once lk_symtab_order ran */
+	uint32_t nseq;
+	uint8_t unordered;     /* a symbol appended out of seq order */
+	uint8_t ordered;       /* lk_symtab_order ran: insert by seq */
+	struct lk_archive *lazy, *lazy_last; /* consulted on a miss */
 };
 
 /* R: headers, notes, rodata; RX: text; RW: tls, arrays, data, bss;
@@ -152,8 +191,6 @@ struct lk_ctx {
 	size_t nbfds, capbfds;
 	struct lk_obj **queue;  /* members to extract */
 	size_t nqueue, capqueue;
-	struct lk_obj **all;    /* every object and member seen, to free */
-	size_t nall, capall;
 	struct lk_map *maps;    /* the inputs mapped (inmap.c) */
 	size_t nmaps, capmaps;
 	struct lk_osec **osecs;
@@ -233,14 +270,34 @@ int lk_rela_get(struct lk_ctx *c, const struct lk_sec *s,
 int lk_read_input(struct lk_ctx *c, const char *path);
 void lk_close_archives(struct lk_ctx *c);
 
-/* symhash.c: tables of names */
+/* symhash.c: tables of names. A miss in the table looks in its archives'
+ * indexes (lazy.c): a name found there joins the table, lazy, as if it
+ * had been added when its archive was read. */
+uint32_t lk_name_hash(const char *name);
 struct lk_sym *lk_sym_find(struct lk_symtab *t, const char *name);
 struct lk_sym *lk_sym_get(struct lk_symtab *t, const char *name);
+/* the table alone, no archive index: what reading an archive asks */
+struct lk_sym *lk_sym_peek(struct lk_symtab *t, const char *name, uint32_t h);
+/* an archive's index (lk_lazy_index made) joins the table's, last */
+void lk_symtab_add_archive(struct lk_symtab *t, struct lk_archive *ar);
+/* first..last in creation order (seq); later inserts keep it */
+void lk_symtab_order(struct lk_symtab *t);
 void lk_symtab_free(struct lk_symtab *t);
+
+/* lazy.c */
+/* ent[] deduplicated (the first of a name kept) and hashed in the arena */
+void lk_lazy_index(struct lk_arena *a, struct lk_archive *ar);
+const struct lk_lazy_ent *lk_lazy_find(const struct lk_archive *ar,
+				       const char *name, uint32_t h);
+/* the member's lk_obj, made the first time (in the arena) */
+struct lk_obj *lk_member_obj(struct lk_arena *a, struct lk_archive *ar,
+			     struct lk_member *m);
+void lk_lazy_free(struct lk_archive *list);
 
 /* symbols.c */
 int lk_add_object(struct lk_ctx *c, struct lk_obj *o);
-void lk_add_lazy(struct lk_ctx *c, struct lk_obj *member, const char *name);
+/* an undefined symbol an archive member defines becomes lazy */
+void lk_add_lazy(struct lk_ctx *c, struct lk_sym *g, struct lk_obj *member);
 int lk_drain_queue(struct lk_ctx *c);
 int lk_check_resolution(struct lk_ctx *c);
 void lk_define_commons(struct lk_ctx *c);

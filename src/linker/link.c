@@ -57,11 +57,6 @@ static void cleanup(struct lk_ctx *c)
 	lk_close_archives(c);
 	size_t i;
 
-	for (i = 0; i < c->nall; i++) {
-		struct lk_obj *o = c->all[i];
-		free(o->display);
-	}
-	free(c->all);
 	for (i = 0; i < c->nextra; i++)
 		free(c->extra[i]);
 	free(c->extra);
@@ -125,6 +120,7 @@ static int run(struct lk_ctx *c, struct uk_link_result *res)
 			return -1;
 	if (lk_apply_link_if(c) < 0)
 		return -1;
+	lk_symtab_order(&c->syms); /* before the first walk of the symbols */
 	lk_define_commons(c);
 	lk_debug_inputs(c);
 	if (lk_gc(c) < 0 || lk_merge(c) < 0 || lk_icf(c) < 0 || lk_layout(c) < 0)

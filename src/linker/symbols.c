@@ -123,12 +123,8 @@ int lk_add_object(struct lk_ctx *c, struct lk_obj *o)
 	return 0;
 }
 
-void lk_add_lazy(struct lk_ctx *c, struct lk_obj *m, const char *name)
+void lk_add_lazy(struct lk_ctx *c, struct lk_sym *g, struct lk_obj *m)
 {
-	struct lk_sym *g = lk_sym_get(&c->syms, name);
-
-	if (g->state != LK_UNDEF)
-		return;
 	g->state = LK_LAZY;
 	g->obj = m;
 	if (g->strong_ref)

@@ -1,12 +1,17 @@
 /* The linker's tables of names (open addressing, FNV-1a): the global
  * symbols, and the COMDAT group signatures that input.c dedups with the
- * same table. Below input.c and symbols.c, which both use it. */
+ * same table. Below input.c and symbols.c, which both use it. A name the
+ * symbol table misses may be in an archive's index (lazy.c): it joins the
+ * table there, lazy, with the place in the creation order it would have
+ * had had every archive name become a symbol when its archive was read
+ * (the symbols' order is the output's .symtab order and the order of
+ * COMMON sections and of error lists). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "linker/internal.h"
 
-static uint32_t hash_name(const char *s)
+uint32_t lk_name_hash(const char *s)
 {
 	uint32_t h = 2166136261u;
 
@@ -26,49 +31,155 @@ static struct lk_sym **slot(struct lk_symtab *t, const char *name,
 	return &t->slots[i];
 }
 
-struct lk_sym *lk_sym_find(struct lk_symtab *t, const char *name)
+struct lk_sym *lk_sym_peek(struct lk_symtab *t, const char *name, uint32_t h)
 {
-	if (!t->cap)
-		return NULL;
-	return *slot(t, name, hash_name(name));
+	return t->cap ? *slot(t, name, h) : NULL;
 }
 
+/* In the arena, the slots come zeroed and an outgrown array stays there
+ * (at most the final one's size again); a first table of 1,024 names is
+ * 8 KiB: a small link touches two pages of it. */
 static void grow(struct lk_symtab *t)
 {
 	struct lk_sym **old = t->slots;
 	size_t oldcap = t->cap, i;
 
-	t->cap = oldcap ? oldcap * 2 : 8192;
-	t->slots = lk_xcalloc(t->cap, sizeof(*t->slots));
+	t->cap = oldcap ? oldcap * 2 : 1024;
+	t->slots = t->arena ? lk_arena_alloc(t->arena, t->cap * sizeof(*t->slots))
+			    : lk_xcalloc(t->cap, sizeof(*t->slots));
 	for (i = 0; i < oldcap; i++)
 		if (old[i])
 			*slot(t, old[i]->name, old[i]->hash) = old[i];
-	free(old);
+	if (!t->arena)
+		free(old);
+}
+
+/* after s, by seq: the last one, but for a name an archive index gave */
+static void link_in(struct lk_symtab *t, struct lk_sym *s)
+{
+	struct lk_sym *p;
+
+	if (!t->last) {
+		t->first = t->last = s;
+	} else if (t->last->seq < s->seq) {
+		t->last = t->last->next = s;
+	} else if (!t->ordered) {
+		t->last = t->last->next = s;
+		t->unordered = 1; /* lk_symtab_order sorts it out */
+	} else if (s->seq < t->first->seq) {
+		s->next = t->first;
+		t->first = s;
+	} else {
+		for (p = t->first; p->next && p->next->seq < s->seq; p = p->next)
+			;
+		s->next = p->next;
+		p->next = s;
+	}
+}
+
+/* the slot p (empty) gets a new symbol */
+static struct lk_sym *add(struct lk_symtab *t, struct lk_sym **p,
+			  const char *name, uint32_t h, uint32_t seq)
+{
+	struct lk_sym *s = t->arena ? lk_arena_alloc(t->arena, sizeof(*s))
+				    : lk_xcalloc(1, sizeof(*s));
+
+	s->name = name;
+	s->hash = h;
+	s->seq = seq;
+	s->got = s->gottp = -1;
+	*p = s;
+	t->count++;
+	link_in(t, s);
+	return s;
+}
+
+/* The first archive read whose index has the name: the symbol it would
+ * have made, lazy, on the member's lk_obj */
+static struct lk_sym *from_archives(struct lk_symtab *t, struct lk_sym **p,
+				    const char *name, uint32_t h)
+{
+	struct lk_archive *ar;
+
+	for (ar = t->lazy; ar; ar = ar->next) {
+		const struct lk_lazy_ent *e = lk_lazy_find(ar, name, h);
+		struct lk_sym *s;
+
+		if (!e)
+			continue;
+		s = add(t, p, e->name, h, ar->seq0 + (uint32_t)(e - ar->ent));
+		s->state = LK_LAZY;
+		s->obj = lk_member_obj(t->arena, ar, &ar->mem[e->member]);
+		return s;
+	}
+	return NULL;
+}
+
+static int full(const struct lk_symtab *t)
+{
+	return (t->count + 1) * 2 > t->cap;
+}
+
+struct lk_sym *lk_sym_find(struct lk_symtab *t, const char *name)
+{
+	uint32_t h;
+	struct lk_sym **p;
+
+	if (!t->cap && !t->lazy)
+		return NULL;
+	h = lk_name_hash(name);
+	if (full(t))
+		grow(t);
+	p = slot(t, name, h);
+	return *p ? *p : from_archives(t, p, name, h);
 }
 
 struct lk_sym *lk_sym_get(struct lk_symtab *t, const char *name)
 {
-	uint32_t h = hash_name(name);
+	uint32_t h = lk_name_hash(name);
 	struct lk_sym **p, *s;
 
-	if ((t->count + 1) * 2 > t->cap)
+	if (full(t))
 		grow(t);
 	p = slot(t, name, h);
 	if (*p)
 		return *p;
-	s = t->arena ? lk_arena_alloc(t->arena, sizeof(*s))
-		     : lk_xcalloc(1, sizeof(*s));
-	s->name = name;
-	s->hash = h;
-	s->got = s->gottp = -1;
-	*p = s;
-	t->count++;
-	if (t->last)
-		t->last->next = s;
+	s = from_archives(t, p, name, h);
+	return s ? s : add(t, p, name, h, t->nseq++);
+}
+
+void lk_symtab_add_archive(struct lk_symtab *t, struct lk_archive *ar)
+{
+	ar->seq0 = t->nseq;
+	t->nseq += (uint32_t)ar->nent;
+	if (t->lazy_last)
+		t->lazy_last->next = ar;
 	else
-		t->first = s;
-	t->last = s;
-	return s;
+		t->lazy = ar;
+	t->lazy_last = ar;
+}
+
+void lk_symtab_order(struct lk_symtab *t)
+{
+	struct lk_keyed *v;
+	struct lk_sym *s;
+	size_t n = 0, i;
+
+	t->ordered = 1;
+	if (!t->unordered)
+		return;
+	v = lk_xcalloc(t->count, sizeof(*v));
+	for (s = t->first; s; s = s->next, n++) {
+		v[n].key = s->seq;
+		v[n].p = s;
+	}
+	lk_radix_sort(v, n);
+	for (i = 0; i < n; i++)
+		((struct lk_sym *)v[i].p)->next = i + 1 < n ? v[i + 1].p : NULL;
+	t->first = v[0].p;
+	t->last = v[n - 1].p;
+	t->unordered = 0;
+	free(v);
 }
 
 void lk_symtab_free(struct lk_symtab *t)
@@ -79,6 +190,7 @@ void lk_symtab_free(struct lk_symtab *t)
 		n = s->next;
 		free(s);
 	}
-	free(t->slots);
+	if (!t->arena)
+		free(t->slots);
 	memset(t, 0, sizeof(*t));
 }
