@@ -287,3 +287,20 @@ printf 'int main(int c, char **v) { (void)v; return c + 1; }\n' |
 	gcc -x c -O2 -ffunction-sections -fdata-sections -c -o "$obj" -
 crash_without "its inputs changed since it was linked" debug-crash-input-changed
 mv "$tmp/obj.saved" "$obj"
+
+# A recipe that is not one (not JSON, a field of the wrong type, another
+# version) is refused by name, and nothing is made from it.
+cp "$recipe" "$tmp/recipe.saved"
+ok=1 why=
+for bad in 'not json' '{"version":1}' \
+	"$(jq -c '.inputs = [1]' "$tmp/recipe.saved")" "$(jq -c '.keep = "x"' "$tmp/recipe.saved")" \
+	"$(jq -c '.entry = null' "$tmp/recipe.saved")" "$(jq -c '.version = 2' "$tmp/recipe.saved")" \
+	"$(jq -c '.dir = 7' "$tmp/recipe.saved")" '[]'; do
+	printf '%s' "$bad" >"$recipe"
+	out=$(cd "$p" && timeout 60 "$UK" run --accel tcg --no-build --gdb="$port" </dev/null 2>&1); rc=$?
+	left=$(ls -A "$p/build/kvm" | LC_ALL=C sort | tr '\n' ' ')
+	[ $rc -eq 1 ] && grep -qxF "uk: error: cannot make the debug file of './build/kvm/dbg': './build/kvm/.dbg.debug.json' is not a debug recipe of this uk" <<<"$out" &&
+		[ "$left" = "$before" ] || { ok=0; why="$why [$bad] rc=$rc: $out; left: $left"; }
+done
+cp "$tmp/recipe.saved" "$recipe"
+[ $ok = 1 ] && pass debug-bad-recipe-refused || fail debug-bad-recipe-refused "$why"
