@@ -169,14 +169,17 @@ static int recipe_load(const char *path, const char *elf, struct recipe *r,
 			 "of this uk", elf, path);
 }
 
-/* 1 when the two files hold the same bytes */
-static int same_bytes(const char *a, const char *b)
+/* 1 when the link's image holds the ELF's bytes, 0 when not, -1 when
+ * the ELF cannot be read */
+static int same_bytes(const char *made, const char *elf)
 {
 	char *x = NULL, *y = NULL;
 	size_t nx = 0, ny = 0;
-	int same = uk_read_file(a, &x, &nx, NULL) == 0 && uk_read_file(b, &y, &ny, NULL) == 0 &&
-		   nx == ny && memcmp(x, y, nx) == 0;
+	int same;
 
+	if (uk_read_file(elf, &y, &ny, NULL) != 0)
+		return -1;
+	same = uk_read_file(made, &x, &nx, NULL) == 0 && nx == ny && memcmp(x, y, nx) == 0;
 	free(x);
 	free(y);
 	return same;
@@ -208,7 +211,11 @@ static int relink_compare(const struct recipe *r, const char *elf, const char *t
 	uk_link_result_free(&lr);
 	if (rc != 0)
 		return uk_errorf(err, "cannot make the debug file of '%s': %s", elf, le.msg);
-	if (!same_bytes(tmp_img, elf))
+	rc = same_bytes(tmp_img, elf);
+	if (rc < 0)
+		return uk_errorf(err, "cannot make the debug file of '%s': cannot read it: %s",
+				 elf, strerror(errno));
+	if (rc == 0)
 		return uk_errorf(err, "cannot make the debug file of '%s': its inputs changed "
 			    "since it was linked", elf);
 	return 0;
