@@ -11,6 +11,7 @@
 #define PACKAGE "uk"
 #define PACKAGE_VERSION "0"
 #include <bfd.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,16 +27,24 @@ static struct lk_obj *new_obj(struct lk_ctx *c, const char *path)
 	return o;
 }
 
-/* the next record, growing the array by doubling */
+/* room for want records */
+static void *reserve(void *v, size_t *cap, size_t want, size_t elem)
+{
+	*cap = want;
+	v = realloc(v, want * elem);
+	if (!v)
+		abort(); /* out of memory: nothing sensible to report */
+	return v;
+}
+
+/* room for the next record, the array doubled when full; sized from the
+ * start for what a libc.a holds (the copies of growing were a tenth of
+ * reading one), and memory not written is not touched */
 static void *grow(void *v, size_t n, size_t *cap, size_t elem)
 {
 	if (n < *cap)
 		return v;
-	*cap = *cap ? *cap * 2 : 256;
-	v = realloc(v, *cap * elem);
-	if (!v)
-		abort(); /* out of memory: nothing sensible to report */
-	return v;
+	return reserve(v, cap, *cap ? *cap * 2 : 4096, elem);
 }
 
 /* Where the member's name is: "name/" in the header, or "/N" for offset N
@@ -62,9 +71,25 @@ static void member_name(const uint8_t *h, const char *longnames, size_t nlong,
 	m->name_len = max;
 }
 
+/* The symbol index, in its order: each name and its member's offset; and
+ * the members' offsets as it names them, each once (mostly file order) */
+struct index {
+	carsym **v;
+	size_t n, cap;
+	uint64_t *off;
+	size_t noff, capoff;
+};
+
+/* How many members ahead the walk fetches a header: each header is a
+ * cache miss (they lie a member's size apart, in a file the walk touches
+ * first), and a chain of them when waited for one by one; the index knows
+ * where the next ones are. */
+#define AHEAD 8
+
 /* GNU ar format: 60-byte headers, sizes in decimal, members padded to 2 */
 static int walk_members(struct lk_ctx *c, const char *path, const uint8_t *d,
-			size_t size, struct lk_archive *ar)
+			size_t size, struct lk_archive *ar,
+			const struct index *ix)
 {
 	const char *longnames = NULL;
 	size_t off = 8, nlong = 0;
@@ -74,6 +99,11 @@ static int walk_members(struct lk_ctx *c, const char *path, const uint8_t *d,
 		const uint8_t *h = d + off;
 		struct lk_member m = { 0 };
 		int k, digits = 0;
+
+		/* a hint: members the index does not name shift it a little */
+		if (ar->nmem + AHEAD < ix->noff &&
+		    ix->off[ar->nmem + AHEAD] < size - 60)
+			__builtin_prefetch(d + ix->off[ar->nmem + AHEAD] + 48);
 
 		if (size - off < 60 || h[58] != '`' || h[59] != '\n')
 			return uk_errorf(c->err, "%s: malformed archive: bad "
@@ -141,13 +171,12 @@ static int bfd_fail(struct lk_ctx *c, const char *path, const char *what)
 /* Each name of the index, in its order: an undefined symbol becomes lazy
  * on its member now (ld's rule: the first archive defining it wins); a
  * name the table does not hold waits in the archive's own index. */
-static int add_index(struct lk_ctx *c, const char *path, bfd *a,
-		     struct lk_archive *ar)
+static int add_index(struct lk_ctx *c, const char *path,
+		     const struct index *ix, struct lk_archive *ar)
 {
-	symindex i = BFD_NO_MORE_SYMBOLS;
-	carsym *cs;
-
-	while ((i = bfd_get_next_mapent(a, i, &cs)) != BFD_NO_MORE_SYMBOLS) {
+	ar->ent = reserve(NULL, &ar->capent, ix->n ? ix->n : 1, sizeof(*ar->ent));
+	for (size_t i = 0; i < ix->n; i++) {
+		const carsym *cs = ix->v[i];
 		struct lk_member *m = find_member(ar, cs->file_offset);
 		uint32_t h;
 		struct lk_sym *g;
@@ -166,7 +195,6 @@ static int add_index(struct lk_ctx *c, const char *path, bfd *a,
 				lk_add_lazy(c, g, lk_member_obj(&c->arena, ar, m));
 			continue;
 		}
-		ar->ent = grow(ar->ent, ar->nent, &ar->capent, sizeof(*ar->ent));
 		ar->ent[ar->nent].name = cs->name;
 		ar->ent[ar->nent].hash = h;
 		ar->ent[ar->nent++].member = (uint32_t)(m - ar->mem);
@@ -175,13 +203,32 @@ static int add_index(struct lk_ctx *c, const char *path, bfd *a,
 	return 0;
 }
 
+static void collect_index(bfd *a, struct index *ix)
+{
+	symindex i = BFD_NO_MORE_SYMBOLS;
+	carsym *cs;
+
+	ix->off = reserve(NULL, &ix->capoff, 2048, sizeof(*ix->off));
+	while ((i = bfd_get_next_mapent(a, i, &cs)) != BFD_NO_MORE_SYMBOLS) {
+		uint64_t off = (uint64_t)cs->file_offset;
+
+		ix->v = grow(ix->v, ix->n, &ix->cap, sizeof(*ix->v));
+		ix->v[ix->n++] = cs;
+		if (ix->noff && ix->off[ix->noff - 1] == off)
+			continue;
+		ix->off = grow(ix->off, ix->noff, &ix->capoff, sizeof(*ix->off));
+		ix->off[ix->noff++] = off;
+	}
+}
+
 static int read_archive(struct lk_ctx *c, const char *path,
 			const uint8_t *data, size_t size)
 {
 	static int inited;
 	struct lk_archive *ar;
+	struct index ix = { 0 };
 	bfd *a;
-	int rc;
+	int rc, fmt = 0, open_errno;
 
 	if (!inited) {
 		bfd_init();
@@ -190,33 +237,39 @@ static int read_archive(struct lk_ctx *c, const char *path,
 	if (!memcmp(data, "!<thin>\n", 8))
 		return uk_errorf(c->err, "%s: thin archives are not supported",
 				 path);
+	/* libbfd reads the index first, for the walk to fetch ahead with; the
+	 * walk's errors still come first */
+	a = bfd_openr(path, "elf64-x86-64");
+	open_errno = errno; /* its message, if it failed, says strerror(errno) */
+	if (a) {
+		/* the armap's names live in the bfd: it stays open until the end */
+		lk_push(&c->bfds, &c->nbfds, &c->capbfds, sizeof(a), &a);
+		fmt = bfd_check_format(a, bfd_archive);
+		if (fmt && bfd_has_map(a))
+			collect_index(a, &ix);
+	}
 	ar = lk_xcalloc(1, sizeof(*ar));
 	ar->path = path;
-	if (walk_members(c, path, data, size, ar) < 0) {
-		lk_lazy_free(ar);
-		return -1;
-	}
-	a = bfd_openr(path, "elf64-x86-64");
-	if (!a) {
-		lk_lazy_free(ar);
-		return bfd_fail(c, path, "cannot open archive");
-	}
-	/* the armap's names live in the bfd: it stays open until the end */
-	lk_push(&c->bfds, &c->nbfds, &c->capbfds, sizeof(a), &a);
-	if (!bfd_check_format(a, bfd_archive)) {
+	/* as many members as the index names, give or take a few */
+	ar->mem = reserve(NULL, &ar->capmem, ix.noff + 16, sizeof(*ar->mem));
+	rc = walk_members(c, path, data, size, ar, &ix);
+	if (rc == 0 && !a) {
+		errno = open_errno;
+		rc = bfd_fail(c, path, "cannot open archive");
+	} else if (rc == 0 && !fmt) {
 		rc = bfd_fail(c, path, "malformed archive");
-	} else if (!bfd_has_map(a)) {
-		if (ar->nmem) {
-			uk_errorf(c->err, "%s: archive has no symbol index", path);
-			rc = uk_hintf(c->err, "run 'ranlib %s' (or make it with "
-					      "'ar rcs')", path);
-		} else {
-			rc = 0; /* an empty archive */
-		}
-	} else if ((rc = add_index(c, path, a, ar)) == 0) {
+	} else if (rc == 0 && !bfd_has_map(a) && ar->nmem) {
+		uk_errorf(c->err, "%s: archive has no symbol index", path);
+		rc = uk_hintf(c->err, "run 'ranlib %s' (or make it with "
+				      "'ar rcs')", path);
+	} else if (rc == 0 && bfd_has_map(a) &&
+		   (rc = add_index(c, path, &ix, ar)) == 0) {
 		lk_symtab_add_archive(&c->syms, ar); /* it owns ar now */
-		return 0;
+		ar = NULL;
 	}
+	/* else an empty archive, without an index: nothing to add */
+	free(ix.v);
+	free(ix.off);
 	lk_lazy_free(ar);
 	return rc;
 }

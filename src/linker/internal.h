@@ -145,9 +145,10 @@ struct lk_symtab {
 	struct lk_arena *arena; /* where symbols live; NULL: malloc each */
 	struct lk_sym **slots;
 	size_t cap, count;
-	struct lk_sym *first, *last; /* by seq once lk_symtab_order ran */
+	struct lk_sym *first, *last; /* by seq */
+	struct lk_sym *late;   /* out of seq order, for lk_symtab_order */
+	size_t nlate;
 	uint32_t nseq;
-	uint8_t unordered;     /* a symbol appended out of seq order */
 	uint8_t ordered;       /* lk_symtab_order ran: insert by seq */
 	struct lk_archive *lazy, *lazy_last; /* consulted on a miss */
 };

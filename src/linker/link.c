@@ -73,7 +73,6 @@ static void cleanup(struct lk_ctx *c)
 	free(c->got);
 	free(c->dup_msgs);
 	free(c->error_text);
-	free(c->out);
 	free(c->ukst);
 	lk_symtab_free(&c->syms);
 	lk_symtab_free(&c->groups);

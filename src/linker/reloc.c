@@ -426,7 +426,9 @@ int lk_relocate(struct lk_ctx *c)
 	size_t i;
 
 	c->out_size = (size_t)(c->img_end - c->base);
-	c->out = lk_xcalloc(1, c->out_size);
+	/* in the arena: zero already (no clearing of the image's gaps), and
+	 * freed with the link */
+	c->out = lk_arena_alloc(&c->arena, c->out_size ? c->out_size : 1);
 	for (i = 0; i < c->nosecs; i++) {
 		struct lk_sec *s;
 		for (s = c->osecs[i]->first; s; s = s->next)

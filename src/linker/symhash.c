@@ -54,7 +54,9 @@ static void grow(struct lk_symtab *t)
 		free(old);
 }
 
-/* after s, by seq: the last one, but for a name an archive index gave */
+/* after the last one, by seq: but for a name an archive index gave, which
+ * waits on the late list for lk_symtab_order, or, once it ran, is put in
+ * its place (rare: a lookup after every input is read) */
 static void link_in(struct lk_symtab *t, struct lk_sym *s)
 {
 	struct lk_sym *p;
@@ -64,8 +66,9 @@ static void link_in(struct lk_symtab *t, struct lk_sym *s)
 	} else if (t->last->seq < s->seq) {
 		t->last = t->last->next = s;
 	} else if (!t->ordered) {
-		t->last = t->last->next = s;
-		t->unordered = 1; /* lk_symtab_order sorts it out */
+		s->next = t->late;
+		t->late = s;
+		t->nlate++;
 	} else if (s->seq < t->first->seq) {
 		s->next = t->first;
 		t->first = s;
@@ -159,26 +162,39 @@ void lk_symtab_add_archive(struct lk_symtab *t, struct lk_archive *ar)
 	t->lazy_last = ar;
 }
 
+/* the late ones sorted, then merged into the list (in seq order) */
 void lk_symtab_order(struct lk_symtab *t)
 {
+	struct lk_sym *s, *a = t->first, *prev = NULL;
 	struct lk_keyed *v;
-	struct lk_sym *s;
-	size_t n = 0, i;
+	size_t n = 0, i = 0;
 
 	t->ordered = 1;
-	if (!t->unordered)
+	if (!t->late)
 		return;
-	v = lk_xcalloc(t->count, sizeof(*v));
-	for (s = t->first; s; s = s->next, n++) {
+	v = lk_xcalloc(t->nlate, sizeof(*v));
+	for (s = t->late; s; s = s->next, n++) {
 		v[n].key = s->seq;
 		v[n].p = s;
 	}
 	lk_radix_sort(v, n);
-	for (i = 0; i < n; i++)
-		((struct lk_sym *)v[i].p)->next = i + 1 < n ? v[i + 1].p : NULL;
-	t->first = v[0].p;
-	t->last = v[n - 1].p;
-	t->unordered = 0;
+	while (a || i < n) {
+		if (a && (i == n || a->seq < ((struct lk_sym *)v[i].p)->seq)) {
+			s = a;
+			a = a->next;
+		} else {
+			s = v[i++].p;
+		}
+		if (prev)
+			prev->next = s;
+		else
+			t->first = s;
+		prev = s;
+	}
+	prev->next = NULL;
+	t->last = prev;
+	t->late = NULL;
+	t->nlate = 0;
 	free(v);
 }
 
@@ -186,6 +202,7 @@ void lk_symtab_free(struct lk_symtab *t)
 {
 	struct lk_sym *s, *n;
 
+	lk_symtab_order(t); /* the late ones too */
 	for (s = t->arena ? NULL : t->first; s; s = n) {
 		n = s->next;
 		free(s);
