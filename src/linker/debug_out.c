@@ -574,7 +574,7 @@ static int write_file(struct lk_debug_job *j)
 	if (close(fd) != 0 && rc == 0)
 		rc = uk_errorf(c->err, "cannot write '%s': %s", tmp, strerror(errno));
 	close(img);
-	if (rc == 0 && uk_path_publish(tmp, path) < 0)
+	if (rc == 0 && lk_publish(tmp, path) < 0)
 		rc = uk_errorf(c->err, "cannot rename '%s' to '%s': %s", tmp, path,
 			       strerror(errno));
 	if (rc < 0)

@@ -237,6 +237,8 @@ struct lk_ctx {
 void *lk_arena_alloc(struct lk_arena *a, size_t size); /* zeroed */
 void lk_arena_free(struct lk_arena *a);
 void *lk_xcalloc(size_t n, size_t size);
+/* tmp, complete, replaces path atomically (uk_path_publish's rules) */
+int lk_publish(const char *tmp, const char *path);
 char *lk_xstrdup(const char *s);
 char *lk_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void lk_append(char **buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

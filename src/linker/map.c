@@ -117,7 +117,7 @@ int lk_write_map(struct lk_ctx *c)
 	free(syms);
 	if (ferror(f) | fclose(f))
 		rc = uk_errorf(c->err, "cannot write map '%s'", tmp);
-	else if (uk_path_publish(tmp, path) < 0)
+	else if (lk_publish(tmp, path) < 0)
 		rc = uk_errorf(c->err, "cannot rename '%s' to '%s': %s", tmp,
 			       path, strerror(errno));
 	if (rc < 0)

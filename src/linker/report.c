@@ -358,7 +358,7 @@ int lk_report_publish(struct lk_ctx *c, const char *text, size_t len)
 	if (fd >= 0 && close(fd) < 0 && rc == 0)
 		rc = uk_errorf(c->err, "cannot write report '%s': %s", tmp,
 			       strerror(errno));
-	if (rc == 0 && uk_path_publish(tmp, path) < 0)
+	if (rc == 0 && lk_publish(tmp, path) < 0)
 		rc = uk_errorf(c->err, "cannot rename '%s' to '%s': %s", tmp,
 			       path, strerror(errno));
 	if (rc < 0)

@@ -362,7 +362,7 @@ int lk_write(struct lk_ctx *c, uint64_t *file_bytes)
 	if (close(fd) < 0 && rc == 0)
 		rc = uk_errorf(c->err, "cannot write '%s': %s", tmp,
 			       strerror(errno));
-	if (rc == 0 && uk_path_publish(tmp, c->opts->output) < 0)
+	if (rc == 0 && lk_publish(tmp, c->opts->output) < 0)
 		rc = uk_errorf(c->err, "cannot rename '%s' to '%s': %s", tmp,
 			       c->opts->output, strerror(errno));
 	if (rc < 0)
