@@ -148,6 +148,8 @@ struct lk_symtab {
 	struct lk_sym *first, *last; /* by seq */
 	struct lk_sym *late;   /* out of seq order, for lk_symtab_order */
 	size_t nlate;
+	struct lk_sym *before_lazy; /* the last symbol before the first
+				     * archive: every late one goes after */
 	uint32_t nseq;
 	uint8_t ordered;       /* lk_symtab_order ran: insert by seq */
 	struct lk_archive *lazy, *lazy_last; /* consulted on a miss */

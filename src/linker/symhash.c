@@ -147,12 +147,14 @@ struct lk_sym *lk_sym_get(struct lk_symtab *t, const char *name)
 	p = slot(t, name, h);
 	if (*p)
 		return *p;
-	s = from_archives(t, p, name, h);
+	s = t->lazy ? from_archives(t, p, name, h) : NULL;
 	return s ? s : add(t, p, name, h, t->nseq++);
 }
 
 void lk_symtab_add_archive(struct lk_symtab *t, struct lk_archive *ar)
 {
+	if (!t->lazy)
+		t->before_lazy = t->last;
 	ar->seq0 = t->nseq;
 	t->nseq += (uint32_t)ar->nent;
 	if (t->lazy_last)
@@ -162,10 +164,13 @@ void lk_symtab_add_archive(struct lk_symtab *t, struct lk_archive *ar)
 	t->lazy_last = ar;
 }
 
-/* the late ones sorted, then merged into the list (in seq order) */
+/* the late ones sorted, then merged into the list (in seq order) from
+ * where the first archive was read: a big link's objects' symbols come
+ * before it and are not walked */
 void lk_symtab_order(struct lk_symtab *t)
 {
-	struct lk_sym *s, *a = t->first, *prev = NULL;
+	struct lk_sym *s, *prev = t->before_lazy;
+	struct lk_sym *a = prev ? prev->next : t->first;
 	struct lk_keyed *v;
 	size_t n = 0, i = 0;
 
