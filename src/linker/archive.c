@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "linker/internal.h"
 
@@ -203,6 +204,49 @@ static int add_index(struct lk_ctx *c, const char *path,
 	return 0;
 }
 
+/* libbfd reads the archive from the mapping the walk reads, not the file
+ * again: no descriptor, no read and seek calls, no copies through stdio */
+struct view {
+	const uint8_t *data;
+	size_t size;
+};
+
+static void *view_open(bfd *a, void *closure)
+{
+	(void)a;
+	return closure;
+}
+
+static file_ptr view_pread(bfd *a, void *stream, void *buf, file_ptr n,
+			   file_ptr off)
+{
+	const struct view *v = stream;
+
+	(void)a;
+	if (off < 0 || n < 0 || (uint64_t)off >= v->size)
+		return 0;
+	if ((uint64_t)n > v->size - (uint64_t)off)
+		n = (file_ptr)(v->size - (uint64_t)off);
+	memcpy(buf, v->data + off, (size_t)n);
+	return n;
+}
+
+static int view_close(bfd *a, void *stream)
+{
+	(void)a;
+	free(stream);
+	return 0;
+}
+
+static int view_stat(bfd *a, void *stream, struct stat *st)
+{
+	(void)a;
+	memset(st, 0, sizeof(*st));
+	st->st_mode = S_IFREG | 0444;
+	st->st_size = (off_t)((struct view *)stream)->size;
+	return 0;
+}
+
 static void collect_index(bfd *a, struct index *ix)
 {
 	symindex i = BFD_NO_MORE_SYMBOLS;
@@ -227,6 +271,7 @@ static int read_archive(struct lk_ctx *c, const char *path,
 	static int inited;
 	struct lk_archive *ar;
 	struct index ix = { 0 };
+	struct view *view;
 	bfd *a;
 	int rc, fmt = 0, open_errno;
 
@@ -239,8 +284,14 @@ static int read_archive(struct lk_ctx *c, const char *path,
 				 path);
 	/* libbfd reads the index first, for the walk to fetch ahead with; the
 	 * walk's errors still come first */
-	a = bfd_openr(path, "elf64-x86-64");
+	view = lk_xcalloc(1, sizeof(*view));
+	view->data = data;
+	view->size = size;
+	a = bfd_openr_iovec(path, "elf64-x86-64", view_open, view, view_pread,
+			    view_close, view_stat);
 	open_errno = errno; /* its message, if it failed, says strerror(errno) */
+	if (!a)
+		free(view);
 	if (a) {
 		/* the armap's names live in the bfd: it stays open until the end */
 		lk_push(&c->bfds, &c->nbfds, &c->capbfds, sizeof(a), &a);
