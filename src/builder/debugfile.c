@@ -226,7 +226,7 @@ int uk_debugfile_make(const char *image, struct uk_error *err)
 	char *elf = elf_of(image), *recipe = hidden_beside(elf, ".debug.json");
 	char *debug, *tmp_img, *tmp_dbg;
 	struct recipe r;
-	int ids[2], rc;
+	int rc;
 
 	debug = uk_debugfile_path(image);
 	if (asprintf(&tmp_img, "%s.debug-image.%ld", debug, (long)getpid()) < 0 ||
@@ -234,8 +234,8 @@ int uk_debugfile_make(const char *image, struct uk_error *err)
 		abort();
 	rc = recipe_load(recipe, elf, &r, err);
 	if (rc == 0) {
-		ids[0] = uk_cleanup_add(tmp_img);
-		ids[1] = uk_cleanup_add(tmp_dbg);
+		int ids[2] = { uk_cleanup_add(tmp_img), uk_cleanup_add(tmp_dbg) };
+
 		rc = relink_compare(&r, elf, tmp_img, tmp_dbg, err);
 		if (rc == 0 && rename(tmp_dbg, debug) != 0)
 			rc = uk_errorf(err, "cannot rename '%s' to '%s': %s", tmp_dbg, debug,

@@ -147,9 +147,9 @@ struct relay {
 /* At the first frame: the debug file, made first when it is missing. */
 static struct dbg *open_debug(struct relay *r)
 {
-	int made;
-
 	if (r->make && !uk_file_exists(r->path)) {
+		int made;
+
 		atomic_store(&r->making, 1);
 		made = r->make(r->make_ctx) == 0;
 		atomic_store(&r->making, 0);
