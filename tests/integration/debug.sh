@@ -304,3 +304,10 @@ for bad in 'not json' '{"version":1}' \
 done
 cp "$tmp/recipe.saved" "$recipe"
 [ $ok = 1 ] && pass debug-bad-recipe-refused || fail debug-bad-recipe-refused "$why"
+
+# GNU ld's images have no separate debug file, nor a recipe to make one
+# (its link is not uk's), also with --debug.
+out=$("$UK" build -C "$p" --linker bfd --debug 2>&1); rc=$?
+left=$(ls -A "$p/build/kvm" | LC_ALL=C sort | tr '\n' ' ')
+[ $rc -eq 0 ] && [ "$left" = ".dbg.stamp dbg dbg.json dbg.ld " ] && pass debug-bfd-no-debug-file ||
+	fail debug-bfd-no-debug-file "rc=$rc: $out; build/kvm: $left"
