@@ -609,18 +609,19 @@ static int make_debug_file(void *image)
  * NULL when there is neither. Only stats: uk run starts as fast. */
 static char *find_debug_file(const char *image, int *make)
 {
-	char *debug = uk_vm_debug_file(image), *recipe;
+	char *debug = uk_debugfile_path(image), *recipe;
 
 	*make = 0;
-	if (debug)
+	if (uk_file_exists(debug))
 		return debug;
 	recipe = uk_debugfile_recipe_path(image);
-	if (uk_file_exists(recipe)) {
-		debug = uk_debugfile_path(image);
+	if (uk_file_exists(recipe))
 		*make = 1;
-	}
 	free(recipe);
-	return debug;
+	if (*make)
+		return debug;
+	free(debug);
+	return NULL;
 }
 
 static int run(int argc, char **argv, struct run_args *a)

@@ -21,22 +21,6 @@
 #include "util/path.h"
 #include "vmm/vmm.h"
 
-char *uk_vm_debug_file(const char *image)
-{
-	size_t n = strlen(image);
-	char *p;
-
-	if (n > 4 && !strcmp(image + n - 4, ".img"))
-		n -= 4;
-	if (asprintf(&p, "%.*s.debug", (int)n, image) < 0)
-		abort();
-	if (!uk_file_exists(p)) {
-		free(p);
-		return NULL;
-	}
-	return p;
-}
-
 struct dbg {
 	bfd *abfd;
 	asymbol **syms;

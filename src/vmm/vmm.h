@@ -141,9 +141,6 @@ int uk_vm_disk_copy(const char *disk, const char *cmdline, char **copy,
  * status. -1 with a hint on booting by hand when xl is not installed. */
 int uk_vm_run_xl(const char *image, int *status, struct uk_error *err);
 
-/* symbolize.c: the .debug file beside an image (build/kvm/hello.debug,
- * or for build/raw/hello.img), or NULL when there is none; caller frees. */
-char *uk_vm_debug_file(const char *image);
 /* Starts the thread that copies QEMU's output (*qemu_stdout: the pipe's
  * write end for QEMU, close-on-exec) to ours, adding " at FILE:LINE" to
  * the frames of a crash report (lines "rip: 0x...", "  0x... <f+0x..>",
