@@ -16,8 +16,9 @@
 
 #include "util/cleanup.h"
 #include "util/path.h"
+#include "util/relpath.h"
 
-#define RECIPE_VERSION 1
+#define RECIPE_VERSION 2 /* 1 had a folder its relative inputs were from */
 
 /* build/raw/hello.img's ELF is build/raw/hello */
 static char *elf_of(const char *image)
@@ -71,17 +72,54 @@ static json_t *strings(const char *const *v, size_t n)
 	return a;
 }
 
+/* The folder holding path (absolute), malloc'd. */
+static char *folder_of(const char *abs)
+{
+	size_t n = (size_t)(strrchr(abs, '/') - abs);
+	char *p = strndup(abs, n ? n : 1);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+/* Inputs inside the build folder (the objects and packed files of
+ * build/.cache) are recorded from the recipe's own folder, so that the
+ * project can move with its build folder; others (the store's components,
+ * the compiler's libgcc) as absolute paths. */
+static json_t *recipe_inputs(const struct uk_link_opts *lo, const char *cwd)
+{
+	char *image = uk_path_absolute(lo->output, cwd), *here = folder_of(image);
+	char *build = folder_of(here);
+	size_t nb = strlen(build);
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < lo->ninputs; i++) {
+		char *in = uk_path_absolute(lo->inputs[i], cwd), *rel = NULL;
+
+		if (nb > 1 && !strncmp(in, build, nb) && in[nb] == '/')
+			rel = uk_path_relative(in, here);
+		json_array_append_new(a, json_string(rel ? rel : in));
+		free(rel);
+		free(in);
+	}
+	free(build);
+	free(here);
+	free(image);
+	return a;
+}
+
 char *uk_debugfile_recipe_text(const struct uk_link_opts *lo)
 {
 	char cwd[PATH_MAX], *text;
 	json_t *o;
 
 	if (!getcwd(cwd, sizeof(cwd)))
-		cwd[0] = '\0';
-	o = json_pack("{s:i, s:s, s:s, s:o, s:o, s:o}", "version", RECIPE_VERSION, "dir", cwd,
-		      "entry", lo->entry ? lo->entry : "_start", "keep",
-		      strings(lo->keep, lo->nkeep), "link_if", strings(lo->link_if, lo->nlink_if),
-		      "inputs", strings(lo->inputs, lo->ninputs));
+		abort(); /* uk build's folder is gone: nothing relative is found either */
+	o = json_pack("{s:i, s:s, s:o, s:o, s:o}", "version", RECIPE_VERSION, "entry",
+		      lo->entry ? lo->entry : "_start", "keep", strings(lo->keep, lo->nkeep),
+		      "link_if", strings(lo->link_if, lo->nlink_if), "inputs",
+		      recipe_inputs(lo, cwd));
 	if (!o)
 		abort();
 	text = json_dumps(o, JSON_COMPACT);
@@ -95,7 +133,7 @@ struct recipe {
 	json_t *root;
 	const char *entry;
 	const char **keep, **link_if;
-	char **inputs; /* absolute, or as recorded when it was */
+	char **inputs; /* absolute: relative ones are from the recipe's folder */
 	size_t nkeep, nlink_if, ninputs;
 };
 
@@ -133,8 +171,8 @@ static int recipe_load(const char *path, const char *elf, struct recipe *r,
 		       struct uk_error *err)
 {
 	json_error_t je;
-	const char **inputs = NULL, *dir;
-	char *text;
+	const char **inputs = NULL;
+	char *text, cwd[PATH_MAX], *here = NULL;
 	size_t len;
 	int ok;
 
@@ -146,7 +184,6 @@ static int recipe_load(const char *path, const char *elf, struct recipe *r,
 	free(text);
 	ok = json_is_object(r->root) &&
 	     json_integer_value(json_object_get(r->root, "version")) == RECIPE_VERSION &&
-	     (dir = json_string_value(json_object_get(r->root, "dir"))) &&
 	     (r->entry = json_string_value(json_object_get(r->root, "entry"))) &&
 	     string_list(json_object_get(r->root, "keep"), &r->keep, &r->nkeep) == 0 &&
 	     string_list(json_object_get(r->root, "link_if"), &r->link_if, &r->nlink_if) == 0 &&
@@ -155,9 +192,16 @@ static int recipe_load(const char *path, const char *elf, struct recipe *r,
 		r->inputs = calloc(r->ninputs + 1, sizeof(char *));
 		if (!r->inputs)
 			abort();
+		if (getcwd(cwd, sizeof(cwd))) {
+			char *abs = uk_path_absolute(path, cwd);
+
+			here = folder_of(abs);
+			free(abs);
+		}
 		for (size_t i = 0; i < r->ninputs; i++)
-			r->inputs[i] = inputs[i][0] == '/' || !dir[0] ? strdup(inputs[i])
-								     : uk_path_join(dir, inputs[i]);
+			r->inputs[i] = inputs[i][0] == '/' || !here ? strdup(inputs[i])
+								    : uk_path_absolute(inputs[i], here);
+		free(here);
 	} else {
 		r->ninputs = 0;
 	}

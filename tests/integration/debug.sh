@@ -55,7 +55,7 @@ recipe=$p/build/kvm/.dbg.debug.json
 # The default build: no debug file, its recipe instead.
 out=$("$UK" build -C "$p" 2>&1); rc=$?
 if [ $rc -eq 0 ] && [ ! -e "$dbg" ] && [ "$(jq -r .entry "$recipe" 2>&1)" = uk_pvh_start ] &&
-	jq -r '.inputs[]' "$recipe" | grep -q '/build/.cache/obj/.*\.o$'; then
+	jq -r '.inputs[]' "$recipe" | grep -q '^[.][.]/[.]cache/obj/.*\.o$'; then
 	pass debug-default-recipe-only
 else
 	fail debug-default-recipe-only "rc=$rc $out; build/kvm: $(ls -A "$p/build/kvm")"
@@ -255,7 +255,8 @@ fi
 # An input gone or changed since the link: the debug file cannot be made.
 # uk run --gdb fails with the fix; a crash report's frames go out as they
 # are, after one notice saying why; no debug or temporary file is left.
-obj=$(jq -r '.inputs[] | select(test("/build/[.]cache/obj/"))' "$recipe" | head -n 1)
+obj=$(jq -r '.inputs[] | select(test("^[.][.]/[.]cache/obj/"))' "$recipe" | head -n 1)
+obj=$(realpath -ms "$p/build/kvm/$obj")
 before=$(ls -A "$p/build/kvm" | LC_ALL=C sort | tr '\n' ' ')
 mv "$obj" "$tmp/obj.saved"
 out=$(cd "$p" && timeout 60 "$UK" run --accel tcg --no-build --gdb="$port" </dev/null 2>&1); rc=$?
@@ -294,8 +295,8 @@ cp "$recipe" "$tmp/recipe.saved"
 ok=1 why=
 for bad in 'not json' '{"version":1}' \
 	"$(jq -c '.inputs = [1]' "$tmp/recipe.saved")" "$(jq -c '.keep = "x"' "$tmp/recipe.saved")" \
-	"$(jq -c '.entry = null' "$tmp/recipe.saved")" "$(jq -c '.version = 2' "$tmp/recipe.saved")" \
-	"$(jq -c '.dir = 7' "$tmp/recipe.saved")" '[]'; do
+	"$(jq -c '.entry = null' "$tmp/recipe.saved")" "$(jq -c '.version = 1' "$tmp/recipe.saved")" \
+	"$(jq -c '.version = 3' "$tmp/recipe.saved")" "$(jq -c '.link_if = {}' "$tmp/recipe.saved")" '[]'; do
 	printf '%s' "$bad" >"$recipe"
 	out=$(cd "$p" && timeout 60 "$UK" run --accel tcg --no-build --gdb="$port" </dev/null 2>&1); rc=$?
 	left=$(ls -A "$p/build/kvm" | LC_ALL=C sort | tr '\n' ' ')
@@ -304,6 +305,20 @@ for bad in 'not json' '{"version":1}' \
 done
 cp "$tmp/recipe.saved" "$recipe"
 [ $ok = 1 ] && pass debug-bad-recipe-refused || fail debug-bad-recipe-refused "$why"
+
+# A project moved with its build folder: the recipe names the objects in
+# build/.cache from its own folder, so the debug file is still made there.
+mv "$p" "$tmp/moved"
+mq=$tmp/moved
+out=$(cd "$mq" && timeout 120 "$UK" run --accel tcg --no-build -- crash 2>&1); rc=$?
+if [ $rc -eq 139 ] &&
+	printf '%s\n' "$out" | grep -Eq "^rip: 0x[0-9a-f]+ <poke\+0x[0-9a-f]+> at src/main.c:$crash_line\$" &&
+	cmp -s "$mq/build/kvm/dbg.debug" "$tmp/dbg.1" && ! grep -q 'without file:line' <<<"$out"; then
+	pass debug-project-moved
+else
+	fail debug-project-moved "rc=$rc: $out; recipe: $(cat "$mq/build/kvm/.dbg.debug.json")"
+fi
+mv "$mq" "$p"
 
 # GNU ld's images have no separate debug file, nor a recipe to make one
 # (its link is not uk's), also with --debug.

@@ -16,6 +16,7 @@
 #include "check.h"
 #include "util/fasthash.h"
 #include "util/path.h"
+#include "util/relpath.h"
 
 static char dir[] = "/tmp/uk-test-build.XXXXXX";
 
@@ -355,6 +356,39 @@ static void t_objcache_lru(void)
 	free(root);
 }
 
+/* the debug recipe's inputs, relative to its folder (builder/debugfile.c) */
+static void t_relpath(void)
+{
+	static const char *const rel[][3] = {
+		{ "/p/build/.cache/obj/a.o", "/p/build/kvm", "../.cache/obj/a.o" },
+		{ "/p/build/kvm/x", "/p/build/kvm", "x" },
+		{ "/p", "/p/build/kvm", "../.." },
+		{ "/p/kvm", "/p/kvm", "." },
+		{ "/q/a", "/p/kvm", "../../q/a" },
+		{ "/pa/b", "/p", "../pa/b" },
+		{ "/p/kvmx/a", "/p/kvm", "../kvmx/a" },
+		{ "/a", "/", "a" },
+	};
+	static const char *const abs[][3] = {
+		{ "build/kvm/x", "/w/p", "/w/p/build/kvm/x" },
+		{ "../q/./b//c", "/w/p", "/w/q/b/c" },
+		{ "/x/../..", "/", "/" },
+		{ ".", "/w", "/w" },
+		{ "/s/t/", "/w", "/s/t" },
+	};
+
+	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		char *r = uk_path_relative(rel[i][0], rel[i][1]);
+		CHECK_EQ_STR(r, rel[i][2]);
+		free(r);
+	}
+	for (size_t i = 0; i < sizeof(abs) / sizeof(abs[0]); i++) {
+		char *r = uk_path_absolute(abs[i][0], abs[i][1]);
+		CHECK_EQ_STR(r, abs[i][2]);
+		free(r);
+	}
+}
+
 int main(void)
 {
 	struct uk_error err = { 0 };
@@ -367,6 +401,7 @@ int main(void)
 	RUN(t_imagemeta_roundtrip_and_defaults);
 	RUN(t_compile_cache);
 	RUN(t_fasthash);
+	RUN(t_relpath);
 	RUN(t_statcache);
 	RUN(t_shared_cache);
 	RUN(t_objcache_lru);
