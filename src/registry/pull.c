@@ -1,6 +1,6 @@
 /* Pulling an image or component into a layout: documents are fetched and
  * checked in memory, blobs no larger than the client's limit stream into
- * temporary files (digest checked as they arrive, tar+gzip layers then
+ * temporary files (digest checked as they arrive, tar and tar+gzip layers then
  * walked as uk would unpack them), and everything is committed and tagged
  * under the store lock only when all of it is complete. A blob skipped
  * because the store had it is looked at again under that lock: if uk rmi
@@ -34,7 +34,7 @@ struct fetch {
 	struct uk_blob_writer w;
 	int open;    /* w holds the downloaded bytes, committed under the lock */
 	int skipped; /* the store had it: checked again under the lock */
-	int layer;   /* a tar+gzip layer: its entries are checked */
+	int layer;   /* a tar or tar+gzip layer: its entries are checked */
 	const char *root;
 };
 
@@ -146,7 +146,7 @@ static json_t *parse_doc(const struct pull *p, const struct doc *d,
 
 static int is_layer(const struct uk_descriptor *d)
 {
-	return !strcmp(d->media_type, UK_MT_LAYER_TGZ);
+	return !strcmp(d->media_type, UK_MT_LAYER_TGZ) || !strcmp(d->media_type, UK_MT_LAYER_TAR);
 }
 
 /* An image manifest: its config and layers join the blobs to fetch. */

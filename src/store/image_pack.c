@@ -39,7 +39,7 @@ static int put_json(const char *root, json_t *j, char digest[UK_DIGEST_MAX],
  * mtime always give the same layer, so its digests are remembered in
  * <root>/cache/layers/<key> and the layer is reused while the store still
  * holds the blob. */
-#define CACHE_FORMAT "uk-image-layer-3" /* 3: gzip by libdeflate */
+#define CACHE_FORMAT "uk-image-layer-4" /* 3: gzip by libdeflate; 4: plain tar */
 
 /* Like make and git, a file is taken as unchanged while its inode, size
  * and modification time (to the nanosecond) are; uk build replaces images
@@ -191,6 +191,7 @@ static int pack_one(const char *root, const char *image,
 	char layer[UK_DIGEST_MAX], diff[UK_DIGEST_MAX], cfg[UK_DIGEST_MAX],
 		binary[600], key[UK_DIGEST_MAX];
 	int have_key;
+	const char *layer_type;
 	unsigned long long cfg_size;
 	json_t *cmd, *config, *manifest;
 	int rc = -1;
@@ -219,6 +220,8 @@ static int pack_one(const char *root, const char *image,
 		if (have_key)
 			cache_put(root, key, layer, len, diff);
 	}
+	/* a layer that is its own tar was not gzipped (image_layer.c) */
+	layer_type = strcmp(layer, diff) ? UK_MT_LAYER_TGZ : UK_MT_LAYER_TAR;
 	cmd = strv(m.args, m.nargs);
 	json_array_insert_new(cmd, 0, json_string(binary));
 	config = json_pack("{s:s, s:s, s:{s:o, s:o, s:o}, s:{s:s, s:[s]}}",
@@ -232,7 +235,7 @@ static int pack_one(const char *root, const char *image,
 			     "schemaVersion", 2, "mediaType", UK_MT_MANIFEST,
 			     "config", "mediaType", UK_MT_IMAGE_CONFIG, "digest", cfg,
 			     "size", (json_int_t)cfg_size, "layers", "mediaType",
-			     UK_MT_LAYER_TGZ, "digest", layer, "size", (json_int_t)len,
+			     layer_type, "digest", layer, "size", (json_int_t)len,
 			     "annotations", annotations(&m, binary));
 	if (put_json(root, manifest, p->digest, &p->size, err) < 0)
 		goto out;

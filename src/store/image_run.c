@@ -126,9 +126,11 @@ int uk_image_resolve(const char *root, const char *ref, const char *target,
 	}
 	if (uk_oci_manifest_read(root, d.digest, (long long)d.size, &m, err) < 0)
 		goto out;
-	if (m.nlayers != 1 || strcmp(m.layers[0].media_type, UK_MT_LAYER_TGZ) ||
+	if (m.nlayers != 1 ||
+	    (strcmp(m.layers[0].media_type, UK_MT_LAYER_TGZ) &&
+	     strcmp(m.layers[0].media_type, UK_MT_LAYER_TAR)) ||
 	    !(bin = binary_of(&m))) {
-		uk_errorf(err, "%s is not a uk image (one tar+gzip layer and a %s "
+		uk_errorf(err, "%s is not a uk image (one tar or tar+gzip layer and a %s "
 			       "annotation '/unikernel/NAME', NAME of letters, digits, "
 			       "'.', '_' and '-')", ref, UK_URUNC_BINARY);
 		goto out;

@@ -17,7 +17,7 @@ int uk_layer_pack(const char *dir, const char *const *paths, size_t npaths,
 		  long long mtime, void **out, size_t *len,
 		  struct uk_error *err);
 
-/* Unpacks the tar+gzip read from fd into the existing, empty folder dest.
+/* Unpacks the tar+gzip (or plain tar) read from fd into the existing, empty folder dest.
  * Only regular files and folders with relative paths free of ".." are
  * accepted (an error names the first other entry and what it is), and they
  * may unpack to at most 100 times size bytes (64 MiB always, 16 GiB at

@@ -1,4 +1,5 @@
-/* Unpacking a tar+gzip layer from untrusted bytes: the digest is computed
+/* Unpacking a tar+gzip or plain tar layer (libarchive tells them apart
+ * by their bytes) from untrusted bytes: the digest is computed
  * over exactly what libarchive is fed, every entry is checked before
  * anything is written, and the bytes it unpacks to are capped (a total, and
  * a ratio to the compressed size, against gzip bombs). The same walk without
@@ -248,7 +249,7 @@ static int unpack_entries(struct archive *a, const char *dest,
 		}
 	}
 	if (r != ARCHIVE_EOF)
-		return uk_errorf(err, "layer is not a valid tar+gzip: %s",
+		return uk_errorf(err, "layer is not a valid tar or tar+gzip: %s",
 				 archive_error_string(a));
 	return 0;
 }
@@ -270,7 +271,7 @@ static int read_layer(int fd, const char *dest, const char *digest,
 	archive_read_support_filter_gzip(a);
 	archive_read_support_format_tar(a);
 	if (archive_read_open(a, r, NULL, hashed_read, NULL) != ARCHIVE_OK) {
-		uk_errorf(err, "layer %s is not a valid tar+gzip: %s", digest,
+		uk_errorf(err, "layer %s is not a valid tar or tar+gzip: %s", digest,
 			  r->io_errno ? strerror(r->io_errno)
 				      : archive_error_string(a));
 		blame_corruption(r, digest, err);

@@ -15,6 +15,8 @@
 #define UK_MT_INDEX "application/vnd.oci.image.index.v1+json"
 #define UK_MT_MANIFEST "application/vnd.oci.image.manifest.v1+json"
 #define UK_MT_LAYER_TGZ "application/vnd.oci.image.layer.v1.tar+gzip"
+/* an image layer uk does not compress: its digest is its diff_id */
+#define UK_MT_LAYER_TAR "application/vnd.oci.image.layer.v1.tar"
 #define UK_ANNOT_REF "org.opencontainers.image.ref.name"
 
 /* Largest index.json, manifest or config read into memory. */
@@ -80,7 +82,7 @@ void uk_blob_writer_abort(struct uk_blob_writer *w);
  * uk_layout_publish. */
 int uk_blob_writer_commit_later(struct uk_blob_writer *w,
 				char digest_out[UK_DIGEST_MAX], struct uk_error *err);
-/* Reads back what w holds as the tar+gzip layer digest of size bytes and
+/* Reads back what w holds as the tar or tar+gzip layer digest of size bytes and
  * walks it as uk would unpack it (store/layer.h's checks), writing
  * nothing: a pull refuses a layer uk could not use before committing it. */
 int uk_blob_writer_check_layer(const struct uk_blob_writer *w,
