@@ -69,7 +69,7 @@ void uk_pmem_neighbours(uint64_t start, uint64_t end, uint64_t *lo, uint64_t *hi
 uint64_t uk_pmem_free_bytes(void);
 
 /* paging.c */
-#define PT_LOW_LIMIT (1ull << 30) /* mapped by the boot page tables */
+#define PT_LOW_LIMIT (4ull << 30) /* mapped by the boot page tables */
 void uk_paging_init(void);
 void uk_paging_map_ram_high(void);
 /* [va, va + size) unmapped, as a guard (uk_paging_is_guard): 8 at most,
@@ -106,7 +106,7 @@ uint64_t uk_image_end(void); /* the boot page tables included */
 /* arch/x86_64/pvh.S: the boot page tables, three pages in free RAM (the
  * PML4, the PDPT, the PD), which stay the live ones */
 extern uint64_t uk_boot_tables;
-#define UK_BOOT_TABLES_SIZE (3 * PAGE_SIZE)
+#define UK_BOOT_TABLES_SIZE (6 * PAGE_SIZE) /* PML4, PDPT, 4 PDs (pvh.S) */
 uint64_t uk_image_phdr(void);
 unsigned uk_image_phnum(void);
 

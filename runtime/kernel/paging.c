@@ -1,9 +1,9 @@
 /* Final page tables, refined from the boot tables of arch/x86_64/pvh.S
- * (first GiB, 2 MiB pages, everything writable and executable):
+ * (first 4 GiB, 2 MiB pages, everything writable and executable):
  *  - RAM only, never executable, except the image's PF_X segments;
  *  - the image mapped per segment with 4 KiB pages (text read-only,
  *    rodata read-only, data read-write), page 0 left out (NULL faults);
- *  - RAM above 1 GiB added; guard pages unmapped; MMIO uncached;
+ *  - RAM above 4 GiB added; guard pages unmapped; MMIO uncached;
  *  - the program's pages (usermem.c) with the rights mprotect/mmap give
  *    them, 4 KiB each: every other page of RAM, free or the runtime's,
  *    stays read-write and not executable, most of it in 2 MiB pages. */
@@ -20,6 +20,7 @@
 #define PTE_NX   (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull
 #define SZ_2M    0x200000ull
+#define BOOT_PDES 2048 /* pvh.S's four PDs, one run: the first 4 GiB */
 
 static uint64_t nx;
 static uint64_t guards[8]; /* start | pages (starts are page-aligned) */
@@ -125,7 +126,7 @@ __uk_cold void uk_paging_init(void)
 		nx = PTE_NX;
 	for (uint64_t base = 0; base < image_end; base += SZ_2M)
 		map_image_region(base, seg, n);
-	for (uint64_t i = 0; i < 512; i++) {
+	for (uint64_t i = 0; i < BOOT_PDES; i++) {
 		uint64_t va = i * SZ_2M;
 		if (va < image_end)
 			continue;

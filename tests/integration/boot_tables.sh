@@ -56,7 +56,7 @@ boot() {
 	# the memory map reached the runtime: 64 MiB of RAM, less the image
 	if [ "$(cat "$tmp/$name.rc")" = 0 ] && [ "$(grep -v '^uk: ' "$tmp/$name.out")" = "$want" ] &&
 		grep -qx 'uk: ram 100000-4000000' "$tmp/$name.out" && [ -n "$data_end" ] && [ -n "$image_end" ] &&
-		{ [ $((data_end)) -lt $((end)) ] || [ $((image_end)) -ge $((data_end + 3 * 4096)) ]; }; then
+		{ [ $((data_end)) -lt $((end)) ] || [ $((image_end)) -ge $((data_end + 6 * 4096)) ]; }; then
 		pass "boot-tables-$name"
 	else
 		fail "boot-tables-$name" "rc $(cat "$tmp/$name.rc"); gdb: $(printf '%s' "$g" | tail -n 4)

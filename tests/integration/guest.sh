@@ -6,7 +6,8 @@
 #   NAME.args   the program's arguments (one line, words split by the shell)
 #   NAME.stdin  what both runs read on standard input (else /dev/null)
 #   NAME.yaml   lines appended to the image's uk.yaml (files:, memory:, ...);
-#               paths in it are relative to tests/guest/
+#               paths in it are relative to tests/guest/; its memory: replaces
+#               the default 128M
 #   NAME.pid1   the Linux program runs as pid 1, alone in a PID namespace,
 #               as a uk image's program is (unshare; skipped where it cannot)
 # Prints PASS/FAIL guest-NAME. GUEST=NAME runs only that one.
@@ -51,8 +52,9 @@ for src in *.c; do
 	cp "$src" "$p/src/main.c"
 	cp -R "$UK_ROOT/tests/guest/." "$p/guest"
 	{
-		printf 'spec: 1\nname: %s\nversion: 0.1.0\nsources: [src/main.c]\nmemory: 128M\n' "$name"
-		[ -f "$name.yaml" ] && sed 's#: \([^/ ][^ ]*\)$#: guest/\1#' "$name.yaml"
+		printf 'spec: 1\nname: %s\nversion: 0.1.0\nsources: [src/main.c]\n' "$name"
+		grep -qs '^memory:' "$name.yaml" || echo 'memory: 128M'
+		[ -f "$name.yaml" ] && sed '/^memory:/!s#: \([^/ ][^ ]*\)$#: guest/\1#' "$name.yaml"
 	} >"$p/uk.yaml"
 	if ! out=$("$UK" build -C "$p" 2>&1); then
 		fail "guest-$name" "uk build: $out"

@@ -1,12 +1,13 @@
 /* PVH entry: the loader enters uk_pvh_start in 32-bit protected mode, paging
  * off, with ebx = physical address of struct uk_pvh_start_info (uk/pvh.h).
  * This file takes the CPU to 64-bit long mode on identity-mapped page tables
- * covering the first GiB with 2 MiB pages, then calls uk_boot() in C, which
+ * covering the first 4 GiB with 2 MiB pages (all a PVH loader can put an
+ * image, start_info and the tables in), then calls uk_boot() in C, which
  * refines the mapping (kernel/paging.c). The image is linked at 1 MiB, so
  * virtual = physical throughout.
  *
- * The boot page tables (PML4, PDPT, PD) are not part of the image, which
- * would load 12 KiB more: they are three pages of the RAM right after the
+ * The boot page tables (PML4, PDPT, four PDs) are not part of the image,
+ * which would load 24 KiB more: they are six pages of the RAM right after the
  * image's last segment, past whatever the loader put there (Xen's puts
  * start_info, the command line and the map just after the kernel; QEMU's,
  * qboot, Firecracker and uk's raw-disk loader put them below 1 MiB). They
@@ -23,7 +24,7 @@
 #define EFER_NXE (1 << 11)
 #define PT_LOAD  1
 #define PVH_MAGIC 0x336ec578
-#define TABLES   (3 * 4096)     /* PML4, PDPT, PD */
+#define TABLES   (6 * 4096)     /* PML4, PDPT, 4 PDs */
 
 /* Moves the tables' place (edi) past [esi, eax) when the two overlap;
  * ebp counts the moves. */
@@ -126,8 +127,10 @@ uk_pvh_start:
 7:	testl %ebp, %ebp
 	jnz 4b
 
-	/* PML4[0] -> PDPT, PDPT[0] -> PD, PD[i] = 2 MiB page i (present, rw,
-	 * ps); free RAM holds anything, so zero the three pages first */
+	/* PML4[0] -> PDPT, PDPT[k] -> PD k (k < 4), the PDs' 2048 entries one
+	 * run: entry i = 2 MiB page i (present, rw, ps), so an image (its .bss)
+	 * may reach past the first GiB; free RAM holds anything, so zero the
+	 * six pages first */
 8:	movl %edi, uk_boot_tables
 	movl %edi, %edx
 	xorl %eax, %eax
@@ -135,11 +138,16 @@ uk_pvh_start:
 	rep stosl
 	leal 4096 + 3(%edx), %eax
 	movl %eax, (%edx)
+	leal 4096(%edx), %edi
 	leal 8192 + 3(%edx), %eax
-	movl %eax, 4096(%edx)
+	movl $4, %ecx
+1:	movl %eax, (%edi)
+	addl $4096, %eax
+	addl $8, %edi
+	loop 1b
 	leal 8192(%edx), %edi
 	movl $0x83, %eax
-	movl $512, %ecx
+	movl $2048, %ecx
 2:	movl %eax, (%edi)
 	addl $0x200000, %eax
 	addl $8, %edi
