@@ -157,10 +157,19 @@ for k in c r; do
 	else
 		fail "push_big_$k-skopeo_umoci_read_it" "$(tail -5 "$tmp/big.log")"
 	fi
-	if gzip -t "$l1" && gzip -dc "$l1" | tar -xOf - "unikernel/big$k" | cmp -s - "$f"; then
-		pass "push_big_$k-gzip_tar_read_it"
+	# c: tar+gzip; r: the plain tar, its digest the config's diff_id
+	m1=$(jq -r '.manifests[0].digest' "$tmp/big-a$k/blobs/sha256/${b1#sha256:}" 2>/dev/null | cut -d: -f2)
+	mt=$(jq -r '.layers[0].mediaType' "$tmp/big-a$k/blobs/sha256/$m1" 2>/dev/null)
+	c1=$(jq -r '.config.digest' "$tmp/big-a$k/blobs/sha256/$m1" 2>/dev/null | cut -d: -f2)
+	dd=$(jq -r '.rootfs.diff_ids[0]' "$tmp/big-a$k/blobs/sha256/$c1" 2>/dev/null)
+	if { [ $k = c ] && [ "$mt" = application/vnd.oci.image.layer.v1.tar+gzip ] && gzip -t "$l1" &&
+		gzip -dc "$l1" | tar -xOf - "unikernel/big$k" | cmp -s - "$f" &&
+		[ "$(gzip -dc "$l1" | sha256sum | cut -d' ' -f1)" = "${dd#sha256:}" ]; } ||
+		{ [ $k = r ] && [ "$mt" = application/vnd.oci.image.layer.v1.tar ] && [ "$dd" = "sha256:${l1##*/}" ] &&
+			tar -xOf "$l1" "unikernel/big$k" | cmp -s - "$f"; }; then
+		pass "push_big_$k-layer_type_diff_id_tar_reads_it"
 	else
-		fail "push_big_$k-gzip_tar_read_it" "$l1"
+		fail "push_big_$k-layer_type_diff_id_tar_reads_it" "$mt diff_id $dd: $l1"
 	fi
 	out=$(UK_HOME=$tmp/big-p$k "$UK" pull "$A/big/$k:1" 2>&1)
 	if [ $? -eq 0 ] && grep -q "$b1" <<<"$out" && cmp -s "$(layer_of "$tmp/big-p$k" "$b1")" "$l1"; then
@@ -255,6 +264,88 @@ else
 	fail push_long_name_layer_reads_back "$o"
 fi
 rm -rf "$tmp/bigs" "$tmp/st-a" "$tmp/st-b" "$tmp/st-p" "$tmp/st-l" "$tmp/$long"
+
+# --- a kernel that does not compress: a plain tar layer (issue 14) ----------
+# Compressible kernels keep their tar+gzip layer: these digests are what
+# uk gave before plain tar layers (6 MiB streamed, 2 MiB pushed whole).
+seq 3000000 | head -c $((6 << 20)) >"$tmp/seqk"
+seq 3000000 | head -c $((2 << 20)) >"$tmp/seqs"
+for w in seqk:d6aefa28f1f608e01c437b638eb0e5d6a87ee371947c2db040925890bf7ba4aa \
+	seqs:08931d1f7d0ab9b312606b3f1741c87deb600088eb88d8c696b40230fd724eb2; do
+	o=$(UK_HOME=$tmp/dz "$UK" push "$tmp/${w%%:*}" "$A/det/${w%%:*}:1" 2>&1)
+	m=$(jq -r '.manifests[0].digest' "$tmp/dz/blobs/sha256/$(grep -o 'sha256:[0-9a-f]*' <<<"$o" | head -1 | cut -d: -f2)" 2>/dev/null | cut -d: -f2)
+	got=$(jq -r '.layers[0] | .mediaType + " " + .digest' "$tmp/dz/blobs/sha256/$m" 2>/dev/null)
+	if [ "$got" = "application/vnd.oci.image.layer.v1.tar+gzip sha256:${w#*:}" ]; then
+		pass "push_compressible_${w%%:*}_digest_unchanged"
+	else
+		fail "push_compressible_${w%%:*}_digest_unchanged" "$got: $o"
+	fi
+done
+rm -rf "$tmp/dz" "$tmp/seqk" "$tmp/seqs"
+# 40 MiB of random bytes streamed through the recording proxy: the tar
+# goes up in three 16 MiB pieces (POST, PATCHes, PUT ?digest=); a second
+# push from an empty store gives the same digest.
+head -c $((40 << 20)) /dev/urandom >"$tmp/bigt"
+proxy "$tmp/tar.log"
+o1=$(UK_HOME=$tmp/tt-a "$UK" push "$tmp/bigt" "$P/stream/t:1" 2>&1)
+t1=$(grep -o 'sha256:[0-9a-f]*' <<<"$o1" | head -1)
+tl=$(layer_of "$tmp/tt-a" "$t1" 2>/dev/null)
+tm=$(jq -r '.manifests[0].digest' "$tmp/tt-a/blobs/sha256/${t1#sha256:}" 2>/dev/null | cut -d: -f2)
+why=$(streamed "$tmp/tar.log" stream/t "sha256:${tl##*/}" "$(stat -c %s "$tl" 2>/dev/null)" 3 2>&1)
+if [ "$why" = ok ] && [ "$(jq -r '.layers[0].mediaType' "$tmp/tt-a/blobs/sha256/$tm")" = application/vnd.oci.image.layer.v1.tar ] &&
+	[ "$(sha256sum <"$tl" | cut -d' ' -f1)" = "${tl##*/}" ] && tar -xOf "$tl" unikernel/bigt | cmp -s - "$tmp/bigt"; then
+	pass push_random_tar_layer_streamed_in_pieces
+else
+	fail push_random_tar_layer_streamed_in_pieces "$why: $o1"
+fi
+o2=$(UK_HOME=$tmp/tt-b "$UK" push "$tmp/bigt" "$A/stream/t:2" 2>&1)
+if [ -n "$t1" ] && [ "$(grep -o 'sha256:[0-9a-f]*' <<<"$o2" | head -1)" = "$t1" ]; then
+	pass push_random_tar_layer_same_digest_twice
+else
+	fail push_random_tar_layer_same_digest_twice "$o1 / $o2"
+fi
+rm -rf "$tmp/bigt" "$tmp/tt-a" "$tmp/tt-b" "$tmp/tt-p"
+# The hello kernel padded with 2 MiB of random bytes (the sample does not
+# compress: a plain tar layer): skopeo + umoci read it, and uk pull, run,
+# images, inspect, rmi and gc take it.
+mkdir -p "$tmp/pad"
+{ cat "$img"; head -c $((2 << 20)) /dev/urandom; } >"$tmp/pad/p"
+cp "$img.json" "$tmp/pad/p.json"
+o=$(UK_HOME=$tmp/pad-home "$UK" push "$tmp/pad/p" "$A/team/padded:1" 2>&1)
+pd=$(grep -o 'sha256:[0-9a-f]*' <<<"$o" | head -1)
+pm=$(jq -r '.manifests[0].digest' "$tmp/pad-home/blobs/sha256/${pd#sha256:}" 2>/dev/null | cut -d: -f2)
+rm -rf "$tmp/pad-oci" "$tmp/pad-bundle"
+if [ "$(jq -r '.layers[0].mediaType' "$tmp/pad-home/blobs/sha256/$pm" 2>/dev/null)" = application/vnd.oci.image.layer.v1.tar ] &&
+	skopeo copy -q --src-tls-verify=false "docker://$A/team/padded:1" "oci:$tmp/pad-oci:x" >"$tmp/pad.log" 2>&1 &&
+	umoci unpack --rootless --image "$tmp/pad-oci:x" "$tmp/pad-bundle" >>"$tmp/pad.log" 2>&1 &&
+	cmp -s "$tmp/pad-bundle/rootfs/unikernel/p" "$tmp/pad/p"; then
+	pass push_tar_layer_skopeo_umoci_read_it
+else
+	fail push_tar_layer_skopeo_umoci_read_it "$o: $(tail -5 "$tmp/pad.log" 2>/dev/null)"
+fi
+export UK_HOME=$tmp/pad-pull
+out=$("$UK" pull "$A/team/padded:1" 2>&1) &&
+	out=$out$(timeout 120 "$UK" run "$A/team/padded:1" --accel tcg 2>&1 </dev/null)
+if grep -q 'Hello from p' <<<"$out" && "$UK" images | grep -q "^$A/team/padded:1 *image" &&
+	"$UK" inspect "$A/team/padded:1" 2>&1 | grep -q '^target: *kvm'; then
+	pass pull_run_tar_layer_image
+else
+	fail pull_run_tar_layer_image "$out"
+fi
+# the kernel uk run unpacked from it, pushed again: the same image
+o=$("$UK" push "$UK_HOME/unpacked/$pm/unikernel/p" "$A/team/padded-copy:1" 2>&1)
+if [ $? -eq 0 ] && [ -n "$pd" ] && grep -q "@$pd" <<<"$o"; then
+	pass push_pulled_tar_layer_kernel_same_digest
+else
+	fail push_pulled_tar_layer_kernel_same_digest "$o (want $pd)"
+fi
+out=$("$UK" rmi "$A/team/padded:1" 2>&1 && "$UK" gc 2>&1)
+if [ $? -eq 0 ] && [ -z "$(find "$UK_HOME/blobs/sha256" -type f)" ] && [ -z "$(ls -A "$UK_HOME/unpacked" 2>/dev/null)" ]; then
+	pass rmi_gc_tar_layer_image
+else
+	fail rmi_gc_tar_layer_image "$out"
+fi
+rm -rf "$tmp/pad" "$tmp/pad-home" "$tmp/pad-pull" "$tmp/pad-oci" "$tmp/pad-bundle"
 
 # --- pull, run, images, rmi, gc ---------------------------------------------
 export UK_HOME=$tmp/home-pull
@@ -520,16 +611,19 @@ put_blob() {
 	echo "sha256:$h $(stat -c %s "$2")"
 }
 # image DIR TAG CONFIG LAYER [LAYER-SIZE]: an image manifest tagged TAG with
-# one tar+gzip layer, whose declared size may lie.
+# one tar+gzip layer (a plain tar when LAYER ends in .tar), whose declared
+# size may lie.
 image() {
-	local c cs l ls
+	local c cs l ls mt=application/vnd.oci.image.layer.v1.tar+gzip
+	[ "${4%.tar}" != "$4" ] && mt=application/vnd.oci.image.layer.v1.tar
 	read -r c cs < <(put_blob "$1" "$3")
 	read -r l ls < <(put_blob "$1" "$4")
-	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"%s","size":%s}]}' \
-		"$c" "$cs" "$l" "${5:-$ls}" >"$1/tags/$2"
+	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%s},"layers":[{"mediaType":"%s","digest":"%s","size":%s}]}' \
+		"$c" "$cs" "$mt" "$l" "${5:-$ls}" >"$1/tags/$2"
 	put_blob "$1" "$1/tags/$2" >/dev/null
 }
-# tgz OUT SPEC...: a tar+gzip written by python3's tarfile, entries as given:
+# tgz OUT SPEC...: a tar+gzip (a plain tar when OUT ends in .tar) written by
+# python3's tarfile, entries as given:
 # NAME (a small file), NAME=dir, NAME->TARGET (symbolic link), NAME=>TARGET
 # (hard link), NAME=chr (a device), NAME=fifo, NAME=zeros:BYTES.
 tgz() {
@@ -537,7 +631,7 @@ tgz() {
 import io, sys, tarfile
 class Zeros:
     def read(self, n): return b"\0" * n
-with tarfile.open(sys.argv[1], "w:gz") as t:
+with tarfile.open(sys.argv[1], "w" if sys.argv[1].endswith(".tar") else "w:gz") as t:
     for s in sys.argv[2:]:
         i, data = tarfile.TarInfo(s), io.BytesIO(b"hi\n")
         i.size, i.mode = 3, 0o644
@@ -644,6 +738,19 @@ hardlink|unikernel/k unikernel/h=>unikernel/k|layer entry 'unikernel/h' is a har
 device|unikernel/null=chr|layer entry 'unikernel/null' is a device file
 fifo|unikernel/p=fifo|layer entry 'unikernel/p' is a FIFO
 EOD
+# The same walk for a plain tar layer (the kind uk pushes for a kernel that
+# does not compress).
+rm -rf "$UK_HOME" "$tmp/unsafe"
+tgz "$tmp/unsafe.tar" unikernel/../../evil
+image "$tmp/unsafe" 1 "$tmp/cfg.json" "$tmp/unsafe.tar"
+fsrv 127.0.0.1 "$tmp/unsafe"
+out=$("$UK" pull "$S/x:1" 2>&1)
+if [ $? -ne 0 ] && grep -qF "layer entry 'unikernel/../../evil' has an unsafe path" <<<"$out" &&
+	! "$UK" images | grep -q "$S" && [ -z "$(tmp_left)" ]; then
+	pass pull_refuses_tar_layer_dotdot
+else
+	fail pull_refuses_tar_layer_dotdot "$out"
+fi
 
 # JSON the parser refuses: its own message (line, column, reason) comes through.
 rm -rf "$UK_HOME" "$tmp/bigint"
