@@ -1,7 +1,8 @@
 /* Built images as OCI artifacts: an image index with one manifest per
  * target, each with an image config (amd64, linux, rootfs.diff_ids, Cmd,
- * Env) and one reproducible tar+gzip layer holding unikernel/NAME and its
- * metadata unikernel/NAME.json, annotated for urunc. */
+ * Env) and one reproducible tar layer (gzipped, unless the kernel does not
+ * compress: image_layer.c) holding unikernel/NAME and its metadata
+ * unikernel/NAME.json, annotated for urunc. */
 #ifndef UK_STORE_IMAGE_H
 #define UK_STORE_IMAGE_H
 
@@ -25,8 +26,8 @@
 
 /* Where a layer goes while it is packed (uk push streams it to a
  * registry): begin is called as packing starts (while the tar is made),
- * member with each gzip member of the layer in order, as soon as it is
- * made, and end with the layer's digest and size once all are (NULL when
+ * member with each gzip member (or 16 MiB of plain tar) of the layer in
+ * order, as soon as it is made, and end with the layer's digest and size once all are (NULL when
  * packing failed). None can fail the packing: the sink keeps its own
  * errors. The layer of a kernel of at most min bytes is made whole first
  * and not handed on. */
