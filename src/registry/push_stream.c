@@ -1,7 +1,6 @@
 /* uk push's layer upload while the layer is packed: the sink of
  * store/image.h, each gzip member (or piece of plain tar) PATCHed as soon
- * as it is made, the PUT
- * ?digest= once packing has the digest. A failure stops the stream (the
+ * as it is made, the PUT ?digest= once packing has the digest. A failure stops the stream (the
  * upload is cancelled). When the registry answered (it refuses chunks,
  * say), uk_push_tree then uploads the layer from the store as usual; when
  * it did not (it is gone), that error, naming the layer, is the push's. */
