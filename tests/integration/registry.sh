@@ -716,12 +716,14 @@ else
 	fail pull_refuses_gzip_bomb "$out"
 fi
 
-# Layers uk could not unpack are refused at pull time, naming the entry.
-while IFS='|' read -r name entries want; do
+# Layers uk could not unpack are refused at pull time, naming the entry;
+# a row ending in |tar is a plain tar layer (the kind uk pushes for a
+# kernel that does not compress), the others tar+gzip.
+while IFS='|' read -r name entries want ext; do
 	rm -rf "$UK_HOME" "$tmp/unsafe"
 	# shellcheck disable=SC2086
-	tgz "$tmp/unsafe.tgz" $entries
-	image "$tmp/unsafe" 1 "$tmp/cfg.json" "$tmp/unsafe.tgz"
+	tgz "$tmp/unsafe.${ext:-tgz}" $entries
+	image "$tmp/unsafe" 1 "$tmp/cfg.json" "$tmp/unsafe.${ext:-tgz}"
 	fsrv 127.0.0.1 "$tmp/unsafe"
 	out=$("$UK" pull "$S/x:1" 2>&1)
 	if [ $? -ne 0 ] && grep -qF "$want" <<<"$out" && ! "$UK" images | grep -q "$S" &&
@@ -737,20 +739,8 @@ symlink_out|unikernel=dir unikernel/k->/etc/passwd|layer entry 'unikernel/k' is 
 hardlink|unikernel/k unikernel/h=>unikernel/k|layer entry 'unikernel/h' is a hard link to 'unikernel/k'
 device|unikernel/null=chr|layer entry 'unikernel/null' is a device file
 fifo|unikernel/p=fifo|layer entry 'unikernel/p' is a FIFO
+dotdot_plain_tar|unikernel/../../evil|layer entry 'unikernel/../../evil' has an unsafe path|tar
 EOD
-# The same walk for a plain tar layer (the kind uk pushes for a kernel that
-# does not compress).
-rm -rf "$UK_HOME" "$tmp/unsafe"
-tgz "$tmp/unsafe.tar" unikernel/../../evil
-image "$tmp/unsafe" 1 "$tmp/cfg.json" "$tmp/unsafe.tar"
-fsrv 127.0.0.1 "$tmp/unsafe"
-out=$("$UK" pull "$S/x:1" 2>&1)
-if [ $? -ne 0 ] && grep -qF "layer entry 'unikernel/../../evil' has an unsafe path" <<<"$out" &&
-	! "$UK" images | grep -q "$S" && [ -z "$(tmp_left)" ]; then
-	pass pull_refuses_tar_layer_dotdot
-else
-	fail pull_refuses_tar_layer_dotdot "$out"
-fi
 
 # JSON the parser refuses: its own message (line, column, reason) comes through.
 rm -rf "$UK_HOME" "$tmp/bigint"
