@@ -79,12 +79,10 @@ struct aside {
 	size_t n;
 	pthread_t th;
 	int threaded;
-	/* The debug file's recipe, rendered and written to tmp on the same
-	 * thread (jansson takes 1.3 M instructions for its 10 KB), renamed
-	 * into place once the link succeeded. */
+	/* The debug file's recipe, rendered on the same thread (jansson takes
+	 * 1.3 M instructions for its 10 KB), written once the link succeeded. */
 	const struct uk_link_opts *lo;
-	char *tmp;
-	int tmp_id, tmp_errno;
+	char *recipe_text;
 };
 
 static void set_aside(struct aside *a, const char *path)
@@ -101,58 +99,23 @@ static void set_aside(struct aside *a, const char *path)
 	}
 }
 
-static void write_tmp_recipe(struct aside *a)
-{
-	char *text = uk_debugfile_recipe_text(a->lo);
-	size_t n = strlen(text);
-	int fd = open(a->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), ok;
-
-	errno = 0;
-	ok = fd >= 0 && write(fd, text, n) == (ssize_t)n;
-	a->tmp_errno = ok ? 0 : errno ? errno : EIO;
-	if (fd >= 0 && close(fd) != 0 && ok)
-		a->tmp_errno = errno;
-	free(text);
-}
-
 static void *remove_aside(void *arg)
 {
 	struct aside *a = arg;
 
 	for (size_t i = 0; i < a->n; i++)
 		unlink(a->v[i]);
-	if (a->tmp)
-		write_tmp_recipe(a);
+	if (a->lo)
+		a->recipe_text = uk_debugfile_recipe_text(a->lo);
 	return NULL;
 }
 
-/* recipe: where lo's recipe goes after the link (NULL: none) */
-static void aside_start(struct aside *a, const char *recipe, const struct uk_link_opts *lo)
+/* lo: the link whose recipe is rendered meanwhile (NULL: none) */
+static void aside_start(struct aside *a, const struct uk_link_opts *lo)
 {
-	if (recipe) {
-		if (asprintf(&a->tmp, "%s.tmp.%ld", recipe, (long)getpid()) < 0)
-			abort();
-		a->tmp_id = uk_cleanup_add(a->tmp);
-		a->lo = lo;
-	}
-	if (a->n || a->tmp)
+	a->lo = lo;
+	if (a->n || a->lo)
 		a->threaded = pthread_create(&a->th, NULL, remove_aside, a) == 0;
-}
-
-/* After a link that succeeded: its recipe into place. */
-static int aside_publish(struct aside *a, const char *recipe, struct uk_error *err)
-{
-	if (!a->tmp)
-		return 0;
-	if (a->tmp_errno == 0 && rename(a->tmp, recipe) != 0)
-		a->tmp_errno = errno;
-	if (a->tmp_errno == 0) {
-		uk_cleanup_remove(a->tmp_id);
-		free(a->tmp);
-		a->tmp = NULL;
-		return 0;
-	}
-	return uk_errorf(err, "cannot write '%s': %s", recipe, strerror(a->tmp_errno));
 }
 
 static void aside_end(struct aside *a)
@@ -165,16 +128,6 @@ static void aside_end(struct aside *a)
 		uk_cleanup_remove(a->ids[i]);
 		free(a->v[i]);
 	}
-}
-
-/* Last: a recipe not published is removed. */
-static void aside_free(struct aside *a)
-{
-	if (!a->tmp)
-		return;
-	unlink(a->tmp);
-	uk_cleanup_remove(a->tmp_id);
-	free(a->tmp);
 }
 
 static int up_to_date(struct uk_linkstep *ls, const char *stamp, const char *digest)
@@ -346,9 +299,7 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 		set_aside(&aside, ls->debug);
 	if (ls->report)
 		set_aside(&aside, ls->report);
-	aside_start(&aside,
-		    recipe && ls->debug_mode != UK_DEBUG_NONE && !is_bfd(ls) ? recipe : NULL,
-		    &lo);
+	aside_start(&aside, recipe && ls->debug_mode != UK_DEBUG_NONE && !is_bfd(ls) ? &lo : NULL);
 	if (ls->command)
 		show_command(ls, &lo);
 	if (is_bfd(ls))
@@ -372,15 +323,13 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 	ls->file_bytes = lr.file_bytes;
 	ls->load_bytes = lr.load_bytes;
 	ls->removed_bytes = lr.removed_bytes;
-	if (aside_publish(&aside, recipe, err) != 0) {
-		rc = -1;
+	if (aside.recipe_text && write_stamp(recipe, aside.recipe_text, err) != 0)
 		goto out;
-	}
 	snprintf(line, sizeof(line), "%s %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", digest,
 		 ls->file_bytes, ls->load_bytes, ls->removed_bytes);
 	rc = write_stamp(stamp, line, err);
 out:
-	aside_free(&aside);
+	free(aside.recipe_text);
 	uk_link_result_free(&lr);
 	uk_strv_free(&inputs);
 	free(keep);
