@@ -2,12 +2,15 @@
  * (the project's chosen reader of archives) checks the format and reads
  * the symbol index (armap), which says which member defines each symbol;
  * members become lazy definitions, parsed by input.c only when an
- * undefined reference needs them, like ld does. The member headers are
- * walked here, over the mapped file and bounds-checked, so every member is
- * known to be ELF (a stray file in an archive is an error, not silently
- * ignored) and opening one costs no I/O; a member's name is formatted
- * only when it is loaded. The index's names and the members stay compact
- * records (lazy.c) until the link asks for them. */
+ * undefined reference needs them, like ld does. A member's ar header is
+ * read, over the mapped file and bounds-checked, only when it is loaded:
+ * the members a link does not use are not touched (walking all of
+ * libc.a's 1,300 headers was a tenth of a small link). So a stray file in
+ * an archive is an error when the index names it and the link loads it,
+ * as with ld; one the index cannot name (it defines nothing) is named in
+ * the hint of a link that fails on an undefined symbol (lk_ar_strays).
+ * The index's names and the members stay compact records (lazy.c) until
+ * the link asks for them. */
 #define PACKAGE "uk"
 #define PACKAGE_VERSION "0"
 #include <bfd.h>
@@ -48,15 +51,22 @@ static void *grow(void *v, size_t n, size_t *cap, size_t elem)
 	return reserve(v, cap, *cap ? *cap * 2 : 4096, elem);
 }
 
-/* Where the member's name is: "name/" in the header, or "/N" for offset N
- * in the "//" table of long names, where it ends with "/\n". Its length is
- * found only for the members loaded (lk_ar_name_len). */
-static void member_name(const uint8_t *h, const char *longnames, size_t nlong,
-			struct lk_member *m)
+/* The length of a member's name: "name/" in the header, or "/N" for
+ * offset N in the "//" table of long names, where it ends with "/\n" */
+static size_t name_len(const char *src, size_t max)
 {
-	const char *src = (const char *)h;
-	size_t max = 16;
+	size_t k = 0;
 
+	while (k < max && src[k] != '/' && src[k] != '\n')
+		k++;
+	while (k > 0 && src[k - 1] == ' ') /* BSD-style names pad with spaces */
+		k--;
+	return k;
+}
+
+static const char *member_name(const uint8_t *h, const char *longnames,
+			       size_t nlong, size_t *len)
+{
 	if (h[0] == '/' && longnames) {
 		unsigned long lo = 0;
 		int i;
@@ -64,82 +74,147 @@ static void member_name(const uint8_t *h, const char *longnames, size_t nlong,
 		for (i = 1; i < 16 && h[i] >= '0' && h[i] <= '9'; i++)
 			lo = lo * 10 + (unsigned long)(h[i] - '0');
 		if (lo < nlong) {
-			src = longnames + lo;
-			max = nlong - lo;
+			*len = name_len(longnames + lo, nlong - lo);
+			return longnames + lo;
 		}
 	}
-	m->name = src;
-	m->name_len = max;
+	*len = name_len((const char *)h, 16);
+	return (const char *)h;
 }
 
-/* The symbol index, in its order: each name and its member's offset; and
- * the members' offsets as it names them, each once (mostly file order) */
-struct index {
-	carsym **v;
-	size_t n, cap;
-	uint64_t *off;
-	size_t noff, capoff;
-};
-
-/* How many members ahead the walk fetches a header: each header is a
- * cache miss (they lie a member's size apart, in a file the walk touches
- * first), and a chain of them when waited for one by one; the index knows
- * where the next ones are. */
-#define AHEAD 8
-
-/* GNU ar format: 60-byte headers, sizes in decimal, members padded to 2 */
-static int walk_members(struct lk_ctx *c, const char *path, const uint8_t *d,
-			size_t size, struct lk_archive *ar,
-			const struct index *ix)
+/* GNU ar format: 60-byte headers, sizes in decimal, members padded to 2.
+ * The header at off: 0 and its data's length, -1 when there is none,
+ * -2 when its data goes past the end */
+static int header(const uint8_t *d, size_t size, size_t off,
+		  unsigned long long *len)
 {
-	const char *longnames = NULL;
-	size_t off = 8, nlong = 0;
+	const uint8_t *h = d + off;
+	int k, digits = 0;
+
+	*len = 0;
+	if (off >= size || size - off < 60 || h[58] != '`' || h[59] != '\n')
+		return -1;
+	for (k = 48; k < 58 && h[k] >= '0' && h[k] <= '9'; k++, digits++)
+		*len = *len * 10 + (unsigned long long)(h[k] - '0');
+	if (!digits || *len > size - off - 60)
+		return -2;
+	return 0;
+}
+
+static int regular(const uint8_t *h) /* not the index, nor "//" */
+{
+	return h[0] != '/' || (h[1] >= '0' && h[1] <= '9');
+}
+
+static int header_error(struct lk_ctx *c, const char *path, size_t off, int why)
+{
+	return why == -1 ? uk_errorf(c->err, "%s: malformed archive: bad "
+				     "member header at offset %zu", path, off)
+			 : uk_errorf(c->err, "%s: malformed archive: member "
+				     "at offset %zu extends past the end",
+				     path, off);
+}
+
+/* The members before the first regular one: the index ("/" or "/SYM64/")
+ * and the long names ("//"), which GNU ar writes first. *first: the
+ * first regular member's offset, size when there is none. */
+static int lead_members(struct lk_ctx *c, const char *path,
+			const uint8_t *d, size_t size, struct lk_archive *ar,
+			size_t *first)
+{
+	size_t off = 8;
 
 	while (off < size) {
-		unsigned long long len = 0;
-		const uint8_t *h = d + off;
-		struct lk_member m = { 0 };
-		int k, digits = 0;
+		unsigned long long len;
+		int why = header(d, size, off, &len);
 
-		/* a hint: members the index does not name shift it a little */
-		if (ar->nmem + AHEAD < ix->noff &&
-		    ix->off[ar->nmem + AHEAD] < size - 60)
-			__builtin_prefetch(d + ix->off[ar->nmem + AHEAD] + 48);
-
-		if (size - off < 60 || h[58] != '`' || h[59] != '\n')
-			return uk_errorf(c->err, "%s: malformed archive: bad "
-					 "member header at offset %zu",
-					 path, off);
-		for (k = 48; k < 58 && h[k] >= '0' && h[k] <= '9'; k++, digits++)
-			len = len * 10 + (unsigned long long)(h[k] - '0');
-		if (!digits || len > size - off - 60)
-			return uk_errorf(c->err, "%s: malformed archive: member "
-					 "at offset %zu extends past the end",
-					 path, off);
-		if (h[0] == '/' && h[1] == '/' && h[2] == ' ') {
-			longnames = (const char *)h + 60;
-			nlong = len;
-		} else if (h[0] != '/' || (h[1] >= '0' && h[1] <= '9')) {
-			m.hdr = off;
-			m.data = h + 60;
-			m.size = len;
-			member_name(h, longnames, nlong, &m);
-			if (len < 4 || memcmp(m.data, ELFMAG, SELFMAG)) {
-				uk_errorf(c->err, "%s(%.*s): not an ELF object "
-					  "(archive member at offset %zu)",
-					  path, (int)lk_ar_name_len(m.name, m.name_len),
-					  m.name, off);
-				return uk_hintf(c->err, "archives must hold only "
-						"ELF64 x86_64 objects; remove "
-						"the member with 'ar d'");
-			}
-			ar->mem = grow(ar->mem, ar->nmem, &ar->capmem, sizeof(m));
-			ar->mem[ar->nmem++] = m;
+		if (why < 0)
+			return header_error(c, path, off, why);
+		if (regular(d + off))
+			break;
+		if (!memcmp(d + off, "// ", 3)) {
+			ar->longnames = (const char *)d + off + 60;
+			ar->nlong = len;
 		}
 		off += 60 + len;
 		off += off & 1;
 	}
+	*first = off < size ? off : size;
 	return 0;
+}
+
+/* A lazy member is needed: its header is read and checked, then it is
+ * parsed (from a copy when ar left it misaligned) */
+int lk_member_open(struct lk_ctx *c, struct lk_obj *o)
+{
+	const struct lk_archive *ar = o->ar;
+	const uint8_t *h = ar->data + o->ar_hdr;
+	size_t plen = strlen(o->path), nlen;
+	unsigned long long len;
+	int why = header(ar->data, ar->size, o->ar_hdr, &len);
+
+	if (why == -1 || (why == 0 && !regular(h))) {
+		uk_errorf(c->err, "%s: malformed archive: symbol index names a "
+			  "member at offset %llu that does not exist",
+			  ar->path, (unsigned long long)o->ar_hdr);
+		return uk_hintf(c->err, "rebuild the index with 'ranlib %s'",
+				ar->path);
+	}
+	if (why < 0)
+		return header_error(c, ar->path, o->ar_hdr, why);
+	o->member = member_name(h, ar->longnames, ar->nlong, &nlen);
+	o->member_len = (uint32_t)nlen;
+	o->data = h + 60;
+	o->size = len;
+	/* "path(member)", in the arena like the object */
+	o->display = lk_arena_alloc(&c->arena, plen + o->member_len + 3);
+	memcpy(o->display, o->path, plen);
+	o->display[plen] = '(';
+	memcpy(o->display + plen + 1, o->member, o->member_len);
+	o->display[plen + 1 + o->member_len] = ')';
+	if (len < 4 || memcmp(o->data, ELFMAG, SELFMAG)) {
+		uk_errorf(c->err, "%s: not an ELF object (archive member at "
+			  "offset %llu)", o->display, (unsigned long long)o->ar_hdr);
+		return uk_hintf(c->err, "archives must hold only ELF64 x86_64 "
+				"objects; remove the member with 'ar d'");
+	}
+	if ((uintptr_t)o->data % 8) {
+		/* ar aligns members to 2 bytes; ELF structures need 8 */
+		uint8_t *copy = lk_arena_alloc(&c->arena, o->size ? o->size : 1);
+
+		memcpy(copy, o->data, o->size);
+		o->data = copy;
+	}
+	return lk_obj_parse(c, o);
+}
+
+/* Members of the archives read that are not ELF objects, "path(name)",
+ * comma-separated, for the hint of a link that failed on an undefined
+ * symbol: the index names nothing in them, so a definition there was not
+ * seen. NULL when there are none. */
+char *lk_ar_strays(struct lk_ctx *c)
+{
+	char *list = NULL;
+
+	for (const struct lk_archive *ar = c->syms.lazy; ar; ar = ar->next) {
+		size_t off = 8;
+		unsigned long long len;
+
+		while (header(ar->data, ar->size, off, &len) == 0) {
+			const uint8_t *h = ar->data + off;
+			size_t n;
+			const char *name;
+
+			if (regular(h) && (len < 4 || memcmp(h + 60, ELFMAG, SELFMAG))) {
+				name = member_name(h, ar->longnames, ar->nlong, &n);
+				lk_append(&list, "%s%s(%.*s)", list ? ", " : "",
+					  ar->path, (int)n, name);
+			}
+			off += 60 + len;
+			off += off & 1;
+		}
+	}
+	return list;
 }
 
 static struct lk_member *find_member(struct lk_archive *ms, uint64_t hdr)
@@ -158,10 +233,17 @@ static struct lk_member *find_member(struct lk_archive *ms, uint64_t hdr)
 		else
 			hi = mid;
 	}
-	if (lo < ms->nmem && ms->mem[lo].hdr == hdr)
-		return &ms->mem[ms->hint = lo];
-	return NULL;
+	return &ms->mem[ms->hint = lo]; /* every offset the index names is one */
 }
+
+/* The symbol index, in its order: each name and its member's offset; and
+ * the members' offsets as it names them, each once (mostly file order) */
+struct index {
+	carsym **v;
+	size_t n, cap;
+	uint64_t *off;
+	size_t noff, capoff;
+};
 
 static int bfd_fail(struct lk_ctx *c, const char *path, const char *what)
 {
@@ -172,25 +254,15 @@ static int bfd_fail(struct lk_ctx *c, const char *path, const char *what)
 /* Each name of the index, in its order: an undefined symbol becomes lazy
  * on its member now (ld's rule: the first archive defining it wins); a
  * name the table does not hold waits in the archive's own index. */
-static int add_index(struct lk_ctx *c, const char *path,
-		     const struct index *ix, struct lk_archive *ar)
+static void add_index(struct lk_ctx *c, const struct index *ix,
+		      struct lk_archive *ar)
 {
 	ar->ent = reserve(NULL, &ar->capent, ix->n ? ix->n : 1, sizeof(*ar->ent));
 	for (size_t i = 0; i < ix->n; i++) {
 		const carsym *cs = ix->v[i];
 		struct lk_member *m = find_member(ar, cs->file_offset);
-		uint32_t h;
-		struct lk_sym *g;
-
-		if (!m) {
-			uk_errorf(c->err, "%s: malformed archive: symbol index "
-				  "names a member at offset %llu that does not "
-				  "exist", path, (unsigned long long)cs->file_offset);
-			return uk_hintf(c->err, "rebuild the index with "
-					"'ranlib %s'", path);
-		}
-		h = lk_name_hash(cs->name);
-		g = lk_sym_peek(&c->syms, cs->name, h);
+		uint32_t h = lk_name_hash(cs->name);
+		struct lk_sym *g = lk_sym_peek(&c->syms, cs->name, h);
 		if (g) {
 			if (g->state == LK_UNDEF)
 				lk_add_lazy(c, g, lk_member_obj(&c->arena, ar, m));
@@ -201,10 +273,9 @@ static int add_index(struct lk_ctx *c, const char *path,
 		ar->ent[ar->nent++].member = (uint32_t)(m - ar->mem);
 	}
 	lk_lazy_index(&c->arena, ar);
-	return 0;
 }
 
-/* libbfd reads the archive from the mapping the walk reads, not the file
+/* libbfd reads the archive from the mapping uk reads, not the file
  * again: no descriptor, no read and seek calls, no copies through stdio */
 struct view {
 	const uint8_t *data;
@@ -265,6 +336,75 @@ static void collect_index(bfd *a, struct index *ix)
 	}
 }
 
+static int by_offset(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The members: each offset the index names, once, in file order. An
+ * offset outside the archive's members is an error now; the header there
+ * is checked when the member is loaded. */
+static int index_members(struct lk_ctx *c, const char *path, size_t size,
+			 size_t first, struct index *ix, struct lk_archive *ar)
+{
+	size_t i, n = 0;
+
+	for (i = 1; i < ix->noff && ix->off[i - 1] < ix->off[i]; i++)
+		;
+	if (i < ix->noff) /* not in file order: rare, ar writes it so */
+		qsort(ix->off, ix->noff, sizeof(*ix->off), by_offset);
+	ar->mem = reserve(NULL, &ar->capmem, ix->noff ? ix->noff : 1, sizeof(*ar->mem));
+	for (i = 0; i < ix->noff; i++) {
+		uint64_t off = ix->off[i];
+
+		if (n && ar->mem[n - 1].hdr == off)
+			continue;
+		if (off < first || off >= size) {
+			uk_errorf(c->err, "%s: malformed archive: symbol index "
+				  "names a member at offset %llu that does not "
+				  "exist", path, (unsigned long long)off);
+			return uk_hintf(c->err, "rebuild the index with "
+					"'ranlib %s'", path);
+		}
+		ar->mem[n].hdr = off;
+		ar->mem[n++].obj = NULL;
+	}
+	ar->nmem = n;
+	return 0;
+}
+
+/* Without an index, every member is read for its errors: a stray file
+ * says more than the missing index it explains */
+static int walk_members(struct lk_ctx *c, const char *path,
+			const struct lk_archive *ar)
+{
+	size_t off = 8;
+
+	while (off < ar->size) {
+		unsigned long long len;
+		const uint8_t *h = ar->data + off;
+		int why = header(ar->data, ar->size, off, &len);
+		size_t n;
+		const char *name;
+
+		if (why < 0)
+			return header_error(c, path, off, why);
+		if (regular(h) && (len < 4 || memcmp(h + 60, ELFMAG, SELFMAG))) {
+			name = member_name(h, ar->longnames, ar->nlong, &n);
+			uk_errorf(c->err, "%s(%.*s): not an ELF object (archive "
+				  "member at offset %zu)", path, (int)n, name, off);
+			return uk_hintf(c->err, "archives must hold only ELF64 "
+					"x86_64 objects; remove the member with "
+					"'ar d'");
+		}
+		off += 60 + len;
+		off += off & 1;
+	}
+	return 0;
+}
+
 static int read_archive(struct lk_ctx *c, const char *path,
 			const uint8_t *data, size_t size)
 {
@@ -274,6 +414,7 @@ static int read_archive(struct lk_ctx *c, const char *path,
 	struct view *view;
 	bfd *a;
 	int rc, fmt = 0, open_errno;
+	size_t first = 0;
 
 	if (!inited) {
 		bfd_init();
@@ -282,8 +423,16 @@ static int read_archive(struct lk_ctx *c, const char *path,
 	if (!memcmp(data, "!<thin>\n", 8))
 		return uk_errorf(c->err, "%s: thin archives are not supported",
 				 path);
-	/* libbfd reads the index first, for the walk to fetch ahead with; the
-	 * walk's errors still come first */
+	ar = lk_xcalloc(1, sizeof(*ar));
+	ar->path = path;
+	ar->data = data;
+	ar->size = size;
+	/* the index and long names first: their errors before libbfd's */
+	rc = lead_members(c, path, data, size, ar, &first);
+	if (rc < 0) {
+		lk_lazy_free(ar);
+		return rc;
+	}
 	view = lk_xcalloc(1, sizeof(*view));
 	view->data = data;
 	view->size = size;
@@ -295,26 +444,30 @@ static int read_archive(struct lk_ctx *c, const char *path,
 	if (a) {
 		/* the armap's names live in the bfd: it stays open until the end */
 		lk_push(&c->bfds, &c->nbfds, &c->capbfds, sizeof(a), &a);
+		/* a small table for the archive's sections (it has none): the
+		 * default's 32 KiB, zeroed, were a tenth of reading libc.a */
+		unsigned long was = bfd_hash_set_default_size(31);
+
 		fmt = bfd_check_format(a, bfd_archive);
+		bfd_hash_set_default_size(was);
 		if (fmt && bfd_has_map(a))
 			collect_index(a, &ix);
 	}
-	ar = lk_xcalloc(1, sizeof(*ar));
-	ar->path = path;
-	/* as many members as the index names, give or take a few */
-	ar->mem = reserve(NULL, &ar->capmem, ix.noff + 16, sizeof(*ar->mem));
-	rc = walk_members(c, path, data, size, ar, &ix);
-	if (rc == 0 && !a) {
+	if (!a) {
 		errno = open_errno;
 		rc = bfd_fail(c, path, "cannot open archive");
-	} else if (rc == 0 && !fmt) {
+	} else if (!fmt) {
 		rc = bfd_fail(c, path, "malformed archive");
-	} else if (rc == 0 && !bfd_has_map(a) && ar->nmem) {
-		uk_errorf(c->err, "%s: archive has no symbol index", path);
-		rc = uk_hintf(c->err, "run 'ranlib %s' (or make it with "
-				      "'ar rcs')", path);
-	} else if (rc == 0 && bfd_has_map(a) &&
-		   (rc = add_index(c, path, &ix, ar)) == 0) {
+	} else if (!bfd_has_map(a) && first < size) {
+		rc = walk_members(c, path, ar);
+		if (rc == 0) {
+			uk_errorf(c->err, "%s: archive has no symbol index", path);
+			rc = uk_hintf(c->err, "run 'ranlib %s' (or make it with "
+					      "'ar rcs')", path);
+		}
+	} else if (bfd_has_map(a) &&
+		   (rc = index_members(c, path, size, first, &ix, ar)) == 0) {
+		add_index(c, &ix, ar);
 		lk_symtab_add_archive(&c->syms, ar); /* it owns ar now */
 		ar = NULL;
 	}

@@ -235,39 +235,6 @@ static int load_group(struct lk_ctx *c, struct lk_obj *o, uint32_t gi)
 	return 0;
 }
 
-size_t lk_ar_name_len(const char *src, size_t max)
-{
-	size_t k = 0;
-
-	while (k < max && src[k] != '/' && src[k] != '\n')
-		k++;
-	while (k > 0 && src[k - 1] == ' ') /* BSD-style names pad with spaces */
-		k--;
-	return k;
-}
-
-/* A lazy member is needed: parse it (a copy when ar left it misaligned) */
-int lk_member_open(struct lk_ctx *c, struct lk_obj *o)
-{
-	size_t plen = strlen(o->path);
-
-	o->member_len = (uint32_t)lk_ar_name_len(o->member, o->member_len);
-	/* "path(member)", in the arena like the object */
-	o->display = lk_arena_alloc(&c->arena, plen + o->member_len + 3);
-	memcpy(o->display, o->path, plen);
-	o->display[plen] = '(';
-	memcpy(o->display + plen + 1, o->member, o->member_len);
-	o->display[plen + 1 + o->member_len] = ')';
-	if ((uintptr_t)o->data % 8) {
-		/* ar aligns members to 2 bytes; ELF structures need 8 */
-		uint8_t *copy = lk_arena_alloc(&c->arena, o->size ? o->size : 1);
-
-		memcpy(copy, o->data, o->size);
-		o->data = copy;
-	}
-	return lk_obj_parse(c, o);
-}
-
 int lk_obj_load(struct lk_ctx *c, struct lk_obj *o)
 {
 	uint32_t i;

@@ -58,8 +58,7 @@ struct lk_sec {
 struct lk_obj {
 	const char *path;      /* file as given */
 	const char *member;    /* archive member name (member_len bytes, in
-				* the mapped archive, once opened; before,
-				* the bytes it ends within), or NULL */
+				* the mapped archive) once opened, or NULL */
 	uint32_t member_len;
 	char *display;         /* "libc.a(printf.lo)" or "hello.o", in the
 				* arena; a member's made when it is loaded */
@@ -77,6 +76,8 @@ struct lk_obj {
 	struct lk_sym **gsyms;  /* nsyms entries, NULL for locals */
 	int loaded, queued;
 	int ar_member;          /* lazy archive member, parsed when needed */
+	const struct lk_archive *ar; /* and its archive, header offset */
+	uint64_t ar_hdr;
 	uint32_t id;            /* load order */
 	struct lk_obj *next;    /* all loaded objects, in load order */
 };
@@ -114,12 +115,9 @@ struct lk_arena {
  * for the table, as a lazy symbol, when the link first asks for it, so
  * reading an archive costs what the link uses of it. */
 struct lk_member {
-	uint64_t hdr;          /* offset of its ar header */
-	const uint8_t *data;
-	size_t size;
-	const char *name;      /* not NUL-terminated: it ends within name_len
-				* bytes (lk_ar_name_len says where) */
-	size_t name_len;
+	uint64_t hdr;          /* offset of its ar header, as the index names
+				* it: read and checked when the member is
+				* loaded (archive.c) */
 	struct lk_obj *obj;    /* made when a symbol first names it */
 };
 
@@ -131,7 +129,11 @@ struct lk_lazy_ent {
 
 struct lk_archive {
 	const char *path;
-	struct lk_member *mem; /* in file order */
+	const uint8_t *data;   /* the mapped archive */
+	size_t size;
+	const char *longnames; /* the "//" member's table, or NULL */
+	size_t nlong;
+	struct lk_member *mem; /* the members the index names, by offset */
 	size_t nmem, capmem, hint;
 	struct lk_lazy_ent *ent; /* first definer of each name, index order */
 	size_t nent, capent;
@@ -266,8 +268,8 @@ int lk_obj_parse(struct lk_ctx *c, struct lk_obj *o);   /* headers+symtab */
 int lk_obj_load(struct lk_ctx *c, struct lk_obj *o);    /* sections */
 const char *lk_sym_name(const struct lk_obj *o, const Elf64_Sym *s);
 int lk_member_open(struct lk_ctx *c, struct lk_obj *m); /* lazy -> parsed */
+char *lk_ar_strays(struct lk_ctx *c); /* non-ELF members, or NULL */
 /* An ar member name's length: it ends at '/' or '\n' within max bytes */
-size_t lk_ar_name_len(const char *src, size_t max);
 int lk_rela_get(struct lk_ctx *c, const struct lk_sec *s,
 		const Elf64_Rela **rel, size_t *n);
 

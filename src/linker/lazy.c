@@ -55,10 +55,8 @@ struct lk_obj *lk_member_obj(struct lk_arena *a, struct lk_archive *ar,
 	o = m->obj = lk_arena_alloc(a, sizeof(*o));
 	o->path = ar->path;
 	o->ar_member = 1;
-	o->data = m->data;
-	o->size = m->size;
-	o->member = m->name;
-	o->member_len = (uint32_t)m->name_len;
+	o->ar = ar;
+	o->ar_hdr = m->hdr; /* its header is read when it is loaded */
 	return o;
 }
 

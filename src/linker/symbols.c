@@ -273,10 +273,19 @@ int lk_check_resolution(struct lk_ctx *c)
 	compose(c, head, list ? list : "");
 	free(head);
 	free(list);
-	if (nundef)
-		uk_hintf(c->err, "add the object or archive that defines the "
-				 "symbol to the inputs");
-	else
+	if (nundef) {
+		char *strays = lk_ar_strays(c);
+
+		if (strays)
+			uk_hintf(c->err, "add the object or archive that defines "
+					 "the symbol to the inputs; these archive "
+					 "members are not ELF objects, so nothing in "
+					 "them was seen: %s", strays);
+		else
+			uk_hintf(c->err, "add the object or archive that defines "
+					 "the symbol to the inputs");
+		free(strays);
+	} else
 		uk_hintf(c->err, "remove one of the definitions, or make one "
 				 "of them weak");
 	return -1;

@@ -3,8 +3,10 @@
 # archive naming it, the first archive read), members only a weak reference
 # names left out, --link-if and --why over names no input asked for yet,
 # the output's .symtab in the order its names first appeared (an object's
-# symbols, an archive's index), and every malformed-archive error, also for
-# members the link does not need.
+# symbols, an archive's index), and every malformed-archive error: for the
+# archive's index at once, for a member when the link loads it (the
+# members a link does not use are not read, as with ld), and a stray
+# member named in the hint of a link that fails on an undefined symbol.
 source "$(dirname "$0")/lib.sh"
 cd "$tmp"
 
@@ -121,7 +123,7 @@ symtab_order symtab-order-object-first main.o one.a
 symtab_order symtab-order-archive-first one.a main.o
 symtab_order symtab-order-two-archives two.a one.a main.o
 
-# --- malformed archives: errors for members the link does not need too --------
+# --- malformed archives: the index at once, a member when it is loaded -------
 err_is() { # NAME WANT INPUTS...: uk link fails, its first line is WANT
 	local n=$1 want=$2; shift 2
 	local out rc
@@ -131,7 +133,41 @@ err_is() { # NAME WANT INPUTS...: uk link fails, its first line is WANT
 }
 echo text >stray.txt
 ar rcs stray.a m1.o stray.txt
-err_is archive-stray-member "stray.a(stray.txt): not an ELF object (archive member at offset $(( $(stat -c %s stray.a) - 6 - 60 )))" main.o one.a stray.a
+# a stray member the link does not need is not read: the link is the same
+if link stray-unused main.o one.a stray.a && link stray-without main.o one.a &&
+	[ "$(status stray-unused)" = 12 ] && cmp -s stray-unused stray-without; then
+	pass archive-stray-member-unused
+else
+	fail archive-stray-member-unused "$(cat stray-unused.err)"
+fi
+# ... and is named in the hint when a symbol is undefined (alpha, zeta)
+out=$("$UK" link -o stray-hint main.o stray.a 2>&1)
+[ $? -eq 1 ] && grep -q "^undefined symbol 'alpha', referenced by main.o" <<<"$out" &&
+	grep -q "^hint: .*not ELF objects, so nothing in them was seen: stray.a(stray.txt)$" <<<"$out" &&
+	[ ! -e stray-hint ] && pass archive-stray-member-hint || fail archive-stray-member-hint "$out"
+# a member the index names that is not ELF (m3.o's magic overwritten): an
+# error when the link loads it (alpha), none when it does not (foo only)
+python3 - >named.off <<'EOP'
+d = bytearray(open("one.a", "rb").read())
+o = 8
+while True:
+    size = int(d[o + 48:o + 58])
+    if d[o:o + 5] == b"m3.o/":
+        break
+    o += 60 + size + (size & 1)
+d[o + 60:o + 64] = b"XELF"
+open("named.a", "wb").write(d)
+print(o)
+EOP
+err_is archive-member-not-elf-loaded "named.a(m3.o): not an ELF object (archive member at offset $(cat named.off))" main.o named.a
+printf '%s\n' 'int foo(void);' \
+	'void _start(void) { __asm__ volatile("syscall" : : "a"(60L), "D"((long)foo())); for (;;) ; }' >foo_only.c
+gcc $cf -c foo_only.c -o foo_only.o
+if link named-unused foo_only.o named.a && [ "$(status named-unused)" = 1 ]; then
+	pass archive-member-not-elf-unused
+else
+	fail archive-member-not-elf-unused "$(cat named-unused.err)"
+fi
 ar rcS noindex.a m1.o m2.o
 err_is archive-no-index "noindex.a: archive has no symbol index" main.o one.a noindex.a
 ar rcsT thin.a m1.o
@@ -143,5 +179,19 @@ python3 -c "
 import struct; d = bytearray(open('one.a', 'rb').read())
 d[72:76] = struct.pack('>I', 99999); open('badoff.a', 'wb').write(d)"
 err_is archive-index-bad-offset "badoff.a: malformed archive: symbol index names a member at offset 99999 that does not exist" main.o badoff.a
+# an offset inside the archive where no member starts: an error when a
+# symbol of that entry is loaded (GNU index: count, offsets, names)
+python3 - >inside.off <<'EOP'
+import struct
+d = bytearray(open("one.a", "rb").read())
+n, = struct.unpack(">I", d[68:72])
+names = d[72 + 4 * n:].split(b"\0")
+k = names.index(b"alpha")
+off, = struct.unpack(">I", d[72 + 4 * k:76 + 4 * k])
+d[72 + 4 * k:76 + 4 * k] = struct.pack(">I", off + 2)
+open("inside.a", "wb").write(d)
+print(off + 2)
+EOP
+err_is archive-index-offset-inside "inside.a: malformed archive: symbol index names a member at offset $(cat inside.off) that does not exist" main.o inside.a
 printf '!<arch>\n' >empty.a
 if link empty main.o one.a empty.a; then pass archive-empty-accepted; else fail archive-empty-accepted "$(cat empty.err)"; fi
