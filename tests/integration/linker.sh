@@ -194,6 +194,10 @@ if command -v clang >/dev/null && [ "${UK_FUZZ_SECONDS:-20}" -gt 0 ]; then
 	cat tests/linker/icf/one.c tests/linker/icf/two.c tests/linker/icf/main.c >"$tmp/icf-all.c"
 	gcc $cflags -fno-pie -fno-ipa-icf -c "$tmp/icf-all.c" -o "$tmp/corpus/icf.o"
 	ar rcs "$tmp/corpus/lib.a" "$tmp/u.o"
+	# an archive whose member defines the entry (main), so that members
+	# are opened lazily: a long (//-table) name, and a stray text member
+	cp "$tmp/hello.o" "$tmp/a-member-name-longer-than-sixteen.o"
+	(cd "$tmp" && ar rcs corpus/lib-main.a a-member-name-longer-than-sixteen.o notes.txt)
 	if clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Isrc \
 		-o "$tmp/fuzz" tests/linker/fuzz_input.c src/linker/*.c src/util/*.c \
 		-ljansson -Wl,-Bstatic -lbfd -lsframe -liberty -lz -lzstd -Wl,-Bdynamic -ldl 2>"$tmp/fuzz.err"; then
