@@ -227,7 +227,7 @@ int uk_vm_run(const struct uk_vm_opts *o, struct uk_vm_result *res, struct uk_er
 		goto fail_early;
 	}
 	if (status_open(qmp.dir, status_path, sizeof(status_path), &sf) < 0) {
-		uk_errorf(err, "cannot create a FIFO in /tmp: %s", strerror(errno));
+		uk_errorf(err, "cannot create a FIFO in %s: %s", qmp.dir, strerror(errno));
 		uk_qmp_close(&qmp);
 		goto fail_early;
 	}

@@ -10,12 +10,33 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+/* Where the folder goes: the user's runtime folder or /dev/shm, both
+ * memory file systems, before /tmp. On a disk's file system (ext4 with
+ * discard here) making and removing it took half a millisecond of every
+ * uk run, a twentieth of a short boot; on tmpfs, 40 us. A runtime folder
+ * whose name would not fit a socket's path is passed over. */
+static int make_dir(struct uk_qmp *q)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	const char *parents[] = { xdg && xdg[0] == '/' && strlen(xdg) <= 40 ? xdg : NULL,
+				  "/dev/shm", "/tmp" };
+
+	for (size_t i = 0; i < sizeof(parents) / sizeof(parents[0]); i++) {
+		if (!parents[i] || (i < 2 && access(parents[i], W_OK | X_OK) != 0))
+			continue;
+		snprintf(q->dir, sizeof(q->dir), "%s/uk-qmp.XXXXXX", parents[i]);
+		if (mkdtemp(q->dir))
+			return 0;
+	}
+	q->dir[0] = '\0';
+	return -1;
+}
+
 int uk_qmp_prepare(struct uk_qmp *q)
 {
 	memset(q, 0, sizeof(*q));
 	q->fd = -1;
-	snprintf(q->dir, sizeof(q->dir), "/tmp/uk-qmp.XXXXXX");
-	if (!mkdtemp(q->dir))
+	if (make_dir(q) < 0)
 		return -1;
 	snprintf(q->path, sizeof(q->path), "%s/qmp", q->dir);
 	return 0;

@@ -13,7 +13,8 @@ struct uk_qmp {
 	unsigned len;
 };
 
-/* Makes the socket folder; the QEMU option is "unix:<path>,server=on,wait=off". */
+/* Makes the socket folder ($XDG_RUNTIME_DIR, /dev/shm or /tmp); the QEMU
+ * option is "unix:<path>,server=on,wait=off". */
 int uk_qmp_prepare(struct uk_qmp *q);
 /* Connects when QEMU is ready (call repeatedly; cheap when not yet). Then
  * reads what QEMU said: returns 1 once a STOP event arrived, 0 otherwise. */

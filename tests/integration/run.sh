@@ -76,6 +76,27 @@ out=$(UK_QEMU=$tmp/bad-qemu "$UK" run --accel tcg "$tmp/exit3" </dev/null 2>&1);
 [ $rc -eq 1 ] && grep -q "^uk: error: cannot start QEMU: No such file or directory" <<<"$out" &&
 	pass run-qemu-cannot-start || fail run-qemu-cannot-start "rc=$rc: $out"
 
+# The QMP socket and the status FIFO live in a memory file system: the
+# user's runtime folder, else /dev/shm (a folder on ext4 cost half a
+# millisecond of each run); the folder is gone after the run.
+printf '#!/bin/sh\nprintf "%%s\\n" "$@" >"%s/qemu-args"\nexec qemu-system-x86_64 "$@"\n' "$tmp" >"$tmp/rec-qemu"
+chmod +x "$tmp/rec-qemu"
+mkdir -p "$tmp/rt"
+out=$(XDG_RUNTIME_DIR=$tmp/rt UK_QEMU=$tmp/rec-qemu "$UK" run --accel tcg "$tmp/exit3" </dev/null 2>&1); rc=$?
+q=$(grep -A1 '^-qmp$' "$tmp/qemu-args" | tail -n1)
+if [ $rc -eq 3 ] && [[ $q == unix:$tmp/rt/uk-qmp.*/qmp,* ]] &&
+	grep -q "^file:$tmp/rt/uk-qmp.*/status$" "$tmp/qemu-args" && [ -z "$(ls -A "$tmp/rt")" ]; then
+	pass run-qmp-in-runtime-dir
+else
+	fail run-qmp-in-runtime-dir "rc=$rc qmp=$q left=$(ls -A "$tmp/rt"): $out"
+fi
+if [ -w /dev/shm ]; then
+	out=$(env -u XDG_RUNTIME_DIR UK_QEMU=$tmp/rec-qemu "$UK" run --accel tcg "$tmp/exit3" </dev/null 2>&1); rc=$?
+	q=$(grep -A1 '^-qmp$' "$tmp/qemu-args" | tail -n1)
+	[ $rc -eq 3 ] && [[ $q == unix:/dev/shm/uk-qmp.*/qmp,* ]] && [ ! -e "$(dirname "${q#unix:}")" ] &&
+		pass run-qmp-in-dev-shm || fail run-qmp-in-dev-shm "rc=$rc qmp=$q: $out"
+fi
+
 # Ctrl-C (SIGINT to uk) stops the VM and says so; exit 130.
 "$UK" run --accel tcg "$tmp/spin" >"$tmp/int.out" 2>&1 &
 pid=$!
