@@ -59,15 +59,23 @@ char **uk_vm_argv(const struct uk_vm_opts *o, const char *status_path,
 {
 	struct argv_builder b = { 0 };
 	const char *qemu = o->qemu ? o->qemu : getenv("UK_QEMU");
-	char mem[32];
+	char mem[32], machine[64];
 
 	push(&b, qemu && qemu[0] ? qemu : "qemu-system-x86_64");
 	push(&b, "-M");
 	/* microvm lists virtio-mmio devices on the kernel command line only
-	 * without ACPI */
-	push(&b, o->is_disk		       ? "q35"
+	 * without ACPI. Under TCG the guest's RAM is a memfd, so in 4 KiB
+	 * pages: QEMU asks for 2 MiB pages for its own RAM, and each first
+	 * write into one cost a boot 240 us, at times 5 ms when the host
+	 * compacted memory for it (a hello boots 12% faster, and as fast every
+	 * time); TCG's software TLB gains nothing from them. KVM keeps them:
+	 * a guest's own page walks do. */
+	snprintf(machine, sizeof(machine), "%s%s",
+		 o->is_disk		 ? "q35"
 		 : o->nvolumes || o->net ? "microvm,acpi=off"
-					 : "microvm");
+					 : "microvm",
+		 o->accel == UK_ACCEL_KVM ? "" : ",memory-backend=" UK_VM_RAM_ID);
+	push(&b, machine);
 	push(&b, "-accel");
 	push(&b, o->accel == UK_ACCEL_KVM ? "kvm" : "tcg");
 	push(&b, "-cpu");
@@ -75,13 +83,22 @@ char **uk_vm_argv(const struct uk_vm_opts *o, const char *status_path,
 	 * that nested hypervisors often refuse to set (QEMU then aborts); TCG's
 	 * "max" gives SSE4, XSAVE and RDRAND. */
 	push(&b, o->accel == UK_ACCEL_KVM ? "host,-arch-capabilities" : "max");
-	/* QEMU wants a whole number of KiB; M when it divides. */
-	if (o->memory % (1024 * 1024) == 0)
-		snprintf(mem, sizeof(mem), "%" PRIu64 "M", o->memory >> 20);
+	/* QEMU wants a whole number of KiB, M when it divides; it rounds -m
+	 * up to 8 KiB, which a memfd's size must then match. */
+	uint64_t memory = o->accel == UK_ACCEL_KVM ? o->memory : (o->memory + 8191) & ~8191ull;
+	if (memory % (1024 * 1024) == 0)
+		snprintf(mem, sizeof(mem), "%" PRIu64 "M", memory >> 20);
 	else
-		snprintf(mem, sizeof(mem), "%" PRIu64 "K", (o->memory + 1023) >> 10);
+		snprintf(mem, sizeof(mem), "%" PRIu64 "K", (memory + 1023) >> 10);
 	push(&b, "-m");
 	push(&b, mem);
+	if (o->accel != UK_ACCEL_KVM) {
+		char ram[80];
+
+		snprintf(ram, sizeof(ram), "memory-backend-memfd,id=" UK_VM_RAM_ID ",size=%s", mem);
+		push(&b, "-object");
+		push(&b, ram);
+	}
 	push(&b, "-nodefaults");
 	push(&b, "-no-user-config");
 	push(&b, "-display");

@@ -30,6 +30,8 @@ char *uk_vm_volume_device(const struct uk_vm_volume *v, size_t i, int pci);
 /* A host forward (uk run -p [HOSTIP:]HOSTPORT:GUESTPORT[/udp]) on QEMU's
  * user network, whose netdev is UK_VM_NETDEV_ID (net.c). */
 #define UK_VM_NETDEV_ID "uknet0"
+/* The guest RAM object under TCG (a memfd: 4 KiB pages; qemu_argv.c) */
+#define UK_VM_RAM_ID "ukram0"
 struct uk_vm_port {
 	char host_ip[16]; /* 127.0.0.1 unless given */
 	unsigned host_port, guest_port;

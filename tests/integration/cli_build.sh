@@ -219,7 +219,7 @@ out=$(timeout 120 "$UK" run -q --json --accel tcg --timeout 2 </dev/null 2>&1); 
 echo "/* changed */" >>src/main.c
 out=$(timeout 120 "$UK" run --verbose --accel tcg --timeout 2 </dev/null 2>&1); rc=$?
 [ $rc -eq 124 ] && grep -q "^uk: + [^ ]* -O2 .* -c src/main.c " <<<"$out" &&
-	grep -q "^uk: + [^ ]*qemu-system-x86_64 -M microvm -accel tcg .* -kernel ./build/kvm/p " <<<"$out" &&
+	grep -q "^uk: + [^ ]*qemu-system-x86_64 -M microvm,memory-backend=ukram0 -accel tcg .* -object memory-backend-memfd,id=ukram0,size=64M .* -kernel ./build/kvm/p " <<<"$out" &&
 	pass run_verbose_qemu_line || fail run_verbose_qemu_line "rc=$rc: $out"
 echo "/* changed again */" >>src/main.c
 out=$(timeout 120 "$UK" run -q --accel tcg --timeout 2 </dev/null 2>&1); rc=$?

@@ -23,6 +23,8 @@ static void t_argv_kernel_kvm(void)
 	CHECK(has_pair(v, "-M", "microvm"));
 	CHECK(has_pair(v, "-accel", "kvm"));
 	CHECK(has_pair(v, "-m", "64M"));
+	for (char **p = v; *p; p++) /* KVM: QEMU's own RAM, in 2 MiB pages */
+		CHECK(strcmp(*p, "-object") != 0);
 	CHECK(has_pair(v, "-kernel", "img"));
 	CHECK(has_pair(v, "-append", "uk.name=x -- a"));
 	CHECK(has_pair(v, "-debugcon", "file:/tmp/st"));
@@ -38,9 +40,11 @@ static void t_argv_disk_tcg_odd_memory(void)
 				.accel = UK_ACCEL_TCG, .qemu = "q" };
 	char **v = uk_vm_argv(&o, NULL, NULL);
 
-	CHECK(has_pair(v, "-M", "q35"));
+	/* TCG: the RAM a memfd (4 KiB pages), sized as QEMU rounds -m (8 KiB) */
+	CHECK(has_pair(v, "-M", "q35,memory-backend=" UK_VM_RAM_ID));
 	CHECK(has_pair(v, "-accel", "tcg"));
-	CHECK(has_pair(v, "-m", "3073K"));
+	CHECK(has_pair(v, "-m", "3080K"));
+	CHECK(has_pair(v, "-object", "memory-backend-memfd,id=" UK_VM_RAM_ID ",size=3080K"));
 	for (char **p = v; *p; p++)
 		CHECK(strcmp(*p, "-kernel") != 0 && strcmp(*p, "-debugcon") != 0);
 	uk_vm_argv_free(v);
