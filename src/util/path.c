@@ -102,39 +102,49 @@ int uk_remove_tree(const char *path, struct uk_error *err)
 	return rc;
 }
 
+/* The buffer is sized from fstat (an image read whole at `uk run` was
+ * copied over and over as a doubling buffer grew), then grows if the file
+ * does; reads go on until end of file either way. */
 int uk_read_file(const char *path, char **data, size_t *len, struct uk_error *err)
 {
-	FILE *f = fopen(path, "rb");
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
 	char *buf = NULL;
 	size_t cap = 0, n = 0;
 
-	if (!f)
+	if (fd < 0)
 		return uk_errorf(err, "cannot read '%s': %s", path, strerror(errno));
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		cap = (size_t)st.st_size + 2; /* the NUL, and a byte to find the end */
 	for (;;) {
-		if (n + 4096 + 1 > cap) {
-			size_t ncap = cap ? cap * 2 : 8192;
+		if (n + 1 >= cap || !buf) {
+			size_t ncap = !buf && cap ? cap : cap ? cap * 2 : 8192;
 			char *nb = realloc(buf, ncap);
 
 			if (!nb) {
 				free(buf);
-				fclose(f);
+				close(fd);
 				return uk_errorf(err, "out of memory reading '%s'", path);
 			}
 			buf = nb;
 			cap = ncap;
 		}
-		size_t r = fread(buf + n, 1, cap - n - 1, f);
+		ssize_t r = read(fd, buf + n, cap - n - 1);
 
-		n += r;
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+
+			free(buf);
+			close(fd);
+			return uk_errorf(err, "cannot read '%s': %s", path, strerror(e));
+		}
 		if (r == 0)
 			break;
+		n += (size_t)r;
 	}
-	if (ferror(f)) {
-		free(buf);
-		fclose(f);
-		return uk_errorf(err, "cannot read '%s'", path);
-	}
-	fclose(f);
+	close(fd);
 	buf[n] = '\0';
 	*data = buf;
 	if (len)

@@ -389,6 +389,38 @@ static void t_relpath(void)
 	}
 }
 
+/* uk_read_file: a file's bytes and a NUL after them, whatever fstat says
+ * of its size (exact, empty, or 0 for a /proc file that has more) */
+static void t_read_file(void)
+{
+	struct uk_error err = { 0 };
+	char path[300], *d = NULL;
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/rf", dir);
+	f = fopen(path, "wb");
+	CHECK(f != NULL);
+	for (int i = 0; i < 70000; i++)
+		fputc('a' + i % 26, f);
+	fclose(f);
+	CHECK_EQ_INT(uk_read_file(path, &d, &n, &err), 0);
+	CHECK_EQ_INT((int)n, 70000);
+	CHECK(d && d[0] == 'a' && d[69999] == 'a' + 69999 % 26 && d[70000] == '\0');
+	free(d);
+	f = fopen(path, "wb");
+	fclose(f);
+	CHECK_EQ_INT(uk_read_file(path, &d, &n, &err), 0);
+	CHECK(n == 0 && d && d[0] == '\0');
+	free(d);
+	CHECK_EQ_INT(uk_read_file("/proc/self/status", &d, &n, &err), 0);
+	CHECK(n > 100 && strstr(d, "Name:") == d && strlen(d) == n);
+	free(d);
+	snprintf(path, sizeof(path), "%s/nothere", dir);
+	CHECK_EQ_INT(uk_read_file(path, &d, &n, &err), -1);
+	CHECK(strstr(err.msg, "nothere") && strstr(err.msg, "No such file"));
+}
+
 int main(void)
 {
 	struct uk_error err = { 0 };
@@ -402,6 +434,7 @@ int main(void)
 	RUN(t_compile_cache);
 	RUN(t_fasthash);
 	RUN(t_relpath);
+	RUN(t_read_file);
 	RUN(t_statcache);
 	RUN(t_shared_cache);
 	RUN(t_objcache_lru);
