@@ -115,6 +115,35 @@ static int header_error(struct lk_ctx *c, const char *path, size_t off, int why)
 				     path, off);
 }
 
+/* From *off on, the next regular member that is not an ELF object: 1 with
+ * *off at its header and *len its size, 0 at the end, or a malformed
+ * header's -1 or -2 (header()) with *off at it */
+static int next_stray(const struct lk_archive *ar, size_t *off,
+		      unsigned long long *len)
+{
+	while (*off < ar->size) {
+		const uint8_t *h = ar->data + *off;
+		int why = header(ar->data, ar->size, *off, len);
+
+		if (why < 0)
+			return why;
+		if (regular(h) && (*len < 4 || memcmp(h + 60, ELFMAG, SELFMAG)))
+			return 1;
+		*off += 60 + *len;
+		*off += *off & 1;
+	}
+	return 0;
+}
+
+static int not_elf(struct lk_ctx *c, const char *path, const char *name,
+		   size_t n, uint64_t off)
+{
+	uk_errorf(c->err, "%s(%.*s): not an ELF object (archive member at "
+		  "offset %llu)", path, (int)n, name, (unsigned long long)off);
+	return uk_hintf(c->err, "archives must hold only ELF64 x86_64 objects; "
+			"remove the member with 'ar d'");
+}
+
 /* The members before the first regular one: the index ("/" or "/SYM64/")
  * and the long names ("//"), which GNU ar writes first. *first: the
  * first regular member's offset, size when there is none. */
@@ -166,18 +195,14 @@ int lk_member_open(struct lk_ctx *c, struct lk_obj *o)
 	o->member_len = (uint32_t)nlen;
 	o->data = h + 60;
 	o->size = len;
+	if (len < 4 || memcmp(o->data, ELFMAG, SELFMAG))
+		return not_elf(c, ar->path, o->member, nlen, o->ar_hdr);
 	/* "path(member)", in the arena like the object */
 	o->display = lk_arena_alloc(&c->arena, plen + o->member_len + 3);
 	memcpy(o->display, o->path, plen);
 	o->display[plen] = '(';
 	memcpy(o->display + plen + 1, o->member, o->member_len);
 	o->display[plen + 1 + o->member_len] = ')';
-	if (len < 4 || memcmp(o->data, ELFMAG, SELFMAG)) {
-		uk_errorf(c->err, "%s: not an ELF object (archive member at "
-			  "offset %llu)", o->display, (unsigned long long)o->ar_hdr);
-		return uk_hintf(c->err, "archives must hold only ELF64 x86_64 "
-				"objects; remove the member with 'ar d'");
-	}
 	if ((uintptr_t)o->data % 8) {
 		/* ar aligns members to 2 bytes; ELF structures need 8 */
 		uint8_t *copy = lk_arena_alloc(&c->arena, o->size ? o->size : 1);
@@ -197,19 +222,15 @@ char *lk_ar_strays(struct lk_ctx *c)
 	char *list = NULL;
 
 	for (const struct lk_archive *ar = c->syms.lazy; ar; ar = ar->next) {
-		size_t off = 8;
+		size_t off = 8, n;
 		unsigned long long len;
 
-		while (header(ar->data, ar->size, off, &len) == 0) {
-			const uint8_t *h = ar->data + off;
-			size_t n;
-			const char *name;
+		while (next_stray(ar, &off, &len) == 1) {
+			const char *name = member_name(ar->data + off, ar->longnames,
+						       ar->nlong, &n);
 
-			if (regular(h) && (len < 4 || memcmp(h + 60, ELFMAG, SELFMAG))) {
-				name = member_name(h, ar->longnames, ar->nlong, &n);
-				lk_append(&list, "%s%s(%.*s)", list ? ", " : "",
-					  ar->path, (int)n, name);
-			}
+			lk_append(&list, "%s%s(%.*s)", list ? ", " : "", ar->path,
+				  (int)n, name);
 			off += 60 + len;
 			off += off & 1;
 		}
@@ -380,29 +401,17 @@ static int index_members(struct lk_ctx *c, const char *path, size_t size,
 static int walk_members(struct lk_ctx *c, const char *path,
 			const struct lk_archive *ar)
 {
-	size_t off = 8;
+	size_t off = 8, n;
+	unsigned long long len;
+	int rc = next_stray(ar, &off, &len);
+	const char *name;
 
-	while (off < ar->size) {
-		unsigned long long len;
-		const uint8_t *h = ar->data + off;
-		int why = header(ar->data, ar->size, off, &len);
-		size_t n;
-		const char *name;
-
-		if (why < 0)
-			return header_error(c, path, off, why);
-		if (regular(h) && (len < 4 || memcmp(h + 60, ELFMAG, SELFMAG))) {
-			name = member_name(h, ar->longnames, ar->nlong, &n);
-			uk_errorf(c->err, "%s(%.*s): not an ELF object (archive "
-				  "member at offset %zu)", path, (int)n, name, off);
-			return uk_hintf(c->err, "archives must hold only ELF64 "
-					"x86_64 objects; remove the member with "
-					"'ar d'");
-		}
-		off += 60 + len;
-		off += off & 1;
-	}
-	return 0;
+	if (rc < 0)
+		return header_error(c, path, off, rc);
+	if (rc == 0)
+		return 0;
+	name = member_name(ar->data + off, ar->longnames, ar->nlong, &n);
+	return not_elf(c, path, name, n, off);
 }
 
 static int read_archive(struct lk_ctx *c, const char *path,
