@@ -44,28 +44,7 @@ static char *stamp_path(const char *output)
  * either, so syncing the stamp alone could only vouch for a lost image. */
 static int write_stamp(const char *path, const char *line, struct uk_error *err)
 {
-	char *tmp;
-	int fd, id, ok;
-	size_t n = strlen(line);
-
-	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
-		abort();
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		uk_errorf(err, "cannot write '%s': %s", path, strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	id = uk_cleanup_add(tmp);
-	ok = write(fd, line, n) == (ssize_t)n && fchmod(fd, 0644) == 0;
-	ok = close(fd) == 0 && ok && rename(tmp, path) == 0;
-	if (!ok) {
-		uk_errorf(err, "cannot write '%s': %s", path, strerror(errno));
-		unlink(tmp);
-	}
-	uk_cleanup_remove(id);
-	free(tmp);
-	return ok ? 0 : -1;
+	return uk_write_file_unsynced(path, line, strlen(line), 0644, err);
 }
 
 /* The old debug file and report, renamed aside at once and removed on a

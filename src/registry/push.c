@@ -140,7 +140,7 @@ static void remember(const struct uk_client *c, const char *root,
 	*strrchr(path, '/') = '\0';
 	if (uk_mkdirs(path, &ignored) == 0) {
 		path[strlen(path)] = '/';
-		uk_write_file_atomic(path, text, len, 0644, &ignored);
+		uk_write_file_unsynced(path, text, len, 0644, &ignored); /* a cache */
 	}
 out:
 	free(text);

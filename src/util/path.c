@@ -243,8 +243,8 @@ int uk_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-int uk_write_file_atomic(const char *path, const void *data, size_t len, int mode,
-			 struct uk_error *err)
+static int write_file(const char *path, const void *data, size_t len, int mode,
+		      int sync, struct uk_error *err)
 {
 	char *tmp;
 	int fd, id;
@@ -267,7 +267,7 @@ int uk_write_file_atomic(const char *path, const void *data, size_t len, int mod
 	}
 	/* The data reaches the disk before the name does, so a power loss
 	 * leaves the old file or the new one, never an empty one. */
-	if (fchmod(fd, (mode_t)mode) != 0 || fsync(fd) != 0) {
+	if (fchmod(fd, (mode_t)mode) != 0 || (sync && fsync(fd) != 0)) {
 		uk_errorf(err, "cannot write '%s': %s", path, strerror(errno));
 		close(fd);
 		goto fail;
@@ -277,7 +277,8 @@ int uk_write_file_atomic(const char *path, const void *data, size_t len, int mod
 		goto fail;
 	}
 	uk_cleanup_remove(id);
-	uk_sync_parent(path);
+	if (sync)
+		uk_sync_parent(path);
 	free(tmp);
 	return 0;
 fail:
@@ -285,6 +286,18 @@ fail:
 	uk_cleanup_remove(id);
 	free(tmp);
 	return -1;
+}
+
+int uk_write_file_atomic(const char *path, const void *data, size_t len, int mode,
+			 struct uk_error *err)
+{
+	return write_file(path, data, len, mode, 1, err);
+}
+
+int uk_write_file_unsynced(const char *path, const void *data, size_t len, int mode,
+			   struct uk_error *err)
+{
+	return write_file(path, data, len, mode, 0, err);
 }
 
 int uk_file_exists(const char *path)

@@ -31,6 +31,12 @@ int uk_write_all(int fd, const void *buf, size_t len);
  * is removed on failure and when uk is interrupted (util/cleanup.h). */
 int uk_write_file_atomic(const char *path, const void *data, size_t len,
 			 int mode, struct uk_error *err);
+/* The same, whole and renamed into place, but not synced to the disk (the
+ * file's fsync and its folder's are 1-3 ms here): for what only saves work
+ * (a stamp, a cache entry), whose loss or truncation in a power cut costs
+ * that work again and which its readers take as absent then. */
+int uk_write_file_unsynced(const char *path, const void *data, size_t len,
+			   int mode, struct uk_error *err);
 
 /* Puts the finished temporary file tmp at path: a rename, except when path
  * is a symlink (/dev/stdout) or not a regular file (/dev/null, a FIFO, a

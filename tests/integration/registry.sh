@@ -45,6 +45,22 @@ if [ $? -eq 0 ] && grep -q "@$d1" <<<"$out"; then pass push_image_file_same_dige
 # team/one got its blobs by cross-repository mount from team/hello.
 if grep -q "0 blobs uploaded, 0 already there, 2 mounted" <<<"$out"; then pass push_mounts_from_other_repo; else fail push_mounts_from_other_repo "$out"; fi
 
+# The store's blobs are synced to the disk; the caches a push writes (the
+# packed layer's, the registries a blob went to) are not: each fsync of a
+# file and of its folder is 1-3 ms, and a lost cache entry costs a redo.
+head -c 100000 /dev/urandom >"$tmp/fsync-kernel"
+if command -v strace >/dev/null; then
+	strace -f -y -e trace=fsync,fdatasync -o "$tmp/fsync.trace" "$UK" push "$tmp/fsync-kernel" "$A/team/fsync:1" >"$tmp/fsync.out" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ] && grep -q "fsync([0-9]*<$UK_HOME/blobs/sha256>" "$tmp/fsync.trace" &&
+		! grep -q "<$UK_HOME/cache/" "$tmp/fsync.trace" &&
+		[ -n "$(ls "$UK_HOME/cache/layers" 2>/dev/null)" ] && [ -n "$(ls "$UK_HOME/cache/pushed" 2>/dev/null)" ]; then
+		pass push_caches_not_synced
+	else
+		fail push_caches_not_synced "rc=$rc: $(cat "$tmp/fsync.out"); synced: $(grep -o '<[^>]*>' "$tmp/fsync.trace" | sort -u | tr '\n' ' ')"
+	fi
+fi
+
 # Chunked upload (PATCH with Content-Range, Location followed each time).
 out=$(UK_CHUNK_SIZE=4096 "$UK" push -C "$tmp/p" "$A/team/chunked:1" 2>&1)
 if [ $? -eq 0 ] && grep -q "@$d1" <<<"$out" &&
