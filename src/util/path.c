@@ -265,8 +265,8 @@ static int write_file(const char *path, const void *data, size_t len, int mode,
 		close(fd);
 		goto fail;
 	}
-	/* The data reaches the disk before the name does, so a power loss
-	 * leaves the old file or the new one, never an empty one. */
+	/* Synced, the data reaches the disk before the name does, so a power
+	 * loss leaves the old file or the new one, never an empty one. */
 	if (fchmod(fd, (mode_t)mode) != 0 || (sync && fsync(fd) != 0)) {
 		uk_errorf(err, "cannot write '%s': %s", path, strerror(errno));
 		close(fd);

@@ -67,8 +67,9 @@ char **uk_vm_argv(const struct uk_vm_opts *o, const char *status_path,
 	 * without ACPI. Under TCG the guest's RAM is a memfd, so in 4 KiB
 	 * pages: QEMU asks for 2 MiB pages for its own RAM, and each first
 	 * write into one cost a boot 240 us, at times 5 ms when the host
-	 * compacted memory for it (a hello boots 12% faster, and as fast every
-	 * time); TCG's software TLB gains nothing from them. KVM keeps them:
+	 * compacted memory for it (hello: 3% faster taken turns with the old
+	 * way, 12% back to back when the host compacted often, and no slow
+	 * boots); TCG's software TLB gains nothing from them. KVM keeps them:
 	 * a guest's own page walks do. */
 	snprintf(machine, sizeof(machine), "%s%s",
 		 o->is_disk		 ? "q35"
