@@ -195,6 +195,23 @@ fi
 echo "/* changed again */" >>src/main.c
 out=$("$UK" build -q 2>&1); rc=$?
 [ $rc -eq 0 ] && [ -z "$out" ] && [ build/kvm/p -nt src/main.c ] && pass build_quiet || fail build_quiet "rc=$rc: $out"
+# A relink of the same inputs (the image removed) leaves the stamp and the
+# debug recipe as they were: neither is removed nor written again; a
+# changed source rewrites both.
+if command -v strace >/dev/null; then
+	rm -f build/kvm/p
+	strace -f -e trace=unlink,unlinkat,rename,renameat,renameat2 -o "$tmp/relink.trace" "$UK" build -q >"$tmp/relink.out" 2>&1
+	rc=$?
+	echo "/* changed for the stamp */" >>src/main.c
+	strace -f -e trace=unlink,unlinkat,rename,renameat,renameat2 -o "$tmp/changed.trace" "$UK" build -q >/dev/null 2>&1
+	if [ $rc -eq 0 ] && [ -e build/kvm/p ] && ! grep -q '\.p\.stamp\|\.p\.debug\.json' "$tmp/relink.trace" &&
+		grep -q 'rename.*"build/kvm/\.p\.stamp"' "$tmp/changed.trace" &&
+		grep -q 'rename.*"build/kvm/\.p\.debug\.json"' "$tmp/changed.trace"; then
+		pass build_relink_same_inputs_keeps_stamp
+	else
+		fail build_relink_same_inputs_keeps_stamp "rc=$rc: $(cat "$tmp/relink.out"); $(grep -h 'stamp\|debug.json' "$tmp/relink.trace" "$tmp/changed.trace")"
+	fi
+fi
 out=$("$UK" build -q -v 2>&1); rc=$?
 [ $rc -eq 2 ] && grep -q "give either --verbose or --quiet" <<<"$out" && pass build_quiet_verbose_refused ||
 	fail build_quiet_verbose_refused "rc=$rc: $out"
