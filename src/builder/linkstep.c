@@ -37,16 +37,6 @@ static char *stamp_path(const char *output)
 	return p;
 }
 
-/* The stamp is written whole and renamed into place, but not synced to the
- * disk (uk_write_file_atomic's fsync of it and of its folder were a tenth
- * of a relink, more on a busy disk): it only ever saves a relink, losing
- * it in a crash costs one, and the image it vouches for is not synced
- * either, so syncing the stamp alone could only vouch for a lost image. */
-static int write_stamp(const char *path, const char *line, struct uk_error *err)
-{
-	return uk_write_file_unsynced(path, line, strlen(line), 0644, err);
-}
-
 /* The old debug file and report, renamed aside at once and removed on a
  * thread during the link: removing SQLite's 4.5 MB debug file is 0.4 ms
  * (ext4 frees its blocks). Removed, not renamed over: ext4 writes a file
@@ -109,20 +99,15 @@ static void aside_end(struct aside *a)
 	}
 }
 
+/* stamp: the stamp's text, or NULL when there is none */
 static int up_to_date(struct uk_linkstep *ls, const char *stamp, const char *digest)
 {
-	char *text = NULL;
 	char want[UK_FASTHASH_HEX + 8];
-	int ok = 0;
 
-	if (!uk_file_exists(ls->output) || uk_read_file(stamp, &text, NULL, NULL) != 0)
-		return 0;
-	if (sscanf(text, "%39s %" SCNu64 " %" SCNu64 " %" SCNu64, want, &ls->file_bytes,
-		   &ls->load_bytes, &ls->removed_bytes) == 4 &&
-	    strcmp(want, digest) == 0)
-		ok = 1;
-	free(text);
-	return ok;
+	return stamp && uk_file_exists(ls->output) &&
+	       sscanf(stamp, "%39s %" SCNu64 " %" SCNu64 " %" SCNu64, want, &ls->file_bytes,
+		      &ls->load_bytes, &ls->removed_bytes) == 4 &&
+	       strcmp(want, digest) == 0;
 }
 
 static int is_bfd(const struct uk_linkstep *ls)
@@ -130,16 +115,29 @@ static int is_bfd(const struct uk_linkstep *ls)
 	return ls->linker && strcmp(ls->linker, "bfd") == 0;
 }
 
-/* Removed first, as the stamp is: a file renamed over another costs ext4
- * a flush of it (see struct aside). */
+/* A stamp or recipe: its new text, written only when it differs from old
+ * (what path held, or NULL), the old file removed first (a file renamed
+ * over another costs ext4 a flush of it, see struct aside). Written whole
+ * and renamed into place, but not synced to the disk (uk_write_file_atomic's
+ * fsync of it and of its folder were a tenth of a relink): it only ever
+ * saves a relink, losing it in a crash costs one, and the image it vouches
+ * for is not synced either, so syncing the stamp alone could only vouch
+ * for a lost image. */
+static int put_stamp(const char *path, const char *old, const char *text,
+		     struct uk_error *err)
+{
+	if (old && !strcmp(old, text))
+		return 0;
+	unlink(path);
+	return uk_write_file_unsynced(path, text, strlen(text), 0644, err);
+}
+
 static int write_recipe(const char *recipe, const struct uk_link_opts *lo,
 			struct uk_error *err)
 {
 	char *text = uk_debugfile_recipe_text(lo);
-	int rc;
+	int rc = put_stamp(recipe, NULL, text, err);
 
-	unlink(recipe);
-	rc = write_stamp(recipe, text, err);
 	free(text);
 	return rc;
 }
@@ -261,7 +259,8 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 	lo.why_symbol = ls->why;
 	if (ls->debug)
 		recipe = uk_debugfile_recipe_path(ls->output);
-	if (!ls->why && up_to_date(ls, stamp, digest)) {
+	uk_read_file(stamp, &old_stamp, NULL, NULL);
+	if (!ls->why && up_to_date(ls, old_stamp, digest)) {
 		ls->relinked = 0;
 		rc = recipe ? debug_up_to_date(ls, &lo, recipe, err) : 0;
 		if (rc <= 0)
@@ -273,18 +272,17 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 	/* An old stamp must not vouch for a half-made image, nor an old debug
 	 * file, recipe or report describe a new one. GNU ld writes the image
 	 * in place: both go first. uk's linker swaps the whole image in at the
-	 * end, so the old stamp still vouches for the old image until then,
-	 * and they stay when the new ones are equal: a relink of the same
-	 * inputs (a removed image) writes neither again (two files fewer made
-	 * and removed; an SQLite relink 7.71 -> 7.65 ms). */
+	 * end, so the old stamp still vouches for the old image until then;
+	 * each is replaced after the link only if it changed (put_stamp): a
+	 * relink of the same inputs (a removed image) writes neither again. */
 	if (is_bfd(ls)) {
 		unlink(stamp);
 		if (recipe)
 			unlink(recipe);
-	} else {
-		uk_read_file(stamp, &old_stamp, NULL, NULL);
-		if (recipe)
-			uk_read_file(recipe, &old_recipe, NULL, NULL);
+		free(old_stamp);
+		old_stamp = NULL;
+	} else if (recipe) {
+		uk_read_file(recipe, &old_recipe, NULL, NULL);
 	}
 	if (ls->debug)
 		set_aside(&aside, ls->debug);
@@ -314,14 +312,13 @@ int uk_linkstep_run(struct uk_linkstep *ls, struct uk_error *err)
 	ls->file_bytes = lr.file_bytes;
 	ls->load_bytes = lr.load_bytes;
 	ls->removed_bytes = lr.removed_bytes;
-	if (aside.recipe_text && (!old_recipe || strcmp(old_recipe, aside.recipe_text)) &&
-	    write_stamp(recipe, aside.recipe_text, err) != 0)
+	if (aside.recipe_text && put_stamp(recipe, old_recipe, aside.recipe_text, err) != 0)
 		goto out;
 	if (recipe && !aside.recipe_text)
 		unlink(recipe); /* no debug file is to be made: no recipe */
 	snprintf(line, sizeof(line), "%s %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", digest,
 		 ls->file_bytes, ls->load_bytes, ls->removed_bytes);
-	rc = old_stamp && !strcmp(old_stamp, line) ? 0 : write_stamp(stamp, line, err);
+	rc = put_stamp(stamp, old_stamp, line, err);
 out:
 	free(old_stamp);
 	free(old_recipe);

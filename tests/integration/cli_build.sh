@@ -197,7 +197,8 @@ out=$("$UK" build -q 2>&1); rc=$?
 [ $rc -eq 0 ] && [ -z "$out" ] && [ build/kvm/p -nt src/main.c ] && pass build_quiet || fail build_quiet "rc=$rc: $out"
 # A relink of the same inputs (the image removed) leaves the stamp and the
 # debug recipe as they were: neither is removed nor written again; a
-# changed source rewrites both.
+# changed source rewrites both, each removed first (ext4 flushes a file
+# renamed over another at once).
 if command -v strace >/dev/null; then
 	rm -f build/kvm/p
 	strace -f -e trace=unlink,unlinkat,rename,renameat,renameat2 -o "$tmp/relink.trace" "$UK" build -q >"$tmp/relink.out" 2>&1
@@ -206,6 +207,8 @@ if command -v strace >/dev/null; then
 	strace -f -e trace=unlink,unlinkat,rename,renameat,renameat2 -o "$tmp/changed.trace" "$UK" build -q >/dev/null 2>&1
 	if [ $rc -eq 0 ] && [ -e build/kvm/p ] && ! grep -q '\.p\.stamp\|\.p\.debug\.json' "$tmp/relink.trace" &&
 		grep -q 'rename.*"build/kvm/\.p\.stamp"' "$tmp/changed.trace" &&
+		grep -q 'unlink("build/kvm/\.p\.stamp")' "$tmp/changed.trace" &&
+		grep -q 'unlink("build/kvm/\.p\.debug\.json")' "$tmp/changed.trace" &&
 		grep -q 'rename.*"build/kvm/\.p\.debug\.json"' "$tmp/changed.trace"; then
 		pass build_relink_same_inputs_keeps_stamp
 	else
