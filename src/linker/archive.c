@@ -144,6 +144,13 @@ static int not_elf(struct lk_ctx *c, const char *path, const char *name,
 			"remove the member with 'ar d'");
 }
 
+static int bad_offset(struct lk_ctx *c, const char *path, uint64_t off)
+{
+	uk_errorf(c->err, "%s: malformed archive: symbol index names a member "
+		  "at offset %llu that does not exist", path, (unsigned long long)off);
+	return uk_hintf(c->err, "rebuild the index with 'ranlib %s'", path);
+}
+
 /* The members before the first regular one: the index ("/" or "/SYM64/")
  * and the long names ("//"), which GNU ar writes first. *first: the
  * first regular member's offset, size when there is none. */
@@ -182,13 +189,8 @@ int lk_member_open(struct lk_ctx *c, struct lk_obj *o)
 	unsigned long long len;
 	int why = header(ar->data, ar->size, o->ar_hdr, &len);
 
-	if (why == -1 || (why == 0 && !regular(h))) {
-		uk_errorf(c->err, "%s: malformed archive: symbol index names a "
-			  "member at offset %llu that does not exist",
-			  ar->path, (unsigned long long)o->ar_hdr);
-		return uk_hintf(c->err, "rebuild the index with 'ranlib %s'",
-				ar->path);
-	}
+	if (why == -1 || (why == 0 && !regular(h)))
+		return bad_offset(c, ar->path, o->ar_hdr);
 	if (why < 0)
 		return header_error(c, ar->path, o->ar_hdr, why);
 	o->member = member_name(h, ar->longnames, ar->nlong, &nlen);
@@ -382,13 +384,8 @@ static int index_members(struct lk_ctx *c, const char *path, size_t size,
 
 		if (n && ar->mem[n - 1].hdr == off)
 			continue;
-		if (off < first || off >= size) {
-			uk_errorf(c->err, "%s: malformed archive: symbol index "
-				  "names a member at offset %llu that does not "
-				  "exist", path, (unsigned long long)off);
-			return uk_hintf(c->err, "rebuild the index with "
-					"'ranlib %s'", path);
-		}
+		if (off < first || off >= size)
+			return bad_offset(c, path, off);
 		ar->mem[n].hdr = off;
 		ar->mem[n++].obj = NULL;
 	}
