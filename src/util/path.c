@@ -107,44 +107,40 @@ int uk_remove_tree(const char *path, struct uk_error *err)
  * does; reads go on until end of file either way. */
 int uk_read_file(const char *path, char **data, size_t *len, struct uk_error *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC), e = 0;
 	struct stat st;
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
+	char *buf = NULL, *nb;
+	size_t cap = 8192, n = 0;
+	ssize_t r;
 
 	if (fd < 0)
 		return uk_errorf(err, "cannot read '%s': %s", path, strerror(errno));
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
 		cap = (size_t)st.st_size + 2; /* the NUL, and a byte to find the end */
 	for (;;) {
-		if (n + 1 >= cap || !buf) {
-			size_t ncap = !buf && cap ? cap : cap ? cap * 2 : 8192;
-			char *nb = realloc(buf, ncap);
-
-			if (!nb) {
-				free(buf);
-				close(fd);
-				return uk_errorf(err, "out of memory reading '%s'", path);
+		if (!buf || n + 1 >= cap) {
+			if (buf)
+				cap *= 2;
+			if (!(nb = realloc(buf, cap))) {
+				e = ENOMEM;
+				break;
 			}
 			buf = nb;
-			cap = ncap;
 		}
-		ssize_t r = read(fd, buf + n, cap - n - 1);
-
+		r = read(fd, buf + n, cap - n - 1);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0) {
-			int e = errno;
-
-			free(buf);
-			close(fd);
-			return uk_errorf(err, "cannot read '%s': %s", path, strerror(e));
-		}
-		if (r == 0)
+		if (r <= 0) {
+			e = r < 0 ? errno : 0;
 			break;
+		}
 		n += (size_t)r;
 	}
 	close(fd);
+	if (e) {
+		free(buf);
+		return uk_errorf(err, "cannot read '%s': %s", path, strerror(e));
+	}
 	buf[n] = '\0';
 	*data = buf;
 	if (len)
