@@ -7,7 +7,7 @@ PREFIX    ?= /usr/local
 VERSION   := $(shell cat VERSION)
 # Tests read what uk wrote with libarchive itself, independently of uk.
 TESTLIBS  := -larchive
-# libcurl, libarchive, libcrypto, libdeflate and libyaml are not linked: uk loads them when
+# libcurl, libarchive, libcrypto, libisal and libyaml are not linked: uk loads them when
 # a command first needs them (src/util/dynlib.h), which saves ~9 ms on every start and
 # keeps `uk run IMAGE` from loading libyaml at all.
 # libbfd (and what it needs: libsframe, libiberty, zlib, zstd) is linked statically into a

@@ -1,6 +1,6 @@
 #include "util/gzip.h"
 
-#include <libdeflate.h>
+#include <isa-l/igzip_lib.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,26 +8,93 @@
 #include "util/dynlib.h"
 
 static struct {
-	__typeof__(&libdeflate_alloc_compressor) alloc;
-	__typeof__(&libdeflate_gzip_compress) compress;
-	__typeof__(&libdeflate_gzip_compress_bound) bound;
-	__typeof__(&libdeflate_free_compressor) free;
-} ld;
+	__typeof__(&isal_deflate_stateless_init) init;
+	__typeof__(&isal_deflate_stateless) compress;
+} isal;
 
 static int deflate_load(struct uk_error *err)
 {
-	static const char *const sonames[] = { "libdeflate.so.0", NULL };
+	static const char *const sonames[] = { "libisal.so.2", NULL };
 	static const char *const names[] = {
-		"libdeflate_alloc_compressor", "libdeflate_gzip_compress",
-		"libdeflate_gzip_compress_bound", "libdeflate_free_compressor",
+		"isal_deflate_stateless_init", "isal_deflate_stateless",
 	};
 	static int loaded;
 
-	_Static_assert(sizeof(ld) == sizeof(names), "one slot per name");
-	if (!loaded && uk_dynlib_bind(sonames, "libdeflate0", names, (void **)&ld,
+	_Static_assert(sizeof(isal) == sizeof(names), "one slot per name");
+	if (!loaded && uk_dynlib_bind(sonames, "libisal2", names, (void **)&isal,
 				      sizeof(names) / sizeof(names[0]), err) == 0)
 		loaded = 1;
 	return loaded ? 0 : -1;
+}
+
+/* A compressor's own memory: ISA-L's stream and its level's buffer. The
+ * buffer's size is fixed, not left to the library's default, because it
+ * bounds the deflate blocks and so decides the bytes. */
+#define LEVEL_BUF(level) ((level) == 1 ? ISAL_DEF_LVL1_LARGE : ISAL_DEF_LVL2_LARGE)
+
+struct compressor {
+	struct isal_zstream s;
+	unsigned char *buf;
+	size_t bufsize;
+	int level;
+};
+
+static struct compressor *compressor_new(int level)
+{
+	struct compressor *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->level = level;
+	c->bufsize = level > 0 ? LEVEL_BUF(level) : 0;
+	if (c->bufsize && !(c->buf = malloc(c->bufsize))) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void compressor_free(struct compressor *c)
+{
+	if (c)
+		free(c->buf);
+	free(c);
+}
+
+/* gzip's header, without name or timestamp; OS "unknown" */
+static const unsigned char gzip_header[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255 };
+
+/* Room for a member of len input bytes: when compressing would not fit,
+ * ISA-L writes stored blocks (5 bytes of framing a 64 KiB block) instead,
+ * so data that does not compress costs only that. The room depends only
+ * on len, and so does the choice. */
+static size_t bound(size_t len)
+{
+	return sizeof(gzip_header) + len + (len / 65535 + 1) * 5 + 8 /* trailer */ + 64;
+}
+
+/* One gzip member of in[0..len) into out (bound(len) bytes); its length,
+ * or 0 when ISA-L failed. */
+static size_t compress_member(struct compressor *c, const unsigned char *in, size_t len,
+			      unsigned char *out)
+{
+	struct isal_zstream *s = &c->s;
+
+	isal.init(s);
+	s->level = (uint32_t)c->level;
+	s->level_buf = c->buf;
+	s->level_buf_size = (uint32_t)c->bufsize;
+	s->gzip_flag = IGZIP_GZIP_NO_HDR; /* the trailer (CRC-32, size) only */
+	s->end_of_stream = 1;
+	s->flush = NO_FLUSH;
+	s->next_in = (uint8_t *)in;
+	s->avail_in = (uint32_t)len;
+	memcpy(out, gzip_header, sizeof(gzip_header));
+	s->next_out = out + sizeof(gzip_header);
+	s->avail_out = (uint32_t)(bound(len) - sizeof(gzip_header));
+	if (isal.compress(s) != COMP_OK || s->avail_in)
+		return 0;
+	return sizeof(gzip_header) + s->total_out;
 }
 
 struct member {
@@ -56,7 +123,7 @@ static size_t ready(const struct uk_gzip_input *in, size_t want)
 
 /* Compresses member i (the lock not held); 0 when there is no such
  * member, 1 when done, -1 when it failed. *last: no member after it. */
-static int compress_one(struct job *j, struct libdeflate_compressor *c, size_t i,
+static int compress_one(struct job *j, struct compressor *c, size_t i,
 			int *last)
 {
 	size_t start = i * UK_GZIP_MEMBER, want = start + UK_GZIP_MEMBER, got, len;
@@ -69,8 +136,8 @@ static int compress_one(struct job *j, struct libdeflate_compressor *c, size_t i
 		return 0;
 	*last = got < want;
 	len = (got < want ? got : want) - start;
-	if (!(m->out = malloc(ld.bound(NULL, len))) ||
-	    !(m->outlen = ld.compress(c, j->in->p + start, len, m->out, ld.bound(NULL, len))))
+	if (!(m->out = malloc(bound(len))) ||
+	    !(m->outlen = compress_member(c, j->in->p + start, len, m->out)))
 		return -1;
 	return 1;
 }
@@ -78,7 +145,7 @@ static int compress_one(struct job *j, struct libdeflate_compressor *c, size_t i
 static void *compress_members(void *arg)
 {
 	struct job *j = arg;
-	struct libdeflate_compressor *c = ld.alloc(j->level);
+	struct compressor *c = compressor_new(j->level);
 	size_t i;
 
 	pthread_mutex_lock(&j->mu);
@@ -102,8 +169,7 @@ static void *compress_members(void *arg)
 	}
 	pthread_cond_broadcast(&j->cv);
 	pthread_mutex_unlock(&j->mu);
-	if (c)
-		ld.free(c);
+	compressor_free(c);
 	return NULL;
 }
 
@@ -165,6 +231,9 @@ static int job_init(struct job *j, const struct uk_gzip_input *in, int level,
 		    struct uk_error *err)
 {
 	memset(j, 0, sizeof(*j));
+	if (level < 0 || level > UK_GZIP_MAX_LEVEL)
+		return uk_errorf(err, "gzip level %d: only 0 to %d give the same bytes on every CPU",
+				 level, UK_GZIP_MAX_LEVEL);
 	j->in = in;
 	j->level = level;
 	j->max = in->len / UK_GZIP_MEMBER + 2;

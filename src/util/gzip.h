@@ -1,9 +1,14 @@
-/* gzip of a whole buffer with libdeflate (loaded on first use, like
- * libarchive: util/dynlib.h). Input longer than UK_GZIP_MEMBER is cut into
+/* gzip of a whole buffer with ISA-L's igzip (loaded on first use, like
+ * libarchive: util/dynlib.h), about three times as fast as libdeflate's
+ * fastest level here. Input longer than UK_GZIP_MEMBER is cut into
  * members of that many bytes (RFC 1952 allows a gzip file to be several
  * members; gzip, Go's compress/gzip, libarchive and Python read them all),
- * compressed by two threads. The cut depends only on the length, so the
- * output is the same bytes on every machine and run. */
+ * compressed by two threads. The cut depends only on the length, and
+ * igzip's levels 0 to 2 give the same bytes with each of its SSE4.2, AVX,
+ * AVX2 and AVX-512 code paths (tests/integration/gzip_cpus.sh), so the
+ * output is the same bytes on every x86-64 machine from x86-64-v2 up and
+ * every run. (Its level 3 differs between them, and so does its plain C
+ * path, taken only on a CPU without SSE4.2.) */
 #ifndef UK_UTIL_GZIP_H
 #define UK_UTIL_GZIP_H
 
@@ -12,9 +17,11 @@
 #include "util/error.h"
 
 #define UK_GZIP_MEMBER (16u << 20)
+#define UK_GZIP_MAX_LEVEL 2
 
-/* *out (malloc'd, *outlen bytes) = gzip of in[0..len) at level 0 (stored)
- * to 12; header without name or timestamp. */
+/* *out (malloc'd, *outlen bytes) = gzip of in[0..len) at igzip's level 0
+ * (fastest) to UK_GZIP_MAX_LEVEL; header without name or timestamp. Data
+ * that does not compress is stored (5 bytes of framing a 64 KiB block). */
 int uk_gzip(const void *in, size_t len, int level, void **out, size_t *outlen,
 	    struct uk_error *err);
 

@@ -1,6 +1,7 @@
 /* util/gzip: gzip members of UK_GZIP_MEMBER input bytes, read back with
  * libarchive (as uk pull and uk run read layers), the same bytes every
- * time, a stored (level 0) gzip no bigger than the data and framing; the
+ * time, noise stored (no bigger than the data and framing), levels
+ * that would not give the same bytes on every CPU refused; the
  * streamed form (uk push's upload) gives the same bytes member by member,
  * from input that is still being written too, and stops on a failure. */
 #include <archive.h>
@@ -84,8 +85,8 @@ static void t_round_trip_around_member_sizes(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		round_trip(sizes[i], 0);
-		round_trip(sizes[i], 1);
+		for (int level = 0; level <= UK_GZIP_MAX_LEVEL; level++)
+			round_trip(sizes[i], level);
 	}
 }
 
@@ -108,19 +109,36 @@ static void t_same_bytes_every_time(void)
 	free(in);
 }
 
-/* Stored: the data plus gzip's framing (5 bytes a 64 KiB block, 18 a
- * member), never recompressed. */
-static void t_stored_adds_only_framing(void)
+/* Noise is stored: the data plus gzip's framing (5 bytes a 64 KiB block,
+ * 18 a member), at each level. */
+static void t_noise_adds_only_framing(void)
 {
 	size_t n = UK_GZIP_MEMBER + 100000, len;
 	unsigned char *in = sample(n, 1);
 	void *gz = NULL;
 	struct uk_error err = {0};
 
-	CHECK_EQ_INT(uk_gzip(in, n, 0, &gz, &len, &err), 0);
-	CHECK(len > n && len < n + n / 1000 + 2 * 18);
-	free(gz);
+	for (int level = 0; level <= UK_GZIP_MAX_LEVEL; level++) {
+		CHECK_EQ_INT(uk_gzip(in, n, level, &gz, &len, &err), 0);
+		CHECK(len > n && len < n + n / 1000 + 2 * 18);
+		free(gz);
+	}
 	free(in);
+}
+
+/* Level 3 is refused (igzip's bytes differ between CPUs there), and so is
+ * one below 0. */
+static void t_levels_outside_refused(void)
+{
+	unsigned char in[64] = {0};
+	void *gz = (void *)1;
+	size_t len = 1;
+	struct uk_error err = {0};
+
+	CHECK_EQ_INT(uk_gzip(in, sizeof(in), UK_GZIP_MAX_LEVEL + 1, &gz, &len, &err), -1);
+	CHECK(strstr(err.msg, "same bytes on every CPU") != NULL);
+	CHECK(gz == NULL && len == 0);
+	CHECK_EQ_INT(uk_gzip(in, sizeof(in), -1, &gz, &len, &err), -1);
 }
 
 /* A sink that collects what it is handed, in order. */
@@ -274,7 +292,8 @@ int main(void)
 {
 	RUN(t_round_trip_around_member_sizes);
 	RUN(t_same_bytes_every_time);
-	RUN(t_stored_adds_only_framing);
+	RUN(t_noise_adds_only_framing);
+	RUN(t_levels_outside_refused);
 	RUN(t_stream_same_bytes_as_whole);
 	RUN(t_stream_stops_on_failure);
 	return check_done();
