@@ -1,5 +1,5 @@
-/* Unpacking a tar+gzip or plain tar layer (libarchive tells them apart
- * by their bytes) from untrusted bytes: the digest is computed
+/* Unpacking a tar+gzip or plain tar layer (told apart by their first
+ * bytes) from untrusted bytes: the digest is computed
  * over exactly what libarchive is fed, every entry is checked before
  * anything is written, and the bytes it unpacks to are capped (a total, and
  * a ratio to the compressed size, against gzip bombs). The same walk without
@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "store/digest.h"
+#include "util/gunzip.h"
 
 #define UNPACK_MAX_BYTES (16ULL << 30)
 /* gzip reaches about 1000:1 on zeros; real components and kernels stay
@@ -35,19 +36,29 @@ static unsigned long long unpack_cap(unsigned long long size)
 	return cap < UNPACK_MIN_CAP ? UNPACK_MIN_CAP : cap;
 }
 
+/* The layer's bytes, hashed as they are read; a tar+gzip goes through
+ * util/gunzip.h (ISA-L) on its way to libarchive, which then reads a tar. */
 struct hashed_fd {
 	int fd;
 	struct uk_sha256 h;
 	int io_errno;
-	unsigned char buf[65536];
+	size_t ahead; /* bytes of buf read (and hashed) to tell gzip from tar */
+	struct uk_gunzip *gz;
+	struct uk_error gz_err;
+	unsigned char buf[256 << 10];
 };
 
-static la_ssize_t hashed_read(struct archive *a, void *ctx, const void **out)
+static ssize_t hashed_next(void *ctx, const void **out)
 {
 	struct hashed_fd *r = ctx;
 	ssize_t n;
 
-	(void)a;
+	*out = r->buf;
+	if (r->ahead) {
+		n = (ssize_t)r->ahead;
+		r->ahead = 0;
+		return n;
+	}
 	do
 		n = read(r->fd, r->buf, sizeof(r->buf));
 	while (n < 0 && errno == EINTR);
@@ -56,8 +67,31 @@ static la_ssize_t hashed_read(struct archive *a, void *ctx, const void **out)
 		return -1;
 	}
 	uk_sha256_update(&r->h, r->buf, (size_t)n);
-	*out = r->buf;
 	return n;
+}
+
+static la_ssize_t hashed_read(struct archive *a, void *ctx, const void **out)
+{
+	struct hashed_fd *r = ctx;
+
+	(void)a;
+	return r->gz ? uk_gunzip_read(r->gz, out, &r->gz_err) : hashed_next(r, out);
+}
+
+/* Reads the layer's first bytes: a gzip (1f 8b) is read through gunzip. */
+static int open_input(struct hashed_fd *r, struct uk_error *err)
+{
+	const void *p;
+	ssize_t n = hashed_next(r, &p);
+
+	if (n < 0)
+		return uk_errorf(err, "reading it: %s", strerror(r->io_errno));
+	r->ahead = (size_t)n;
+	if (n < 2 || r->buf[0] != 0x1f || r->buf[1] != 0x8b)
+		return 0;
+	r->ahead = 0;
+	r->gz = uk_gunzip_new(hashed_next, r, r->buf, (size_t)n, err);
+	return r->gz ? 0 : -1;
 }
 
 /* Hashes whatever libarchive did not need (padding after the tar end). */
@@ -268,16 +302,23 @@ static int read_layer(int fd, const char *dest, const char *digest,
 		goto out;
 	}
 	r->fd = fd;
-	archive_read_support_filter_gzip(a);
+	if (open_input(r, err) < 0) {
+		uk_error_wrap(err, "layer %s", digest);
+		goto out;
+	}
 	archive_read_support_format_tar(a);
 	if (archive_read_open(a, r, NULL, hashed_read, NULL) != ARCHIVE_OK) {
 		uk_errorf(err, "layer %s is not a valid tar or tar+gzip: %s", digest,
 			  r->io_errno ? strerror(r->io_errno)
-				      : archive_error_string(a));
+			  : r->gz_err.msg[0] ? r->gz_err.msg
+					     : archive_error_string(a));
 		blame_corruption(r, digest, err);
 		goto out;
 	}
 	if (unpack_entries(a, dest, size, err) < 0) {
+		/* the gzip's own error says more than the tar reader's */
+		if (r->gz_err.msg[0] && !r->io_errno)
+			uk_errorf(err, "layer is not a valid tar+gzip: %s", r->gz_err.msg);
 		uk_error_wrap(err, "layer %s", digest);
 		blame_corruption(r, digest, err);
 		goto out;
@@ -303,6 +344,7 @@ out:
 	if (a)
 		archive_read_free(a);
 	if (r) {
+		uk_gunzip_free(r->gz);
 		uk_sha256_free(&r->h);
 		free(r);
 	}
