@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "registry/remote.h"
+#include "store/layer_live.h"
 #include "store/layout.h"
 
 #define MAX_MANIFESTS 64
@@ -35,6 +36,8 @@ struct fetch {
 	int open;    /* w holds the downloaded bytes, committed under the lock */
 	int skipped; /* the store had it: checked again under the lock */
 	int layer;   /* a tar or tar+gzip layer: its entries are checked */
+	int live_on; /* ... while it downloads, by live */
+	struct uk_layer_live live;
 	const char *root;
 };
 
@@ -252,27 +255,46 @@ static int sink(void *ctx, const void *buf, size_t n, struct uk_error *err)
 {
 	struct fetch *f = ctx;
 
-	return uk_blob_writer_write(&f->w, buf, n, err);
+	if (uk_blob_writer_write(&f->w, buf, n, err) < 0)
+		return -1;
+	return f->live_on ? uk_layer_live_feed(&f->live, buf, n, err) : 0;
+}
+
+/* A layer's check starts with its download (and again with a restarted
+ * one); without a thread for it, the stored file is checked after. */
+static void live_start(struct fetch *f)
+{
+	f->live_on = f->layer && uk_layer_live_start(&f->live, f->digest, f->size) == 0;
+}
+
+static void live_cancel(struct fetch *f)
+{
+	if (f->live_on)
+		uk_layer_live_cancel(&f->live);
+	f->live_on = 0;
 }
 
 static int restart(void *ctx, struct uk_error *err)
 {
 	struct fetch *f = ctx;
 
+	live_cancel(f);
 	uk_blob_writer_abort(&f->w);
 	f->open = 0;
 	if (uk_blob_writer_open(&f->w, f->root, err) < 0)
 		return -1;
 	f->open = 1;
+	live_start(f);
 	return 0;
 }
 
 /* A downloaded layer, walked as uk would unpack it (entries, sizes). */
-static int check_layer(const struct pull *p, const struct fetch *f,
-		       struct uk_error *err)
+static int check_layer(const struct pull *p, struct fetch *f, struct uk_error *err)
 {
-	int rc = uk_blob_writer_check_layer(&f->w, f->digest, f->size, err);
+	int rc = f->live_on ? uk_layer_live_finish(&f->live, err)
+			    : uk_blob_writer_check_layer(&f->w, f->digest, f->size, err);
 
+	f->live_on = 0;
 	if (rc < 0) {
 		uk_error_wrap(err, "registry %s sent a layer uk cannot use", p->c->base);
 		uk_hintf(err, "nothing was stored; uk layers hold only files and "
@@ -300,9 +322,12 @@ static int fetch_blobs(struct pull *p, struct uk_pulled *out,
 		if (uk_blob_writer_open(&f->w, p->root, err) < 0)
 			return -1;
 		f->open = 1;
+		live_start(f);
 		if (uk_client_get_blob(p->c, f->digest, f->size, sink, restart, f,
-				       err) < 0)
+				       err) < 0) {
+			live_cancel(f);
 			return -1;
+		}
 		if (f->layer && check_layer(p, f, err) < 0)
 			return -1;
 		out->blobs_fetched++;

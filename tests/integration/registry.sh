@@ -643,10 +643,11 @@ image() {
 # tgz OUT SPEC...: a tar+gzip (a plain tar when OUT ends in .tar) written by
 # python3's tarfile, entries as given:
 # NAME (a small file), NAME=dir, NAME->TARGET (symbolic link), NAME=>TARGET
-# (hard link), NAME=chr (a device), NAME=fifo, NAME=zeros:BYTES.
+# (hard link), NAME=chr (a device), NAME=fifo, NAME=zeros:BYTES,
+# NAME=random:BYTES (bytes that do not compress, the same every time).
 tgz() {
 	python3 - "$@" <<'PY'
-import io, sys, tarfile
+import io, random, sys, tarfile
 class Zeros:
     def read(self, n): return b"\0" * n
 with tarfile.open(sys.argv[1], "w" if sys.argv[1].endswith(".tar") else "w:gz") as t:
@@ -666,6 +667,9 @@ with tarfile.open(sys.argv[1], "w" if sys.argv[1].endswith(".tar") else "w:gz") 
         elif "=zeros:" in s:
             i.name, n = s.split("=zeros:")
             i.size, data = int(n), Zeros()
+        elif "=random:" in s:
+            i.name, n = s.split("=random:")
+            i.size, data = int(n), io.BytesIO(random.Random(14).randbytes(int(n)))
         t.addfile(i, data)
 PY
 }
@@ -733,6 +737,32 @@ if [ $? -ne 0 ] && grep -q 'unpacks to more than 67108864 bytes' <<<"$out" &&
 else
 	fail pull_refuses_gzip_bomb "$out"
 fi
+
+# A layer whose transfer is cut halfway once: the download starts again and
+# so does its check (which runs beside the transfer): the pull succeeds with
+# the layer whole, and a bad entry after the cut is still refused.
+tgz "$tmp/big.tgz" unikernel=dir unikernel/k=random:$((600 << 10))
+tgz "$tmp/bigbad.tgz" unikernel=dir unikernel/k=random:$((600 << 10)) unikernel/../../evil
+rm -rf "$tmp/cut"
+image "$tmp/cut" ok "$tmp/cfg.json" "$tmp/big.tgz"
+image "$tmp/cut" bad "$tmp/cfg.json" "$tmp/bigbad.tgz"
+for tag in ok bad; do
+	rm -rf "$UK_HOME" "$tmp/cutlog"
+	fsrv 127.0.0.1 "$tmp/cut" -D 1 -l "$tmp/cutlog"
+	out=$("$UK" pull "$S/x:$tag" 2>&1); rc=$?
+	f=$tmp/big.tgz
+	[ "$tag" = bad ] && f=$tmp/bigbad.tgz
+	gets=$(grep -c "GET /v2/x/blobs/sha256:$(sha256sum <"$f" | cut -d' ' -f1)" "$tmp/cutlog")
+	if [ "$tag" = ok ] && [ $rc -eq 0 ] && [ "$gets" = 2 ] &&
+		cmp -s "$(find "$UK_HOME/blobs" -size +500k -type f)" "$tmp/big.tgz"; then
+		pass pull_cut_layer_downloaded_and_checked_again
+	elif [ "$tag" = bad ] && [ $rc -ne 0 ] && [ "$gets" = 2 ] &&
+		grep -qF "layer entry 'unikernel/../../evil' has an unsafe path" <<<"$out" && [ -z "$(tmp_left)" ]; then
+		pass pull_cut_bad_layer_refused_after_restart
+	else
+		fail "pull_cut_layer_$tag" "rc $rc, $gets GETs of the layer: $out"
+	fi
+done
 
 # Layers uk could not unpack are refused at pull time, naming the entry;
 # a row ending in |tar is a plain tar layer (the kind uk pushes for a

@@ -8,7 +8,8 @@
  * Faults: -f N answers the first N requests with 503; -b requires a Bearer
  * token got from the realm (default this server's /token; -r URL names
  * another) with Basic user:pw; -d drops the connection halfway through
- * every blob; -s waits 3 s in the middle of every blob (for killing a
+ * every blob; -D N drops it halfway through the first N blobs of over
+ * 128 KiB, then serves them whole (a download that starts again); -s waits 3 s in the middle of every blob (for killing a
  * client mid-transfer); -e FILE answers every manifest request with HTTP
  * 400 and FILE as its JSON body (a registry's error text). The bytes are
  * served as stored, so a corrupt or crafted blob in DIR reaches the client
@@ -33,7 +34,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int fail_first, bearer, drop, slow;
+static int fail_first, bearer, drop, drop_first, slow;
 static const char *dir, *realm, *error_body, *logpath;
 static const char *addr = "127.0.0.1";
 static SSL_CTX *tls;
@@ -65,8 +66,14 @@ static void serve_file(FILE *f, const char *path, int head, const char *type)
 	snprintf(hdr, sizeof(hdr), "Content-Type: %s\r\n", type);
 	fprintf(f, "HTTP/1.1 200 OK\r\nContent-Length: %lld\r\nConnection: close\r\n%s\r\n",
 		(long long)st.st_size, hdr);
+	int cut = drop && !strstr(path, "tags");
+
+	if (!cut && !head && drop_first > 0 && !strstr(path, "tags") && st.st_size > (128 << 10)) {
+		drop_first--;
+		cut = 1;
+	}
 	while (!head && (n = fread(buf, 1, sizeof(buf), in)) > 0) {
-		if (drop && !strstr(path, "tags") && sent + n > (size_t)st.st_size / 2)
+		if (cut && sent + n > (size_t)st.st_size / 2)
 			break; /* drop the connection mid-blob */
 		if (slow && !strstr(path, "tags") && n > 1) {
 			fwrite(buf, 1, n / 2, f);
@@ -241,13 +248,15 @@ int main(int argc, char **argv)
 	FILE *pf;
 
 	signal(SIGPIPE, SIG_IGN);
-	while ((c = getopt(argc, argv, "f:bdse:r:a:t:k:l:")) != -1) {
+	while ((c = getopt(argc, argv, "f:bdD:se:r:a:t:k:l:")) != -1) {
 		if (c == 'f')
 			fail_first = atoi(optarg);
 		else if (c == 'b')
 			bearer = 1;
 		else if (c == 'd')
 			drop = 1;
+		else if (c == 'D')
+			drop_first = atoi(optarg);
 		else if (c == 's')
 			slow = 1;
 		else if (c == 'e')
