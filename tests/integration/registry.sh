@@ -764,6 +764,21 @@ for tag in ok bad; do
 	fi
 done
 
+# A big blob is written back to the disk as it arrives (a sync_file_range
+# each 4 MiB), so the fsync that commits it has little left to wait for.
+tgz "$tmp/big5.tgz" unikernel=dir unikernel/k=random:$((9 << 20))
+image "$tmp/cut" big5 "$tmp/cfg.json" "$tmp/big5.tgz"
+rm -rf "$UK_HOME"
+fsrv 127.0.0.1 "$tmp/cut"
+out=$(strace -f -e trace=sync_file_range -o "$tmp/wb.strace" "$UK" pull "$S/x:big5" 2>&1); rc=$?
+kicks=$(grep -c 'SYNC_FILE_RANGE_WRITE' "$tmp/wb.strace")
+if [ $rc -eq 0 ] && [ "$kicks" -ge 2 ]; then
+	pass pull_writes_big_blob_back_as_it_arrives
+else
+	fail pull_writes_big_blob_back_as_it_arrives "rc $rc, $kicks sync_file_range: $out"
+fi
+rm -f "$tmp/big5.tgz"
+
 # Layers uk could not unpack are refused at pull time, naming the entry;
 # a row ending in |tar is a plain tar layer (the kind uk pushes for a
 # kernel that does not compress), the others tar+gzip.
