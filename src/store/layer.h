@@ -32,4 +32,9 @@ int uk_layer_unpack_fd(int fd, const char *dest, const char *digest,
 int uk_layer_check_fd(int fd, const char *digest, unsigned long long size,
 		      struct uk_error *err);
 
+/* The same, but the digest is not computed: for bytes whose digest the
+ * caller checks itself (uk pull's download hashes what it hands on). */
+int uk_layer_check_fd_unhashed(int fd, const char *digest, unsigned long long size,
+			       struct uk_error *err);
+
 #endif
