@@ -1,30 +1,9 @@
 #include "util/gunzip.h"
 
-#include <isa-l/igzip_lib.h>
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "util/dynlib.h"
-
-static struct {
-	__typeof__(&isal_inflate_init) init;
-	__typeof__(&isal_inflate_reset) reset;
-	__typeof__(&isal_inflate) inflate;
-} isal;
-
-static int inflate_load(struct uk_error *err)
-{
-	static const char *const sonames[] = { "libisal.so.2", NULL };
-	static const char *const names[] = { "isal_inflate_init", "isal_inflate_reset",
-					     "isal_inflate" };
-	static int loaded;
-
-	_Static_assert(sizeof(isal) == sizeof(names), "one slot per name");
-	if (!loaded && uk_dynlib_bind(sonames, "libisal2", names, (void **)&isal,
-				      sizeof(names) / sizeof(names[0]), err) == 0)
-		loaded = 1;
-	return loaded ? 0 : -1;
-}
+#include "util/isal_lazy.h"
 
 enum { MEMBER_NEXT, IN_MEMBER, ENDED };
 
@@ -44,7 +23,7 @@ struct uk_gunzip *uk_gunzip_new(uk_gunzip_source source, void *ctx, const void *
 {
 	struct uk_gunzip *g;
 
-	if (inflate_load(err) < 0)
+	if (uk_isal_load(err) < 0)
 		return NULL;
 	if (!(g = malloc(sizeof(*g)))) {
 		uk_errorf(err, "out of memory");
@@ -57,7 +36,7 @@ struct uk_gunzip *uk_gunzip_new(uk_gunzip_source source, void *ctx, const void *
 	g->source_ended = 0;
 	g->where = MEMBER_NEXT;
 	g->members = 0;
-	isal.init(&g->s);
+	uk_isal.inflate_init(&g->s);
 	return g;
 }
 
@@ -116,7 +95,7 @@ ssize_t uk_gunzip_read(struct uk_gunzip *g, const void **out, struct uk_error *e
 				g->where = ENDED; /* what follows is not a member */
 				continue;
 			}
-			isal.reset(&g->s);
+			uk_isal.inflate_reset(&g->s);
 			g->s.crc_flag = ISAL_GZIP; /* header parsed, CRC and size checked */
 			g->where = IN_MEMBER;
 		}
@@ -124,7 +103,7 @@ ssize_t uk_gunzip_read(struct uk_gunzip *g, const void **out, struct uk_error *e
 		g->s.avail_in = g->in_n > UINT32_MAX ? UINT32_MAX : (uint32_t)g->in_n;
 		g->s.next_out = g->out;
 		g->s.avail_out = sizeof(g->out);
-		rc = isal.inflate(&g->s);
+		rc = uk_isal.inflate(&g->s);
 		took = (size_t)(g->s.next_in - g->in);
 		made = sizeof(g->out) - g->s.avail_out;
 		g->in += took;

@@ -1,31 +1,10 @@
 #include "util/gzip.h"
 
-#include <isa-l/igzip_lib.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/dynlib.h"
-
-static struct {
-	__typeof__(&isal_deflate_stateless_init) init;
-	__typeof__(&isal_deflate_stateless) compress;
-} isal;
-
-static int deflate_load(struct uk_error *err)
-{
-	static const char *const sonames[] = { "libisal.so.2", NULL };
-	static const char *const names[] = {
-		"isal_deflate_stateless_init", "isal_deflate_stateless",
-	};
-	static int loaded;
-
-	_Static_assert(sizeof(isal) == sizeof(names), "one slot per name");
-	if (!loaded && uk_dynlib_bind(sonames, "libisal2", names, (void **)&isal,
-				      sizeof(names) / sizeof(names[0]), err) == 0)
-		loaded = 1;
-	return loaded ? 0 : -1;
-}
+#include "util/isal_lazy.h"
 
 /* A compressor's own memory: ISA-L's stream and its level's buffer. The
  * buffer's size is fixed, not left to the library's default, because it
@@ -80,7 +59,7 @@ static size_t compress_member(struct compressor *c, const unsigned char *in, siz
 {
 	struct isal_zstream *s = &c->s;
 
-	isal.init(s);
+	uk_isal.deflate_init(s);
 	s->level = (uint32_t)c->level;
 	s->level_buf = c->buf;
 	s->level_buf_size = (uint32_t)c->bufsize;
@@ -92,7 +71,7 @@ static size_t compress_member(struct compressor *c, const unsigned char *in, siz
 	memcpy(out, gzip_header, sizeof(gzip_header));
 	s->next_out = out + sizeof(gzip_header);
 	s->avail_out = (uint32_t)(bound(len) - sizeof(gzip_header));
-	if (isal.compress(s) != COMP_OK || s->avail_in)
+	if (uk_isal.deflate(s) != COMP_OK || s->avail_in)
 		return 0;
 	return sizeof(gzip_header) + s->total_out;
 }
@@ -238,7 +217,7 @@ static int job_init(struct job *j, const struct uk_gzip_input *in, int level,
 	j->level = level;
 	j->max = in->len / UK_GZIP_MEMBER + 2;
 	j->end = (size_t)-1;
-	if (deflate_load(err) < 0)
+	if (uk_isal_load(err) < 0)
 		return -1;
 	if (!(j->m = calloc(j->max, sizeof(*j->m))))
 		return uk_errorf(err, "out of memory");

@@ -12,6 +12,17 @@ if ! command -v clang >/dev/null || [ "$secs" -le 0 ]; then
 	echo "SKIP fuzz-manifest (no clang, or UK_FUZZ_SECONDS=0)"
 	exit 0
 fi
+# fuzz NAME MAX-LEN CORPUS: $tmp/NAME over $tmp/CORPUS for $secs seconds
+fuzz() {
+	if (cd "$tmp" && "$tmp/$1" -max_total_time="$secs" -max_len="$2" -timeout=10 \
+		-rss_limit_mb=2048 -artifact_prefix="$tmp/" "$tmp/$3" >"$tmp/$1.log" 2>&1); then
+		pass "$1"
+	else
+		mkdir -p "$UK_ROOT/build/fuzz-crashes"
+		cp "$tmp"/crash-* "$tmp"/leak-* "$tmp"/timeout-* "$tmp"/oom-* "$UK_ROOT/build/fuzz-crashes/" 2>/dev/null
+		fail "$1" "$(grep -A20 'ERROR\|SUMMARY' "$tmp/$1.log" | head -n 30) (inputs kept in build/fuzz-crashes)"
+	fi
+}
 if ! clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Isrc \
 	-DUK_VERSION="\"$(cat VERSION)\"" \
 	-o "$tmp/fuzz-manifest" tests/fuzz/manifest.c src/manifest/*.c src/util/*.c \
@@ -21,19 +32,12 @@ if ! clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Is
 fi
 mkdir -p "$tmp/corpus"
 cp tests/manifest/*.yaml "$tmp/corpus/"
-if (cd "$tmp" && "$tmp/fuzz-manifest" -max_total_time="$secs" -max_len=16384 -timeout=10 \
-	-rss_limit_mb=2048 -artifact_prefix="$tmp/" "$tmp/corpus" >"$tmp/fuzz.log" 2>&1); then
-	pass fuzz-manifest
-else
-	mkdir -p "$UK_ROOT/build/fuzz-crashes"
-	cp "$tmp"/crash-* "$tmp"/leak-* "$tmp"/timeout-* "$tmp"/oom-* "$UK_ROOT/build/fuzz-crashes/" 2>/dev/null
-	fail fuzz-manifest "$(grep -A20 'ERROR\|SUMMARY' "$tmp/fuzz.log" | head -n 30) (inputs kept in build/fuzz-crashes)"
-fi
+fuzz fuzz-manifest 16384 corpus
 rm -rf /tmp/uk-fuzz-manifest.*
 
 if ! clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Isrc \
 	-o "$tmp/fuzz-layer" tests/fuzz/layer.c src/store/layer_unpack.c src/store/digest.c \
-	src/util/gunzip.c src/util/archive_lazy.c src/util/dynlib.c src/util/error.c \
+	src/util/gunzip.c src/util/isal_lazy.c src/util/archive_lazy.c src/util/dynlib.c src/util/error.c \
 	-ldl -lpthread 2>"$tmp/fuzz-layer.err"; then
 	fail fuzz-layer-build "$(tail -n 5 "$tmp/fuzz-layer.err")"
 	exit 0
@@ -46,11 +50,4 @@ gzip -1 -c "$tmp/lcorpus/plain.tar" >"$tmp/lcorpus/layer.tar.gz"
 head -c 3000 "$tmp/lcorpus/plain.tar" | gzip -c >"$tmp/m1.gz"
 tail -c +3001 "$tmp/lcorpus/plain.tar" | gzip -9 -c >"$tmp/m2.gz"
 cat "$tmp/m1.gz" "$tmp/m2.gz" >"$tmp/lcorpus/members.tar.gz"
-if (cd "$tmp" && "$tmp/fuzz-layer" -max_total_time="$secs" -max_len=65536 -timeout=10 \
-	-rss_limit_mb=2048 -artifact_prefix="$tmp/" "$tmp/lcorpus" >"$tmp/fuzz-layer.log" 2>&1); then
-	pass fuzz-layer
-else
-	mkdir -p "$UK_ROOT/build/fuzz-crashes"
-	cp "$tmp"/crash-* "$tmp"/leak-* "$tmp"/timeout-* "$tmp"/oom-* "$UK_ROOT/build/fuzz-crashes/" 2>/dev/null
-	fail fuzz-layer "$(grep -A20 'ERROR\|SUMMARY' "$tmp/fuzz-layer.log" | head -n 30) (inputs kept in build/fuzz-crashes)"
-fi
+fuzz fuzz-layer 65536 lcorpus
