@@ -383,6 +383,7 @@ static int commit(struct pull *p, struct uk_pulled *out, struct uk_error *err)
 		uk_layout_unlock(lock);
 		return 1;
 	}
+	uk_layout_batch_begin(); /* the blobs' folder synced once, before the tag */
 	for (i = 0; i < p->nblobs && rc == 0; i++) {
 		if (!p->blobs[i].open)
 			continue;
@@ -391,6 +392,7 @@ static int commit(struct pull *p, struct uk_pulled *out, struct uk_error *err)
 	}
 	for (i = 0; i < p->ndocs && rc == 0; i++)
 		rc = uk_layout_put_blob(p->root, p->docs[i].body, p->docs[i].len, d, err);
+	uk_layout_batch_end();
 	if (rc == 0)
 		rc = uk_layout_tag_locked(p->root, out->name, out->media_type,
 					  p->artifact_type, out->digest, out->size, err);

@@ -257,6 +257,51 @@ void uk_blob_writer_abort(struct uk_blob_writer *w)
 	w->cleanup = -1;
 }
 
+/* Between uk_layout_batch_begin and uk_layout_batch_end, the folder a blob
+ * is renamed into is synced once, at the end, instead of after each rename
+ * (each sync is a journal commit, about a millisecond here). */
+static unsigned batch_depth;
+static char batch_dir[PATH_MAX];
+
+static void sync_batch_dir(void)
+{
+	if (batch_dir[0]) {
+		char path[PATH_MAX + 2];
+
+		snprintf(path, sizeof(path), "%s/x", batch_dir);
+		uk_sync_parent(path);
+		batch_dir[0] = 0;
+	}
+}
+
+/* After a blob is renamed to path: its folder synced, or marked for the
+ * batch's end. */
+static void sync_blob_parent(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0;
+
+	if (!batch_depth || !slash || n >= sizeof(batch_dir)) {
+		uk_sync_parent(path);
+		return;
+	}
+	if (batch_dir[0] && (strlen(batch_dir) != n || strncmp(batch_dir, path, n)))
+		sync_batch_dir(); /* another store's folder */
+	memcpy(batch_dir, path, n);
+	batch_dir[n] = 0;
+}
+
+void uk_layout_batch_begin(void)
+{
+	batch_depth++;
+}
+
+void uk_layout_batch_end(void)
+{
+	if (batch_depth && --batch_depth == 0)
+		sync_batch_dir();
+}
+
 int uk_blob_writer_commit(struct uk_blob_writer *w, const char *expect,
 			  char digest_out[UK_DIGEST_MAX], struct uk_error *err)
 {
@@ -289,7 +334,7 @@ int uk_blob_writer_commit(struct uk_blob_writer *w, const char *expect,
 		uk_errorf(err, "cannot create '%s': %s", path, strerror(errno));
 		goto out;
 	}
-	uk_sync_parent(path);
+	sync_blob_parent(path);
 	uk_cleanup_remove(w->cleanup);
 	w->cleanup = -1;
 	free(w->tmp);
@@ -344,7 +389,7 @@ static int publish(const char *root, const char *tmp, int fd, const char *digest
 	if (rc < 0)
 		unlink(tmp);
 	else
-		uk_sync_parent(path);
+		sync_blob_parent(path);
 	free(path);
 	return rc;
 }
@@ -445,6 +490,7 @@ int uk_layout_publish(struct uk_error *err)
 	size_t i;
 	int rc = 0;
 
+	uk_layout_batch_begin();
 	for (i = 0; i < npending; i++) {
 		struct pending *p = &pending[i];
 
@@ -457,6 +503,7 @@ int uk_layout_publish(struct uk_error *err)
 		free(p->root);
 		free(p->tmp);
 	}
+	uk_layout_batch_end();
 	free(pending);
 	pending = NULL;
 	npending = 0;

@@ -63,6 +63,12 @@ int uk_layout_publish(struct uk_error *err);
 
 /* A blob written piecewise (e.g. from the network), hashed as it is
  * written, and published by commit only if it has the expected digest. */
+/* Blobs committed between these two have their folder synced once, at the
+ * end (not after each one): a caller names them (a tag) only after the end.
+ * They nest. */
+void uk_layout_batch_begin(void);
+void uk_layout_batch_end(void);
+
 struct uk_blob_writer {
 	int fd, cleanup; /* cleanup: util/cleanup.h handle of tmp */
 	char *tmp, *root;

@@ -778,6 +778,17 @@ else
 	fail pull_writes_big_blob_back_as_it_arrives "rc $rc, $kicks sync_file_range: $out"
 fi
 rm -f "$tmp/big5.tgz"
+# The blobs' folder is synced once, after the last blob is renamed into it
+# and before index.json names them (not after each blob).
+rm -rf "$UK_HOME"
+out=$(strace -f -y -e trace=fsync,rename -o "$tmp/dirsync.strace" "$UK" pull "$S/x:ok" 2>&1); rc=$?
+order=$(sed -n 's/.*rename(.*, "[^"]*\/blobs\/sha256\/.*/blob/p; s/.*fsync([0-9]*<[^>]*\/blobs\/sha256>).*/dirsync/p; s/.*rename(.*, "[^"]*\/index\.json").*/tag/p' \
+	"$tmp/dirsync.strace" | uniq -c | awk '{printf "%s%s ", $2, ($1 > 1 ? "x" $1 : "")}')
+if [ $rc -eq 0 ] && [[ "$order" == "blobx"*" dirsync tag " ]]; then
+	pass pull_syncs_blob_folder_once_before_tag
+else
+	fail pull_syncs_blob_folder_once_before_tag "rc $rc, renames and syncs: $order $out"
+fi
 
 # Layers uk could not unpack are refused at pull time, naming the entry;
 # a row ending in |tar is a plain tar layer (the kind uk pushes for a
