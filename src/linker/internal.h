@@ -269,7 +269,6 @@ int lk_obj_load(struct lk_ctx *c, struct lk_obj *o);    /* sections */
 const char *lk_sym_name(const struct lk_obj *o, const Elf64_Sym *s);
 int lk_member_open(struct lk_ctx *c, struct lk_obj *m); /* lazy -> parsed */
 char *lk_ar_strays(struct lk_ctx *c); /* non-ELF members, or NULL */
-/* An ar member name's length: it ends at '/' or '\n' within max bytes */
 int lk_rela_get(struct lk_ctx *c, const struct lk_sec *s,
 		const Elf64_Rela **rel, size_t *n);
 

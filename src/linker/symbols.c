@@ -276,14 +276,10 @@ int lk_check_resolution(struct lk_ctx *c)
 	if (nundef) {
 		char *strays = lk_ar_strays(c);
 
-		if (strays)
-			uk_hintf(c->err, "add the object or archive that defines "
-					 "the symbol to the inputs; these archive "
-					 "members are not ELF objects, so nothing in "
-					 "them was seen: %s", strays);
-		else
-			uk_hintf(c->err, "add the object or archive that defines "
-					 "the symbol to the inputs");
+		uk_hintf(c->err, "add the object or archive that defines the symbol to the "
+				 "inputs%s%s", strays ? "; these archive members are not ELF "
+				 "objects, so nothing in them was seen: " : "",
+			 strays ? strays : "");
 		free(strays);
 	} else
 		uk_hintf(c->err, "remove one of the definitions, or make one "

@@ -207,11 +207,10 @@ int uk_blob_writer_write(struct uk_blob_writer *w, const void *buf,
 	uk_sha256_update(&w->h, buf, len);
 	/* The disk writes what came in so far while the rest comes, so the
 	 * fsync at the commit has little left to wait for. */
-	w->written += len;
-	if (w->written - w->kicked >= WRITEBACK_STEP) {
-		sync_file_range(w->fd, (off_t)w->kicked, (off_t)(w->written - w->kicked),
+	if (w->h.size - w->kicked >= WRITEBACK_STEP) {
+		sync_file_range(w->fd, (off_t)w->kicked, (off_t)(w->h.size - w->kicked),
 				SYNC_FILE_RANGE_WRITE);
-		w->kicked = w->written;
+		w->kicked = w->h.size;
 	}
 	return 0;
 }
@@ -266,10 +265,7 @@ static char batch_dir[PATH_MAX];
 static void sync_batch_dir(void)
 {
 	if (batch_dir[0]) {
-		char path[PATH_MAX + 2];
-
-		snprintf(path, sizeof(path), "%s/x", batch_dir);
-		uk_sync_parent(path);
+		uk_sync_dir(batch_dir);
 		batch_dir[0] = 0;
 	}
 }

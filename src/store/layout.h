@@ -73,7 +73,7 @@ struct uk_blob_writer {
 	int fd, cleanup; /* cleanup: util/cleanup.h handle of tmp */
 	char *tmp, *root;
 	struct uk_sha256 h;
-	unsigned long long written, kicked; /* bytes; written back from kicked on */
+	unsigned long long kicked; /* written back up to here (h.size: written) */
 };
 int uk_blob_writer_open(struct uk_blob_writer *w, const char *root,
 			struct uk_error *err);

@@ -13,8 +13,7 @@
 
 struct compressor {
 	struct isal_zstream s;
-	unsigned char *buf;
-	size_t bufsize;
+	unsigned char *buf; /* LEVEL_BUF(level) bytes, none at level 0 */
 	int level;
 };
 
@@ -25,8 +24,7 @@ static struct compressor *compressor_new(int level)
 	if (!c)
 		return NULL;
 	c->level = level;
-	c->bufsize = level > 0 ? LEVEL_BUF(level) : 0;
-	if (c->bufsize && !(c->buf = malloc(c->bufsize))) {
+	if (level > 0 && !(c->buf = malloc(LEVEL_BUF(level)))) {
 		free(c);
 		return NULL;
 	}
@@ -62,7 +60,7 @@ static size_t compress_member(struct compressor *c, const unsigned char *in, siz
 	uk_isal.deflate_init(s);
 	s->level = (uint32_t)c->level;
 	s->level_buf = c->buf;
-	s->level_buf_size = (uint32_t)c->bufsize;
+	s->level_buf_size = c->level > 0 ? (uint32_t)LEVEL_BUF(c->level) : 0;
 	s->gzip_flag = IGZIP_GZIP_NO_HDR; /* the trailer (CRC-32, size) only */
 	s->end_of_stream = 1;
 	s->flush = NO_FLUSH;

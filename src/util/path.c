@@ -148,12 +148,9 @@ int uk_read_file(const char *path, char **data, size_t *len, struct uk_error *er
 	return 0;
 }
 
-void uk_sync_parent(const char *path)
+void uk_sync_dir(const char *dir)
 {
-	const char *slash = strrchr(path, '/');
-	char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path))
-			  : strdup(".");
-	int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	/* The rename is done either way; a folder that cannot be synced (some
 	 * file systems refuse) loses nothing more than before. */
@@ -161,6 +158,16 @@ void uk_sync_parent(const char *path)
 		fsync(fd);
 		close(fd);
 	}
+}
+
+void uk_sync_parent(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path))
+			  : strdup(".");
+
+	if (dir)
+		uk_sync_dir(dir);
 	free(dir);
 }
 

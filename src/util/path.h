@@ -46,6 +46,8 @@ int uk_path_publish(const char *tmp, const char *path);
 
 /* fsync of the folder holding path (after a rename into it); best effort. */
 void uk_sync_parent(const char *path);
+/* fsync of the folder dir itself */
+void uk_sync_dir(const char *dir);
 
 int uk_file_exists(const char *path);
 int uk_is_dir(const char *path);
