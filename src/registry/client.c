@@ -16,6 +16,9 @@
 #define PROGRESS_MIN (1ull << 20)
 #define MEM_BODY_DEFAULT (1u << 20)
 #define BACKOFF_CAP_MS 8000u
+/* curl's buffer for a read body (its default is 64 KiB): fewer, larger
+ * sends of a layer streamed as it is packed */
+#define STREAM_BUFFER (1u << 20)
 
 struct xfer {
 	const struct http_req *q;
@@ -24,6 +27,7 @@ struct xfer {
 	struct uk_error sink_err;
 	int sink_failed, too_big;
 	size_t cap;
+	unsigned long long sent; /* of a read body */
 };
 
 void http_resp_free(struct http_resp *r)
@@ -133,6 +137,17 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow,
 	return 0;
 }
 
+static size_t on_read(char *buf, size_t size, size_t n, void *ud)
+{
+	struct xfer *x = ud;
+	size_t got = x->q->read(x->q->read_ctx, buf, size * n);
+
+	if (got == HTTP_READ_ABORT)
+		return CURL_READFUNC_ABORT;
+	x->sent += got;
+	return got;
+}
+
 static int retryable(CURLcode rc)
 {
 	switch (rc) {
@@ -201,6 +216,8 @@ static struct curl_slist *headers(const struct uk_client *c,
 		snprintf(line, sizeof(line), "Content-Type: %s", q->content_type);
 		h = curl_slist_append(h, line);
 	}
+	if (q->read)
+		h = curl_slist_append(h, "Transfer-Encoding: chunked");
 	if (q->content_range) {
 		snprintf(line, sizeof(line), "Content-Range: %s", q->content_range);
 		h = curl_slist_append(h, line);
@@ -249,6 +266,12 @@ static CURLcode perform(struct uk_client *c, const struct http_req *q,
 	}
 	if (!strcmp(q->method, "HEAD")) {
 		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+	} else if (q->read) {
+		curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, q->method);
+		curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
+		curl_easy_setopt(h, CURLOPT_READDATA, x);
+		curl_easy_setopt(h, CURLOPT_UPLOAD_BUFFERSIZE, (long)STREAM_BUFFER);
 	} else if (strcmp(q->method, "GET")) {
 		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, q->method);
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
@@ -264,8 +287,9 @@ static CURLcode perform(struct uk_client *c, const struct http_req *q,
 	curl_err[0] = '\0';
 	rc = curl_easy_perform(h);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &x->r->status);
-	if (rc == CURLE_OK && q->has_body)
+	if (rc == CURLE_OK && q->has_body && !q->read)
 		c->stats.bytes_up += q->body_len;
+	c->stats.bytes_up += x->sent;
 	if (q->label && c->o.progress && q->total > PROGRESS_MIN)
 		c->o.progress(c->o.progress_ctx, q->label, q->total, q->total, 1);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
@@ -496,7 +520,7 @@ int http_do(struct uk_client *c, const struct http_req *q,
 			return -1;
 		}
 		if (rc != CURLE_OK) {
-			if (retryable(rc) && attempt < c->o.retries) {
+			if (retryable(rc) && attempt < c->o.retries && !q->read) {
 				sleep_ms(backoff(c, attempt++, r));
 				c->stats.retries++;
 				continue;
@@ -510,7 +534,7 @@ int http_do(struct uk_client *c, const struct http_req *q,
 				  c->base);
 			return -1;
 		}
-		if (r->status == 401) {
+		if (r->status == 401 && !q->read) {
 			if (reauthed || (c->auth_tried && !c->auth))
 				return refused(c, q, err);
 			if (c->auth_tried && c->auth && !strncmp(c->auth, "Authorization: Basic", 20))
@@ -521,7 +545,7 @@ int http_do(struct uk_client *c, const struct http_req *q,
 			reauthed = 1;
 			continue;
 		}
-		if ((r->status == 429 || r->status >= 500) && attempt < c->o.retries) {
+		if ((r->status == 429 || r->status >= 500) && attempt < c->o.retries && !q->read) {
 			sleep_ms(backoff(c, attempt++, r));
 			c->stats.retries++;
 			continue;

@@ -80,18 +80,25 @@ int uk_client_upload_blob(struct uk_client *c, const void *buf, size_t len,
 			  struct uk_error *err);
 
 /* An upload of bytes whose digest is known only at their end (uk push
- * streams a layer while it is packed): POST, then each chunk PATCHed with
- * its Content-Range in order (following each Location), then PUT
- * ?digest=. A failed one is cancelled (DELETE, best effort, no retry),
- * so nothing half-uploaded stays in the registry's way. */
+ * streams a layer while it is packed): POST, then one PATCH without
+ * Content-Range whose body is sent chunked (Transfer-Encoding) as read
+ * hands it over, as docker push streams a layer (following the answer's
+ * Location), then PUT ?digest=. A failed one is cancelled (DELETE, best
+ * effort, no retry), so nothing half-uploaded stays in the registry's
+ * way. */
 struct uk_upload {
 	char *location;
 	unsigned long long off;
 };
 int uk_client_upload_start(struct uk_client *c, struct uk_upload *u,
 			   struct uk_error *err);
-int uk_client_upload_chunk(struct uk_client *c, struct uk_upload *u, const void *buf,
-			   size_t n, struct uk_error *err);
+/* The PATCH: read puts the next bytes into buf and says how many (0 at
+ * the end, UK_UPLOAD_ABORT to stop). Not retried: on a failure the
+ * registry may hold part of it. */
+#define UK_UPLOAD_ABORT ((size_t)-1)
+int uk_client_upload_stream(struct uk_client *c, struct uk_upload *u,
+			    size_t (*read)(void *ctx, char *buf, size_t n), void *ctx,
+			    struct uk_error *err);
 int uk_client_upload_finish(struct uk_client *c, struct uk_upload *u,
 			    const char *digest, struct uk_error *err);
 void uk_client_upload_cancel(struct uk_client *c, struct uk_upload *u);

@@ -20,7 +20,15 @@ struct http_req {
 	int follow;         /* follow redirects (blob GETs) */
 	const char *label;  /* for progress; NULL: none */
 	unsigned long long total;
+	/* A body of unknown length instead (body, body_len and has_body
+	 * unused), sent chunked as read hands it over: bytes into buf, 0 at
+	 * its end, HTTP_READ_ABORT to stop the request. Such a request is
+	 * not retried and not authenticated again on a 401: what was read is
+	 * gone, and the registry may have kept part of it. */
+	size_t (*read)(void *ctx, char *buf, size_t n);
+	void *read_ctx;
 };
+#define HTTP_READ_ABORT UK_UPLOAD_ABORT /* registry/client.h */
 
 struct http_resp {
 	long status;

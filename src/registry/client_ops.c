@@ -283,10 +283,51 @@ int uk_client_upload_start(struct uk_client *c, struct uk_upload *u,
 	return u->location ? 0 : uk_errorf(err, "registry %s started no upload", c->base);
 }
 
-int uk_client_upload_chunk(struct uk_client *c, struct uk_upload *u, const void *buf,
-			   size_t n, struct uk_error *err)
+/* Counts what the caller's read hands to curl, for u->off. */
+struct counted {
+	size_t (*read)(void *ctx, char *buf, size_t n);
+	void *ctx;
+	unsigned long long n;
+};
+
+static size_t count_read(void *ctx, char *buf, size_t n)
 {
-	return patch(c, u, buf, n, NULL, 0, err);
+	struct counted *k = ctx;
+	size_t got = k->read(k->ctx, buf, n);
+
+	if (got != HTTP_READ_ABORT)
+		k->n += got;
+	return got;
+}
+
+int uk_client_upload_stream(struct uk_client *c, struct uk_upload *u,
+			    size_t (*read)(void *ctx, char *buf, size_t n), void *ctx,
+			    struct uk_error *err)
+{
+	struct counted k = {.read = read, .ctx = ctx};
+	struct http_req q = {.method = "PATCH",
+			     .content_type = "application/octet-stream",
+			     .read = count_read,
+			     .read_ctx = &k};
+	struct http_resp r = {0};
+	int rc;
+
+	q.url = u->location;
+	rc = http_do(c, &q, &r, err);
+	if (rc == 0 && r.status == 202 && r.location) {
+		char *next = uk_url_resolve(c->base, q.url, r.location);
+
+		if (!next)
+			rc = oom(err);
+		free(u->location);
+		u->location = next;
+	} else if (rc == 0) {
+		rc = http_status_error(c, &q, &r, "cannot stream a blob upload", err);
+	}
+	http_resp_free(&r);
+	if (rc == 0)
+		u->off += k.n;
+	return rc;
 }
 
 int uk_client_upload_finish(struct uk_client *c, struct uk_upload *u,

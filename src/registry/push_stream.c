@@ -1,7 +1,8 @@
 /* uk push's layer upload while the layer is packed: the sink of
- * store/image.h, each gzip member (or piece of plain tar) PATCHed as soon
- * as it is made, the PUT ?digest= once packing has the digest. A failure stops the stream (the
- * upload is cancelled). When the registry answered (it refuses chunks,
+ * store/image.h. The ping, the POST and one PATCH whose body is each gzip
+ * member (or piece of plain tar) as soon as it is made go on a thread of
+ * their own (registry/upload_pipe.h), the PUT ?digest= once packing has
+ * the digest. A failure stops the stream (the upload is cancelled). When the registry answered (it refuses chunks,
  * say), uk_push_tree then uploads the layer from the store as usual; when
  * it did not (it is gone), that error, naming the layer, is the push's. */
 #include "registry/push_stream.h"
@@ -18,33 +19,61 @@ static void stop(struct uk_push_stream *s)
 	uk_client_upload_cancel(s->c, &s->u);
 }
 
-/* The ping and the POST, while the tar is made. */
+/* The ping and the POST (on the pipe's thread, while packing starts). */
+static int open_upload(void *ctx)
+{
+	struct uk_push_stream *s = ctx;
+
+	if (!s->pinged) {
+		if (uk_client_ping(s->c, &s->err) < 0) {
+			s->ping_failed = 1;
+			s->failed = 1;
+			return -1;
+		}
+		s->pinged = 1;
+	}
+	if (uk_client_upload_start(s->c, &s->u, &s->err) < 0) {
+		stop(s);
+		return -1;
+	}
+	s->started = 1;
+	return 0;
+}
+
+/* The upload's thread starts: the registry is asked while the layer's
+ * first members are compressed. No thread to be had: no stream (the push
+ * uploads the layer whole from the store). */
 static void on_begin(void *ctx)
 {
 	struct uk_push_stream *s = ctx;
 
 	if (s->failed)
 		return;
-	if (!s->pinged) {
-		if (uk_client_ping(s->c, &s->err) < 0) {
-			s->ping_failed = 1;
-			s->failed = 1;
-			return;
-		}
-		s->pinged = 1;
-	}
-	if (uk_client_upload_start(s->c, &s->u, &s->err) < 0)
-		stop(s);
-	else
-		s->started = 1;
+	s->piped = uk_upload_pipe_start(&s->pipe, s->c, &s->u, open_upload, s,
+					&(struct uk_error){0}) == 0;
+	if (!s->piped)
+		s->failed = 1;
 }
 
+/* Until the pipe's thread is joined, only the pipe is touched here: the
+ * thread owns the client and the flags. */
 static void on_member(void *ctx, const void *buf, size_t n)
 {
 	struct uk_push_stream *s = ctx;
+	struct uk_error e = {0};
 
-	if (!s->failed && s->started && uk_client_upload_chunk(s->c, &s->u, buf, n, &s->err) < 0)
+	if (!s->piped)
+		return;
+	if (buf) {
+		uk_upload_pipe_feed(&s->pipe, buf, n);
+		return;
+	}
+	/* no more: the PATCH's answer, before the members go */
+	s->piped = 0;
+	if (uk_upload_pipe_end(&s->pipe, 0, &e) < 0 && !s->failed) {
+		s->err = e;
 		stop(s);
+	}
 }
 
 static void on_end(void *ctx, const char *digest, unsigned long long size)
@@ -52,6 +81,10 @@ static void on_end(void *ctx, const char *digest, unsigned long long size)
 	struct uk_push_stream *s = ctx;
 
 	(void)size;
+	if (s->piped) { /* packing stopped before its members' end */
+		s->piped = 0;
+		uk_upload_pipe_end(&s->pipe, 1, &(struct uk_error){0});
+	}
 	if (!s->failed && s->started &&
 	    (!digest || uk_client_upload_finish(s->c, &s->u, digest, &s->err) < 0))
 		stop(s);

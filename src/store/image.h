@@ -26,10 +26,13 @@
 
 /* Where a layer goes while it is packed (uk push streams it to a
  * registry): begin is called as packing starts (while the tar is made),
- * member with each gzip member (or 16 MiB of plain tar) of the layer in
- * order, as soon as it is made, and end with the layer's digest and size once all are (NULL when
- * packing failed). None can fail the packing: the sink keeps its own
- * errors. The layer of a kernel of at most min bytes is made whole first
+ * member with each gzip member (or UK_GZIP_MEMBER bytes of plain tar) of
+ * the layer in order, as soon as it is made, then with buf NULL once
+ * there are no more (also after a failure; the bytes handed over are
+ * valid until that call returns, so a sink that sends them from another
+ * thread waits for it there), and end with the layer's digest and size
+ * once all are (NULL when packing failed). None can fail the packing:
+ * the sink keeps its own errors. The layer of a kernel of at most min bytes is made whole first
  * and not handed on. */
 struct uk_layer_sink {
 	void (*begin)(void *ctx);

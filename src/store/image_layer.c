@@ -2,7 +2,7 @@
  * unikernel/NAME.json as a reproducible tar (fixed order, modes, owner and
  * time). When a sample shows the kernel compresses, the layer is that tar
  * gzipped without name or timestamp (util/gzip.h, ISA-L, level 1; two
- * threads for a tar over 16 MiB) while a second thread hashes the tar for
+ * threads for a tar over one member) while a second thread hashes the tar for
  * the diff_id. When it does not, the layer is the plain tar (OCI's
  * application/vnd.oci.image.layer.v1.tar), whose digest is its diff_id:
  * hashed once, and not copied into stored deflate blocks. Both depend only

@@ -39,7 +39,7 @@ static int put_json(const char *root, json_t *j, char digest[UK_DIGEST_MAX],
  * mtime always give the same layer, so its digests are remembered in
  * <root>/cache/layers/<key> and the layer is reused while the store still
  * holds the blob. */
-#define CACHE_FORMAT "uk-image-layer-5" /* 3: gzip by libdeflate; 4: plain tar; 5: gzip by ISA-L */
+#define CACHE_FORMAT "uk-image-layer-6" /* 3: gzip by libdeflate; 4: plain tar; 5: gzip by ISA-L; 6: 2 MiB members */
 
 /* Like make and git, a file is taken as unchanged while its inode, size
  * and modification time (to the nanosecond) are; uk build replaces images

@@ -83,6 +83,12 @@ static int drain(struct uk_layer_stream *s, struct uk_error *err)
 	if (s->threaded)
 		pthread_join(s->writer, NULL);
 	s->threaded = 0;
+	/* the sink may still be sending the members: it is done with them
+	 * when this returns */
+	if (s->sink && !s->sink_drained) {
+		s->sink_drained = 1;
+		s->sink->member(s->sink->ctx, NULL, 0);
+	}
 	if (!s->closed) {
 		s->closed = 1;
 		if (uk_direct_close(&s->d) < 0 && !s->failed) {

@@ -24,7 +24,7 @@ struct uk_layer_stream {
 	const void **buf; /* members handed over, written in order */
 	size_t *len, cap, posted, written;
 	unsigned long long size;
-	int ended, failed, closed;
+	int ended, failed, closed, sink_drained;
 	struct uk_error werr;
 };
 

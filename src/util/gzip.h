@@ -16,7 +16,11 @@
 
 #include "util/error.h"
 
-#define UK_GZIP_MEMBER (16u << 20)
+/* Small, so that a layer streamed as it is packed (uk push) has its first
+ * bytes at the registry a few ms after packing starts and its last right
+ * after packing ends; what it costs is lost in the noise (64 MiB of
+ * QEMU's binary: 20,836,313 bytes, against 20,832,785 in 16 MiB members). */
+#define UK_GZIP_MEMBER (2u << 20)
 #define UK_GZIP_MAX_LEVEL 2
 
 /* *out (malloc'd, *outlen bytes) = gzip of in[0..len) at igzip's level 0

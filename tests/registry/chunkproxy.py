@@ -6,7 +6,7 @@ Forwards every request to the registry at UPSTREAM (host:port) as it came
 and appends one line per request to LOG:
     METHOD PATH CONTENT-RANGE BODY-BYTES STATUS
 (PATH without its query, except a ?digest= kept as digest=...; "-" for no
-Content-Range). With --no-chunks it answers every PATCH with 405 and the
+Content-Range; a chunked body is read whole and sent on with its length). With --no-chunks it answers every PATCH with 405 and the
 registry's error body, as a registry that takes only monolithic uploads
 does. Writes its port to PORTFILE; stops after --seconds (default 600).
 Usage: chunkproxy.py [--no-chunks] [--seconds N] UPSTREAM LOG PORTFILE
@@ -43,9 +43,25 @@ class Proxy(http.server.BaseHTTPRequestHandler):
     def log_message(self, *a):
         pass
 
+    def body(self):
+        """The request's body: Content-Length bytes, or every chunk of a
+        chunked one (a streamed PATCH), read whole before answering."""
+        if self.headers.get("Transfer-Encoding", "").lower() != "chunked":
+            n = int(self.headers.get("Content-Length") or 0)
+            return self.rfile.read(n) if n else b""
+        parts = []
+        while True:
+            size = int(self.rfile.readline().split(b";")[0], 16)
+            if size == 0:
+                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return b"".join(parts)
+            parts.append(self.rfile.read(size))
+            self.rfile.readline()
+
     def relay(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(n) if n else b""
+        body = self.body()
+        n = len(body)
         crange = self.headers.get("Content-Range")
         if no_chunks and self.command == "PATCH":
             err = b'{"errors":[{"code":"UNSUPPORTED","message":"no chunked uploads here"}]}'
