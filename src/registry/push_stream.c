@@ -2,15 +2,16 @@
  * store/image.h. The ping, the POST and one PATCH whose body is each gzip
  * member (or piece of plain tar) as soon as it is made go on a thread of
  * their own (registry/upload_pipe.h), the PUT ?digest= once packing has
- * the digest. A failure stops the stream (the upload is cancelled). When the registry answered (it refuses chunks,
- * say), uk_push_tree then uploads the layer from the store as usual; when
- * it did not (it is gone), that error, naming the layer, is the push's. */
+ * the digest. A failure stops the stream (the upload is cancelled). When
+ * the registry answered (it refuses such a PATCH, say), uk_push_tree then
+ * uploads the layer from the store as usual; when it did not (it is
+ * gone), that error, naming the layer, is the push's. */
 #include "registry/push_stream.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* A registry that answered (it refused chunks, say) may take the layer
+/* A registry that answered (it refused the PATCH, say) may take the layer
  * whole later; one that did not is gone, and that is the push's error. */
 static void stop(struct uk_push_stream *s)
 {
