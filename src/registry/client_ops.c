@@ -138,7 +138,34 @@ static int start_upload(struct uk_client *c, const char *digest,
 	return rc;
 }
 
-/* PATCH one chunk at u->off; u->location follows the answer's Location. */
+/* Sends q, a PATCH of u; u->location follows the answer's Location and
+ * u->off moves on by *sent bytes (read once q is done: a streamed body's
+ * count is known only then). */
+static int send_patch(struct uk_client *c, struct uk_upload *u, struct http_req *q,
+		      const char *what, const unsigned long long *sent, struct uk_error *err)
+{
+	struct http_resp r = {0};
+	int rc;
+
+	q->url = u->location;
+	rc = http_do(c, q, &r, err);
+	if (rc == 0 && r.status == 202 && r.location) {
+		char *next = uk_url_resolve(c->base, q->url, r.location);
+
+		if (!next)
+			rc = oom(err);
+		free(u->location);
+		u->location = next;
+	} else if (rc == 0) {
+		rc = http_status_error(c, q, &r, what, err);
+	}
+	http_resp_free(&r);
+	if (rc == 0)
+		u->off += *sent;
+	return rc;
+}
+
+/* PATCH one chunk at u->off. */
 static int patch(struct uk_client *c, struct uk_upload *u, const void *buf, size_t n,
 		 const char *label, unsigned long long total, struct uk_error *err)
 {
@@ -147,32 +174,16 @@ static int patch(struct uk_client *c, struct uk_upload *u, const void *buf, size
 			     .content_type = "application/octet-stream",
 			     .content_range = range,
 			     .label = label,
-			     .total = total};
-	struct http_resp r = {0};
-	int rc;
+			     .total = total,
+			     .body = buf,
+			     .body_len = n,
+			     .has_body = 1};
+	unsigned long long sent = n;
 
 	if (n == 0)
 		return 0;
 	snprintf(range, sizeof(range), "%llu-%llu", u->off, u->off + n - 1);
-	q.url = u->location;
-	q.body = buf;
-	q.body_len = n;
-	q.has_body = 1;
-	rc = http_do(c, &q, &r, err);
-	if (rc == 0 && r.status == 202 && r.location) {
-		char *next = uk_url_resolve(c->base, q.url, r.location);
-
-		if (!next)
-			rc = oom(err);
-		free(u->location);
-		u->location = next;
-	} else if (rc == 0) {
-		rc = http_status_error(c, &q, &r, "cannot upload a blob chunk", err);
-	}
-	http_resp_free(&r);
-	if (rc == 0)
-		u->off += n;
-	return rc;
+	return send_patch(c, u, &q, "cannot upload a blob chunk", &sent, err);
 }
 
 /* PUT ?digest= with the last bytes (buf, len; none with NULL). */
@@ -309,25 +320,8 @@ int uk_client_upload_stream(struct uk_client *c, struct uk_upload *u,
 			     .content_type = "application/octet-stream",
 			     .read = count_read,
 			     .read_ctx = &k};
-	struct http_resp r = {0};
-	int rc;
 
-	q.url = u->location;
-	rc = http_do(c, &q, &r, err);
-	if (rc == 0 && r.status == 202 && r.location) {
-		char *next = uk_url_resolve(c->base, q.url, r.location);
-
-		if (!next)
-			rc = oom(err);
-		free(u->location);
-		u->location = next;
-	} else if (rc == 0) {
-		rc = http_status_error(c, &q, &r, "cannot stream a blob upload", err);
-	}
-	http_resp_free(&r);
-	if (rc == 0)
-		u->off += k.n;
-	return rc;
+	return send_patch(c, u, &q, "cannot stream a blob upload", &k.n, err);
 }
 
 int uk_client_upload_finish(struct uk_client *c, struct uk_upload *u,
