@@ -12,12 +12,20 @@
 #include <string.h>
 
 /* A registry that answered (it refused the PATCH, say) may take the layer
- * whole later; one that did not is gone, and that is the push's error. */
+ * whole later; one that did not is gone, and that is the push's error.
+ * A request that broke off unanswered may still have met a live registry
+ * (one that answered a PATCH before reading its body and closed the
+ * connection, as a proxy with a size limit does, leaves curl a broken
+ * pipe): the DELETE that cancels the upload tells. */
 static void stop(struct uk_push_stream *s)
 {
+	int started = s->u.location != NULL;
+
 	s->failed = 1;
 	s->gone = !s->c->answered;
 	uk_client_upload_cancel(s->c, &s->u);
+	if (started && s->gone)
+		s->gone = !s->c->answered;
 }
 
 /* The ping and the POST (on the pipe's thread, while packing starts). */

@@ -8,18 +8,25 @@ and appends one line per request to LOG:
 (PATH without its query, except a ?digest= kept as digest=...; "-" for no
 Content-Range; a chunked body is read whole and sent on with its length). With --no-chunks it answers every PATCH with 405 and the
 registry's error body, as a registry that takes only monolithic uploads
-does. Writes its port to PORTFILE; stops after --seconds (default 600).
-Usage: chunkproxy.py [--no-chunks] [--seconds N] UPSTREAM LOG PORTFILE
+does; with --refuse-early it answers every PATCH with 413 before reading
+its body and closes the connection, as a proxy with a body size limit
+does; with --drop-patch it drops the connection of every PATCH unanswered.
+Writes its port to PORTFILE; stops after --seconds (default 600).
+Usage: chunkproxy.py [--no-chunks] [--refuse-early] [--drop-patch] [--seconds N]
+                     UPSTREAM LOG PORTFILE
 """
 import http.client
 import http.server
+import socket
 import sys
 import threading
 import urllib.parse
 
 args = sys.argv[1:]
 no_chunks = "--no-chunks" in args
-args = [a for a in args if a != "--no-chunks"]
+refuse_early = "--refuse-early" in args
+drop_patch = "--drop-patch" in args
+args = [a for a in args if a not in ("--no-chunks", "--refuse-early", "--drop-patch")]
 seconds = 600
 if "--seconds" in args:
     i = args.index("--seconds")
@@ -60,6 +67,25 @@ class Proxy(http.server.BaseHTTPRequestHandler):
             self.rfile.readline()
 
     def relay(self):
+        if drop_patch and self.command == "PATCH":
+            # a connection dropped under the upload (a balancer's reset)
+            record(self.command, self.path, self.headers.get("Content-Range"), 0, 0)
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if refuse_early and self.command == "PATCH":
+            # as nginx's client_max_body_size does: answered before the
+            # body is read, and the connection closed
+            err = b'{"errors":[{"code":"SIZE_INVALID","message":"too large"}]}'
+            self.send_response(413)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(err)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(err)
+            self.close_connection = True
+            record(self.command, self.path, self.headers.get("Content-Range"), 0, 413)
+            return
         body = self.body()
         n = len(body)
         crange = self.headers.get("Content-Range")
