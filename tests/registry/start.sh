@@ -1,10 +1,20 @@
 # Sourced by tests that need Debian's docker-registry on 127.0.0.1 (uses
 # $tmp): free_port, wait_http URL, start_registry NAME PORT [htpasswd],
 # stop_registry NAME (registry.sh, cache.sh).
+# A port nothing listens on, below the kernel's range of ephemeral ports:
+# one in that range may be the local end of a live connection (uk's to
+# another registry, say), which no connect finds but bind refuses
+# ("address already in use").
 free_port() {
-	local p
+	local p lo=32768 hi=60999 base=20000 span=30000
+	read -r lo hi </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+	if [ "$lo" -gt 12024 ]; then
+		base=10000 span=$((lo - 10000))
+	elif [ "$hi" -lt 55535 ]; then
+		base=$((hi + 1)) span=$((65535 - hi))
+	fi
 	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 30000))
+		p=$((base + RANDOM % span))
 		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
 	done
 	return 1
