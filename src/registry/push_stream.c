@@ -58,8 +58,7 @@ static void on_begin(void *ctx)
 
 	if (s->failed)
 		return;
-	s->piped = uk_upload_pipe_start(&s->pipe, s->c, &s->u, open_upload, s,
-					&(struct uk_error){0}) == 0;
+	s->piped = uk_upload_pipe_start(&s->pipe, s->c, &s->u, open_upload, s) == 0;
 	if (!s->piped)
 		s->failed = 1;
 }

@@ -50,7 +50,7 @@ static void *run(void *arg)
 }
 
 int uk_upload_pipe_start(struct uk_upload_pipe *p, struct uk_client *c, struct uk_upload *u,
-			 int (*open)(void *ctx), void *ctx, struct uk_error *err)
+			 int (*open)(void *ctx), void *ctx)
 {
 	memset(p, 0, sizeof(*p));
 	p->c = c;
@@ -62,7 +62,7 @@ int uk_upload_pipe_start(struct uk_upload_pipe *p, struct uk_client *c, struct u
 	if (pthread_create(&p->thread, NULL, run, p) != 0) {
 		pthread_cond_destroy(&p->cv);
 		pthread_mutex_destroy(&p->mu);
-		return uk_errorf(err, "cannot start a thread for the upload");
+		return -1;
 	}
 	return 0;
 }

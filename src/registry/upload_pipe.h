@@ -33,11 +33,10 @@ struct uk_upload_pipe {
 };
 
 /* Starts a thread that calls open(ctx) (which starts u: the POST) and,
- * when that returns 0, PATCHes u; -1 (err set) when no thread can be
- * had: nothing was called. The client is the thread's until
- * uk_upload_pipe_end. */
+ * when that returns 0, PATCHes u; -1 when no thread can be had: nothing
+ * was called. The client is the thread's until uk_upload_pipe_end. */
 int uk_upload_pipe_start(struct uk_upload_pipe *p, struct uk_client *c, struct uk_upload *u,
-			 int (*open)(void *ctx), void *ctx, struct uk_error *err);
+			 int (*open)(void *ctx), void *ctx);
 
 /* The next n bytes at buf, valid until uk_upload_pipe_end returns. */
 void uk_upload_pipe_feed(struct uk_upload_pipe *p, const void *buf, size_t n);

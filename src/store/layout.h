@@ -61,14 +61,14 @@ int uk_layout_put_blob_later(const char *root, const void *buf, size_t len,
  * failure) if a blob could not be synced or named, after trying them all. */
 int uk_layout_publish(struct uk_error *err);
 
-/* A blob written piecewise (e.g. from the network), hashed as it is
- * written, and published by commit only if it has the expected digest. */
 /* Blobs committed between these two have their folder synced once, at the
  * end (not after each one): a caller names them (a tag) only after the end.
  * They nest. */
 void uk_layout_batch_begin(void);
 void uk_layout_batch_end(void);
 
+/* A blob written piecewise (e.g. from the network), hashed as it is
+ * written, and published by commit only if it has the expected digest. */
 struct uk_blob_writer {
 	int fd, cleanup; /* cleanup: util/cleanup.h handle of tmp */
 	char *tmp, *root;
